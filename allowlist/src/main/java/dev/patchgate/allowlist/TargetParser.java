@@ -1,0 +1,127 @@
+package dev.patchgate.allowlist;
+
+/**
+ * Strict parsing of proxy request-targets into canonical {@link Target}s.
+ *
+ * <p>Strict on purpose: whatever two URL parsers could read differently (userinfo, fragments,
+ * backslashes, percent-encoded or non-ASCII hosts, alternate IPv4 spellings, zone IDs) is refused
+ * rather than interpreted, because the allowlist, the resolver and the upstream server must all see
+ * the same host. Paths are kept byte for byte: no decoding, no dot-segment removal.
+ *
+ * <p>Stateless and thread-safe; never does DNS or other I/O.
+ */
+public final class TargetParser {
+  private static final int DEFAULT_HTTP_PORT = 80;
+
+  private TargetParser() {}
+
+  /**
+   * Parses the request-target of a plain-HTTP proxy request, which must be in absolute-form: {@code
+   * http://host[:port][/path][?query]}.
+   *
+   * @param requestTarget the request-target exactly as received; null is refused like junk
+   * @return the canonical target, scheme {@link Scheme#HTTP}, port 80 unless given
+   * @throws TargetException with a fixed reason phrase when the target is not acceptable
+   */
+  public static Target parseAbsolute(String requestTarget) throws TargetException {
+    if (requestTarget == null || requestTarget.isEmpty()) {
+      throw new TargetException(TargetFault.MALFORMED);
+    }
+    rejectControlCharacters(requestTarget);
+    int colon = schemeEnd(requestTarget);
+    if (colon < 0) {
+      throw new TargetException(TargetFault.ORIGIN_FORM);
+    }
+    String scheme = requestTarget.substring(0, colon);
+    if (scheme.equalsIgnoreCase("https")) {
+      throw new TargetException(TargetFault.HTTPS_IN_PLAIN_TEXT);
+    }
+    if (!scheme.equalsIgnoreCase("http") || !requestTarget.startsWith("//", colon + 1)) {
+      throw new TargetException(TargetFault.MALFORMED);
+    }
+    // Clients never send a fragment; one in a request is an attempt to confuse a parser.
+    if (requestTarget.indexOf('#') >= 0) {
+      throw new TargetException(TargetFault.FRAGMENT);
+    }
+    int start = colon + 3;
+    int end = start;
+    while (end < requestTarget.length()
+        && requestTarget.charAt(end) != '/'
+        && requestTarget.charAt(end) != '?') {
+      end++;
+    }
+    Authority authority = Authority.parse(requestTarget.substring(start, end));
+    String rest = requestTarget.substring(end);
+    String path = rest.isEmpty() ? "/" : rest.charAt(0) == '?' ? "/" + rest : rest;
+    if (!isOriginForm(path)) {
+      throw new TargetException(TargetFault.NON_ASCII_PATH);
+    }
+    int port = authority.port() < 0 ? DEFAULT_HTTP_PORT : authority.port();
+    return new Target(Scheme.HTTP, authority.host(), port, path);
+  }
+
+  /**
+   * Parses the request-target of a CONNECT request, which must be in authority-form: {@code
+   * host:port} with the port required (a tunnel to an implied port is how loose proxies end up
+   * connecting to port 80 of whatever the client names).
+   *
+   * @param requestTarget the request-target exactly as received; null is refused like junk
+   * @return the canonical target, scheme {@link Scheme#HTTPS}, path {@code ""}
+   * @throws TargetException with a fixed reason phrase when the target is not acceptable
+   */
+  public static Target parseConnect(String requestTarget) throws TargetException {
+    if (requestTarget == null || requestTarget.isEmpty()) {
+      throw new TargetException(TargetFault.MALFORMED);
+    }
+    rejectControlCharacters(requestTarget);
+    if (requestTarget.indexOf('#') >= 0) {
+      throw new TargetException(TargetFault.FRAGMENT);
+    }
+    if (requestTarget.indexOf('/') >= 0 || requestTarget.indexOf('?') >= 0) {
+      throw new TargetException(TargetFault.MALFORMED);
+    }
+    Authority authority = Authority.parse(requestTarget);
+    if (authority.port() < 0) {
+      throw new TargetException(TargetFault.CONNECT_WITHOUT_PORT);
+    }
+    return new Target(Scheme.HTTPS, authority.host(), authority.port(), "");
+  }
+
+  /** A non-empty path starting with {@code /}, every character printable ASCII (0x21..0x7e). */
+  static boolean isOriginForm(String path) {
+    if (path.isEmpty() || path.charAt(0) != '/') {
+      return false;
+    }
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c < 0x21 || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void rejectControlCharacters(String text) throws TargetException {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c <= 0x20 || c == 0x7f) {
+        throw new TargetException(TargetFault.CONTROL_CHARACTER);
+      }
+    }
+  }
+
+  /** Index of the colon ending an RFC 3986 scheme at the start of {@code text}, or -1. */
+  private static int schemeEnd(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      if (c == ':' && i > 0) {
+        return i;
+      }
+      if (!(letter || (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')))) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+}
