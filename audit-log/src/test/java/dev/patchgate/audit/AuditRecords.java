@@ -1,0 +1,42 @@
+package dev.patchgate.audit;
+
+import java.time.Instant;
+
+/** Ready-made records for tests. */
+final class AuditRecords {
+  static final Instant ARRIVED = Instant.parse("2026-11-23T10:15:30.123Z");
+
+  private AuditRecords() {}
+
+  /** An allowed, mirrored download: every field filled. */
+  static AuditRecord allowedDownload(String id) {
+    return withTs(id, ARRIVED);
+  }
+
+  static AuditRecord withTs(String id, Instant ts) {
+    return new AuditRecord(
+        ts,
+        id,
+        "10.1.2.3",
+        "GET",
+        "http://download.windowsupdate.com/c/msdownload/update/kb123.cab",
+        "download.windowsupdate.com",
+        80,
+        AuditDecision.ALLOW,
+        "*.windowsupdate.com",
+        null,
+        200,
+        5_368_709_120L,
+        312,
+        1_250,
+        CacheOutcome.MISS,
+        "203.0.113.7");
+  }
+
+  /** A request whose target is {@code url}, denied. */
+  static AuditRecord deniedUrl(String url) {
+    return new AuditRecord(
+        ARRIVED, "r-1", "10.1.2.3", "GET", url, null, null, AuditDecision.DENY, null,
+        "host not allowed", 403, 512, 200, 3, CacheOutcome.NONE, null);
+  }
+}
