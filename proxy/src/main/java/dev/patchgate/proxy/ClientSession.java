@@ -1,0 +1,121 @@
+package dev.patchgate.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AttributeKey;
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One client connection's bookkeeping: the bytes that crossed it, the exchange in progress, and
+ * the upstream addresses already pinned for it.
+ *
+ * <p>Byte counters and the current exchange are touched only on the connection's event loop (the
+ * taps run there, and Netty runs writes issued from upstream threads there too), so they need no
+ * locks. An exchange's bytes are the difference between the totals at its end and at the end of
+ * the exchange before it, which charges each request's head and each response to the right record
+ * on a keep-alive connection.
+ */
+final class ClientSession {
+  static final AttributeKey<ClientSession> KEY = AttributeKey.valueOf("patchgate.session");
+
+  private final Channel channel;
+  private final InetAddress clientAddress;
+  private final ExchangeLog log;
+  private final Map<String, String> upstreamByAuthority = new ConcurrentHashMap<>(4);
+
+  private long bytesRead;
+  private long bytesWritten;
+  private long readMark;
+  private long writtenMark;
+  private Exchange current;
+
+  ClientSession(Channel channel, InetAddress clientAddress, ExchangeLog log) {
+    this.channel = channel;
+    this.clientAddress = clientAddress;
+    this.log = log;
+  }
+
+  InetAddress clientAddress() {
+    return clientAddress;
+  }
+
+  /** A request head was decoded (well formed or not): it opens the next exchange. */
+  Exchange requestArrived(HttpRequest request) {
+    if (current != null) {
+      // A pipelined request: the previous exchange ends here, as far as bookkeeping can tell.
+      finish();
+    }
+    current = log.open(clientAddress, request);
+    return current;
+  }
+
+  /** The exchange in progress, or null between exchanges. */
+  Exchange current() {
+    return current;
+  }
+
+  void bytesRead(long n) {
+    bytesRead += n;
+  }
+
+  void bytesWritten(long n) {
+    bytesWritten += n;
+  }
+
+  /** The last byte of {@code exchange}'s response reached the client's socket. */
+  void responseEnded(Exchange exchange) {
+    if (current == exchange) {
+      finish();
+    }
+  }
+
+  /** The client connection closed: whatever is in progress (a tunnel, a cut download) ends now. */
+  void closed() {
+    if (current != null) {
+      finish();
+    }
+  }
+
+  /**
+   * The upstream connection for {@code authority} closed (any thread). If the client is still
+   * waiting for the rest of a response from it, that response can never complete: the client's
+   * connection is closed so that the cut download cannot pass for a whole one. LittleProxy itself
+   * leaves the client waiting when an upstream closes mid-body.
+   */
+  void upstreamClosed(String authority) {
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              Exchange exchange = current;
+              if (exchange != null
+                  && exchange.responseOpen()
+                  && exchange.target() != null
+                  && authority.equals(exchange.target().authority())) {
+                exchange.failed(Exchange.UPSTREAM_BROKEN);
+                channel.close();
+              }
+            });
+  }
+
+  /** The upstream address an earlier exchange on this connection pinned for {@code authority}. */
+  String knownUpstream(String authority) {
+    return upstreamByAuthority.get(authority);
+  }
+
+  void rememberUpstream(String authority, String address) {
+    upstreamByAuthority.put(authority, address);
+  }
+
+  private void finish() {
+    Exchange done = current;
+    current = null;
+    long toClient = bytesWritten - writtenMark;
+    long fromClient = bytesRead - readMark;
+    writtenMark = bytesWritten;
+    readMark = bytesRead;
+    log.finished(done, toClient, fromClient);
+  }
+}

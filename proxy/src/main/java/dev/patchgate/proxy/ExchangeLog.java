@@ -1,0 +1,69 @@
+package dev.patchgate.proxy;
+
+import dev.patchgate.audit.AuditRecord;
+import dev.patchgate.audit.AuditSink;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens exchanges and hands finished ones to the audit sink and the metrics. A failure here is
+ * caught, logged and counted: it must never break the request path by accident.
+ */
+final class ExchangeLog {
+  private static final Logger LOG = LoggerFactory.getLogger(ExchangeLog.class);
+
+  private final AuditSink sink;
+  private final GatewayMetrics metrics;
+  private final Clock clock;
+  private final LongSupplier nanoTime;
+  // Ids are "<boot>-<sequence>": unique across restarts without coordination.
+  private final String bootId;
+  private final AtomicLong sequence = new AtomicLong();
+
+  ExchangeLog(AuditSink sink, GatewayMetrics metrics, Clock clock, LongSupplier nanoTime) {
+    this.sink = sink;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.nanoTime = nanoTime;
+    byte[] boot = new byte[4];
+    new SecureRandom().nextBytes(boot);
+    this.bootId = HexFormat.of().formatHex(boot);
+  }
+
+  Exchange open(InetAddress client, HttpRequest request) {
+    String id = bootId + "-" + sequence.incrementAndGet();
+    Exchange exchange =
+        new Exchange(
+            id,
+            clock.instant(),
+            nanoTime.getAsLong(),
+            client.getHostAddress(),
+            request.method().name(),
+            request.uri(),
+            !HttpUtil.isKeepAlive(request));
+    if (request.decoderResult().isFailure()) {
+      // LittleProxy answers these with 400 itself, without consulting the request path.
+      exchange.rejected(RequestGate.MALFORMED);
+    }
+    return exchange;
+  }
+
+  void finished(Exchange exchange, long bytesToClient, long bytesFromClient) {
+    try {
+      AuditRecord record = exchange.toRecord(bytesToClient, bytesFromClient, nanoTime.getAsLong());
+      sink.append(record);
+      metrics.exchangeFinished(record);
+    } catch (RuntimeException e) {
+      metrics.auditFailure();
+      LOG.error("could not record a finished exchange", e);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package dev.patchgate.proxy;
+
+import dev.patchgate.allowlist.Allowlist;
+import dev.patchgate.audit.AuditSink;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.Channel;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.function.Supplier;
+import org.littleshoot.proxy.HttpProxyServer;
+import org.littleshoot.proxy.impl.DefaultHttpProxyServer;
+
+/**
+ * The running gateway: LittleProxy listening with patchgate's request path, taps and pools.
+ * Started by {@link #start}; {@link #close} stops listening and closes every connection. The audit
+ * sink belongs to the caller, who closes it after the gateway.
+ */
+final class Gateway implements AutoCloseable {
+  private final HttpProxyServer server;
+
+  private Gateway(HttpProxyServer server) {
+    this.server = server;
+  }
+
+  /** Thrown when the listener cannot be opened; the message is one line for the operator. */
+  static final class StartException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    StartException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  static Gateway start(
+      GatewaySettings settings,
+      Supplier<Allowlist> policy,
+      AuditSink audit,
+      MeterRegistry registry,
+      UpstreamResolver resolver,
+      Clock clock)
+      throws StartException {
+    ExchangeLog log = new ExchangeLog(audit, new GatewayMetrics(registry), clock, System::nanoTime);
+    GatewayServerGroup group =
+        new GatewayServerGroup(
+            settings.clientThreads(), settings.upstreamThreads(), channel -> attach(channel, log));
+    InetSocketAddress listen = settings.listen();
+    InetSocketAddress bindTo = new InetSocketAddress(listen.getHostString(), listen.getPort());
+    if (bindTo.isUnresolved()) {
+      group.shutdown(false);
+      throw new StartException("cannot listen on " + describe(listen) + ": unknown host", null);
+    }
+    try {
+      HttpProxyServer server =
+          DefaultHttpProxyServer.bootstrap()
+              .withName("patchgate")
+              .withServerGroup(group)
+              .withAddress(bindTo)
+              .withFiltersSource(new GatewayFiltersSource(policy, resolver))
+              .withServerResolver(new RefusingHostResolver())
+              .withConnectTimeout((int) settings.connectTimeout().toMillis())
+              .withIdleConnectionTimeout(settings.idleTimeout())
+              .withMaxInitialLineLength(settings.maxRequestLine())
+              .withMaxHeaderSize(settings.maxHeaderSize())
+              .withProxyAlias("patchgate")
+              .start();
+      return new Gateway(server);
+    } catch (RuntimeException e) {
+      group.shutdown(false);
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      String why =
+          cause instanceof BindException
+              ? cause.getMessage() + " (is another proxy already running on that port?)"
+              : String.valueOf(cause.getMessage());
+      throw new StartException("cannot listen on " + describe(listen) + ": " + why, e);
+    }
+  }
+
+  /** Where clients connect (the bound port when 0 was configured). */
+  InetSocketAddress address() {
+    return server.getListenAddress();
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+  }
+
+  private static void attach(Channel channel, ExchangeLog log) {
+    InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
+    ClientSession session = new ClientSession(channel, remote.getAddress(), log);
+    channel.attr(ClientSession.KEY).set(session);
+    channel.pipeline().addFirst(WireTap.NAME, new WireTap(session));
+  }
+
+  static String describe(InetSocketAddress address) {
+    String host = address.getHostString();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+  }
+}

@@ -1,0 +1,88 @@
+package dev.patchgate.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.littleshoot.proxy.TransportProtocol;
+import org.littleshoot.proxy.impl.ServerGroup;
+
+/**
+ * LittleProxy's thread pools, with one addition: every accepted client channel is handed to a hook
+ * before it is registered, so that patchgate's own handlers sit at the head of the pipeline from
+ * the first byte. LittleProxy offers no channel-initializer hook, and its own per-connection
+ * context is created before the channel is known (its client address is null), so this is the
+ * one place where a connection can be observed completely.
+ */
+final class GatewayServerGroup extends ServerGroup {
+  private final EventLoopGroup acceptors;
+  private final EventLoopGroup clientWorkers;
+  private final EventLoopGroup upstreamWorkers;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+
+  GatewayServerGroup(int clientThreads, int upstreamThreads, Consumer<Channel> onAccept) {
+    // autoStop: the group stops with the (only) proxy server that uses it.
+    super("patchgate", 1, clientThreads, upstreamThreads, true);
+    this.acceptors =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("patchgate-accept", true), NioIoHandler.newFactory());
+    this.clientWorkers = new HookedGroup(clientThreads, onAccept);
+    this.upstreamWorkers =
+        new MultiThreadIoEventLoopGroup(
+            upstreamThreads,
+            new DefaultThreadFactory("patchgate-upstream", true),
+            NioIoHandler.newFactory());
+  }
+
+  @Override
+  public EventLoopGroup getClientToProxyAcceptorPoolForTransport(TransportProtocol protocol) {
+    return acceptors;
+  }
+
+  @Override
+  public EventLoopGroup getClientToProxyWorkerPoolForTransport(TransportProtocol protocol) {
+    return clientWorkers;
+  }
+
+  @Override
+  public EventLoopGroup getProxyToServerWorkerPoolForTransport(TransportProtocol protocol) {
+    return upstreamWorkers;
+  }
+
+  @Override
+  public void shutdown(boolean graceful) {
+    super.shutdown(graceful);
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    for (EventLoopGroup group : List.of(acceptors, clientWorkers, upstreamWorkers)) {
+      if (graceful) {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      } else {
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** A client worker pool that shows each new channel to the hook before registering it. */
+  private static final class HookedGroup extends MultiThreadIoEventLoopGroup {
+    private final Consumer<Channel> onAccept;
+
+    HookedGroup(int threads, Consumer<Channel> onAccept) {
+      super(threads, new DefaultThreadFactory("patchgate-client", true), NioIoHandler.newFactory());
+      this.onAccept = onAccept;
+    }
+
+    @Override
+    public ChannelFuture register(Channel channel) {
+      onAccept.accept(channel);
+      return super.register(channel);
+    }
+  }
+}

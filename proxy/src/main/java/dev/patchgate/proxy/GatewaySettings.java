@@ -1,0 +1,309 @@
+package dev.patchgate.proxy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The gateway's configuration, read once from {@code reference.conf} overlaid with the operator's
+ * file, validated, and immutable from then on.
+ *
+ * @param configFile the operator's file, or empty when running on the embedded defaults
+ * @param listen where clients connect (unresolved host name or literal, and port)
+ * @param allowlist the administrator's allowlist file
+ * @param auditDir where the daily audit files go
+ * @param auditFlushInterval how often the audit writer flushes at the latest
+ * @param mirrorDir the package store
+ * @param connectTimeout dialling an upstream server
+ * @param idleTimeout closing a connection with no traffic
+ * @param dnsTimeout resolving an upstream name
+ * @param maxRequestLine longest request line accepted
+ * @param maxHeaderSize largest request header block accepted
+ * @param clientThreads event-loop threads for client connections
+ * @param upstreamThreads event-loop threads for upstream connections
+ */
+record GatewaySettings(
+    Optional<Path> configFile,
+    InetSocketAddress listen,
+    Path allowlist,
+    Path auditDir,
+    Duration auditFlushInterval,
+    Path mirrorDir,
+    Duration connectTimeout,
+    Duration idleTimeout,
+    Duration dnsTimeout,
+    int maxRequestLine,
+    int maxHeaderSize,
+    int clientThreads,
+    int upstreamThreads) {
+
+  private static final Set<String> KNOWN_KEYS =
+      Set.of(
+          "listen",
+          "allowlist",
+          "audit.dir",
+          "audit.flush-interval",
+          "mirror.dir",
+          "timeouts.connect",
+          "timeouts.idle",
+          "timeouts.dns",
+          "limits.request-line",
+          "limits.header-size",
+          "threads.client",
+          "threads.upstream");
+
+  /** Thrown when the configuration cannot be used; the message lists every problem, one a line. */
+  static final class InvalidSettingsException extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final List<String> problems;
+
+    InvalidSettingsException(List<String> problems) {
+      super(String.join("\n", problems));
+      this.problems = List.copyOf(problems);
+    }
+
+    List<String> problems() {
+      return problems;
+    }
+  }
+
+  /** Reads the embedded defaults, overlaid with {@code file} when given. */
+  static GatewaySettings load(Optional<Path> file) throws InvalidSettingsException {
+    Config defaults = ConfigFactory.defaultReference(GatewaySettings.class.getClassLoader());
+    Config config = defaults;
+    if (file.isPresent()) {
+      Path path = file.get();
+      if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+        throw new InvalidSettingsException(
+            List.of(path + ": cannot read configuration file (does it exist, and is it a file?)"));
+      }
+      try {
+        Config own =
+            ConfigFactory.parseFile(path.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        config = own.withFallback(defaults).resolve();
+      } catch (ConfigException e) {
+        throw new InvalidSettingsException(List.of(describe(e)));
+      }
+    }
+    return from(config.getConfig("patchgate"), file);
+  }
+
+  private static GatewaySettings from(Config c, Optional<Path> file)
+      throws InvalidSettingsException {
+    List<String> problems = new ArrayList<>();
+    for (var e : c.entrySet()) {
+      if (!KNOWN_KEYS.contains(e.getKey())) {
+        problems.add(
+            where(e.getValue())
+                + "unknown key 'patchgate."
+                + e.getKey()
+                + "' (expected one of: patchgate."
+                + String.join(", patchgate.", KNOWN_KEYS.stream().sorted().toList())
+                + ")");
+      }
+    }
+    Reader r = new Reader(c, problems);
+    InetSocketAddress listen = r.get("listen", GatewaySettings::parseListen);
+    Path allowlist = r.get("allowlist", GatewaySettings::parsePath);
+    Path auditDir = r.get("audit.dir", GatewaySettings::parsePath);
+    Duration flush = r.duration("audit.flush-interval");
+    Path mirrorDir = r.get("mirror.dir", GatewaySettings::parsePath);
+    Duration connect = r.duration("timeouts.connect");
+    Duration idle = r.duration("timeouts.idle");
+    Duration dns = r.duration("timeouts.dns");
+    int requestLine = r.bytes("limits.request-line", 256, 1 << 20);
+    int headerSize = r.bytes("limits.header-size", 1024, 1 << 20);
+    int clientThreads = r.threads("threads.client");
+    int upstreamThreads = r.threads("threads.upstream");
+    if (!problems.isEmpty()) {
+      throw new InvalidSettingsException(problems);
+    }
+    return new GatewaySettings(
+        file,
+        listen,
+        allowlist,
+        auditDir,
+        flush,
+        mirrorDir,
+        connect,
+        idle,
+        dns,
+        requestLine,
+        headerSize,
+        clientThreads,
+        upstreamThreads);
+  }
+
+  /** Parses "host:port" or "[v6]:port"; the host stays unresolved until the listener binds. */
+  static InetSocketAddress parseListen(String value) {
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0 || colon == value.length() - 1) {
+      throw new IllegalArgumentException("expected host:port, e.g. \"127.0.0.1:3128\"");
+    }
+    String host = value.substring(0, colon);
+    String portText = value.substring(colon + 1);
+    if (host.startsWith("[") != host.endsWith("]")) {
+      throw new IllegalArgumentException("an IPv6 address goes in brackets, e.g. \"[::1]:3128\"");
+    }
+    if (host.startsWith("[")) {
+      host = host.substring(1, host.length() - 1);
+    } else if (host.contains(":")) {
+      throw new IllegalArgumentException("an IPv6 address goes in brackets, e.g. \"[::1]:3128\"");
+    }
+    if (host.isEmpty() || !portText.chars().allMatch(ch -> ch >= '0' && ch <= '9') || portText.length() > 5) {
+      throw new IllegalArgumentException("expected host:port, e.g. \"127.0.0.1:3128\"");
+    }
+    int port = Integer.parseInt(portText);
+    if (port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535");
+    }
+    return InetSocketAddress.createUnresolved(host, port);
+  }
+
+  private static Path parsePath(String value) {
+    if (value.isBlank()) {
+      throw new IllegalArgumentException("expected a file system path");
+    }
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("not a valid path: " + e.getReason(), e);
+    }
+  }
+
+  /** "file:line: message" for a Typesafe Config error, without Typesafe's own origin prefix. */
+  static String describe(ConfigException e) {
+    String message = e.getMessage();
+    if (e.origin() == null) {
+      return message;
+    }
+    String prefix = e.origin().description() + ": ";
+    if (message.startsWith(prefix)) {
+      message = message.substring(prefix.length());
+    }
+    String where =
+        e.origin().filename() == null
+            ? e.origin().description() + ": "
+            : e.origin().filename() + ":" + Math.max(0, e.origin().lineNumber()) + ": ";
+    return where + message;
+  }
+
+  /** A problem with one key's value, naming the key in full as the operator writes it. */
+  private static String keyProblem(ConfigException e, String key, String fix) {
+    return describe(e).replace("'" + key + "'", "'patchgate." + key + "'") + " (" + fix + ")";
+  }
+
+  private static String where(ConfigValue value) {
+    var origin = value.origin();
+    if (origin == null || origin.filename() == null) {
+      return "";
+    }
+    return origin.filename() + ":" + origin.lineNumber() + ": ";
+  }
+
+  /** Reads typed values, turning each bad one into a problem line instead of an exception. */
+  private static final class Reader {
+    private final Config config;
+    private final List<String> problems;
+
+    Reader(Config config, List<String> problems) {
+      this.config = config;
+      this.problems = problems;
+    }
+
+    <T> T get(String key, Function<String, T> parser) {
+      try {
+        String raw = config.getString(key);
+        try {
+          return parser.apply(raw);
+        } catch (IllegalArgumentException e) {
+          problems.add(
+              where(config.getValue(key))
+                  + "patchgate."
+                  + key
+                  + ": \""
+                  + raw
+                  + "\" ("
+                  + e.getMessage()
+                  + ")");
+          return null;
+        }
+      } catch (ConfigException e) {
+        problems.add(keyProblem(e, key, "expected a quoted string"));
+        return null;
+      }
+    }
+
+    Duration duration(String key) {
+      try {
+        Duration d = config.getDuration(key);
+        if (d.isNegative() || d.isZero()) {
+          problems.add(
+              where(config.getValue(key))
+                  + "patchgate."
+                  + key
+                  + ": must be positive (expected e.g. 10s, 500ms, 2m)");
+        }
+        return d;
+      } catch (ConfigException e) {
+        problems.add(keyProblem(e, key, "expected e.g. 10s, 500ms, 2m"));
+        return null;
+      }
+    }
+
+    int bytes(String key, int min, int max) {
+      try {
+        long n = config.getBytes(key);
+        if (n < min || n > max) {
+          problems.add(
+              where(config.getValue(key))
+                  + "patchgate."
+                  + key
+                  + ": "
+                  + n
+                  + " bytes is out of range (expected "
+                  + min
+                  + ".."
+                  + max
+                  + ", e.g. 16k)");
+        }
+        return (int) Math.max(min, Math.min(max, n));
+      } catch (ConfigException e) {
+        problems.add(keyProblem(e, key, "expected a size such as 16k"));
+        return min;
+      }
+    }
+
+    int threads(String key) {
+      try {
+        int n = config.getInt(key);
+        if (n < 0 || n > 256) {
+          problems.add(
+              where(config.getValue(key))
+                  + "patchgate."
+                  + key
+                  + ": "
+                  + n
+                  + " is out of range (expected 0..256; 0 means twice the CPU count)");
+          return 1;
+        }
+        return n == 0 ? 2 * Runtime.getRuntime().availableProcessors() : n;
+      } catch (ConfigException e) {
+        problems.add(keyProblem(e, key, "expected a whole number"));
+        return 1;
+      }
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package dev.patchgate.proxy;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The packaged gateway ({@code proxy/target/patchgate.jar}) run as its own JVM, the way an
+ * operator runs it. Its start is awaited by reading its "listening on" log line, not by sleeping.
+ */
+final class GatewayProcess implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+
+  private final Process process;
+  private final List<String> output = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<Integer> port = new CompletableFuture<>();
+
+  private GatewayProcess(Process process) {
+    this.process = process;
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  output.add(line);
+                  Matcher m = LISTENING.matcher(line);
+                  if (m.find()) {
+                    port.complete(Integer.parseInt(m.group(1)));
+                  }
+                }
+              } catch (IOException e) {
+                // the process ended
+              }
+              port.completeExceptionally(new IllegalStateException("gateway exited: " + output));
+            },
+            "gateway-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  static Path jar() {
+    Path jar = Path.of("target", "patchgate.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run `mvn verify`, which packages it first");
+    }
+    return jar;
+  }
+
+  /** Starts {@code java [jvmArgs] -jar patchgate.jar ARGS} in {@code workDir}, output merged. */
+  static GatewayProcess start(Path workDir, List<String> jvmArgs, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmArgs);
+    command.add("-jar");
+    command.add(jar().toAbsolutePath().toString());
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+    return new GatewayProcess(process);
+  }
+
+  /** The port it listens on, once it says so (at most 30 s). */
+  int awaitPort() throws Exception {
+    return port.get(30, TimeUnit.SECONDS);
+  }
+
+  /** Waits for the process to end by itself and returns its exit code. */
+  int awaitExit() throws Exception {
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("still running: " + output);
+    }
+    return process.exitValue();
+  }
+
+  List<String> output() {
+    return List.copyOf(output);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+}

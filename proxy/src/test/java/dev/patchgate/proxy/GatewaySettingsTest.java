@@ -1,0 +1,87 @@
+package dev.patchgate.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class GatewaySettingsTest {
+  @TempDir Path dir;
+
+  @Test
+  void embeddedDefaultsMatchTheDocumentedOnes() throws Exception {
+    GatewaySettings s = GatewaySettings.load(Optional.empty());
+
+    assertThat(Gateway.describe(s.listen())).isEqualTo("127.0.0.1:3128");
+    assertThat(s.allowlist()).isEqualTo(Path.of("deploy/allowlist.conf"));
+    assertThat(s.auditDir()).isEqualTo(Path.of("var/audit"));
+    assertThat(s.mirrorDir()).isEqualTo(Path.of("var/mirror"));
+    assertThat(s.auditFlushInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.idleTimeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(s.maxHeaderSize()).isEqualTo(16 * 1024);
+    assertThat(s.maxRequestLine()).isEqualTo(8 * 1024);
+    assertThat(s.clientThreads()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
+  }
+
+  @Test
+  void aConfigFileOverridesOnlyWhatItSets() throws Exception {
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(file, "patchgate.listen = \"[::1]:8080\"\npatchgate.timeouts.idle = 5m\n");
+
+    GatewaySettings s = GatewaySettings.load(Optional.of(file));
+
+    assertThat(Gateway.describe(s.listen())).isEqualTo("[::1]:8080");
+    assertThat(s.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(s.allowlist()).isEqualTo(Path.of("deploy/allowlist.conf"));
+    assertThat(s.configFile()).contains(file);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "patchgate.listen = \"3128\"                 | patchgate.conf:1: patchgate.listen: \"3128\" (expected host:port",
+        "patchgate.listen = \"::1:3128\"             | an IPv6 address goes in brackets",
+        "patchgate.listen = \"127.0.0.1:99999\"      | port must be 0..65535",
+        "patchgate.timeouts.connect = forever       | patchgate.conf:1: Invalid value at 'patchgate.timeouts.connect'",
+        "patchgate.timeouts.idle = 0s               | patchgate.timeouts.idle: must be positive",
+        "patchgate.limits.header-size = 1g          | out of range",
+        "patchgate.threads.client = -1              | out of range",
+        "patchgate.auditt.dir = x                   | patchgate.conf:1: unknown key 'patchgate.auditt.dir'",
+        "patchgate { listen =                       | patchgate.conf:",
+      })
+  void aBadValueIsReportedWithFileLineAndFix(String content, String expected) throws Exception {
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(file, content + "\n");
+
+    assertThatThrownBy(() -> GatewaySettings.load(Optional.of(file)))
+        .isInstanceOf(GatewaySettings.InvalidSettingsException.class)
+        .message()
+        .contains(expected);
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() throws Exception {
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(file, "patchgate.listen = \"nope\"\npatchgate.timeouts.idle = 0s\npatchgate.colour = blue\n");
+
+    assertThatThrownBy(() -> GatewaySettings.load(Optional.of(file)))
+        .isInstanceOfSatisfying(
+            GatewaySettings.InvalidSettingsException.class,
+            e -> assertThat(e.problems()).hasSize(3));
+  }
+
+  @Test
+  void aMissingConfigFileIsOneClearProblem() {
+    assertThatThrownBy(() -> GatewaySettings.load(Optional.of(dir.resolve("nope.conf"))))
+        .hasMessageContaining("nope.conf: cannot read configuration file");
+  }
+}

@@ -1,0 +1,71 @@
+package dev.patchgate.proxy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Raw HTTP/1.1 over a socket, for requests no well-behaved client would send, and exact byte counts. */
+final class RawHttp {
+  private RawHttp() {}
+
+  /** One response as it came off the wire. */
+  record Response(int status, Map<String, String> headers, byte[] body, long wireBytes) {
+    String bodyText() {
+      return new String(body, StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** Sends {@code request} (CRLF line ends expected in the text) and returns its byte length. */
+  static int send(Socket socket, String request) throws IOException {
+    byte[] bytes = request.getBytes(StandardCharsets.ISO_8859_1);
+    socket.getOutputStream().write(bytes);
+    socket.getOutputStream().flush();
+    return bytes.length;
+  }
+
+  /** Reads one response; a body is read by Content-Length, or to the end for a closing response. */
+  static Response read(Socket socket, boolean headRequest) throws IOException {
+    InputStream in = socket.getInputStream();
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("connection closed inside the response head: " + head);
+      }
+      head.write(b);
+      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+    int status = Integer.parseInt(lines[0].split(" ")[1]);
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+    }
+    byte[] body;
+    if (headRequest) {
+      body = new byte[0];
+    } else if (headers.containsKey("content-length")) {
+      int length = Integer.parseInt(headers.get("content-length"));
+      body = in.readNBytes(length);
+      if (body.length < length) {
+        throw new EOFException("connection closed after " + body.length + " of " + length + " body bytes");
+      }
+    } else {
+      body = in.readAllBytes();
+    }
+    return new Response(status, headers, body, head.size() + (long) body.length);
+  }
+
+  /** Reads until the other side closes; returns everything. */
+  static byte[] readToEnd(Socket socket) throws IOException {
+    return socket.getInputStream().readAllBytes();
+  }
+}
