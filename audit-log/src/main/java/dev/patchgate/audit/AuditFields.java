@@ -11,34 +11,49 @@ import java.util.List;
 public final class AuditFields {
   /** When the request arrived: ISO-8601 UTC with milliseconds, {@code 2026-11-23T10:15:30.123Z}. */
   public static final String TS = "ts";
+
   /** The request id, which ties a client's report (e.g. from a deny page) to its record. */
   public static final String ID = "id";
+
   /** The client's IP address. */
   public static final String CLIENT = "client";
+
   /** The HTTP method, {@code CONNECT} for tunnels. */
   public static final String METHOD = "method";
+
   /** The absolute URL; {@code host:port} for CONNECT; the raw request-target if malformed. */
   public static final String URL = "url";
+
   /** The normalised target host, or {@code null} when the request had none we could parse. */
   public static final String HOST = "host";
+
   /** The target port, or {@code null} when the request had none we could parse. */
   public static final String PORT = "port";
+
   /** {@code allow}, {@code deny} or {@code error}; see {@link AuditDecision}. */
   public static final String DECISION = "decision";
+
   /** The allowlist entry that matched, or {@code null}. */
   public static final String ENTRY = "entry";
+
   /** The fixed reason phrase of the decision or error, or {@code null}. */
   public static final String REASON = "reason";
+
   /** The status the client got; {@code 0} when no response was sent. */
   public static final String STATUS = "status";
+
   /** Bytes the proxy sent to the client, headers included. */
   public static final String BYTES_TO_CLIENT = "bytes_to_client";
+
   /** Bytes the proxy received from the client, headers included. */
   public static final String BYTES_FROM_CLIENT = "bytes_from_client";
+
   /** From arrival to the end of the exchange, in milliseconds. */
   public static final String DURATION_MS = "duration_ms";
+
   /** The mirror's part in the exchange; see {@link CacheOutcome}. */
   public static final String CACHE = "cache";
+
   /** The upstream IP address actually dialled, or {@code null} when none was. */
   public static final String UPSTREAM = "upstream";
 

@@ -71,8 +71,22 @@ class AuditJsonTest {
   void missingMethodUrlAndClientOfAMalformedRequestAreWrittenAsEmptyStrings() {
     AuditRecord record =
         new AuditRecord(
-            AuditRecords.ARRIVED, "r-1", null, null, null, null, null, AuditDecision.ERROR, null,
-            "malformed request", 400, 90, 17, 0, CacheOutcome.NONE, null);
+            AuditRecords.ARRIVED,
+            "r-1",
+            null,
+            null,
+            null,
+            null,
+            null,
+            AuditDecision.ERROR,
+            null,
+            "malformed request",
+            400,
+            90,
+            17,
+            0,
+            CacheOutcome.NONE,
+            null);
 
     Map<String, Object> fields = StrictJsonReader.readObject(AuditJson.toJson(record));
 

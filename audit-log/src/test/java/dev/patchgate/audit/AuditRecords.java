@@ -36,7 +36,21 @@ final class AuditRecords {
   /** A request whose target is {@code url}, denied. */
   static AuditRecord deniedUrl(String url) {
     return new AuditRecord(
-        ARRIVED, "r-1", "10.1.2.3", "GET", url, null, null, AuditDecision.DENY, null,
-        "host not allowed", 403, 512, 200, 3, CacheOutcome.NONE, null);
+        ARRIVED,
+        "r-1",
+        "10.1.2.3",
+        "GET",
+        url,
+        null,
+        null,
+        AuditDecision.DENY,
+        null,
+        "host not allowed",
+        403,
+        512,
+        200,
+        3,
+        CacheOutcome.NONE,
+        null);
   }
 }

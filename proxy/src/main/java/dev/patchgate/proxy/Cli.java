@@ -63,14 +63,24 @@ final class Cli {
       return OK;
     }
     if (!command.equals("run") && !command.equals("check-config")) {
-      err.println("patchgate: unknown command '" + command + "' (expected run or check-config; see --help)");
+      err.println(
+          "patchgate: unknown command '"
+              + command
+              + "' (expected run or check-config; see --help)");
       return USAGE;
     }
     Options options;
     try {
       options = Options.parse(command, List.of(args).subList(1, args.length));
     } catch (IllegalArgumentException e) {
-      err.println("patchgate " + command + ": " + e.getMessage() + " (see 'patchgate " + command + " --help')");
+      err.println(
+          "patchgate "
+              + command
+              + ": "
+              + e.getMessage()
+              + " (see 'patchgate "
+              + command
+              + " --help')");
       return USAGE;
     }
     if (options.help()) {
@@ -130,7 +140,8 @@ final class Cli {
     JsonLinesAuditWriter audit;
     try {
       audit =
-          new JsonLinesAuditWriter(settings.auditDir(), Clock.systemUTC(), settings.auditFlushInterval());
+          new JsonLinesAuditWriter(
+              settings.auditDir(), Clock.systemUTC(), settings.auditFlushInterval());
     } catch (UncheckedIOException e) {
       err.println(
           "patchgate run: cannot write the audit log in "
@@ -161,14 +172,16 @@ final class Cli {
                 () -> {
                   gateway.close();
                   audit.close();
+                  LOG.info("patchgate stopped; audit log flushed");
                   stopped.countDown();
                 },
                 "patchgate-shutdown"));
     LOG.info(
-        "patchgate listening on {}; allowlist {} ({} entries); audit log {}",
+        "patchgate listening on {}; allowlist {} ({} {}); audit log {}",
         Gateway.describe(gateway.address()),
         settings.allowlist(),
         allowlist.size(),
+        allowlist.size() == 1 ? "entry" : "entries",
         settings.auditDir().toAbsolutePath());
     try {
       stopped.await();

@@ -8,14 +8,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One client connection's bookkeeping: the bytes that crossed it, the exchange in progress, and
- * the upstream addresses already pinned for it.
+ * One client connection's bookkeeping: the bytes that crossed it, the exchange in progress, and the
+ * upstream addresses already pinned for it.
  *
  * <p>Byte counters and the current exchange are touched only on the connection's event loop (the
  * taps run there, and Netty runs writes issued from upstream threads there too), so they need no
- * locks. An exchange's bytes are the difference between the totals at its end and at the end of
- * the exchange before it, which charges each request's head and each response to the right record
- * on a keep-alive connection.
+ * locks. An exchange's bytes are the difference between the totals at its end and at the end of the
+ * exchange before it, which charges each request's head and each response to the right record on a
+ * keep-alive connection.
  */
 final class ClientSession {
   static final AttributeKey<ClientSession> KEY = AttributeKey.valueOf("patchgate.session");

@@ -128,7 +128,9 @@ final class Exchange {
     return target;
   }
 
-  /** The finished record; byte counts are what crossed the client's connection for this exchange. */
+  /**
+   * The finished record; byte counts are what crossed the client's connection for this exchange.
+   */
   AuditRecord toRecord(long bytesToClient, long bytesFromClient, long nowNanos) {
     return new AuditRecord(
         startedAt,

@@ -12,9 +12,9 @@ import org.littleshoot.proxy.HttpProxyServer;
 import org.littleshoot.proxy.impl.DefaultHttpProxyServer;
 
 /**
- * The running gateway: LittleProxy listening with patchgate's request path, taps and pools.
- * Started by {@link #start}; {@link #close} stops listening and closes every connection. The audit
- * sink belongs to the caller, who closes it after the gateway.
+ * The running gateway: LittleProxy listening with patchgate's request path, taps and pools. Started
+ * by {@link #start}; {@link #close} stops listening and closes every connection. The audit sink
+ * belongs to the caller, who closes it after the gateway.
  */
 final class Gateway implements AutoCloseable {
   private final HttpProxyServer server;

@@ -19,9 +19,9 @@ import org.littleshoot.proxy.HttpFiltersAdapter;
 
 /**
  * The request path for one request, as LittleProxy calls it: check the form, decide, rewrite the
- * request so that LittleProxy dials exactly what was decided, then resolve once and pin the address.
- * Every outcome is noted on the {@link Exchange}; the record itself is written when the exchange
- * ends.
+ * request so that LittleProxy dials exactly what was decided, then resolve once and pin the
+ * address. Every outcome is noted on the {@link Exchange}; the record itself is written when the
+ * exchange ends.
  */
 final class GatewayFilters extends HttpFiltersAdapter {
   private final Allowlist policy;

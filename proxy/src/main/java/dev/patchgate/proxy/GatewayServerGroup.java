@@ -17,8 +17,8 @@ import org.littleshoot.proxy.impl.ServerGroup;
  * LittleProxy's thread pools, with one addition: every accepted client channel is handed to a hook
  * before it is registered, so that patchgate's own handlers sit at the head of the pipeline from
  * the first byte. LittleProxy offers no channel-initializer hook, and its own per-connection
- * context is created before the channel is known (its client address is null), so this is the
- * one place where a connection can be observed completely.
+ * context is created before the channel is known (its client address is null), so this is the one
+ * place where a connection can be observed completely.
  */
 final class GatewayServerGroup extends ServerGroup {
   private final EventLoopGroup acceptors;

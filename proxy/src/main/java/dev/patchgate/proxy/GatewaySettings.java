@@ -91,7 +91,8 @@ record GatewaySettings(
       }
       try {
         Config own =
-            ConfigFactory.parseFile(path.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            ConfigFactory.parseFile(
+                path.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
         config = own.withFallback(defaults).resolve();
       } catch (ConfigException e) {
         throw new InvalidSettingsException(List.of(describe(e)));
@@ -162,7 +163,9 @@ record GatewaySettings(
     } else if (host.contains(":")) {
       throw new IllegalArgumentException("an IPv6 address goes in brackets, e.g. \"[::1]:3128\"");
     }
-    if (host.isEmpty() || !portText.chars().allMatch(ch -> ch >= '0' && ch <= '9') || portText.length() > 5) {
+    if (host.isEmpty()
+        || !portText.chars().allMatch(ch -> ch >= '0' && ch <= '9')
+        || portText.length() > 5) {
       throw new IllegalArgumentException("expected host:port, e.g. \"127.0.0.1:3128\"");
     }
     int port = Integer.parseInt(portText);

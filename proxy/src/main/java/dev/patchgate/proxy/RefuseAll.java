@@ -15,6 +15,9 @@ final class RefuseAll extends HttpFiltersAdapter {
   @Override
   public HttpResponse clientToProxyRequest(HttpObject httpObject) {
     return GatewayResponses.refusal(
-        HttpResponseStatus.SERVICE_UNAVAILABLE, "gateway cannot audit this connection", false, true);
+        HttpResponseStatus.SERVICE_UNAVAILABLE,
+        "gateway cannot audit this connection",
+        false,
+        true);
   }
 }

@@ -114,7 +114,9 @@ final class RequestGate {
   }
 
   private static boolean isDecimal(String value) {
-    return !value.isEmpty() && value.length() <= 19 && value.chars().allMatch(c -> c >= '0' && c <= '9');
+    return !value.isEmpty()
+        && value.length() <= 19
+        && value.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 
   private static Admission reject(HttpResponseStatus status, String reason) {

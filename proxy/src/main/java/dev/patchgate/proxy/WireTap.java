@@ -32,7 +32,9 @@ final class WireTap extends ChannelDuplexHandler {
   public void channelRegistered(ChannelHandlerContext ctx) throws Exception {
     if (ctx.pipeline().get(LITTLEPROXY_DECODER) == null) {
       // Without the exchange tap nothing would be audited: refuse the connection instead.
-      LOG.error("LittleProxy's pipeline has no '{}' handler; closing the connection", LITTLEPROXY_DECODER);
+      LOG.error(
+          "LittleProxy's pipeline has no '{}' handler; closing the connection",
+          LITTLEPROXY_DECODER);
       ctx.close();
       return;
     }

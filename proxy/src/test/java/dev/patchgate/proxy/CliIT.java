@@ -16,9 +16,12 @@ class CliIT {
 
   @Test
   void checkConfigFromTheRepositoryRootAcceptsTheShippedDefaults() throws Exception {
-    try (GatewayProcess p = GatewayProcess.start(Path.of("..").toAbsolutePath().normalize(), List.of(), "check-config")) {
+    try (GatewayProcess p =
+        GatewayProcess.start(
+            Path.of("..").toAbsolutePath().normalize(), List.of(), "check-config")) {
       assertThat(p.awaitExit()).as(String.join("\n", p.output())).isZero();
-      assertThat(p.output()).anyMatch(l -> l.contains("configuration OK") && l.contains("deploy/allowlist.conf"));
+      assertThat(p.output())
+          .anyMatch(l -> l.contains("configuration OK") && l.contains("deploy/allowlist.conf"));
     }
   }
 
@@ -32,10 +35,10 @@ class CliIT {
           b { hosts = ["*.com"] }
         }
         """);
-    Files.writeString(
-        dir.resolve("patchgate.conf"), "patchgate.allowlist = \"allowlist.conf\"\n");
+    Files.writeString(dir.resolve("patchgate.conf"), "patchgate.allowlist = \"allowlist.conf\"\n");
 
-    try (GatewayProcess p = GatewayProcess.start(dir, List.of(), "check-config", "--config", "patchgate.conf")) {
+    try (GatewayProcess p =
+        GatewayProcess.start(dir, List.of(), "check-config", "--config", "patchgate.conf")) {
       assertThat(p.awaitExit()).isEqualTo(1);
       assertThat(p.output())
           .anyMatch(l -> l.startsWith("allowlist.conf:2:") && l.contains("host"))
@@ -53,7 +56,8 @@ class CliIT {
           "patchgate.listen = \"127.0.0.1:%d\"\npatchgate.allowlist = \"allowlist.conf\"\npatchgate.audit.dir = \"audit\"\n"
               .formatted(taken.getLocalPort()));
 
-      try (GatewayProcess p = GatewayProcess.start(dir, List.of(), "run", "--config", "patchgate.conf")) {
+      try (GatewayProcess p =
+          GatewayProcess.start(dir, List.of(), "run", "--config", "patchgate.conf")) {
         assertThat(p.awaitExit()).isEqualTo(Cli.CANNOT_START);
         assertThat(p.output())
             .anyMatch(l -> l.contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()))
@@ -70,16 +74,21 @@ class CliIT {
     }
     try (GatewayProcess p = GatewayProcess.start(dir, List.of(), "run", "--frobnicate")) {
       assertThat(p.awaitExit()).isEqualTo(Cli.USAGE);
-      assertThat(p.output()).containsExactly("patchgate run: unknown option '--frobnicate' (see 'patchgate run --help')");
+      assertThat(p.output())
+          .containsExactly(
+              "patchgate run: unknown option '--frobnicate' (see 'patchgate run --help')");
     }
   }
 
   @Test
   void missingAllowlistIsAClearErrorAndNothingStarts() throws Exception {
     Files.writeString(dir.resolve("patchgate.conf"), "patchgate.allowlist = \"missing.conf\"\n");
-    try (GatewayProcess p = GatewayProcess.start(dir, List.of(), "run", "--config", "patchgate.conf")) {
+    try (GatewayProcess p =
+        GatewayProcess.start(dir, List.of(), "run", "--config", "patchgate.conf")) {
       assertThat(p.awaitExit()).isEqualTo(Cli.INVALID);
-      assertThat(p.output()).anyMatch(l -> l.contains("missing.conf")).noneMatch(l -> l.startsWith("\tat "));
+      assertThat(p.output())
+          .anyMatch(l -> l.contains("missing.conf"))
+          .noneMatch(l -> l.startsWith("\tat "));
     }
   }
 }

@@ -31,7 +31,8 @@ final class FakeResolver implements UpstreamResolver {
     if (answer != null) {
       return answer;
     }
-    if (host.chars().allMatch(c -> Character.isDigit(c) || c == '.' || c == ':' || (c >= 'a' && c <= 'f'))
+    if (host.chars()
+            .allMatch(c -> Character.isDigit(c) || c == '.' || c == ':' || (c >= 'a' && c <= 'f'))
         && (host.contains(".") || host.contains(":"))) {
       return InetAddress.getByName(host);
     }

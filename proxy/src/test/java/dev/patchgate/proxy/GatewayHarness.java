@@ -24,8 +24,8 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * A gateway started in this JVM on an ephemeral loopback port, with a temporary allowlist and
- * audit directory, and the clients tests talk to it with.
+ * A gateway started in this JVM on an ephemeral loopback port, with a temporary allowlist and audit
+ * directory, and the clients tests talk to it with.
  */
 final class GatewayHarness implements AutoCloseable {
   final Path dir;
@@ -56,7 +56,9 @@ final class GatewayHarness implements AutoCloseable {
             16384,
             2,
             2);
-    this.audit = new JsonLinesAuditWriter(settings.auditDir(), Clock.systemUTC(), settings.auditFlushInterval());
+    this.audit =
+        new JsonLinesAuditWriter(
+            settings.auditDir(), Clock.systemUTC(), settings.auditFlushInterval());
     this.gateway =
         Gateway.start(settings, () -> allowlist, audit, registry, resolver, Clock.systemUTC());
   }
@@ -98,7 +100,8 @@ final class GatewayHarness implements AutoCloseable {
     audit.sync().join();
     List<Map<String, Object>> records = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir.resolve("audit"))) {
-      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
+      for (Path file :
+          files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
           records.add(Json.object(line));
         }

@@ -85,7 +85,11 @@ class GatewayIT {
     Instant before = Instant.now().minusMillis(1);
 
     HttpResponse<byte[]> response =
-        gateway.client().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        gateway
+            .client()
+            .send(
+                HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo(KB_CAB);
@@ -102,14 +106,34 @@ class GatewayIT {
         .containsEntry("cache", "bypass")
         .containsEntry("upstream", "127.0.0.1");
     assertThat(Instant.parse((String) record.get("ts"))).isAfter(before).isBefore(Instant.now());
-    assertThat((String) record.get("ts")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+    assertThat((String) record.get("ts"))
+        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
     assertThat((String) record.get("id")).isNotBlank();
-    assertThat((long) record.get("bytes_to_client")).isBetween((long) KB_CAB.length + 50, (long) KB_CAB.length + 1000);
+    assertThat((long) record.get("bytes_to_client"))
+        .isBetween((long) KB_CAB.length + 50, (long) KB_CAB.length + 1000);
     assertThat((long) record.get("duration_ms")).isNotNegative();
+    assertThat(gateway.registry.counter(GatewayMetrics.REQUESTS, "decision", "allow").count())
+        .isEqualTo(1.0);
+    assertThat(gateway.registry.counter(GatewayMetrics.BYTES, "direction", "to_client").count())
+        .isEqualTo(((Long) record.get("bytes_to_client")).doubleValue());
     assertThat(record.keySet())
         .containsExactly(
-            "ts", "id", "client", "method", "url", "host", "port", "decision", "entry", "reason",
-            "status", "bytes_to_client", "bytes_from_client", "duration_ms", "cache", "upstream");
+            "ts",
+            "id",
+            "client",
+            "method",
+            "url",
+            "host",
+            "port",
+            "decision",
+            "entry",
+            "reason",
+            "status",
+            "bytes_to_client",
+            "bytes_from_client",
+            "duration_ms",
+            "cache",
+            "upstream");
   }
 
   @Test
@@ -134,13 +158,17 @@ class GatewayIT {
         gateway
             .client()
             .send(
-                HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpRequest.newBuilder(URI.create(url))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                    .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValueAsLong("content-length")).hasValue(KB_CAB.length);
     assertThat(response.body()).isEmpty();
-    assertThat(gateway.awaitRecordFor(url)).containsEntry("method", "HEAD").containsEntry("status", 200L);
+    assertThat(gateway.awaitRecordFor(url))
+        .containsEntry("method", "HEAD")
+        .containsEntry("status", 200L);
   }
 
   @Test
@@ -148,9 +176,17 @@ class GatewayIT {
     origin.put("a.cab", randomBytes(10_000));
     origin.put("b.cab", randomBytes(20_000));
     try (Socket socket = gateway.socket()) {
-      int sentA = RawHttp.send(socket, "GET %s/files/a.cab HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n".formatted(origin.base(), origin.port()));
+      int sentA =
+          RawHttp.send(
+              socket,
+              "GET %s/files/a.cab HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
+                  .formatted(origin.base(), origin.port()));
       RawHttp.Response a = RawHttp.read(socket, false);
-      int sentB = RawHttp.send(socket, "GET %s/files/b.cab HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n".formatted(origin.base(), origin.port()));
+      int sentB =
+          RawHttp.send(
+              socket,
+              "GET %s/files/b.cab HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
+                  .formatted(origin.base(), origin.port()));
       RawHttp.Response b = RawHttp.read(socket, false);
 
       assertThat(a.body()).hasSize(10_000);
@@ -179,7 +215,8 @@ class GatewayIT {
     HttpOrigin.Seen seen = origin.seen().get(0);
     assertThat(seen.target()).isEqualTo("/files/kb.cab");
     assertThat(seen.host()).isEqualTo("updates.example.test:" + origin.port());
-    Map<String, Object> record = gateway.awaitRecordFor("http://updates.example.test:" + origin.port() + "/files/kb.cab");
+    Map<String, Object> record =
+        gateway.awaitRecordFor("http://updates.example.test:" + origin.port() + "/files/kb.cab");
     assertThat(record)
         .containsEntry("host", "updates.example.test")
         .containsEntry("entry", "vendor")
@@ -190,7 +227,11 @@ class GatewayIT {
   void unlistedHostGets403NamingTheReasonAndNothingReachesAnyOrigin() throws Exception {
     String url = "http://evil.example.test:" + origin.port() + "/files/kb.cab";
     HttpResponse<String> response =
-        gateway.client().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        gateway
+            .client()
+            .send(
+                HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(response.body()).isEqualTo("403 Forbidden: host not in allowlist\n");
@@ -209,7 +250,11 @@ class GatewayIT {
   void suffixLookalikeOfAListedWildcardIsDenied() throws Exception {
     String url = "http://cdn.example.test.evil.example:" + origin.port() + "/x";
     HttpResponse<String> response =
-        gateway.client().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        gateway
+            .client()
+            .send(
+                HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(gateway.awaitRecordFor(url)).containsEntry("reason", "host not in allowlist");
@@ -219,7 +264,11 @@ class GatewayIT {
   void unlistedPortGets403() throws Exception {
     String url = "http://127.0.0.1:1/files/kb.cab";
     HttpResponse<String> response =
-        gateway.client().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        gateway
+            .client()
+            .send(
+                HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(response.body()).contains("port not allowed for this host");
@@ -231,14 +280,21 @@ class GatewayIT {
   @Test
   void connectTunnelCarriesATlsHandshakeAndRequest() throws Exception {
     try (Socket socket = gateway.socket()) {
-      RawHttp.send(socket, "CONNECT 127.0.0.1:%d HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n".formatted(tlsOrigin.port(), tlsOrigin.port()));
+      RawHttp.send(
+          socket,
+          "CONNECT 127.0.0.1:%d HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
+              .formatted(tlsOrigin.port(), tlsOrigin.port()));
       RawHttp.Response established = RawHttp.read(socket, true);
       assertThat(established.status()).isEqualTo(200);
 
       try (SSLSocket tls =
-          (SSLSocket) HttpOrigin.clientContext().getSocketFactory().createSocket(socket, "localhost", tlsOrigin.port(), true)) {
+          (SSLSocket)
+              HttpOrigin.clientContext()
+                  .getSocketFactory()
+                  .createSocket(socket, "localhost", tlsOrigin.port(), true)) {
         tls.startHandshake();
-        RawHttp.send(tls, "GET /files/kb.cab HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        RawHttp.send(
+            tls, "GET /files/kb.cab HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         RawHttp.Response response = RawHttp.read(tls, false);
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body()).isEqualTo(KB_CAB);
@@ -253,14 +309,17 @@ class GatewayIT {
         .containsEntry("upstream", "127.0.0.1")
         .containsEntry("cache", "none");
     // TLS adds records and the handshake: more than the file, but not wildly more.
-    assertThat((long) record.get("bytes_to_client")).isBetween((long) KB_CAB.length, KB_CAB.length + 20_000L);
+    assertThat((long) record.get("bytes_to_client"))
+        .isBetween((long) KB_CAB.length, KB_CAB.length + 20_000L);
     assertThat((long) record.get("bytes_from_client")).isBetween(200L, 5_000L);
   }
 
   @Test
   void tunnelByteCountsAreExactInBothDirections() throws Exception {
     try (Socket socket = gateway.socket()) {
-      int connect = RawHttp.send(socket, "CONNECT 127.0.0.1:%d HTTP/1.1\r\n\r\n".formatted(tunnelOrigin.port()));
+      int connect =
+          RawHttp.send(
+              socket, "CONNECT 127.0.0.1:%d HTTP/1.1\r\n\r\n".formatted(tunnelOrigin.port()));
       RawHttp.Response established = RawHttp.read(socket, true);
       assertThat(established.status()).isEqualTo(200);
       OutputStream out = socket.getOutputStream();
@@ -271,7 +330,8 @@ class GatewayIT {
 
       Map<String, Object> record = gateway.awaitRecordFor("127.0.0.1:" + tunnelOrigin.port());
       assertThat(record.get("bytes_from_client")).isEqualTo((long) connect + TUNNEL_UPLOAD);
-      assertThat(record.get("bytes_to_client")).isEqualTo(established.wireBytes() + TUNNEL_DOWNLOAD);
+      assertThat(record.get("bytes_to_client"))
+          .isEqualTo(established.wireBytes() + TUNNEL_DOWNLOAD);
     }
   }
 
@@ -294,7 +354,11 @@ class GatewayIT {
   void unresolvableAllowedHostGets502AndTheRecordSaysWhy() throws Exception {
     String url = "http://nowhere.example.test:" + origin.port() + "/x.cab";
     HttpResponse<String> response =
-        gateway.client().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        gateway
+            .client()
+            .send(
+                HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(502);
     assertThat(gateway.awaitRecordFor(url))
@@ -311,7 +375,10 @@ class GatewayIT {
             new ScriptedOrigin(
                 c -> {
                   readHead(c.getInputStream());
-                  c.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                  c.getOutputStream()
+                      .write(
+                          "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n"
+                              .getBytes(StandardCharsets.ISO_8859_1));
                   c.getOutputStream().write(new byte[40_000]);
                   c.getOutputStream().flush();
                   if (how.equals("resets")) {
@@ -319,9 +386,15 @@ class GatewayIT {
                   }
                 });
         GatewayHarness cut =
-            GatewayHarness.start(dir.resolve("cut"), "entries { lab { hosts = [\"127.0.0.1\"], ports = [%d] } }".formatted(broken.port()))) {
+            GatewayHarness.start(
+                dir.resolve("cut"),
+                "entries { lab { hosts = [\"127.0.0.1\"], ports = [%d] } }"
+                    .formatted(broken.port()))) {
       try (Socket socket = cut.socket()) {
-        RawHttp.send(socket, "GET http://127.0.0.1:%d/big.cab HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n".formatted(broken.port(), broken.port()));
+        RawHttp.send(
+            socket,
+            "GET http://127.0.0.1:%d/big.cab HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
+                .formatted(broken.port(), broken.port()));
 
         assertThatThrownBy(() -> RawHttp.read(socket, false)).isInstanceOf(IOException.class);
       }
@@ -335,47 +408,95 @@ class GatewayIT {
   static Stream<Arguments> malformedRequests() {
     return Stream.of(
         // Request smuggling: both framings; a front end and a back end may disagree on the body.
-        row("content-length with transfer-encoding", 400,
+        row(
+            "content-length with transfer-encoding",
+            400,
             "GET http://127.0.0.1:P/files/kb.cab HTTP/1.1\r\nHost: 127.0.0.1:P\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
         // Smuggling: a chunked body on a request that has none.
-        row("transfer-encoding on GET", 400,
+        row(
+            "transfer-encoding on GET",
+            400,
             "GET http://127.0.0.1:P/files/kb.cab HTTP/1.1\r\nHost: 127.0.0.1:P\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
         // Smuggling: two lengths, each side may pick a different one.
-        row("two different content-lengths", 400,
+        row(
+            "two different content-lengths",
+            400,
             "GET http://127.0.0.1:P/files/kb.cab HTTP/1.1\r\nHost: 127.0.0.1:P\r\nContent-Length: 0\r\nContent-Length: 7\r\n\r\n"),
         // Smuggling: a length that is not a plain number.
-        row("signed content-length", 400,
+        row(
+            "signed content-length",
+            400,
             "GET http://127.0.0.1:P/files/kb.cab HTTP/1.1\r\nHost: 127.0.0.1:P\r\nContent-Length: +0\r\n\r\n"),
         // Smuggling: a body on GET becomes the next request for a server that ignores it.
-        row("body on GET", 400,
+        row(
+            "body on GET",
+            400,
             "GET http://127.0.0.1:P/files/kb.cab HTTP/1.1\r\nHost: 127.0.0.1:P\r\nContent-Length: 5\r\n\r\nGET /"),
         // Host confusion: the origin would serve another virtual host than the one decided.
-        row("host header differs from the URL", 400,
+        row(
+            "host header differs from the URL",
+            400,
             "GET http://127.0.0.1:P/files/kb.cab HTTP/1.1\r\nHost: evil.example\r\n\r\n"),
         // Host confusion: two Host headers.
-        row("two host headers", 400,
+        row(
+            "two host headers",
+            400,
             "GET http://127.0.0.1:P/files/kb.cab HTTP/1.1\r\nHost: 127.0.0.1:P\r\nHost: evil.example\r\n\r\n"),
         // Origin-form: the gateway is not an origin; a Host-only target bypasses the URL checks.
         row("origin-form request", 400, "GET /files/kb.cab HTTP/1.1\r\nHost: 127.0.0.1:P\r\n\r\n"),
         // An https:// URL in plain text would be fetched in clear: refuse instead of guessing.
-        row("https URL in plain text", 400, "GET https://127.0.0.1:P/files/kb.cab HTTP/1.1\r\nHost: 127.0.0.1:P\r\n\r\n"),
+        row(
+            "https URL in plain text",
+            400,
+            "GET https://127.0.0.1:P/files/kb.cab HTTP/1.1\r\nHost: 127.0.0.1:P\r\n\r\n"),
         // Userinfo: http://allowed@evil/ reads as "allowed" to a careless eye.
-        row("userinfo in the authority", 400, "GET http://user@127.0.0.1:P/files/kb.cab HTTP/1.1\r\n\r\n"),
+        row(
+            "userinfo in the authority",
+            400,
+            "GET http://user@127.0.0.1:P/files/kb.cab HTTP/1.1\r\n\r\n"),
         // Backslash: some parsers treat it as a path separator, others as part of the host.
-        row("backslash in the authority", 400, "GET http://127.0.0.1:P\\@evil.example/ HTTP/1.1\r\n\r\n"),
+        row(
+            "backslash in the authority",
+            400,
+            "GET http://127.0.0.1:P\\@evil.example/ HTTP/1.1\r\n\r\n"),
         // Fragment: clients never send one; parsers split the authority differently around it.
-        row("fragment in the target", 400, "GET http://127.0.0.1:P/files/kb.cab#x HTTP/1.1\r\n\r\n"),
+        row(
+            "fragment in the target",
+            400,
+            "GET http://127.0.0.1:P/files/kb.cab#x HTTP/1.1\r\n\r\n"),
         // Alternate IPv4 notation: 2130706433 is 127.0.0.1 to some resolvers.
         row("decimal IPv4 literal", 400, "GET http://2130706433:P/files/kb.cab HTTP/1.1\r\n\r\n"),
         // CONNECT without a port: LittleProxy would quietly pick 80.
         row("CONNECT without a port", 400, "CONNECT 127.0.0.1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
         // Methods an update proxy never needs.
-        row("POST", 405, "POST http://127.0.0.1:P/files/kb.cab HTTP/1.1\r\nHost: 127.0.0.1:P\r\nContent-Length: 0\r\n\r\n"),
-        row("PUT", 405, "PUT http://127.0.0.1:P/files/kb.cab HTTP/1.1\r\nHost: 127.0.0.1:P\r\nContent-Length: 0\r\n\r\n"),
+        row(
+            "POST",
+            405,
+            "POST http://127.0.0.1:P/files/kb.cab HTTP/1.1\r\nHost: 127.0.0.1:P\r\nContent-Length: 0\r\n\r\n"),
+        row(
+            "PUT",
+            405,
+            "PUT http://127.0.0.1:P/files/kb.cab HTTP/1.1\r\nHost: 127.0.0.1:P\r\nContent-Length: 0\r\n\r\n"),
         // Garbage: not HTTP at all.
         row("not HTTP", 400, "HELLO THERE\r\n\r\n"),
+        // Resource limits: a header block or request line beyond the configured maximum.
+        row(
+            "header block over the limit",
+            400,
+            "GET http://127.0.0.1:P/files/kb.cab HTTP/1.1\r\nHost: 127.0.0.1:P\r\nX-Big: "
+                + "a".repeat(20_000)
+                + "\r\n\r\n"),
+        row(
+            "request line over the limit",
+            400,
+            "GET http://127.0.0.1:P/"
+                + "a".repeat(10_000)
+                + " HTTP/1.1\r\nHost: 127.0.0.1:P\r\n\r\n"),
         // A header line without a colon: framing cannot be trusted.
-        row("header without colon", 400, "GET http://127.0.0.1:P/files/kb.cab HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n"));
+        row(
+            "header without colon",
+            400,
+            "GET http://127.0.0.1:P/files/kb.cab HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n"));
   }
 
   private static Arguments row(String name, int status, String request) {
@@ -384,8 +505,8 @@ class GatewayIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("malformedRequests")
-  void malformedRequestIsRefusedAuditedAndNeverReachesTheOrigin(String name, int status, String template)
-      throws Exception {
+  void malformedRequestIsRefusedAuditedAndNeverReachesTheOrigin(
+      String name, int status, String template) throws Exception {
     String request = template.replace(":P", ":" + origin.port());
     try (Socket socket = gateway.socket()) {
       int sent = RawHttp.send(socket, request);

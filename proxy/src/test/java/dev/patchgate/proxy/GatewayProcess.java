@@ -15,8 +15,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The packaged gateway ({@code proxy/target/patchgate.jar}) run as its own JVM, the way an
- * operator runs it. Its start is awaited by reading its "listening on" log line, not by sleeping.
+ * The packaged gateway ({@code proxy/target/patchgate.jar}) run as its own JVM, the way an operator
+ * runs it. Its start is awaited by reading its "listening on" log line, not by sleeping.
  */
 final class GatewayProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
@@ -31,7 +31,8 @@ final class GatewayProcess implements AutoCloseable {
         new Thread(
             () -> {
               try (BufferedReader in =
-                  new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                   output.add(line);
@@ -53,20 +54,23 @@ final class GatewayProcess implements AutoCloseable {
   static Path jar() {
     Path jar = Path.of("target", "patchgate.jar");
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run `mvn verify`, which packages it first");
+      throw new IllegalStateException(
+          jar.toAbsolutePath() + " is missing: run `mvn verify`, which packages it first");
     }
     return jar;
   }
 
   /** Starts {@code java [jvmArgs] -jar patchgate.jar ARGS} in {@code workDir}, output merged. */
-  static GatewayProcess start(Path workDir, List<String> jvmArgs, String... args) throws IOException {
+  static GatewayProcess start(Path workDir, List<String> jvmArgs, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
     command.add("-jar");
     command.add(jar().toAbsolutePath().toString());
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
     return new GatewayProcess(process);
   }
 

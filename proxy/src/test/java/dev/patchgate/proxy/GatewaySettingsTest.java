@@ -71,7 +71,9 @@ class GatewaySettingsTest {
   @Test
   void everyProblemIsReportedAtOnce() throws Exception {
     Path file = dir.resolve("patchgate.conf");
-    Files.writeString(file, "patchgate.listen = \"nope\"\npatchgate.timeouts.idle = 0s\npatchgate.colour = blue\n");
+    Files.writeString(
+        file,
+        "patchgate.listen = \"nope\"\npatchgate.timeouts.idle = 0s\npatchgate.colour = blue\n");
 
     assertThatThrownBy(() -> GatewaySettings.load(Optional.of(file)))
         .isInstanceOfSatisfying(

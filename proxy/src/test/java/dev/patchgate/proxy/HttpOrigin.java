@@ -42,7 +42,8 @@ final class HttpOrigin implements AutoCloseable {
   }
 
   static HttpOrigin plain() throws IOException {
-    return new HttpOrigin(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
+    return new HttpOrigin(
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
   }
 
   static HttpOrigin tls() throws Exception {
@@ -54,7 +55,8 @@ final class HttpOrigin implements AutoCloseable {
 
   /** A client-side TLS context that trusts exactly the origin's self-signed certificate. */
   static SSLContext clientContext() throws Exception {
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(keyStore());
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, tmf.getTrustManagers(), null);

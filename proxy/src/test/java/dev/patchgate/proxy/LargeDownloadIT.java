@@ -38,11 +38,14 @@ class LargeDownloadIT {
           GatewayProcess.start(dir, List.of("-Xmx128m"), "run", "--config", "patchgate.conf")) {
         int port = gateway.awaitPort();
         HttpClient client =
-            HttpClient.newBuilder().proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", port))).build();
+            HttpClient.newBuilder()
+                .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", port)))
+                .build();
         URI uri = URI.create(origin.base() + "/generated/" + TWO_GIB);
 
         HttpResponse<InputStream> response =
-            client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofInputStream());
+            client.send(
+                HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofInputStream());
 
         assertThat(response.statusCode()).isEqualTo(200);
         long position = 0;

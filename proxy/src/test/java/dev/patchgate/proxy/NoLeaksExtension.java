@@ -8,8 +8,8 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Fails a test class when Netty reported a leaked ByteBuf while it ran. Tests run with
- * {@code -Dio.netty.leakDetection.level=paranoid} (see the root pom), so every buffer is tracked.
+ * Fails a test class when Netty reported a leaked ByteBuf while it ran. Tests run with {@code
+ * -Dio.netty.leakDetection.level=paranoid} (see the root pom), so every buffer is tracked.
  */
 public final class NoLeaksExtension implements AfterAllCallback {
   @Override

@@ -10,7 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** Raw HTTP/1.1 over a socket, for requests no well-behaved client would send, and exact byte counts. */
+/**
+ * Raw HTTP/1.1 over a socket, for requests no well-behaved client would send, and exact byte
+ * counts.
+ */
 final class RawHttp {
   private RawHttp() {}
 
@@ -47,7 +50,9 @@ final class RawHttp {
     Map<String, String> headers = new LinkedHashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+      headers.put(
+          lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          lines[i].substring(colon + 1).trim());
     }
     byte[] body;
     if (headRequest) {
@@ -56,7 +61,8 @@ final class RawHttp {
       int length = Integer.parseInt(headers.get("content-length"));
       body = in.readNBytes(length);
       if (body.length < length) {
-        throw new EOFException("connection closed after " + body.length + " of " + length + " body bytes");
+        throw new EOFException(
+            "connection closed after " + body.length + " of " + length + " body bytes");
       }
     } else {
       body = in.readAllBytes();

@@ -22,6 +22,7 @@ final class ScriptedOrigin implements AutoCloseable {
   private final ServerSocket server;
   private final ExecutorService threads = Executors.newCachedThreadPool();
   private final AtomicInteger connections = new AtomicInteger();
+
   /** Completes with the first failure of a script, so a test can see it. */
   final CompletableFuture<Throwable> failure = new CompletableFuture<>();
 
