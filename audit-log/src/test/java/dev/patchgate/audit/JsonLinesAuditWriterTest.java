@@ -98,7 +98,7 @@ class JsonLinesAuditWriterTest {
     writer.sync().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
     List<String> lines = lines(tmp.resolve("audit"), DAY);
-    List<Map<String, Object>> records = lines.stream().map(StrictJsonReader::readObject).toList();
+    List<Map<String, Object>> records = lines.stream().map(AuditJsonReader::readObject).toList();
     assertThat(records).hasSize(threads * perThread);
     assertThat(records).allMatch(r -> List.copyOf(r.keySet()).equals(AuditFields.IN_ORDER));
     List<String> expectedIds = new ArrayList<>();
@@ -158,7 +158,7 @@ class JsonLinesAuditWriterTest {
     List<String> lines = lines(dir, DAY);
     assertThat(lines).hasSize(2);
     assertThat(lines.get(0)).isEqualTo("{\"ts\":\"2026-11-23T10:1");
-    assertThat(StrictJsonReader.readObject(lines.get(1)))
+    assertThat(AuditJsonReader.readObject(lines.get(1)))
         .containsEntry(AuditFields.ID, "after-crash");
   }
 
@@ -283,7 +283,7 @@ class JsonLinesAuditWriterTest {
 
   private static List<Object> ids(Path dir, LocalDate day) throws IOException {
     return lines(dir, day).stream()
-        .map(StrictJsonReader::readObject)
+        .map(AuditJsonReader::readObject)
         .map(r -> r.get(AuditFields.ID))
         .toList();
   }

@@ -3,6 +3,7 @@ package dev.patchgate.proxy;
 import static org.awaitility.Awaitility.await;
 
 import dev.patchgate.allowlist.Allowlist;
+import dev.patchgate.audit.AuditJsonReader;
 import dev.patchgate.audit.JsonLinesAuditWriter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -103,7 +104,7 @@ final class GatewayHarness implements AutoCloseable {
       for (Path file :
           files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-          records.add(Json.object(line));
+          records.add(AuditJsonReader.readObject(line));
         }
       }
     } catch (IOException e) {

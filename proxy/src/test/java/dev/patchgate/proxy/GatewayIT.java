@@ -226,12 +226,7 @@ class GatewayIT {
   @Test
   void unlistedHostGets403NamingTheReasonAndNothingReachesAnyOrigin() throws Exception {
     String url = "http://evil.example.test:" + origin.port() + "/files/kb.cab";
-    HttpResponse<String> response =
-        gateway
-            .client()
-            .send(
-                HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = get(url);
 
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(response.body()).isEqualTo("403 Forbidden: host not in allowlist\n");
@@ -249,12 +244,7 @@ class GatewayIT {
   @Test
   void suffixLookalikeOfAListedWildcardIsDenied() throws Exception {
     String url = "http://cdn.example.test.evil.example:" + origin.port() + "/x";
-    HttpResponse<String> response =
-        gateway
-            .client()
-            .send(
-                HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = get(url);
 
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(gateway.awaitRecordFor(url)).containsEntry("reason", "host not in allowlist");
@@ -263,12 +253,7 @@ class GatewayIT {
   @Test
   void unlistedPortGets403() throws Exception {
     String url = "http://127.0.0.1:1/files/kb.cab";
-    HttpResponse<String> response =
-        gateway
-            .client()
-            .send(
-                HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = get(url);
 
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(response.body()).contains("port not allowed for this host");
@@ -353,12 +338,7 @@ class GatewayIT {
   @Test
   void unresolvableAllowedHostGets502AndTheRecordSaysWhy() throws Exception {
     String url = "http://nowhere.example.test:" + origin.port() + "/x.cab";
-    HttpResponse<String> response =
-        gateway
-            .client()
-            .send(
-                HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = get(url);
 
     assertThat(response.statusCode()).isEqualTo(502);
     assertThat(gateway.awaitRecordFor(url))
@@ -402,6 +382,13 @@ class GatewayIT {
           .containsEntry("decision", "error")
           .containsEntry("reason", Exchange.UPSTREAM_BROKEN);
     }
+  }
+
+  private HttpResponse<String> get(String url) throws Exception {
+    return gateway
+        .client()
+        .send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Requests whose form is refused: each row names the threat. */

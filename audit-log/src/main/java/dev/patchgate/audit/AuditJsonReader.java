@@ -4,23 +4,28 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A deliberately strict reader for the flat JSON objects the audit log writes, test code only.
+ * Reads back one audit line: the flat JSON object {@link AuditJson} writes.
  *
- * <p>Values are strings, {@code Long}s or {@code null}. It rejects what a lenient parser would let
- * slip: raw control characters inside strings, duplicate names, trailing input, unknown escapes.
- * Names keep their order.
+ * <p>Values are {@code String}, {@code Long}, {@code Boolean} or {@code null}. It is deliberately
+ * strict and rejects what a lenient parser would let slip: raw control characters inside strings,
+ * duplicate names, nested values, trailing input, unknown escapes. Names keep their order.
+ * Stateless and thread-safe.
  */
-final class StrictJsonReader {
+public final class AuditJsonReader {
   private final String text;
   private int pos;
 
-  private StrictJsonReader(String text) {
+  private AuditJsonReader(String text) {
     this.text = text;
   }
 
-  /** Parses one object that must span all of {@code text}. */
-  static Map<String, Object> readObject(String text) {
-    StrictJsonReader reader = new StrictJsonReader(text);
+  /**
+   * Parses one object that must span all of {@code text}.
+   *
+   * @throws IllegalArgumentException naming the position when {@code text} is not such an object
+   */
+  public static Map<String, Object> readObject(String text) {
+    AuditJsonReader reader = new AuditJsonReader(text);
     Map<String, Object> object = reader.object();
     if (reader.pos != text.length()) {
       throw reader.error("trailing input");
@@ -61,6 +66,14 @@ final class StrictJsonReader {
     if (text.startsWith("null", pos)) {
       pos += 4;
       return null;
+    }
+    if (text.startsWith("true", pos)) {
+      pos += 4;
+      return Boolean.TRUE;
+    }
+    if (text.startsWith("false", pos)) {
+      pos += 5;
+      return Boolean.FALSE;
     }
     int start = pos;
     if (c == '-') {
