@@ -85,6 +85,9 @@ final class ClientSession {
    * leaves the client waiting when an upstream closes mid-body.
    */
   void upstreamClosed(String authority) {
+    if (channel.eventLoop().isShuttingDown()) {
+      return; // the gateway is stopping and closes every client itself
+    }
     channel
         .eventLoop()
         .execute(

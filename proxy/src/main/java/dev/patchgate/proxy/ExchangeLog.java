@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ExchangeLog {
   private static final Logger LOG = LoggerFactory.getLogger(ExchangeLog.class);
+  private static final String PROXY_CONNECTION = "Proxy-Connection";
 
   private final AuditSink sink;
   private final GatewayMetrics metrics;
@@ -48,12 +49,18 @@ final class ExchangeLog {
             client.getHostAddress(),
             request.method().name(),
             request.uri(),
-            !HttpUtil.isKeepAlive(request));
+            wantsClose(request));
     if (request.decoderResult().isFailure()) {
       // LittleProxy answers these with 400 itself, without consulting the request path.
       exchange.rejected(RequestGate.MALFORMED);
     }
     return exchange;
+  }
+
+  /** The client asked to close after this exchange, in today's or in the legacy proxy header. */
+  private static boolean wantsClose(HttpRequest request) {
+    return !HttpUtil.isKeepAlive(request)
+        || "close".equalsIgnoreCase(request.headers().get(PROXY_CONNECTION));
   }
 
   void finished(Exchange exchange, long bytesToClient, long bytesFromClient) {

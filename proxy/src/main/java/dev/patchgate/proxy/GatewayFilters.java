@@ -73,6 +73,8 @@ final class GatewayFilters extends HttpFiltersAdapter {
     } else {
       request.setUri("http://" + target.authority() + target.path());
       request.headers().set(HttpHeaderNames.HOST, hostHeader(target));
+      // No request carries a body, so an upstream "100 Continue" would only be a stray response.
+      request.headers().remove(HttpHeaderNames.EXPECT);
     }
     // A reused upstream connection is not resolved again; its pinned address is remembered here.
     exchange.upstream(session.knownUpstream(target.authority()));

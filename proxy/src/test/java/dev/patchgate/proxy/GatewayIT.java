@@ -136,19 +136,46 @@ class GatewayIT {
             "upstream");
   }
 
-  @Test
-  void byteCountsAreWhatCrossedTheClientsConnection() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "HTTP/1.1|Connection: close",
+        "HTTP/1.1|Proxy-Connection: close",
+        "HTTP/1.0|User-Agent: legacy-without-keep-alive"
+      })
+  void aClientAskingToCloseIsClosedAfterTheResponseAndItsBytesAreExact(String variant)
+      throws Exception {
+    String[] parts = variant.split("\\|");
     String request =
-        "GET %s/files/kb.cab HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n"
-            .formatted(origin.base(), origin.port());
+        "GET %s/files/kb.cab %s\r\nHost: 127.0.0.1:%d\r\n%s\r\n\r\n"
+            .formatted(origin.base(), parts[0], origin.port(), parts[1]);
     try (Socket socket = gateway.socket()) {
       int sent = RawHttp.send(socket, request);
       byte[] received = RawHttp.readToEnd(socket);
 
+      assertThat(new String(received, 0, 12, StandardCharsets.ISO_8859_1)).endsWith("200");
+      assertThat(received.length).isGreaterThan(KB_CAB.length);
       Map<String, Object> record = gateway.awaitRecordFor(origin.base() + "/files/kb.cab");
       assertThat(record.get("bytes_from_client")).isEqualTo((long) sent);
       assertThat(record.get("bytes_to_client")).isEqualTo((long) received.length);
     }
+  }
+
+  @Test
+  void expectContinueIsNotForwardedSinceNoRequestHasABody() throws Exception {
+    try (Socket socket = gateway.socket()) {
+      RawHttp.send(
+          socket,
+          "GET %s/files/kb.cab HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nExpect: 100-continue\r\n\r\n"
+              .formatted(origin.base(), origin.port()));
+      RawHttp.Response response = RawHttp.read(socket, false);
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo(KB_CAB);
+    }
+    assertThat(origin.seen().get(0).headers()).doesNotContainKey("Expect");
+    assertThat(gateway.awaitRecordFor(origin.base() + "/files/kb.cab"))
+        .containsEntry("status", 200L);
   }
 
   @Test
