@@ -117,6 +117,9 @@ final class Ipv6 {
       result[i] = Integer.parseInt(part.toLowerCase(Locale.ROOT), 16);
     }
     if (quad) {
+      // The dotted quad was validated above: exactly four parts, so split's edge cases cannot
+      // arise.
+      @SuppressWarnings("StringSplitter")
       String[] octets = last.split("\\.");
       result[parts.length - 1] = Integer.parseInt(octets[0]) << 8 | Integer.parseInt(octets[1]);
       result[parts.length] = Integer.parseInt(octets[2]) << 8 | Integer.parseInt(octets[3]);

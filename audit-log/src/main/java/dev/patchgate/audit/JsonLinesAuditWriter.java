@@ -215,7 +215,10 @@ public final class JsonLinesAuditWriter implements AuditSink {
           break;
         }
         if (first != null) {
-          stopRequested = accept(first) | acceptQueued();
+          boolean stopInFirst = accept(first);
+          // Drain the rest even when the first asked to stop: nothing accepted may be left behind.
+          boolean stopInQueue = acceptQueued();
+          stopRequested = stopInFirst || stopInQueue;
         }
         if (flushDue()) {
           flush();

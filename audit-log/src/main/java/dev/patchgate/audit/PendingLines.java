@@ -85,6 +85,8 @@ final class PendingLines {
     }
   }
 
+  // Identity, not equality: the line written is the very buffer at the head of the queue.
+  @SuppressWarnings("ReferenceEquality")
   private void forgetWritten(ArrayDeque<ByteBuffer> lines, int count) {
     for (int i = 0; i < count; i++) {
       ByteBuffer line = group[i];

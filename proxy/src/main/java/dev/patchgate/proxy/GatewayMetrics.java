@@ -39,8 +39,8 @@ final class GatewayMetrics {
 
   void exchangeFinished(AuditRecord record) {
     requests.get(record.decision()).increment();
-    bytesToClients.increment(record.bytesToClient());
-    bytesFromClients.increment(record.bytesFromClient());
+    bytesToClients.increment((double) record.bytesToClient());
+    bytesFromClients.increment((double) record.bytesFromClient());
   }
 
   void auditFailure() {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -136,19 +137,19 @@ class GatewayIT {
             "upstream");
   }
 
-  @ParameterizedTest(name = "{0}")
-  @ValueSource(
-      strings = {
-        "HTTP/1.1|Connection: close",
-        "HTTP/1.1|Proxy-Connection: close",
-        "HTTP/1.0|User-Agent: legacy-without-keep-alive"
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "HTTP/1.1 | Connection: close",
+        "HTTP/1.1 | Proxy-Connection: close",
+        "HTTP/1.0 | User-Agent: legacy-without-keep-alive"
       })
-  void aClientAskingToCloseIsClosedAfterTheResponseAndItsBytesAreExact(String variant)
-      throws Exception {
-    String[] parts = variant.split("\\|");
+  void aClientAskingToCloseIsClosedAfterTheResponseAndItsBytesAreExact(
+      String version, String header) throws Exception {
     String request =
         "GET %s/files/kb.cab %s\r\nHost: 127.0.0.1:%d\r\n%s\r\n\r\n"
-            .formatted(origin.base(), parts[0], origin.port(), parts[1]);
+            .formatted(origin.base(), version, origin.port(), header);
     try (Socket socket = gateway.socket()) {
       int sent = RawHttp.send(socket, request);
       byte[] received = RawHttp.readToEnd(socket);

@@ -25,7 +25,7 @@ class GatewaySettingsTest {
     assertThat(s.mirrorDir()).isEqualTo(Path.of("var/mirror"));
     assertThat(s.auditFlushInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(s.idleTimeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(s.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(s.maxHeaderSize()).isEqualTo(16 * 1024);
     assertThat(s.maxRequestLine()).isEqualTo(8 * 1024);
     assertThat(s.clientThreads()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());

@@ -3,6 +3,7 @@ package dev.patchgate.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.URI;
@@ -39,7 +40,8 @@ class LargeDownloadIT {
         int port = gateway.awaitPort();
         HttpClient client =
             HttpClient.newBuilder()
-                .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", port)))
+                .proxy(
+                    ProxySelector.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)))
                 .build();
         URI uri = URI.create(origin.base() + "/generated/" + TWO_GIB);
 

@@ -45,10 +45,13 @@ final class RawHttp {
       head.write(b);
       matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
     }
-    String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
-    int status = Integer.parseInt(lines[0].split(" ")[1]);
+    String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n", -1);
+    int status = Integer.parseInt(lines[0].split(" ", 3)[1]);
     Map<String, String> headers = new LinkedHashMap<>();
     for (int i = 1; i < lines.length; i++) {
+      if (lines[i].isEmpty()) {
+        continue; // the blank line that ends the head
+      }
       int colon = lines[i].indexOf(':');
       headers.put(
           lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
