@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.function.Supplier;
 import org.littleshoot.proxy.HttpProxyServer;
 import org.littleshoot.proxy.impl.DefaultHttpProxyServer;
@@ -17,10 +18,14 @@ import org.littleshoot.proxy.impl.DefaultHttpProxyServer;
  * belongs to the caller, who closes it after the gateway.
  */
 final class Gateway implements AutoCloseable {
-  private final HttpProxyServer server;
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
-  private Gateway(HttpProxyServer server) {
+  private final HttpProxyServer server;
+  private final GatewayServerGroup group;
+
+  private Gateway(HttpProxyServer server, GatewayServerGroup group) {
     this.server = server;
+    this.group = group;
   }
 
   /** Thrown when the listener cannot be opened; the message is one line for the operator. */
@@ -64,7 +69,7 @@ final class Gateway implements AutoCloseable {
               .withMaxHeaderSize(settings.maxHeaderSize())
               .withProxyAlias("patchgate")
               .start();
-      return new Gateway(server);
+      return new Gateway(server, group);
     } catch (RuntimeException e) {
       group.shutdown(false);
       Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -81,9 +86,16 @@ final class Gateway implements AutoCloseable {
     return server.getListenAddress();
   }
 
+  /**
+   * Stops listening, closes every connection and waits until the event loops have finished, so that
+   * every exchange they were carrying has reached the audit sink before the caller closes it.
+   * LittleProxy's own JVM shutdown hook may already have aborted the server; the wait covers that
+   * too.
+   */
   @Override
   public void close() {
     server.stop();
+    group.awaitTermination(STOP_TIMEOUT);
   }
 
   private static void attach(Channel channel, ExchangeLog log) {

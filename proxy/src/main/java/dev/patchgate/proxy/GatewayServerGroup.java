@@ -6,6 +6,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,6 +68,15 @@ final class GatewayServerGroup extends ServerGroup {
       } else {
         group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       }
+    }
+  }
+
+  /** Waits (at most {@code timeout} in all) until every pool has terminated. */
+  void awaitTermination(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (EventLoopGroup group : List.of(acceptors, clientWorkers, upstreamWorkers)) {
+      long left = Math.max(0, deadline - System.nanoTime());
+      group.terminationFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
     }
   }
 

@@ -24,10 +24,11 @@ final class GatewayProcess implements AutoCloseable {
   private final Process process;
   private final List<String> output = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final Thread reader;
 
   private GatewayProcess(Process process) {
     this.process = process;
-    Thread reader =
+    reader =
         new Thread(
             () -> {
               try (BufferedReader in =
@@ -84,6 +85,7 @@ final class GatewayProcess implements AutoCloseable {
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       throw new IllegalStateException("still running: " + output);
     }
+    reader.join(10_000); // its last lines are read once the process has ended
     return process.exitValue();
   }
 
@@ -93,11 +95,14 @@ final class GatewayProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroy();
+    // SIGTERM through the handle: Process.destroy() would also close our end of its output pipe
+    // and lose what the gateway logs while it stops.
+    process.toHandle().destroy();
     try {
       if (!process.waitFor(20, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor();
       }
+      reader.join(10_000); // its last lines are read once the process has ended
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
