@@ -1,0 +1,81 @@
+package dev.patchgate.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CliTest {
+  @TempDir Path dir;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int execute(String... args) {
+    return new Cli(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8))
+        .execute(args);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "--help, Usage: patchgate <command>",
+    "run --help, Usage: patchgate run",
+    "check-config -h, Usage: patchgate check-config"
+  })
+  void helpIsPrintedAndExitsZero(String args, String expected) {
+    assertThat(execute(args.split(" ", -1))).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "''                       | Usage: patchgate <command>",
+        "serve                    | patchgate: unknown command 'serve'",
+        "run --port 8080          | patchgate run: unknown option '--port'",
+        "check-config --config    | patchgate check-config: --config needs a file",
+        "run extra                | patchgate run: unexpected argument 'extra'",
+      })
+  void aBadCommandLineIsOneClearLineAndExitCode2(String args, String expected) {
+    String[] argv = args.isEmpty() ? new String[0] : args.split(" ", -1);
+
+    assertThat(execute(argv)).isEqualTo(Cli.USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith(expected);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void checkConfigReportsSettingsAndAllowlistProblemsTogetherWithACount() throws Exception {
+    Path config = dir.resolve("patchgate.conf");
+    Files.writeString(config, "patchgate.allowlist = \"" + dir.resolve("allowlist.conf") + "\"\n");
+    Files.writeString(dir.resolve("allowlist.conf"), "entries { a { hosts = [\"*\"] } }\n");
+
+    assertThat(execute("check-config", "--config", config.toString())).isEqualTo(Cli.INVALID);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("allowlist.conf:1:")
+        .endsWith("1 problem found\n");
+  }
+
+  @Test
+  void checkConfigSummarisesAValidConfiguration() throws Exception {
+    Path config = dir.resolve("patchgate.conf");
+    Files.writeString(config, "patchgate.allowlist = \"" + dir.resolve("allowlist.conf") + "\"\n");
+    Files.writeString(
+        dir.resolve("allowlist.conf"),
+        "entries { a { hosts = [\"*.windowsupdate.com\"] }, b { hosts = [\"10.0.0.1\"] } }\n");
+
+    assertThat(execute("check-config", "--config=" + config)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .startsWith("configuration OK: " + config)
+        .contains(": 2 entries");
+  }
+}
