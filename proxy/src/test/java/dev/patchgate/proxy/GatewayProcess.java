@@ -75,6 +75,27 @@ final class GatewayProcess implements AutoCloseable {
     return new GatewayProcess(process);
   }
 
+  /**
+   * Runs the gateway in {@code dir} on an ephemeral loopback port, allowing only 127.0.0.1 on
+   * {@code originPort}, auditing to {@code dir/audit}; {@code extraConfig} is appended to its
+   * configuration file.
+   */
+  static GatewayProcess runAllowingLoopbackPort(
+      Path dir, int originPort, List<String> jvmArgs, String extraConfig) throws IOException {
+    Files.writeString(
+        dir.resolve("allowlist.conf"),
+        "entries { lab { hosts = [\"127.0.0.1\"], ports = [%d] } }".formatted(originPort));
+    Files.writeString(
+        dir.resolve("patchgate.conf"),
+        """
+        patchgate.listen = "127.0.0.1:0"
+        patchgate.allowlist = "allowlist.conf"
+        patchgate.audit.dir = "audit"
+        """
+            + extraConfig);
+    return start(dir, jvmArgs, "run", "--config", "patchgate.conf");
+  }
+
   /** The port it listens on, once it says so (at most 30 s). */
   int awaitPort() throws Exception {
     return port.get(30, TimeUnit.SECONDS);

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,18 +24,8 @@ class LargeDownloadIT {
   @Test
   void twoGibResponseStreamsThroughAGatewayWith128MibOfHeap() throws Exception {
     try (HttpOrigin origin = HttpOrigin.plain()) {
-      Files.writeString(
-          dir.resolve("allowlist.conf"),
-          "entries { lab { hosts = [\"127.0.0.1\"], ports = [%d] } }".formatted(origin.port()));
-      Files.writeString(
-          dir.resolve("patchgate.conf"),
-          """
-          patchgate.listen = "127.0.0.1:0"
-          patchgate.allowlist = "allowlist.conf"
-          patchgate.audit.dir = "audit"
-          """);
       try (GatewayProcess gateway =
-          GatewayProcess.start(dir, List.of("-Xmx128m"), "run", "--config", "patchgate.conf")) {
+          GatewayProcess.runAllowingLoopbackPort(dir, origin.port(), List.of("-Xmx128m"), "")) {
         int port = gateway.awaitPort();
         HttpClient client =
             HttpClient.newBuilder()
