@@ -87,6 +87,35 @@ public final class TargetParser {
     return new Target(Scheme.HTTPS, authority.host(), authority.port(), "");
   }
 
+  /**
+   * Whether a {@code Host} header names the same host and port as {@code target}, read with the
+   * same strict rules as a request-target's authority (so {@code EXAMPLE.com.} and {@code
+   * example.com:80} agree with {@code http://example.com/}, and anything with userinfo, a path, a
+   * fragment or a stray character does not). A header without a port names the default port of a
+   * plain-HTTP target; on CONNECT it is compared by host alone.
+   *
+   * @param hostHeader the header's value; null never matches
+   */
+  public static boolean hostHeaderNames(String hostHeader, Target target) {
+    if (hostHeader == null || hostHeader.isEmpty()) {
+      return false;
+    }
+    Authority authority;
+    try {
+      rejectControlCharacters(hostHeader);
+      authority = Authority.parse(hostHeader);
+    } catch (TargetException e) {
+      return false;
+    }
+    if (!authority.host().equals(target.host())) {
+      return false;
+    }
+    if (authority.port() < 0) {
+      return target.scheme() == Scheme.HTTPS || target.port() == DEFAULT_HTTP_PORT;
+    }
+    return authority.port() == target.port();
+  }
+
   /** A non-empty path starting with {@code /}, every character printable ASCII (0x21..0x7e). */
   static boolean isOriginForm(String path) {
     if (path.isEmpty() || path.charAt(0) != '/') {

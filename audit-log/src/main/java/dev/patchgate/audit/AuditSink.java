@@ -28,6 +28,15 @@ public interface AuditSink extends AutoCloseable {
    */
   CompletableFuture<Void> sync();
 
+  /** How many write attempts have failed since start; each failed retry counts again. */
+  long writeFailures();
+
+  /** How many accepted or offered records were given up and will never be written. */
+  long droppedRecords();
+
+  /** False while writes are failing (and being retried), or when the sink can no longer write. */
+  boolean healthy();
+
   /**
    * Writes everything accepted so far, then stops and releases the files. Idempotent; blocks the
    * caller until done, so do not call it from an event loop. Records appended afterwards are

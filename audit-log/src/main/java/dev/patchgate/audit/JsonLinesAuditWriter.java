@@ -140,6 +140,7 @@ public final class JsonLinesAuditWriter implements AuditSink {
   }
 
   /** How many write attempts have failed since start; each retry that fails counts again. */
+  @Override
   public long writeFailures() {
     return writeFailures.get();
   }
@@ -148,6 +149,7 @@ public final class JsonLinesAuditWriter implements AuditSink {
    * How many records were given up: appended beyond the backlog limit, {@code null}, appended after
    * {@link #close()}, or still unwritable when close's retries ran out.
    */
+  @Override
   public long droppedRecords() {
     return dropped.sum();
   }
@@ -157,6 +159,7 @@ public final class JsonLinesAuditWriter implements AuditSink {
    * running normally. False while writes fail and are being retried, and after the thread died of
    * an unexpected error; the gateway's fail-closed setting is meant to read this.
    */
+  @Override
   public boolean healthy() {
     return !lastWriteFailed && !writerDied;
   }

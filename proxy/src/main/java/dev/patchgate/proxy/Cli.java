@@ -2,13 +2,17 @@ package dev.patchgate.proxy;
 
 import dev.patchgate.allowlist.Allowlist;
 import dev.patchgate.allowlist.AllowlistException;
+import dev.patchgate.allowlist.Problem;
 import dev.patchgate.audit.JsonLinesAuditWriter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -71,7 +75,7 @@ final class Cli {
     }
     Options options;
     try {
-      options = Options.parse(command, List.of(args).subList(1, args.length));
+      options = Options.parse(List.of(args).subList(1, args.length));
     } catch (IllegalArgumentException e) {
       err.println(
           "patchgate "
@@ -90,22 +94,26 @@ final class Cli {
     return command.equals("run") ? run(options) : checkConfig(options);
   }
 
-  private int checkConfig(Options options) {
-    List<String> problems = new ArrayList<>();
-    GatewaySettings settings = null;
-    try {
-      settings = GatewaySettings.load(options.config());
-    } catch (GatewaySettings.InvalidSettingsException e) {
-      problems.addAll(e.problems());
-    }
-    Allowlist allowlist = null;
-    if (settings != null) {
+  /** The configuration and the allowlist it names, or every problem found in either. */
+  private record Loaded(GatewaySettings settings, Allowlist allowlist, List<String> problems) {
+    static Loaded from(Options options) {
+      GatewaySettings settings;
       try {
-        allowlist = Allowlist.load(settings.allowlist());
+        settings = GatewaySettings.load(options.config());
+      } catch (GatewaySettings.InvalidSettingsException e) {
+        return new Loaded(null, null, e.problems());
+      }
+      try {
+        return new Loaded(settings, Allowlist.load(settings.allowlist()), List.of());
       } catch (AllowlistException e) {
-        e.problems().forEach(p -> problems.add(p.toString()));
+        return new Loaded(settings, null, e.problems().stream().map(Problem::toString).toList());
       }
     }
+  }
+
+  private int checkConfig(Options options) {
+    Loaded loaded = Loaded.from(options);
+    List<String> problems = loaded.problems();
     if (!problems.isEmpty()) {
       problems.forEach(err::println);
       err.println(problems.size() + (problems.size() == 1 ? " problem" : " problems") + " found");
@@ -115,28 +123,24 @@ final class Cli {
         "configuration OK: "
             + options.config().map(Path::toString).orElse("embedded defaults")
             + "; allowlist "
-            + settings.allowlist()
+            + loaded.settings().allowlist()
             + ": "
-            + allowlist.size()
-            + (allowlist.size() == 1 ? " entry" : " entries"));
+            + entries(loaded.allowlist()));
     return OK;
   }
 
   private int run(Options options) {
-    GatewaySettings settings;
-    Allowlist allowlist;
-    try {
-      settings = GatewaySettings.load(options.config());
-      allowlist = Allowlist.load(settings.allowlist());
-    } catch (GatewaySettings.InvalidSettingsException e) {
-      e.problems().forEach(err::println);
-      err.println("patchgate run: configuration is not valid; nothing started");
-      return INVALID;
-    } catch (AllowlistException e) {
-      e.problems().forEach(p -> err.println(p.toString()));
-      err.println("patchgate run: allowlist is not valid; nothing started");
+    Loaded loaded = Loaded.from(options);
+    if (!loaded.problems().isEmpty()) {
+      loaded.problems().forEach(err::println);
+      err.println(
+          "patchgate run: "
+              + (loaded.settings() == null ? "configuration" : "allowlist")
+              + " is not valid; nothing started");
       return INVALID;
     }
+    GatewaySettings settings = loaded.settings();
+    Allowlist allowlist = loaded.allowlist();
     JsonLinesAuditWriter audit;
     try {
       audit =
@@ -144,10 +148,11 @@ final class Cli {
               settings.auditDir(), Clock.systemUTC(), settings.auditFlushInterval());
     } catch (UncheckedIOException e) {
       err.println(
-          "patchgate run: cannot write the audit log in "
+          "patchgate run: cannot create the audit log directory "
               + settings.auditDir().toAbsolutePath()
-              + ": "
-              + e.getCause().getMessage());
+              + " ("
+              + whyNot(e.getCause())
+              + ")");
       return CANNOT_START;
     }
     Gateway gateway;
@@ -177,11 +182,10 @@ final class Cli {
                 },
                 "patchgate-shutdown"));
     LOG.info(
-        "patchgate listening on {}; allowlist {} ({} {}); audit log {}",
+        "patchgate listening on {}; allowlist {} ({}); audit log {}",
         Gateway.describe(gateway.address()),
         settings.allowlist(),
-        allowlist.size(),
-        allowlist.size() == 1 ? "entry" : "entries",
+        entries(allowlist),
         settings.auditDir().toAbsolutePath());
     try {
       stopped.await();
@@ -189,6 +193,23 @@ final class Cli {
       Thread.currentThread().interrupt();
     }
     return OK;
+  }
+
+  private static String entries(Allowlist allowlist) {
+    return allowlist.size() + (allowlist.size() == 1 ? " entry" : " entries");
+  }
+
+  /** An I/O failure in words; the JDK's message for most of them is only the path. */
+  private static String whyNot(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileAlreadyExistsException) {
+      return "a file of that name is in the way";
+    }
+    return e instanceof FileSystemException fs && fs.getReason() != null
+        ? fs.getReason()
+        : String.valueOf(e.getMessage());
   }
 
   private static String helpFor(String command) {
@@ -212,7 +233,7 @@ final class Cli {
 
   /** The options every command takes. */
   record Options(Optional<Path> config, boolean help) {
-    static Options parse(String command, List<String> args) {
+    static Options parse(List<String> args) {
       Optional<Path> config = Optional.empty();
       boolean help = false;
       for (int i = 0; i < args.size(); i++) {

@@ -22,6 +22,8 @@ final class ClientSession {
 
   private final Channel channel;
   private final InetAddress clientAddress;
+  // Formatted once: every exchange on the connection records it.
+  private final String clientIp;
   private final ExchangeLog log;
   private final Map<String, String> upstreamByAuthority = new ConcurrentHashMap<>(4);
 
@@ -34,6 +36,7 @@ final class ClientSession {
   ClientSession(Channel channel, InetAddress clientAddress, ExchangeLog log) {
     this.channel = channel;
     this.clientAddress = clientAddress;
+    this.clientIp = clientAddress.getHostAddress();
     this.log = log;
   }
 
@@ -47,7 +50,7 @@ final class ClientSession {
       // A pipelined request: the previous exchange ends here, as far as bookkeeping can tell.
       finish();
     }
-    current = log.open(clientAddress, request);
+    current = log.open(clientIp, request);
     return current;
   }
 

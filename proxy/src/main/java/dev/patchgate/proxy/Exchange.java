@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * step by step along the request path and turned into a record once, at the end.
  *
  * <p>Written mostly on the client connection's event loop; the fields that upstream callbacks may
- * set from another thread are volatile.
+ * set from another thread ({@link #failed}, {@link #upstream}) are volatile.
  */
 final class Exchange {
   static final String UPSTREAM_NOT_FOUND = "upstream host not found";
@@ -32,7 +32,7 @@ final class Exchange {
   private String url;
   private Target target;
   private String entry;
-  private AuditDecision decision = AuditDecision.ERROR;
+  private volatile AuditDecision decision = AuditDecision.ERROR;
   private CacheOutcome cache = CacheOutcome.NONE;
   private volatile String reason;
   private volatile int status;

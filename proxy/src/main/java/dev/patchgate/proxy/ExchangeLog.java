@@ -4,7 +4,6 @@ import dev.patchgate.audit.AuditRecord;
 import dev.patchgate.audit.AuditSink;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
-import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
@@ -39,14 +38,14 @@ final class ExchangeLog {
     this.bootId = HexFormat.of().formatHex(boot);
   }
 
-  Exchange open(InetAddress client, HttpRequest request) {
+  Exchange open(String clientIp, HttpRequest request) {
     String id = bootId + "-" + sequence.incrementAndGet();
     Exchange exchange =
         new Exchange(
             id,
             clock.instant(),
             nanoTime.getAsLong(),
-            client.getHostAddress(),
+            clientIp,
             request.method().name(),
             request.uri(),
             wantsClose(request));

@@ -45,7 +45,8 @@ final class Gateway implements AutoCloseable {
       UpstreamResolver resolver,
       Clock clock)
       throws StartException {
-    ExchangeLog log = new ExchangeLog(audit, new GatewayMetrics(registry), clock, System::nanoTime);
+    ExchangeLog log =
+        new ExchangeLog(audit, new GatewayMetrics(registry, audit), clock, System::nanoTime);
     GatewayServerGroup group =
         new GatewayServerGroup(
             settings.clientThreads(), settings.upstreamThreads(), channel -> attach(channel, log));

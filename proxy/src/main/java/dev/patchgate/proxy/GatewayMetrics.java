@@ -2,7 +2,10 @@ package dev.patchgate.proxy;
 
 import dev.patchgate.audit.AuditDecision;
 import dev.patchgate.audit.AuditRecord;
+import dev.patchgate.audit.AuditSink;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
@@ -12,13 +15,16 @@ final class GatewayMetrics {
   static final String REQUESTS = "patchgate.requests";
   static final String BYTES = "patchgate.bytes";
   static final String AUDIT_FAILURES = "patchgate.audit.failures";
+  static final String AUDIT_WRITE_FAILURES = "patchgate.audit.write.failures";
+  static final String AUDIT_DROPPED = "patchgate.audit.dropped";
+  static final String AUDIT_HEALTHY = "patchgate.audit.healthy";
 
   private final Map<AuditDecision, Counter> requests = new EnumMap<>(AuditDecision.class);
   private final Counter bytesToClients;
   private final Counter bytesFromClients;
   private final Counter auditFailures;
 
-  GatewayMetrics(MeterRegistry registry) {
+  GatewayMetrics(MeterRegistry registry, AuditSink audit) {
     for (AuditDecision d : AuditDecision.values()) {
       requests.put(
           d,
@@ -35,6 +41,16 @@ final class GatewayMetrics {
         Counter.builder(AUDIT_FAILURES)
             .description("Exchanges whose audit record could not be produced")
             .register(registry);
+    // The sink counts its own troubles; these read them, so a metrics failure cannot touch it.
+    FunctionCounter.builder(AUDIT_WRITE_FAILURES, audit, AuditSink::writeFailures)
+        .description("Failed attempts to write audit records (each retry counts)")
+        .register(registry);
+    FunctionCounter.builder(AUDIT_DROPPED, audit, AuditSink::droppedRecords)
+        .description("Audit records given up")
+        .register(registry);
+    Gauge.builder(AUDIT_HEALTHY, audit, sink -> sink.healthy() ? 1 : 0)
+        .description("1 while audit records are being written, 0 while writes fail")
+        .register(registry);
   }
 
   void exchangeFinished(AuditRecord record) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -49,20 +50,7 @@ record GatewaySettings(
     int clientThreads,
     int upstreamThreads) {
 
-  private static final Set<String> KNOWN_KEYS =
-      Set.of(
-          "listen",
-          "allowlist",
-          "audit.dir",
-          "audit.flush-interval",
-          "mirror.dir",
-          "timeouts.connect",
-          "timeouts.idle",
-          "timeouts.dns",
-          "limits.request-line",
-          "limits.header-size",
-          "threads.client",
-          "threads.upstream");
+  private static final String ROOT = "patchgate";
 
   /** Thrown when the configuration cannot be used; the message lists every problem, one a line. */
   static final class InvalidSettingsException extends Exception {
@@ -98,20 +86,30 @@ record GatewaySettings(
         throw new InvalidSettingsException(List.of(describe(e)));
       }
     }
-    return from(config.getConfig("patchgate"), file);
+    Config patchgate;
+    try {
+      patchgate = config.getConfig(ROOT);
+    } catch (ConfigException e) {
+      throw new InvalidSettingsException(
+          List.of(describe(e) + " (expected an object: patchgate { listen = ... })"));
+    }
+    return from(patchgate, defaults.getConfig(ROOT), file);
   }
 
-  private static GatewaySettings from(Config c, Optional<Path> file)
+  private static GatewaySettings from(Config c, Config defaults, Optional<Path> file)
       throws InvalidSettingsException {
     List<String> problems = new ArrayList<>();
+    // Every key has a default in reference.conf, so the defaults are the list of known keys.
+    Set<String> known = new TreeSet<>();
+    defaults.entrySet().forEach(e -> known.add(e.getKey()));
     for (var e : c.entrySet()) {
-      if (!KNOWN_KEYS.contains(e.getKey())) {
+      if (!known.contains(e.getKey())) {
         problems.add(
             where(e.getValue())
                 + "unknown key 'patchgate."
                 + e.getKey()
                 + "' (expected one of: patchgate."
-                + String.join(", patchgate.", KNOWN_KEYS.stream().sorted().toList())
+                + String.join(", patchgate.", known)
                 + ")");
       }
     }
@@ -205,7 +203,7 @@ record GatewaySettings(
 
   /** A problem with one key's value, naming the key in full as the operator writes it. */
   private static String keyProblem(ConfigException e, String key, String fix) {
-    return describe(e).replace("'" + key + "'", "'patchgate." + key + "'") + " (" + fix + ")";
+    return describe(e).replace("'" + key + "'", "'" + ROOT + "." + key + "'") + " (" + fix + ")";
   }
 
   private static String where(ConfigValue value) {
@@ -226,21 +224,18 @@ record GatewaySettings(
       this.problems = problems;
     }
 
+    /** Records "file:line: patchgate.KEY: message" for a value that was read but is wrong. */
+    private void problem(String key, String message) {
+      problems.add(where(config.getValue(key)) + ROOT + "." + key + ": " + message);
+    }
+
     <T> T get(String key, Function<String, T> parser) {
       try {
         String raw = config.getString(key);
         try {
           return parser.apply(raw);
         } catch (IllegalArgumentException e) {
-          problems.add(
-              where(config.getValue(key))
-                  + "patchgate."
-                  + key
-                  + ": \""
-                  + raw
-                  + "\" ("
-                  + e.getMessage()
-                  + ")");
+          problem(key, "\"" + raw + "\" (" + e.getMessage() + ")");
           return null;
         }
       } catch (ConfigException e) {
@@ -253,11 +248,7 @@ record GatewaySettings(
       try {
         Duration d = config.getDuration(key);
         if (d.isNegative() || d.isZero()) {
-          problems.add(
-              where(config.getValue(key))
-                  + "patchgate."
-                  + key
-                  + ": must be positive (expected e.g. 10s, 500ms, 2m)");
+          problem(key, "must be positive (expected e.g. 10s, 500ms, 2m)");
         }
         return d;
       } catch (ConfigException e) {
@@ -270,17 +261,7 @@ record GatewaySettings(
       try {
         long n = config.getBytes(key);
         if (n < min || n > max) {
-          problems.add(
-              where(config.getValue(key))
-                  + "patchgate."
-                  + key
-                  + ": "
-                  + n
-                  + " bytes is out of range (expected "
-                  + min
-                  + ".."
-                  + max
-                  + ", e.g. 16k)");
+          problem(key, n + " bytes is out of range (expected " + min + ".." + max + ", e.g. 16k)");
         }
         return (int) Math.max(min, Math.min(max, n));
       } catch (ConfigException e) {
@@ -293,13 +274,7 @@ record GatewaySettings(
       try {
         int n = config.getInt(key);
         if (n < 0 || n > 256) {
-          problems.add(
-              where(config.getValue(key))
-                  + "patchgate."
-                  + key
-                  + ": "
-                  + n
-                  + " is out of range (expected 0..256; 0 means twice the CPU count)");
+          problem(key, n + " is out of range (expected 0..256; 0 means twice the CPU count)");
           return 1;
         }
         return n == 0 ? 2 * Runtime.getRuntime().availableProcessors() : n;

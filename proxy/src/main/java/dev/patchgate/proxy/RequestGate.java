@@ -1,6 +1,5 @@
 package dev.patchgate.proxy;
 
-import dev.patchgate.allowlist.Scheme;
 import dev.patchgate.allowlist.Target;
 import dev.patchgate.allowlist.TargetException;
 import dev.patchgate.allowlist.TargetParser;
@@ -69,48 +68,10 @@ final class RequestGate {
     if (hosts.size() > 1) {
       return reject(HttpResponseStatus.BAD_REQUEST, SEVERAL_HOSTS);
     }
-    if (hosts.size() == 1 && !hostHeaderNames(hosts.get(0), target)) {
+    if (hosts.size() == 1 && !TargetParser.hostHeaderNames(hosts.get(0), target)) {
       return reject(HttpResponseStatus.BAD_REQUEST, HOST_MISMATCH);
     }
     return new Admission.Admitted(target);
-  }
-
-  /**
-   * True when a Host header names the same host and port as the target. The header is parsed with
-   * the same strict rules as the URL, so {@code EXAMPLE.com.} and {@code example.com:80} agree with
-   * {@code http://example.com/}; a Host without a port on CONNECT is compared by host alone.
-   */
-  static boolean hostHeaderNames(String hostHeader, Target target) {
-    // Only authority characters: a '/', '?' or '@' would let the URL parser below cut the header
-    // short and match a prefix of it.
-    if (!hostHeader.chars().allMatch(RequestGate::isHostHeaderChar)) {
-      return false;
-    }
-    Target fromHeader;
-    try {
-      fromHeader = TargetParser.parseAbsolute("http://" + hostHeader + "/");
-    } catch (TargetException e) {
-      return false;
-    }
-    if (!fromHeader.host().equals(target.host())) {
-      return false;
-    }
-    boolean headerHasPort = hostHeader.lastIndexOf(':') > hostHeader.lastIndexOf(']');
-    if (!headerHasPort) {
-      return target.scheme() == Scheme.HTTPS || target.port() == 80;
-    }
-    return fromHeader.port() == target.port();
-  }
-
-  private static boolean isHostHeaderChar(int c) {
-    return (c >= 'a' && c <= 'z')
-        || (c >= 'A' && c <= 'Z')
-        || (c >= '0' && c <= '9')
-        || c == '.'
-        || c == '-'
-        || c == ':'
-        || c == '['
-        || c == ']';
   }
 
   private static boolean isDecimal(String value) {

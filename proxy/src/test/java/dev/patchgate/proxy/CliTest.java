@@ -66,6 +66,22 @@ class CliTest {
   }
 
   @Test
+  void runWithAnAuditDirectoryThatCannotBeCreatedSaysWhyAndStartsNothing() throws Exception {
+    Files.writeString(dir.resolve("allowlist.conf"), "entries {}\n");
+    Files.writeString(dir.resolve("not-a-dir"), "a file where a directory should be");
+    Path config = dir.resolve("patchgate.conf");
+    Files.writeString(
+        config,
+        "patchgate.allowlist = \"%s\"\npatchgate.audit.dir = \"%s\"\n"
+            .formatted(dir.resolve("allowlist.conf"), dir.resolve("not-a-dir/audit")));
+
+    assertThat(execute("run", "--config", config.toString())).isEqualTo(Cli.CANNOT_START);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("patchgate run: cannot create the audit log directory ")
+        .endsWith("/not-a-dir/audit (Not a directory)\n");
+  }
+
+  @Test
   void checkConfigSummarisesAValidConfiguration() throws Exception {
     Path config = dir.resolve("patchgate.conf");
     Files.writeString(config, "patchgate.allowlist = \"" + dir.resolve("allowlist.conf") + "\"\n");

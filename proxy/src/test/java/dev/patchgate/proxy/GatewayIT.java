@@ -117,6 +117,11 @@ class GatewayIT {
         .isEqualTo(1.0);
     assertThat(gateway.registry.counter(GatewayMetrics.BYTES, "direction", "to_client").count())
         .isEqualTo(((Long) record.get("bytes_to_client")).doubleValue());
+    assertThat(gateway.registry.get(GatewayMetrics.AUDIT_DROPPED).functionCounter().count())
+        .isZero();
+    assertThat(gateway.registry.get(GatewayMetrics.AUDIT_WRITE_FAILURES).functionCounter().count())
+        .isZero();
+    assertThat(gateway.registry.get(GatewayMetrics.AUDIT_HEALTHY).gauge().value()).isEqualTo(1.0);
     assertThat(record.keySet())
         .containsExactly(
             "ts",

@@ -57,6 +57,7 @@ class GatewaySettingsTest {
         "patchgate.threads.client = -1              | out of range",
         "patchgate.auditt.dir = x                   | patchgate.conf:1: unknown key 'patchgate.auditt.dir'",
         "patchgate { listen =                       | patchgate.conf:",
+        "patchgate = 5                              | patchgate.conf:1: patchgate has type NUMBER",
       })
   void aBadValueIsReportedWithFileLineAndFix(String content, String expected) throws Exception {
     Path file = dir.resolve("patchgate.conf");
