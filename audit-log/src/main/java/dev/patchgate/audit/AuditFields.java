@@ -39,6 +39,12 @@ public final class AuditFields {
   /** The fixed reason phrase of the decision or error, or {@code null}. */
   public static final String REASON = "reason";
 
+  /**
+   * {@code true} when an allowlist entry in report mode let the request through although it would
+   * deny it; {@code reason} then says why. {@code false} otherwise.
+   */
+  public static final String WOULD_DENY = "would_deny";
+
   /** The status the client got; {@code 0} when no response was sent. */
   public static final String STATUS = "status";
 
@@ -70,6 +76,7 @@ public final class AuditFields {
           DECISION,
           ENTRY,
           REASON,
+          WOULD_DENY,
           STATUS,
           BYTES_TO_CLIENT,
           BYTES_FROM_CLIENT,

@@ -43,6 +43,7 @@ public final class AuditJson {
         .string(AuditFields.DECISION, record.decision().wireName())
         .string(AuditFields.ENTRY, record.entry())
         .string(AuditFields.REASON, record.reason())
+        .bool(AuditFields.WOULD_DENY, record.wouldDeny())
         .number(AuditFields.STATUS, record.status())
         .number(AuditFields.BYTES_TO_CLIENT, record.bytesToClient())
         .number(AuditFields.BYTES_FROM_CLIENT, record.bytesFromClient())

@@ -23,7 +23,10 @@ import java.util.Objects;
  * @param port the target port, or {@code null}
  * @param decision what the gateway did
  * @param entry the allowlist entry that matched, or {@code null}
- * @param reason the fixed reason phrase, or {@code null}
+ * @param reason the fixed reason phrase, or {@code null}; for an allowed request with {@code
+ *     wouldDeny}, the reason it would have been denied
+ * @param wouldDeny true when an allowlist entry in report mode let through a request it would
+ *     otherwise deny
  * @param status the status the client got, {@code 0} when none was sent
  * @param bytesToClient bytes sent to the client
  * @param bytesFromClient bytes received from the client
@@ -42,6 +45,7 @@ public record AuditRecord(
     AuditDecision decision,
     String entry,
     String reason,
+    boolean wouldDeny,
     int status,
     long bytesToClient,
     long bytesFromClient,

@@ -53,6 +53,13 @@ final class JsonObjectBuilder {
     return this;
   }
 
+  /** Adds {@code "name":true} or {@code "name":false}. */
+  JsonObjectBuilder bool(String name, boolean value) {
+    name(name);
+    out.append(value);
+    return this;
+  }
+
   /** Closes the object; the builder must not be used afterwards. */
   void end() {
     out.append('}');

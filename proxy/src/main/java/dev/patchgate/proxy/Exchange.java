@@ -35,6 +35,7 @@ final class Exchange {
   private volatile AuditDecision decision = AuditDecision.ERROR;
   private CacheOutcome cache = CacheOutcome.NONE;
   private volatile String reason;
+  private volatile boolean wouldDeny;
   private volatile int status;
   private volatile String upstream;
   private boolean responseOpen;
@@ -143,6 +144,7 @@ final class Exchange {
         decision,
         entry,
         reason,
+        wouldDeny,
         status,
         bytesToClient,
         bytesFromClient,
