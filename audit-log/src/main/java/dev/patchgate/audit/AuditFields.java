@@ -57,6 +57,16 @@ public final class AuditFields {
   /** From arrival to the end of the exchange, in milliseconds. */
   public static final String DURATION_MS = "duration_ms";
 
+  /** The response's {@code Content-Type} as sent, or {@code null}. */
+  public static final String CONTENT_TYPE = "content_type";
+
+  /**
+   * The full length of the object the response carried: a 200's {@code Content-Length}, a 206's
+   * {@code Content-Range} total; {@code null} when unknown. A download is complete when {@code
+   * bytes_to_client} covers it.
+   */
+  public static final String OBJECT_LENGTH = "object_length";
+
   /** The mirror's part in the exchange; see {@link CacheOutcome}. */
   public static final String CACHE = "cache";
 
@@ -81,6 +91,8 @@ public final class AuditFields {
           BYTES_TO_CLIENT,
           BYTES_FROM_CLIENT,
           DURATION_MS,
+          CONTENT_TYPE,
+          OBJECT_LENGTH,
           CACHE,
           UPSTREAM);
 

@@ -48,6 +48,8 @@ public final class AuditJson {
         .number(AuditFields.BYTES_TO_CLIENT, record.bytesToClient())
         .number(AuditFields.BYTES_FROM_CLIENT, record.bytesFromClient())
         .number(AuditFields.DURATION_MS, record.durationMs())
+        .string(AuditFields.CONTENT_TYPE, record.contentType())
+        .number(AuditFields.OBJECT_LENGTH, record.objectLength())
         .string(AuditFields.CACHE, record.cache().wireName())
         .string(AuditFields.UPSTREAM, record.upstream())
         .end();

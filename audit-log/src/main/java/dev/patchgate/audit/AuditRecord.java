@@ -6,13 +6,13 @@ import java.util.Objects;
 /**
  * One finished exchange: an HTTP request or a CONNECT tunnel, built once at its end.
  *
- * <p>{@code host}, {@code port}, {@code entry}, {@code reason} and {@code upstream} may be {@code
- * null}. {@code client}, {@code method} and {@code url} are turned into {@code ""} when {@code
- * null}, because a malformed request may lack them and its record must still be written. {@code
- * ts}, {@code id}, {@code decision} and {@code cache} are required: the proxy always knows them, so
- * a {@code null} is a bug and fails fast with a {@link NullPointerException} naming the component.
- * Numbers are recorded as given, without range checks, so that a clock step or a counting slip
- * never costs the record itself. Immutable and thread-safe.
+ * <p>{@code host}, {@code port}, {@code entry}, {@code reason}, {@code contentType}, {@code
+ * objectLength} and {@code upstream} may be {@code null}. {@code client}, {@code method} and {@code
+ * url} are turned into {@code ""} when {@code null}, because a malformed request may lack them and
+ * its record must still be written. {@code ts}, {@code id}, {@code decision} and {@code cache} are
+ * required: the proxy always knows them, so a {@code null} is a bug and fails fast with a {@link
+ * NullPointerException} naming the component. Numbers are recorded as given, without range checks,
+ * so that a clock step or a counting slip never costs the record itself. Immutable and thread-safe.
  *
  * @param ts when the request arrived
  * @param id the request id
@@ -31,6 +31,9 @@ import java.util.Objects;
  * @param bytesToClient bytes sent to the client
  * @param bytesFromClient bytes received from the client
  * @param durationMs from arrival to the end of the exchange
+ * @param contentType the response's media type as sent, or {@code null}
+ * @param objectLength the full length of the object the response carried (Content-Length of a 200,
+ *     the total of a 206's Content-Range), or {@code null} when unknown
  * @param cache how the mirror took part
  * @param upstream the upstream IP address dialled, or {@code null}
  */
@@ -50,6 +53,8 @@ public record AuditRecord(
     long bytesToClient,
     long bytesFromClient,
     long durationMs,
+    String contentType,
+    Long objectLength,
     CacheOutcome cache,
     String upstream) {
 

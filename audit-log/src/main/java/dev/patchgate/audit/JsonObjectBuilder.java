@@ -44,11 +44,16 @@ final class JsonObjectBuilder {
 
   /** Adds {@code "name":value} as a plain integer, or {@code "name":null}. */
   JsonObjectBuilder number(String name, Integer value) {
+    return number(name, value == null ? null : Long.valueOf(value));
+  }
+
+  /** Adds {@code "name":value} as a plain integer, or {@code "name":null}. */
+  JsonObjectBuilder number(String name, Long value) {
     name(name);
     if (value == null) {
       out.append("null");
     } else {
-      out.append(value.intValue());
+      out.append(value.longValue());
     }
     return this;
   }

@@ -45,6 +45,8 @@ class AuditJsonTest {
             entry("bytes_to_client", 5_368_709_120L),
             entry("bytes_from_client", 312L),
             entry("duration_ms", 1_250L),
+            entry("content_type", "application/vnd.ms-cab-compressed"),
+            entry("object_length", 5_368_709_120L),
             entry("cache", "miss"),
             entry("upstream", "203.0.113.7"));
   }
@@ -87,6 +89,8 @@ class AuditJsonTest {
             90,
             17,
             0,
+            null,
+            null,
             CacheOutcome.NONE,
             null);
 

@@ -30,6 +30,8 @@ final class AuditRecords {
         5_368_709_120L,
         312,
         1_250,
+        "application/vnd.ms-cab-compressed",
+        5_368_709_120L,
         CacheOutcome.MISS,
         "203.0.113.7");
   }
@@ -52,6 +54,8 @@ final class AuditRecords {
         512,
         200,
         3,
+        "text/plain",
+        null,
         CacheOutcome.NONE,
         null);
   }

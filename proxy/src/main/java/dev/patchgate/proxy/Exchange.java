@@ -149,6 +149,8 @@ final class Exchange {
         bytesToClient,
         bytesFromClient,
         TimeUnit.NANOSECONDS.toMillis(nowNanos - startNanos),
+        null,
+        null,
         cache,
         upstream);
   }
