@@ -1,0 +1,538 @@
+package dev.patchgate.mirror;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One upstream fetch of one URL into a temporary file, shared by its filler ({@link FillWriter})
+ * and any number of followers ({@link FillReader}).
+ *
+ * <p>State changes happen under {@code lock} and are final once {@link FillState#COMPLETE} or
+ * {@link FillState#ABORTED}; {@code COMPLETE} is only set after the length and SHA-1 checks, so a
+ * follower never sees a completion that is later found bad. Bytes are published through the
+ * volatile {@code available} after they are in the file. Followers read through one shared
+ * read-only channel ({@code anchor}) opened on the temporary file when the head arrives; it keeps
+ * the inode alive across the rename into the store (or the deletion after an abort), and is closed
+ * when the last reference (the in-flight registration or a reader) is released.
+ */
+final class Fill {
+  private static final long SPACE_CHECK_INTERVAL = 64L << 20;
+  private static final int SCRATCH_BYTES = 64 * 1024;
+
+  private final MirrorStore store;
+  private final MirrorKey key;
+  private final Optional<String> expectedSha1;
+  private final Object lock = new Object();
+  private final CompletableFuture<FillOutcome> finalOutcome = new CompletableFuture<>();
+
+  // Guarded by lock.
+  private final List<Waiter> waiters = new ArrayList<>();
+  private FillOutcome outcome;
+  private ResponseHead head;
+  private FileChannel out;
+  private FileChannel anchor;
+  private Path tmp;
+  private int refs = 1;
+
+  // Written under lock, read without it on the fast paths.
+  private volatile FillState state = FillState.PENDING;
+  private volatile long available;
+  private volatile int waiterCount;
+  private volatile long lastProgressMillis;
+  private volatile long declared = -1;
+
+  // Confined to the filler (start, write, complete run on one thread at a time).
+  private MessageDigest sha256;
+  private MessageDigest sha1;
+  private byte[] scratch;
+  private FileChannel channel;
+  private long written;
+  private long nextSpaceCheck = SPACE_CHECK_INTERVAL;
+  private String generation;
+  private Instant receivedAt;
+  private Instant responseDate;
+  private long initialAge;
+
+  private record Waiter(long position, Runnable callback) {}
+
+  Fill(MirrorStore store, MirrorKey key) {
+    this.store = store;
+    this.key = key;
+    this.expectedSha1 = ContentHashName.expectedSha1(key.url());
+    this.lastProgressMillis = store.nowMillis();
+  }
+
+  MirrorKey key() {
+    return key;
+  }
+
+  FillState state() {
+    return state;
+  }
+
+  long available() {
+    return available;
+  }
+
+  long lastProgressMillis() {
+    return lastProgressMillis;
+  }
+
+  /** Bytes this fill may still write that its declared length has promised, for free space. */
+  long reservedRemaining() {
+    long d = declared;
+    return d < 0 ? 0 : Math.max(0, d - available);
+  }
+
+  CompletableFuture<FillOutcome> outcome() {
+    return finalOutcome;
+  }
+
+  Optional<ResponseHead> head() {
+    synchronized (lock) {
+      return Optional.ofNullable(head);
+    }
+  }
+
+  /** The outcome so far: null while streaming, COMMITTING while committing, else final. */
+  FillOutcome currentOutcome() {
+    synchronized (lock) {
+      return outcome;
+    }
+  }
+
+  // ---- filler side ----
+
+  boolean start(int status, HeaderLookup headers) {
+    if (state != FillState.PENDING) {
+      return false;
+    }
+    if (FreshnessPolicy.refusal("GET", status, headers).isPresent()) {
+      abort(FillOutcome.NOT_STORABLE);
+      return false;
+    }
+    long length = FreshnessPolicy.declaredLength(headers);
+    if (length > store.settings().maxObjectSizeBytes()) {
+      abort(FillOutcome.TOO_LARGE);
+      return false;
+    }
+    if (!store.admit(this, length)) {
+      abort(FillOutcome.DISK_FULL);
+      return false;
+    }
+    String gen = StoreLayout.newGeneration();
+    Path file = store.layout().tmpData(key.hex(), gen);
+    FileChannel w = null;
+    FileChannel r = null;
+    try {
+      w = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      r = FileChannel.open(file, StandardOpenOption.READ);
+    } catch (IOException e) {
+      store.recordError("fill-open");
+      closeQuietly(w);
+      closeQuietly(r);
+      deleteQuietly(file);
+      abort(FillOutcome.WRITE_FAILED);
+      return false;
+    }
+    channel = w;
+    sha256 = Hex.digest("SHA-256");
+    sha1 = expectedSha1.isPresent() ? Hex.digest("SHA-1") : null;
+    generation = gen;
+    receivedAt = store.now();
+    responseDate = HttpDates.first(headers.all("Date")).orElse(receivedAt);
+    initialAge = StoredMeta.initialAge(headers, responseDate, receivedAt);
+    ResponseHead h = new ResponseHead(200, StoredHeaders.keep(headers), length);
+    List<Runnable> due;
+    synchronized (lock) {
+      if (state != FillState.PENDING) {
+        closeQuietly(w);
+        closeQuietly(r);
+        deleteQuietly(file);
+        return false;
+      }
+      out = w;
+      anchor = r;
+      tmp = file;
+      head = h;
+      declared = length;
+      state = FillState.STREAMING;
+      due = takeDue();
+    }
+    lastProgressMillis = store.nowMillis();
+    run(due);
+    return true;
+  }
+
+  boolean write(ByteBuffer src) {
+    if (state != FillState.STREAMING) {
+      return false;
+    }
+    int n = src.remaining();
+    if (n == 0) {
+      return true;
+    }
+    long after = written + n;
+    if (after > store.settings().maxObjectSizeBytes()) {
+      abort(FillOutcome.TOO_LARGE);
+      return false;
+    }
+    long d = declared;
+    if (d >= 0 && after > d) {
+      abort(FillOutcome.LONG_BODY);
+      return false;
+    }
+    try {
+      ByteBuffer bytes = src.duplicate();
+      long position = written;
+      while (bytes.hasRemaining()) {
+        position += channel.write(bytes, position);
+      }
+    } catch (IOException e) {
+      if (state == FillState.STREAMING) {
+        store.recordError("fill-write");
+      }
+      abort(store.spaceExhausted() ? FillOutcome.DISK_FULL : FillOutcome.WRITE_FAILED);
+      return false;
+    }
+    digest(src);
+    written = after;
+    lastProgressMillis = store.nowMillis();
+    available = after;
+    if (waiterCount > 0) {
+      fireDue();
+    }
+    if (after >= nextSpaceCheck) {
+      nextSpaceCheck = after + SPACE_CHECK_INTERVAL;
+      if (store.spaceExhausted()) {
+        abort(FillOutcome.DISK_FULL);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Feeds the bytes to the digests. A heap buffer's array is hashed in place; a direct buffer (what
+   * Netty hands over) is copied once into a scratch array that both digests then read, because
+   * {@code MessageDigest.update(ByteBuffer)} copies a direct buffer in small pieces for each
+   * digest, which halves the fill rate.
+   */
+  private void digest(ByteBuffer src) {
+    if (src.hasArray()) {
+      int off = src.arrayOffset() + src.position();
+      sha256.update(src.array(), off, src.remaining());
+      if (sha1 != null) {
+        sha1.update(src.array(), off, src.remaining());
+      }
+      return;
+    }
+    if (scratch == null) {
+      scratch = new byte[SCRATCH_BYTES];
+    }
+    ByteBuffer view = src.duplicate();
+    while (view.hasRemaining()) {
+      int n = Math.min(view.remaining(), scratch.length);
+      view.get(scratch, 0, n);
+      sha256.update(scratch, 0, n);
+      if (sha1 != null) {
+        sha1.update(scratch, 0, n);
+      }
+    }
+  }
+
+  FillOutcome complete() {
+    FillState s = state;
+    if (s == FillState.PENDING) {
+      throw new IllegalStateException("complete() before start()");
+    }
+    if (s != FillState.STREAMING) {
+      return currentOutcome();
+    }
+    long d = declared;
+    if (d >= 0 && written < d) {
+      return abort(FillOutcome.SHORT_BODY);
+    }
+    String sha256Hex = Hex.of(sha256.digest());
+    Optional<String> sha1Hex = sha1 == null ? Optional.empty() : Optional.of(Hex.of(sha1.digest()));
+    boolean mismatch = expectedSha1.isPresent() && !expectedSha1.equals(sha1Hex);
+    FillOutcome verdict = mismatch ? FillOutcome.INTEGRITY_MISMATCH : FillOutcome.COMMITTING;
+    List<Runnable> due;
+    synchronized (lock) {
+      if (state != FillState.STREAMING) {
+        return outcome;
+      }
+      state = FillState.COMPLETE;
+      outcome = verdict;
+      due = takeAll();
+    }
+    run(due);
+    if (mismatch) {
+      store.recordIntegrityFailure("fill");
+      discardTemporary();
+      settle(FillOutcome.INTEGRITY_MISMATCH);
+    } else {
+      store.commitLater(this, sha256Hex, sha1Hex);
+    }
+    return verdict;
+  }
+
+  void notModified(HeaderLookup headers) {
+    if (state != FillState.PENDING) {
+      throw new IllegalStateException("notModified() after start(): " + state);
+    }
+    store.revalidated(key, headers);
+    abort(FillOutcome.NOT_MODIFIED);
+  }
+
+  /** Runs on the store's I/O thread: force, rename into the store, settle. */
+  void commit(String sha256Hex, Optional<String> sha1Hex) {
+    FillOutcome result = FillOutcome.STORE_FAILED;
+    FileChannel w;
+    Path file;
+    synchronized (lock) {
+      w = out;
+      file = tmp;
+    }
+    try {
+      w.force(true);
+      w.close();
+      Instant now = store.now();
+      StoredMeta meta =
+          new StoredMeta(
+              key.url(),
+              200,
+              written,
+              sha256Hex,
+              sha1Hex,
+              head().orElseThrow().headers(),
+              now,
+              receivedAt,
+              responseDate,
+              initialAge);
+      store.publish(key.hex(), StoreLayout.dataName(key.hex(), generation), file, meta);
+      result = FillOutcome.STORED;
+    } catch (IOException | RuntimeException e) {
+      store.recordError("commit");
+      closeQuietly(w);
+      deleteQuietly(file);
+    }
+    settle(result);
+  }
+
+  /** Commit could not even be scheduled (store closing): the body stays unstored. */
+  void commitRejected() {
+    store.recordError("commit");
+    discardTemporary();
+    settle(FillOutcome.STORE_FAILED);
+  }
+
+  FillOutcome abort(FillOutcome reason) {
+    List<Runnable> due;
+    synchronized (lock) {
+      if (state == FillState.COMPLETE || state == FillState.ABORTED) {
+        return outcome;
+      }
+      state = FillState.ABORTED;
+      outcome = reason;
+      due = takeAll();
+    }
+    discardTemporary();
+    run(due);
+    settle(reason);
+    return reason;
+  }
+
+  private void discardTemporary() {
+    FileChannel w;
+    Path file;
+    synchronized (lock) {
+      w = out;
+      file = tmp;
+    }
+    closeQuietly(w);
+    deleteQuietly(file);
+  }
+
+  private void settle(FillOutcome result) {
+    synchronized (lock) {
+      outcome = result;
+    }
+    store.settled(this, result);
+    release();
+    finalOutcome.complete(result);
+  }
+
+  // ---- follower side ----
+
+  /** A new reader, or {@code null} if this fill has let go of its file (look up again). */
+  FillReader follow() {
+    synchronized (lock) {
+      if (refs == 0) {
+        return null;
+      }
+      refs++;
+    }
+    return new FillReader(this);
+  }
+
+  void release() {
+    FileChannel toClose = null;
+    synchronized (lock) {
+      if (refs == 0) {
+        return;
+      }
+      if (--refs == 0) {
+        toClose = anchor;
+        anchor = null;
+      }
+    }
+    closeQuietly(toClose);
+  }
+
+  boolean awaitBeyond(long position, Runnable callback) {
+    synchronized (lock) {
+      if (ready(position)) {
+        return false;
+      }
+      Waiter w = new Waiter(position, callback);
+      waiters.add(w);
+      waiterCount = waiters.size();
+      // The writer publishes bytes without the lock, then reads waiterCount: re-check after
+      // publishing ours, so that one of the two always sees the other.
+      if (ready(position)) {
+        waiters.remove(w);
+        waiterCount = waiters.size();
+        return false;
+      }
+      return true;
+    }
+  }
+
+  private boolean ready(long position) {
+    FillState s = state;
+    return s == FillState.COMPLETE
+        || s == FillState.ABORTED
+        || (s == FillState.STREAMING && available > position);
+  }
+
+  int read(ByteBuffer dst, long position) throws IOException {
+    FileChannel ch = readableChannel();
+    long limit = available;
+    if (position >= limit) {
+      return state == FillState.COMPLETE ? -1 : 0;
+    }
+    int want = (int) Math.min(dst.remaining(), limit - position);
+    ByteBuffer view = dst.duplicate();
+    view.limit(view.position() + want);
+    int total = 0;
+    while (view.hasRemaining()) {
+      int n = ch.read(view, position + total);
+      if (n < 0) {
+        break;
+      }
+      total += n;
+    }
+    dst.position(dst.position() + total);
+    return total;
+  }
+
+  long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+    FileChannel ch = readableChannel();
+    long limit = available;
+    if (position >= limit || count <= 0) {
+      return 0;
+    }
+    return ch.transferTo(position, Math.min(count, limit - position), target);
+  }
+
+  private FileChannel readableChannel() throws IOException {
+    synchronized (lock) {
+      if (state == FillState.ABORTED) {
+        throw new IOException("fill of " + key.url() + " aborted: " + outcome.wireName());
+      }
+      if (anchor == null) {
+        throw new IOException("fill of " + key.url() + " has no body yet");
+      }
+      return anchor;
+    }
+  }
+
+  // ---- notification ----
+
+  private void fireDue() {
+    List<Runnable> due;
+    synchronized (lock) {
+      due = takeDue();
+    }
+    run(due);
+  }
+
+  // Caller holds lock.
+  private List<Runnable> takeDue() {
+    List<Runnable> due = new ArrayList<>();
+    for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+      Waiter w = it.next();
+      if (ready(w.position())) {
+        due.add(w.callback());
+        it.remove();
+      }
+    }
+    waiterCount = waiters.size();
+    return due;
+  }
+
+  // Caller holds lock.
+  private List<Runnable> takeAll() {
+    List<Runnable> due = new ArrayList<>(waiters.size());
+    for (Waiter w : waiters) {
+      due.add(w.callback());
+    }
+    waiters.clear();
+    waiterCount = 0;
+    return due;
+  }
+
+  private void run(List<Runnable> callbacks) {
+    for (Runnable r : callbacks) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        // A follower's callback must not break the fill or the other followers.
+        store.recordError("follower-callback");
+      }
+    }
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException e) {
+        // Nothing more to do with a channel we are giving up.
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        // Start-up removes whatever is left in tmp/.
+      }
+    }
+  }
+}

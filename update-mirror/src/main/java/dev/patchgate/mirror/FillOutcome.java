@@ -1,0 +1,54 @@
+package dev.patchgate.mirror;
+
+import java.util.Locale;
+
+/** How a fill ended, as counted in {@code patchgate.mirror.fills{result}} (the lower-case name). */
+public enum FillOutcome {
+  /** Returned by {@link FillWriter#complete()}: the body is verified and is being committed. */
+  COMMITTING(true),
+  /** Committed: the next lookup hits. */
+  STORED(true),
+  /** The body was complete and verified, but writing it into the store failed. */
+  STORE_FAILED(true),
+  /**
+   * The file name announces a SHA-1 the content does not have: not stored; the clients got what the
+   * upstream sent. Also counted in {@code patchgate.mirror.integrity.failures}.
+   */
+  INTEGRITY_MISMATCH(true),
+  /** The upstream answered the conditional request 304: the stored copy was revalidated. */
+  NOT_MODIFIED(false),
+  /** The response may not be stored ({@link FreshnessPolicy#refusal}). */
+  NOT_STORABLE(false),
+  /** Longer than {@code maxObjectSizeBytes}. */
+  TOO_LARGE(false),
+  /** The disk is nearly full. */
+  DISK_FULL(false),
+  /** Fewer bytes than {@code Content-Length}. */
+  SHORT_BODY(false),
+  /** More bytes than {@code Content-Length}. */
+  LONG_BODY(false),
+  /** The proxy reported an upstream error or reset. */
+  UPSTREAM_ERROR(false),
+  /** Writing the temporary file failed. */
+  WRITE_FAILED(false),
+  /** Nothing arrived for {@code fillStallTimeout}. */
+  STALLED(false),
+  /** The store was closed. */
+  CLOSED(false);
+
+  private final boolean bodyComplete;
+
+  FillOutcome(boolean bodyComplete) {
+    this.bodyComplete = bodyComplete;
+  }
+
+  /** Whether every byte of the body arrived and checked out, so followers may finish normally. */
+  public boolean bodyComplete() {
+    return bodyComplete;
+  }
+
+  /** The metric tag value: the lower-case name. */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

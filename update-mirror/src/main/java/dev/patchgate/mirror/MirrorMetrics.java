@@ -1,0 +1,85 @@
+package dev.patchgate.mirror;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The store's meters.
+ *
+ * <ul>
+ *   <li>{@code patchgate.mirror.hits}: responses served from the store ({@link
+ *       StoredObject#touch()})
+ *   <li>{@code patchgate.mirror.misses}: lookups that found nothing
+ *   <li>{@code patchgate.mirror.fills{result}}: fills by outcome ({@link FillOutcome#wireName()}),
+ *       including leases refused with {@code disk_full} or {@code closed}
+ *   <li>{@code patchgate.mirror.evictions{cause}}: objects deleted for {@code size} (over max-size)
+ *       or {@code space} (disk nearly full)
+ *   <li>{@code patchgate.mirror.integrity.failures{stage}}: SHA-1 mismatches at {@code fill},
+ *       damaged objects found by {@code verify}
+ *   <li>{@code patchgate.mirror.errors{op}}: failed side work (commit, delete, meta write, a
+ *       follower's callback), caught and counted
+ *   <li>gauges {@code patchgate.mirror.stored.bytes}, {@code patchgate.mirror.objects}, {@code
+ *       patchgate.mirror.fills.active}
+ * </ul>
+ */
+final class MirrorMetrics {
+  private final MeterRegistry registry;
+  private final Counter hits;
+  private final Counter misses;
+  private final Map<FillOutcome, Counter> fills = new EnumMap<>(FillOutcome.class);
+
+  MirrorMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.hits = Counter.builder("patchgate.mirror.hits").register(registry);
+    this.misses = Counter.builder("patchgate.mirror.misses").register(registry);
+    for (FillOutcome o : FillOutcome.values()) {
+      if (o != FillOutcome.COMMITTING) {
+        fills.put(
+            o,
+            Counter.builder("patchgate.mirror.fills")
+                .tag("result", o.wireName())
+                .register(registry));
+      }
+    }
+  }
+
+  <T> void gauges(
+      T store, ToDoubleFunction<T> bytes, ToDoubleFunction<T> objects, ToDoubleFunction<T> active) {
+    Gauge.builder("patchgate.mirror.stored.bytes", store, bytes)
+        .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("patchgate.mirror.objects", store, objects).register(registry);
+    Gauge.builder("patchgate.mirror.fills.active", store, active).register(registry);
+  }
+
+  void hit() {
+    hits.increment();
+  }
+
+  void miss() {
+    misses.increment();
+  }
+
+  void fill(FillOutcome outcome) {
+    Counter c = fills.get(outcome);
+    if (c != null) {
+      c.increment();
+    }
+  }
+
+  void eviction(String cause) {
+    registry.counter("patchgate.mirror.evictions", "cause", cause).increment();
+  }
+
+  void integrityFailure(String stage) {
+    registry.counter("patchgate.mirror.integrity.failures", "stage", stage).increment();
+  }
+
+  void error(String op) {
+    registry.counter("patchgate.mirror.errors", "op", op).increment();
+  }
+}
