@@ -1,19 +1,22 @@
 package dev.patchgate.allowlist;
 
 import java.net.InetAddress;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
  * Everything the allowlist may look at to decide on one request.
  *
- * <p>{@code client} is not consulted yet; it is part of the request so that client groups can be
- * added to entries without changing every caller.
+ * <p>The time is part of the request rather than read from a clock inside the allowlist, so that
+ * {@link Allowlist#decide} stays a pure function and schedules can be tested with fixed instants.
  *
- * @param client the address of the HIS machine that sent the request
+ * @param client the address of the HIS machine that sent the request, matched against the client
+ *     groups
  * @param method the HTTP method as sent, {@code "CONNECT"} for tunnels
  * @param target the canonical target, from {@link TargetParser}
+ * @param at when the request arrived; schedules read it in the allowlist's time zone
  */
-public record AccessRequest(InetAddress client, String method, Target target) {
+public record AccessRequest(InetAddress client, String method, Target target, Instant at) {
 
   /**
    * Checks that no component is missing.
@@ -24,5 +27,6 @@ public record AccessRequest(InetAddress client, String method, Target target) {
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(at, "at");
   }
 }

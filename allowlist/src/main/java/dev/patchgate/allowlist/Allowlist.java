@@ -7,57 +7,108 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The administrator's allowlist: named entries, each listing hosts and the ports allowed to them.
- * Everything not listed is denied.
+ * The administrator's allowlist: named entries, each naming hosts and the conditions under which
+ * requests to them may pass. Everything not allowed is denied.
  *
- * <p>A file looks like this (HOCON):
+ * <p>A file looks like this (HOCON; every key but an entry's {@code hosts} or {@code profile} is
+ * optional):
  *
  * <pre>
+ * time-zone = "Asia/Tokyo"            # schedules are read in this zone; default: the JVM's
+ * clients {                           # without this block every client may use every entry
+ *   his-pcs     = ["10.10.0.0/16"]
+ *   emr-servers = ["10.20.0.10", "10.20.0.11", "fd00:20::/64"]
+ * }
  * entries {
- *   # Windows Update payloads come over plain HTTP; metadata over CONNECT :443
- *   windows-update { hosts = ["*.windowsupdate.com", "*.update.microsoft.com"] }
- *   lab-origin     { hosts = ["127.0.0.1"], ports = [18080, 18443] }
+ *   windows-update {
+ *     profile   = windows-update      # a curated host list shipped with patchgate
+ *     hosts     = ["download.example.com"]
+ *     ports     = [80, 8080]          # for the entry's own hosts
+ *     schemes   = [http, https]       # https = CONNECT tunnels
+ *     methods   = [GET, HEAD]         # plain HTTP only
+ *     paths     = ["/c/msdownload/"]  # plain HTTP only
+ *     clients   = [his-pcs]
+ *     schedule  = ["Mon-Fri 22:00-06:00", "Sat,Sun 00:00-24:00"]
+ *     addresses = ["10.20.0.0/24"]    # non-public ranges the hosts may resolve into
+ *     mode      = enforce             # or report
+ *     sni-check = true
+ *   }
  * }
  * </pre>
  *
- * <p>An entry without {@code ports} allows port 80 for plain HTTP and 443 for CONNECT; with {@code
- * ports}, exactly those ports for both. A host pattern is an exact name, {@code *.example.com}
- * (every name below example.com at any depth, not example.com itself), or an IPv4 or IPv6 address.
+ * <p><b>Hosts.</b> A host pattern is an exact name, {@code *.example.com} (every name below
+ * example.com at any depth, not example.com itself), or an IPv4 or IPv6 address; an address is
+ * allowed only when the request names that very address. A {@code profile}'s hosts each bring their
+ * own scheme and port; the entry's own {@code hosts} get each of its {@code schemes} (default both)
+ * on its {@code ports} (default 80 for http, 443 for https; with {@code ports}, exactly those for
+ * both).
+ *
+ * <p><b>Conditions.</b> {@code schemes}, {@code methods}, {@code paths}, {@code clients} and {@code
+ * schedule} narrow every host of the entry, profile hosts included. {@code methods} (default GET
+ * and HEAD) and {@code paths} apply to plain HTTP only: a CONNECT tunnel's path is encrypted and
+ * cannot be checked, so an entry with {@code paths} must say in {@code schemes} whether tunnels to
+ * its hosts pass unchecked ({@code [http, https]}) or not at all ({@code [http]}). A path prefix
+ * matches on segment boundaries and never looks at the query. {@code clients} names groups of the
+ * {@code clients} block (default: every registered client). {@code schedule} lists weekly windows
+ * in {@code time-zone}; a window crossing midnight belongs to the day it starts.
+ *
+ * <p><b>Clients.</b> With a {@code clients} block, a client in no group is denied ({@link
+ * Decision#UNREGISTERED_CLIENT}). Without one, every client may use every entry.
+ *
+ * <p><b>Deciding.</b> The first entry in file order that permits a request allows it. When none
+ * does, the entries naming the host are ranked by how far they got in the order of checks:
+ * registered client, client group, scheme, port, method, path, schedule. The request is denied with
+ * the reason of the furthest (ties to file order), unless an entry in {@code mode = report} names
+ * the host: then the furthest such entry lets it through with {@link Decision#wouldDeny()} and that
+ * reason, so a new restriction can be watched in the audit log before it is enforced.
+ *
+ * <p><b>Addresses.</b> The proxy asks {@link Decision#addressRefusal} about every address an
+ * allowed host resolves to: only public addresses pass, unless the entry's {@code addresses} cover
+ * them (see {@link AddressClass}). For CONNECT it checks the TLS SNI unless the entry says {@code
+ * sni-check = false} ({@link Decision#sniCheck()}).
  *
  * <p>Immutable and thread-safe: {@link #decide} may be called from any number of threads, and a
  * reload builds a new instance.
  */
 public final class Allowlist {
-  private static final Allowlist DENY_ALL = new Allowlist(List.of());
+  private static final Allowlist DENY_ALL =
+      new Allowlist(List.of(), null, ZoneId.systemDefault(), "");
 
   private final List<Entry> entries;
   private final List<String> entryNames;
+  private final ClientGroups groups;
+  private final ZoneId zone;
+  private final String fileName;
 
-  /** Exact hosts (names and addresses) to the entries naming them, in file order. */
-  private final Map<String, Entry[]> exact;
+  /** Exact hosts (names and addresses) to the bindings naming them, in file order. */
+  private final Map<String, Binding[]> exact;
 
-  /** Wildcard suffixes ("example.com" for "*.example.com") to their entries, in file order. */
-  private final Map<String, Entry[]> wildcards;
+  /** Wildcard suffixes ("example.com" for "*.example.com") to their bindings, in file order. */
+  private final Map<String, Binding[]> wildcards;
 
-  private Allowlist(List<Entry> entries) {
+  /**
+   * @param groups the client groups; null when the file has no {@code clients} block
+   */
+  Allowlist(List<Entry> entries, ClientGroups groups, ZoneId zone, String fileName) {
     this.entries = List.copyOf(entries);
     this.entryNames = entries.stream().map(Entry::name).toList();
-    Map<String, List<Entry>> exactLists = new HashMap<>();
-    Map<String, List<Entry>> wildcardLists = new HashMap<>();
+    this.groups = groups;
+    this.zone = zone;
+    this.fileName = fileName;
+    Map<String, List<Binding>> exactLists = new HashMap<>(entries.size() * 2);
+    Map<String, List<Binding>> wildcardLists = new HashMap<>();
     for (Entry entry : entries) {
-      for (HostPattern pattern : entry.hosts()) {
-        Map<String, List<Entry>> index = pattern.wildcard() ? wildcardLists : exactLists;
-        List<Entry> named = index.computeIfAbsent(pattern.host(), k -> new ArrayList<>(1));
-        // An entry listing one host twice must appear once, or precedence scans repeat it.
-        if (named.isEmpty() || named.get(named.size() - 1) != entry) {
-          named.add(entry);
-        }
+      for (Binding binding : entry.bindings()) {
+        HostPattern pattern = binding.pattern();
+        Map<String, List<Binding>> index = pattern.wildcard() ? wildcardLists : exactLists;
+        index.computeIfAbsent(pattern.host(), k -> new ArrayList<>(1)).add(binding);
       }
     }
     this.exact = freeze(exactLists);
@@ -65,7 +116,8 @@ public final class Allowlist {
   }
 
   /**
-   * Reads and validates an allowlist file (UTF-8 HOCON).
+   * Reads and validates an allowlist file (UTF-8 HOCON), with patchgate's shipped profiles and the
+   * JVM's time zone as the default.
    *
    * @param file the file; its path as given is quoted in problems
    * @return the allowlist; one that denies everything when the file has no entries
@@ -88,10 +140,6 @@ public final class Allowlist {
       throw fileProblem(
           name, "cannot read the file (" + cause + "); check that it is a readable file");
     }
-    // Notepad, which many hospital administrators will use, saves UTF-8 with a byte-order mark.
-    if (text.startsWith("\uFEFF")) {
-      text = text.substring(1);
-    }
     return parse(text, name);
   }
 
@@ -104,51 +152,79 @@ public final class Allowlist {
    * @throws NullPointerException if either argument is null
    */
   public static Allowlist parse(String hocon, String fileName) throws AllowlistException {
-    if (hocon == null || fileName == null) {
-      throw new NullPointerException(hocon == null ? "hocon" : "fileName");
-    }
-    List<Entry> entries = AllowlistReader.read(hocon, fileName);
-    return entries.isEmpty() ? DENY_ALL : new Allowlist(entries);
+    return parse(hocon, fileName, ProfileCatalog.shipped(), ZoneId.systemDefault());
   }
 
   /**
-   * An allowlist with no entries: every request is denied with {@link Decision#HOST_NOT_ALLOWED}.
+   * As {@link #parse(String, String)}, with the profiles and the default zone given: the seam for
+   * tests that must not depend on the shipped profiles or the machine's zone.
+   */
+  static Allowlist parse(String hocon, String fileName, ProfileCatalog profiles, ZoneId defaultZone)
+      throws AllowlistException {
+    if (hocon == null || fileName == null) {
+      throw new NullPointerException(hocon == null ? "hocon" : "fileName");
+    }
+    // Notepad, which many hospital administrators will use, saves UTF-8 with a byte-order mark.
+    String text = hocon.startsWith("\uFEFF") ? hocon.substring(1) : hocon;
+    return AllowlistReader.read(text, fileName, profiles, defaultZone);
+  }
+
+  /**
+   * An allowlist with no entries and no client groups: every request is denied with {@link
+   * Decision#HOST_NOT_ALLOWED}.
    */
   public static Allowlist denyAll() {
     return DENY_ALL;
   }
 
   /**
-   * Decides whether a request may pass. When several entries allow it, the first in file order is
-   * named. A host that some entry names is denied with {@link Decision#PORT_NOT_ALLOWED} when none
-   * of those entries allows the port; a host no entry names with {@link Decision#HOST_NOT_ALLOWED}.
+   * Decides whether a request may pass; see the class comment for the rules.
    *
    * <p>Pure: no I/O, never throws (a null request is denied with {@link Decision#NO_REQUEST}),
-   * thread-safe. Its cost grows with the number of labels in the host, not with the number of
-   * entries: exact hosts are one map lookup, and wildcards are found by looking up each suffix of
-   * the host ({@code a.b.example.com}: {@code b.example.com}, {@code example.com}, {@code com}).
+   * thread-safe. Its cost grows with the number of labels in the host and the number of entries
+   * naming that host, not with the size of the file: exact hosts are one map lookup, and wildcards
+   * are found by looking up each suffix of the host ({@code a.b.example.com}: {@code
+   * b.example.com}, {@code example.com}).
    */
   public Decision decide(AccessRequest request) {
     if (request == null) {
       return Decision.deny(Decision.NO_REQUEST);
     }
-    String host = request.target().host();
-    Entry[] named = exact.get(host);
-    boolean hostNamed = named != null;
-    Entry best = firstPermitting(named, request, null);
-    if (!request.target().isIpLiteral()) {
-      for (int dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
-        Entry[] covering = wildcards.get(host.substring(dot + 1));
-        if (covering != null) {
-          hostNamed = true;
-          best = firstPermitting(covering, request, best);
+    Evaluation evaluation = new Evaluation(request, groups, zone);
+    Target target = request.target();
+    String host = target.host();
+    evaluation.consider(exact.get(host));
+    if (!wildcards.isEmpty() && !target.isIpLiteral()) {
+      // A wildcard covers at least two labels, so the last label alone is never looked up.
+      int dot = host.indexOf('.');
+      while (dot >= 0) {
+        int next = host.indexOf('.', dot + 1);
+        if (next < 0) {
+          break;
         }
+        evaluation.consider(wildcards.get(host.substring(dot + 1)));
+        dot = next;
       }
     }
-    if (best != null) {
-      return Decision.allow(best.name());
-    }
-    return Decision.deny(hostNamed ? Decision.PORT_NOT_ALLOWED : Decision.HOST_NOT_ALLOWED);
+    return evaluation.decision();
+  }
+
+  /**
+   * Decides as {@link #decide} does, and says why in lines for the administrator: the entry that
+   * allowed the request, or the one that came closest and what differed (port, scheme, method,
+   * path, client group, schedule), or for a host no entry names the entry with the nearest host
+   * pattern. Slower than {@code decide} (it scans every entry); meant for a command, not the
+   * request path.
+   *
+   * @param request the request; null gives the {@link Decision#NO_REQUEST} denial
+   */
+  public Explanation explain(AccessRequest request) {
+    return Explainer.explain(this, request);
+  }
+
+  /** The zone in which schedules are read. */
+  public ZoneId timeZone() {
+    return zone;
   }
 
   /** The number of entries. */
@@ -161,31 +237,28 @@ public final class Allowlist {
     return entryNames;
   }
 
-  /** The entries in file order, for tests that check the index against a plain scan. */
+  /** The entries in file order, for explanations and for tests that check the index. */
   List<Entry> entries() {
     return entries;
   }
 
-  /** The earliest entry of {@code candidates} (sorted by order) permitting the request, or best. */
-  private static Entry firstPermitting(Entry[] candidates, AccessRequest request, Entry best) {
-    if (candidates == null) {
-      return best;
-    }
-    for (Entry entry : candidates) {
-      if (best != null && entry.order() >= best.order()) {
-        return best;
-      }
-      if (entry.permits(request)) {
-        return entry;
-      }
-    }
-    return best;
+  /** The client groups; null when the file has none. */
+  ClientGroups groups() {
+    return groups;
   }
 
-  private static Map<String, Entry[]> freeze(Map<String, List<Entry>> lists) {
-    Map<String, Entry[]> frozen = new HashMap<>(lists.size() * 2);
-    lists.forEach((host, named) -> frozen.put(host, named.toArray(new Entry[0])));
-    return Map.copyOf(frozen);
+  String fileName() {
+    return fileName;
+  }
+
+  /**
+   * The index as arrays. A plain HashMap, never modified after the constructor and published
+   * through a final field: an immutable copy would cost a second pass over 100,000 keys.
+   */
+  private static Map<String, Binding[]> freeze(Map<String, List<Binding>> lists) {
+    Map<String, Binding[]> frozen = new HashMap<>(lists.size() * 4 / 3 + 1);
+    lists.forEach((host, named) -> frozen.put(host, named.toArray(new Binding[0])));
+    return frozen;
   }
 
   private static AllowlistException fileProblem(String file, String message) {

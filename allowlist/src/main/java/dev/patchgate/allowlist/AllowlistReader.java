@@ -6,42 +6,51 @@ import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * Turns the text of an allowlist file into validated {@link Entry}s, collecting every problem
- * instead of stopping at the first, each with the line of the offending value and a fix.
+ * Turns the text of an allowlist file into an {@link Allowlist}, collecting every problem instead
+ * of stopping at the first, each with the line of the offending value, the value, and a fix. This
+ * class reads the top level, the time zone and the client groups, and finds repeated definitions;
+ * {@link EntryReader} reads each entry.
  *
  * <p>One reader per file; not thread-safe, and not meant to be kept.
  */
 final class AllowlistReader {
+  static final String TIME_ZONE = "time-zone";
+  static final String CLIENTS = "clients";
   static final String ENTRIES = "entries";
-  static final String HOSTS = "hosts";
-  static final String PORTS = "ports";
+  static final List<String> TOP_LEVEL_KEYS = List.of(TIME_ZONE, CLIENTS, ENTRIES);
 
   /**
-   * Entry names end up in audit records, reports and error pages; keeping them to identifier
-   * characters means none of those has to worry about quoting them.
+   * Entry and group names end up in audit records, reports and error pages; keeping them to
+   * identifier characters means none of those has to worry about quoting them.
    */
-  private static final Pattern ENTRY_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
-  private static final String HOSTS_EXAMPLE = "hosts = [\"updates.example.com\"]";
-  private static final String PORTS_EXAMPLE = "ports = [8080]";
+  private static final String GROUP_EXAMPLE = "clients { his-pcs = [\"10.10.0.0/16\"] }";
 
   private final String file;
-  private final List<Problem> problems = new ArrayList<>();
+  private final FileProblems problems;
+  private final ProfileCatalog profiles;
+  private final ZoneId defaultZone;
 
-  private AllowlistReader(String file) {
+  private AllowlistReader(String file, ProfileCatalog profiles, ZoneId defaultZone) {
     this.file = file;
+    this.problems = new FileProblems(file);
+    this.profiles = profiles;
+    this.defaultZone = defaultZone;
   }
 
   /**
@@ -49,21 +58,21 @@ final class AllowlistReader {
    *
    * @param hocon the file's text
    * @param file the name to quote in problems
-   * @return the entries in file order; empty when the file has none
+   * @param profiles where {@code profile = NAME} is looked up
+   * @param defaultZone the zone for schedules when the file names none
    * @throws AllowlistException listing every problem found, sorted by line
    */
-  static List<Entry> read(String hocon, String file) throws AllowlistException {
-    AllowlistReader reader = new AllowlistReader(file);
-    List<Entry> entries = reader.readFile(hocon);
-    if (!reader.problems.isEmpty()) {
-      List<Problem> sorted = new ArrayList<>(reader.problems);
-      sorted.sort(Comparator.comparingInt(Problem::line));
-      throw new AllowlistException(sorted);
+  static Allowlist read(String hocon, String file, ProfileCatalog profiles, ZoneId defaultZone)
+      throws AllowlistException {
+    AllowlistReader reader = new AllowlistReader(file, profiles, defaultZone);
+    Allowlist allowlist = reader.readFile(hocon);
+    if (reader.problems.count() > 0) {
+      throw new AllowlistException(reader.problems.sorted());
     }
-    return entries;
+    return allowlist;
   }
 
-  private List<Entry> readFile(String hocon) {
+  private Allowlist readFile(String hocon) {
     ConfigObject root;
     try {
       ConfigParseOptions options =
@@ -71,201 +80,195 @@ final class AllowlistReader {
       root = ConfigFactory.parseString(hocon, options).resolve().root();
     } catch (ConfigException e) {
       String prefix = e instanceof ConfigException.Parse ? "syntax error: " : "";
-      problem(e.origin(), prefix + withoutOrigin(e));
-      return List.of();
+      problems.add(e.origin(), prefix + withoutOrigin(e));
+      return null;
     }
-    for (Map.Entry<String, ConfigValue> key : inFileOrder(root)) {
-      if (!key.getKey().equals(ENTRIES)) {
-        problem(
+    reportDuplicates(hocon);
+    for (Map.Entry<String, ConfigValue> key : FileProblems.inFileOrder(root)) {
+      if (!TOP_LEVEL_KEYS.contains(key.getKey())) {
+        problems.add(
             key.getValue().origin(),
-            "unknown top-level key " + quote(key.getKey()) + " (expected: " + ENTRIES + ")");
+            "unknown top-level key "
+                + quote(key.getKey())
+                + " (expected one of: "
+                + String.join(", ", TOP_LEVEL_KEYS)
+                + ")"
+                + Suggestions.didYouMean(key.getKey(), TOP_LEVEL_KEYS));
       }
     }
-    ConfigValue entries = root.get(ENTRIES);
-    if (entries == null) {
-      return List.of();
-    }
-    if (entries.valueType() != ConfigValueType.OBJECT) {
-      problem(
-          entries.origin(),
+    ZoneId zone = readZone(root.get(TIME_ZONE));
+    Map<String, List<Cidr>> groups = readClients(root.get(CLIENTS));
+    ClientGroups clientGroups = groups == null ? null : new ClientGroups(groups);
+    EntryReader entryReader =
+        new EntryReader(problems, clientGroups, groups == null ? null : groups.keySet(), profiles);
+    List<Entry> entries = new ArrayList<>();
+    ConfigValue entriesValue = root.get(ENTRIES);
+    if (entriesValue != null && entriesValue.valueType() != ConfigValueType.OBJECT) {
+      problems.add(
+          entriesValue.origin(),
           "'"
               + ENTRIES
               + "' must be an object of named entries, e.g. entries { windows-update { "
-              + HOSTS_EXAMPLE
+              + EntryReader.HOSTS_EXAMPLE
               + " } }");
-      return List.of();
-    }
-    List<Entry> result = new ArrayList<>();
-    for (Map.Entry<String, ConfigValue> entry : inFileOrder((ConfigObject) entries)) {
-      Entry read = readEntry(entry.getKey(), entry.getValue(), result.size());
-      if (read != null) {
-        result.add(read);
+    } else if (entriesValue != null) {
+      for (Map.Entry<String, ConfigValue> entry :
+          FileProblems.inFileOrder((ConfigObject) entriesValue)) {
+        Entry read = entryReader.read(entry.getKey(), entry.getValue(), entries.size());
+        if (read != null) {
+          entries.add(read);
+        }
       }
     }
-    return result;
+    return new Allowlist(entries, clientGroups, zone, file);
   }
 
-  /** The entry, or null when it has problems (which are recorded). */
-  private Entry readEntry(String name, ConfigValue value, int order) {
-    int before = problems.size();
-    String quoted = quote(name);
-    if (!ENTRY_NAME.matcher(name).matches()) {
-      problem(
-          value.origin(),
-          "entry name "
-              + quoted
-              + " may contain only letters, digits, '-' and '_' (at most 64), e.g. windows-update");
-    }
-    if (value.valueType() != ConfigValueType.OBJECT) {
-      problem(
-          value.origin(),
-          "entry " + quoted + " must be an object, e.g. " + name + " { " + HOSTS_EXAMPLE + " }");
-      return null;
-    }
-    ConfigObject fields = (ConfigObject) value;
-    for (Map.Entry<String, ConfigValue> field : inFileOrder(fields)) {
-      String key = field.getKey();
-      if (!key.equals(HOSTS) && !key.equals(PORTS)) {
-        problem(
-            field.getValue().origin(),
-            "unknown key "
-                + quote(key)
-                + " in entry "
-                + quoted
-                + " (expected one of: "
-                + HOSTS
-                + ", "
-                + PORTS
-                + ")");
-      }
-    }
-    List<HostPattern> hosts = readHosts(quoted, fields.get(HOSTS), value.origin());
-    int[] ports = readPorts(quoted, fields.get(PORTS));
-    if (problems.size() > before) {
-      return null;
-    }
-    return new Entry(name, order, hosts, ports);
-  }
-
-  private List<HostPattern> readHosts(String entry, ConfigValue value, ConfigOrigin entryOrigin) {
+  private ZoneId readZone(ConfigValue value) {
     if (value == null) {
-      problem(entryOrigin, "entry " + entry + " has no '" + HOSTS + "'; add e.g. " + HOSTS_EXAMPLE);
-      return List.of();
+      return defaultZone;
     }
-    ConfigList list = asList(value, "'" + HOSTS + "' in entry " + entry, HOSTS_EXAMPLE);
-    if (list == null) {
-      return List.of();
-    }
-    if (list.isEmpty()) {
-      problem(
+    String example = "time-zone = \"Asia/Tokyo\"";
+    if (value.valueType() != ConfigValueType.STRING) {
+      problems.add(
           value.origin(),
           "'"
-              + HOSTS
-              + "' in entry "
-              + entry
-              + " is empty; list at least one, e.g. "
-              + HOSTS_EXAMPLE);
-      return List.of();
+              + TIME_ZONE
+              + "' must be a zone id in quotes, not "
+              + quote(FileProblems.render(value))
+              + ", e.g. "
+              + example);
+      return defaultZone;
     }
-    List<HostPattern> hosts = new ArrayList<>();
-    for (ConfigValue element : list) {
-      if (element.valueType() != ConfigValueType.STRING) {
-        problem(
-            element.origin(),
-            "entry "
-                + entry
-                + ": host "
-                + quote(render(element))
-                + " must be a quoted string, e.g. \"updates.example.com\"");
-        continue;
-      }
-      String text = (String) element.unwrapped();
-      try {
-        hosts.add(HostPattern.parse(text));
-      } catch (IllegalArgumentException e) {
-        problem(
-            element.origin(), "entry " + entry + ": host " + quote(text) + ": " + e.getMessage());
-      }
+    String id = (String) value.unwrapped();
+    try {
+      return ZoneId.of(id);
+    } catch (DateTimeException e) {
+      // Reported below, with the region id the administrator probably meant.
     }
-    return hosts;
-  }
-
-  private int[] readPorts(String entry, ConfigValue value) {
-    if (value == null) {
-      return new int[0];
+    String suggestion = ZoneId.SHORT_IDS.get(id.toUpperCase(Locale.ROOT));
+    if (suggestion == null && id.indexOf('/') >= 0) {
+      suggestion = Suggestions.closest(id, new TreeSet<>(ZoneId.getAvailableZoneIds()));
     }
-    ConfigList list = asList(value, "'" + PORTS + "' in entry " + entry, PORTS_EXAMPLE);
-    if (list == null) {
-      return new int[0];
-    }
-    if (list.isEmpty()) {
-      problem(
-          value.origin(),
-          "'"
-              + PORTS
-              + "' in entry "
-              + entry
-              + " is empty; remove it to allow the defaults (80 for http, 443 for CONNECT)"
-              + " or list the ports, e.g. "
-              + PORTS_EXAMPLE);
-      return new int[0];
-    }
-    int[] ports = new int[list.size()];
-    int count = 0;
-    for (ConfigValue element : list) {
-      String shown = quote(render(element));
-      String where = "entry " + entry + ": port " + shown;
-      if (element.valueType() == ConfigValueType.STRING) {
-        problem(
-            element.origin(), where + " must be a number without quotes, e.g. " + PORTS_EXAMPLE);
-        continue;
-      }
-      Object number = element.unwrapped();
-      if (!(number instanceof Integer || number instanceof Long)) {
-        problem(element.origin(), where + " must be a whole number from 1 to 65535");
-        continue;
-      }
-      long port = ((Number) number).longValue();
-      if (port < 1 || port > 65535) {
-        problem(element.origin(), where + " is outside 1..65535");
-        continue;
-      }
-      ports[count++] = (int) port;
-    }
-    return Arrays.copyOf(ports, count);
-  }
-
-  /** The value as a list, or null after recording a problem that shows the expected form. */
-  private ConfigList asList(ConfigValue value, String what, String example) {
-    if (value.valueType() == ConfigValueType.LIST) {
-      return (ConfigList) value;
-    }
-    problem(
+    problems.add(
         value.origin(),
-        what + " must be a list, not " + quote(render(value)) + ", e.g. " + example);
-    return null;
+        "unknown "
+            + TIME_ZONE
+            + " "
+            + quote(id)
+            + (suggestion == null ? "" : "; did you mean " + quote(suggestion) + "?")
+            + " (use a region id such as Asia/Tokyo or UTC)");
+    return defaultZone;
   }
 
-  private void problem(ConfigOrigin origin, String message) {
-    problems.add(new Problem(file, lineOf(origin), message));
+  /** Group names in file order to their ranges; null when the file has no {@code clients}. */
+  private Map<String, List<Cidr>> readClients(ConfigValue value) {
+    if (value == null) {
+      return null;
+    }
+    Map<String, List<Cidr>> groups = new LinkedHashMap<>();
+    if (value.valueType() != ConfigValueType.OBJECT) {
+      problems.add(
+          value.origin(),
+          "'" + CLIENTS + "' must be an object of named groups, e.g. " + GROUP_EXAMPLE);
+      return groups;
+    }
+    ConfigObject object = (ConfigObject) value;
+    if (object.isEmpty()) {
+      problems.add(
+          value.origin(),
+          "'"
+              + CLIENTS
+              + "' has no groups, so every client would be refused; add a group, e.g. "
+              + GROUP_EXAMPLE
+              + ", or remove the block to let every client use every entry");
+      return groups;
+    }
+    for (Map.Entry<String, ConfigValue> group : FileProblems.inFileOrder(object)) {
+      String name = group.getKey();
+      ConfigValue ranges = group.getValue();
+      if (!NAME.matcher(name).matches()) {
+        problems.add(
+            ranges.origin(),
+            "client group name "
+                + quote(name)
+                + " may contain only letters, digits, '-' and '_' (at most 64), e.g. his-pcs");
+      }
+      groups.put(name, readRanges(name, ranges));
+    }
+    return groups;
   }
 
-  /**
-   * The keys of an object in file order. Typesafe Config keeps objects in hash maps, so order is
-   * rebuilt from line numbers; keys on one line are ordered by name, which keeps the result
-   * deterministic (entry precedence depends on it) but means two entries on one line should not
-   * rely on their order.
-   */
-  private static List<Map.Entry<String, ConfigValue>> inFileOrder(ConfigObject object) {
-    List<Map.Entry<String, ConfigValue>> ordered = new ArrayList<>(object.entrySet());
-    ordered.sort(
-        Comparator.comparingInt((Map.Entry<String, ConfigValue> e) -> lineOf(e.getValue().origin()))
-            .thenComparing(Map.Entry::getKey));
-    return ordered;
+  private List<Cidr> readRanges(String group, ConfigValue value) {
+    String example = group + " = [\"10.10.0.0/16\"]";
+    String what = "client group " + quote(group);
+    if (value.valueType() != ConfigValueType.LIST) {
+      problems.add(
+          value.origin(),
+          what
+              + " must be a list of addresses, not "
+              + quote(FileProblems.render(value))
+              + ", e.g. "
+              + example);
+      return List.of();
+    }
+    ConfigList list = (ConfigList) value;
+    if (list.isEmpty()) {
+      problems.add(value.origin(), what + " has no addresses; list at least one, e.g. " + example);
+      return List.of();
+    }
+    List<Cidr> ranges = new ArrayList<>();
+    for (ConfigValue element : list) {
+      String text = FileProblems.render(element);
+      try {
+        ranges.add(Cidr.parse(text));
+      } catch (IllegalArgumentException e) {
+        problems.add(element.origin(), what + ": address " + quote(text) + ": " + e.getMessage());
+      }
+    }
+    return List.copyOf(ranges);
   }
 
-  private static int lineOf(ConfigOrigin origin) {
-    return origin == null ? 0 : Math.max(0, origin.lineNumber());
+  private void reportDuplicates(String hocon) {
+    for (DuplicateKeys.Duplicate duplicate : DuplicateKeys.find(hocon)) {
+      List<String> path = duplicate.path();
+      String lines = " on line " + duplicate.line() + " repeats";
+      String first = " from line " + duplicate.firstLine();
+      String message;
+      if (path.size() == 2 && path.get(0).equals(ENTRIES)) {
+        message =
+            "entry "
+                + quote(path.get(1))
+                + lines
+                + " the entry"
+                + first
+                + "; HOCON would merge the two silently: rename one, or join them into one entry";
+      } else if (path.size() == 2) {
+        message =
+            "client group "
+                + quote(path.get(1))
+                + lines
+                + " the group"
+                + first
+                + "; HOCON would keep only the last: rename one, or join their addresses";
+      } else if (path.size() == 3) {
+        message =
+            quote(path.get(2))
+                + " in entry "
+                + quote(path.get(1))
+                + lines
+                + " the one"
+                + first
+                + "; HOCON would keep only the last: remove one";
+      } else {
+        message =
+            quote(path.get(0))
+                + lines
+                + " the one"
+                + first
+                + "; HOCON would keep only the last: remove one";
+      }
+      problems.add(duplicate.line(), message);
+    }
   }
 
   /** Typesafe prefixes its messages with "file: line: ", which a Problem already carries. */
@@ -279,12 +282,6 @@ final class AllowlistReader {
       }
     }
     return message;
-  }
-
-  private static String render(ConfigValue value) {
-    return value.valueType() == ConfigValueType.STRING
-        ? (String) value.unwrapped()
-        : value.render(ConfigRenderOptions.concise());
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.patchgate.allowlist;
 
+import java.net.InetAddress;
 import java.util.Locale;
 
 /**
@@ -90,9 +91,42 @@ final class HostSyntax {
     }
   }
 
-  /** True for a canonical IPv4 or IPv6 address, false for a canonical name. */
+  /**
+   * True for a canonical IPv4 or IPv6 address, false for a canonical name. Cheap, as it is asked on
+   * every decision: a canonical name never ends in an all-digit label (see {@link #canonicalName}),
+   * so a canonical host that does is a dotted quad.
+   */
   static boolean isIpLiteral(String canonicalHost) {
-    return canonicalHost.indexOf(':') >= 0 || isDottedQuad(canonicalHost);
+    if (canonicalHost.indexOf(':') >= 0) {
+      return true;
+    }
+    int i = canonicalHost.length() - 1;
+    while (i >= 0 && canonicalHost.charAt(i) >= '0' && canonicalHost.charAt(i) <= '9') {
+      i--;
+    }
+    return i < canonicalHost.length() - 1 && (i < 0 || canonicalHost.charAt(i) == '.');
+  }
+
+  /**
+   * An address in the same canonical form as a host: a dotted quad, or RFC 5952 IPv6 without a
+   * scope (which {@link InetAddress#getHostAddress()} would append, uncompressed).
+   */
+  static String format(InetAddress address) {
+    byte[] bytes = address.getAddress();
+    if (bytes.length == 4) {
+      return (bytes[0] & 0xff)
+          + "."
+          + (bytes[1] & 0xff)
+          + "."
+          + (bytes[2] & 0xff)
+          + "."
+          + (bytes[3] & 0xff);
+    }
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = (bytes[2 * i] & 0xff) << 8 | (bytes[2 * i + 1] & 0xff);
+    }
+    return Ipv6.format(groups);
   }
 
   /** Exactly four decimal parts 0..255 without leading zeros. */

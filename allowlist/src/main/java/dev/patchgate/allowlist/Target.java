@@ -12,7 +12,8 @@ import java.util.Objects;
  *     address in RFC 5952 form without brackets ({@code "::1"}, {@code "2001:db8::1"})
  * @param port 1..65535; 80 when an HTTP URL named none
  * @param path for HTTP the origin-form {@code "/path?query"} exactly as sent, {@code "/"} when the
- *     URL had none; for HTTPS always {@code ""}
+ *     URL had none, its path part canonical (no dot-segments, backslashes or encoded separators;
+ *     see {@link TargetParser}); for HTTPS always {@code ""}
  */
 public record Target(Scheme scheme, String host, int port, String path) {
 
@@ -32,7 +33,11 @@ public record Target(Scheme scheme, String host, int port, String path) {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port outside 1..65535: " + port);
     }
-    if (scheme == Scheme.HTTPS ? !path.isEmpty() : !TargetParser.isOriginForm(path)) {
+    boolean canonicalPath =
+        scheme == Scheme.HTTPS
+            ? path.isEmpty()
+            : TargetParser.isOriginForm(path) && TargetParser.pathFault(path) == null;
+    if (!canonicalPath) {
       throw new IllegalArgumentException("path is not canonical for " + scheme);
     }
   }

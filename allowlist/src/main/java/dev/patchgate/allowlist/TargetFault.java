@@ -19,7 +19,10 @@ enum TargetFault {
   INVALID_HOST("invalid host"),
   INVALID_PORT("invalid port"),
   CONNECT_WITHOUT_PORT("CONNECT needs an explicit port"),
-  NON_ASCII_PATH("non-ASCII character in path");
+  NON_ASCII_PATH("non-ASCII character in path"),
+  DOT_SEGMENT("dot-segment in path"),
+  ENCODED_SEPARATOR("percent-encoded '.', '/' or '\\' in path"),
+  BAD_PERCENT_ENCODING("malformed percent-encoding in path");
 
   final String reason;
 

@@ -6,7 +6,14 @@ package dev.patchgate.allowlist;
  * <p>Strict on purpose: whatever two URL parsers could read differently (userinfo, fragments,
  * backslashes, percent-encoded or non-ASCII hosts, alternate IPv4 spellings, zone IDs) is refused
  * rather than interpreted, because the allowlist, the resolver and the upstream server must all see
- * the same host. Paths are kept byte for byte: no decoding, no dot-segment removal.
+ * the same host.
+ *
+ * <p>Paths are kept byte for byte (no decoding, no dot-segment removal: the URL forwarded upstream
+ * is the URL the policy saw), and so only paths already in canonical form are accepted: no {@code
+ * \\}, no {@code .} or {@code ..} segment, no percent-encoded {@code .}, {@code /} or {@code \\},
+ * and no {@code %} without two hex digits. A server that decodes or resolves such a path would
+ * serve another file than the one the allowlist's path prefixes approved ({@code
+ * /c/msdownload/..%2f..%2fadmin}). The query is not part of that check, nor of path matching.
  *
  * <p>Stateless and thread-safe; never does DNS or other I/O.
  */
@@ -55,6 +62,10 @@ public final class TargetParser {
     String path = rest.isEmpty() ? "/" : rest.charAt(0) == '?' ? "/" + rest : rest;
     if (!isOriginForm(path)) {
       throw new TargetException(TargetFault.NON_ASCII_PATH);
+    }
+    TargetFault pathFault = pathFault(path);
+    if (pathFault != null) {
+      throw new TargetException(pathFault);
     }
     int port = authority.port() < 0 ? DEFAULT_HTTP_PORT : authority.port();
     return new Target(Scheme.HTTP, authority.host(), port, path);
@@ -128,6 +139,63 @@ public final class TargetParser {
       }
     }
     return true;
+  }
+
+  /**
+   * Why an origin-form path (query included) is not canonical, or null when it is. Only the part
+   * before the first {@code ?} is checked; the query is passed on untouched and never matched.
+   */
+  static TargetFault pathFault(String pathAndQuery) {
+    int end = pathAndQuery.indexOf('?');
+    if (end < 0) {
+      end = pathAndQuery.length();
+    }
+    int segmentStart = 0;
+    for (int i = 0; i <= end; i++) {
+      char c = i < end ? pathAndQuery.charAt(i) : '/';
+      if (c == '/') {
+        int length = i - segmentStart;
+        // The segment between the previous slash and this one: "." and ".." climb the tree.
+        if ((length == 1 || length == 2)
+            && pathAndQuery.charAt(segmentStart) == '.'
+            && pathAndQuery.charAt(i - 1) == '.') {
+          return TargetFault.DOT_SEGMENT;
+        }
+        segmentStart = i + 1;
+      } else if (c == '\\') {
+        return TargetFault.BACKSLASH;
+      } else if (c == '%') {
+        int value =
+            i + 2 < end ? hexByte(pathAndQuery.charAt(i + 1), pathAndQuery.charAt(i + 2)) : -1;
+        if (value < 0) {
+          return TargetFault.BAD_PERCENT_ENCODING;
+        }
+        if (value == '.' || value == '/' || value == '\\') {
+          return TargetFault.ENCODED_SEPARATOR;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The byte two hex digits spell, or -1. */
+  private static int hexByte(char high, char low) {
+    int h = hexDigit(high);
+    int l = hexDigit(low);
+    return h < 0 || l < 0 ? -1 : h << 4 | l;
+  }
+
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
   }
 
   private static void rejectControlCharacters(String text) throws TargetException {

@@ -56,10 +56,12 @@ class AllowlistValidationTest {
                 assertThat(e.problems())
                     .map(Problem::toString)
                     .containsExactly(
-                        "allowlist.conf:3: unknown key 'host' in entry 'typo'"
-                            + " (expected one of: hosts, ports)",
-                        "allowlist.conf:3: entry 'typo' has no 'hosts';"
-                            + " add e.g. hosts = [\"updates.example.com\"]",
+                        "allowlist.conf:3: unknown key 'host' in entry 'typo' (expected one of:"
+                            + " profile, hosts, ports, schemes, methods, paths, clients, schedule,"
+                            + " addresses, mode, sni-check); did you mean 'hosts'?",
+                        "allowlist.conf:3: entry 'typo' has neither 'hosts' nor 'profile';"
+                            + " add e.g. hosts = [\"updates.example.com\"] or"
+                            + " profile = windows-update",
                         "allowlist.conf:4: entry 'too-broad': host '*.com': " + WILDCARD_TWO_LABELS,
                         "allowlist.conf:5: entry 'country': host '*.co.jp': 'co.jp' is a public"
                             + " suffix shared by many owners; name the owner's domain,"
@@ -81,13 +83,15 @@ class AllowlistValidationTest {
                             + " from 1 to 65535",
                         "allowlist.conf:11: 'hosts' in entry 'empty' is empty; list at least one,"
                             + " e.g. hosts = [\"updates.example.com\"]",
-                        "allowlist.conf:12: entry 'no-hosts' has no 'hosts';"
-                            + " add e.g. hosts = [\"updates.example.com\"]",
+                        "allowlist.conf:12: entry 'no-hosts' has neither 'hosts' nor 'profile';"
+                            + " add e.g. hosts = [\"updates.example.com\"] or"
+                            + " profile = windows-update",
                         "allowlist.conf:16: entry 'multi': host 'bad..example.com': not a valid"
                             + " host; expected a name like updates.example.com, a wildcard like"
                             + " *.example.com, an IPv4 address like 10.0.0.1 or an IPv6 address"
                             + " like 2001:db8::1",
-                        "allowlist.conf:20: unknown top-level key 'version' (expected: entries)"));
+                        "allowlist.conf:20: unknown top-level key 'version'"
+                            + " (expected one of: time-zone, clients, entries)"));
   }
 
   static Stream<Arguments> refusedHostPatterns() {

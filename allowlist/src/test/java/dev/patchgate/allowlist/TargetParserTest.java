@@ -26,6 +26,9 @@ class TargetParserTest {
   private static final String PORT = "invalid port";
   private static final String NO_PORT = "CONNECT needs an explicit port";
   private static final String PATH = "non-ASCII character in path";
+  private static final String DOT_SEGMENT = "dot-segment in path";
+  private static final String ENCODED = "percent-encoded '.', '/' or '\\' in path";
+  private static final String BAD_PERCENT = "malformed percent-encoding in path";
 
   private static final String LABEL_63 = "a".repeat(63);
 
@@ -146,7 +149,43 @@ class TargetParserTest {
         // DEL
         arguments("http://windowsupdate.com/\u007f", CONTROL),
         // raw non-ASCII in the path
-        arguments("http://windowsupdate.com/caf\u00e9.cab", PATH));
+        arguments("http://windowsupdate.com/caf\u00e9.cab", PATH),
+        // path traversal: climbs out of an allowed prefix on a server that resolves dot-segments
+        arguments("http://windowsupdate.com/c/msdownload/../../admin/x", DOT_SEGMENT),
+        // path traversal at the end of the path
+        arguments("http://windowsupdate.com/c/msdownload/..", DOT_SEGMENT),
+        // path traversal right before the query
+        arguments("http://windowsupdate.com/c/msdownload/..?x=1", DOT_SEGMENT),
+        // a "." segment: one file, two spellings, so the prefix check and the server could differ
+        arguments("http://windowsupdate.com/c/./msdownload/x.cab", DOT_SEGMENT),
+        // a trailing "." segment
+        arguments("http://windowsupdate.com/c/msdownload/.", DOT_SEGMENT),
+        // encoded traversal: the server decodes %2e%2e to ".." after our prefix check
+        arguments("http://windowsupdate.com/c/msdownload/%2e%2e/%2e%2e/admin", ENCODED),
+        // encoded traversal in upper case
+        arguments("http://windowsupdate.com/c/msdownload/%2E%2E/admin", ENCODED),
+        // half-encoded traversal
+        arguments("http://windowsupdate.com/c/msdownload/.%2e/admin", ENCODED),
+        // encoded slash: one segment to us, two to a server that decodes it
+        arguments("http://windowsupdate.com/c%2fmsdownload/x.cab", ENCODED),
+        // encoded slash in upper case
+        arguments("http://windowsupdate.com/c%2Fmsdownload/x.cab", ENCODED),
+        // encoded backslash: a separator to IIS
+        arguments("http://windowsupdate.com/c/msdownload/..%5cadmin", ENCODED),
+        // encoded backslash in upper case
+        arguments("http://windowsupdate.com/c/msdownload/x%5Cy", ENCODED),
+        // raw backslash in the path: a separator to IIS and to browsers
+        arguments("http://windowsupdate.com/c/msdownload\\..\\admin", BACKSLASH),
+        // percent without two hex digits: decoders disagree on what it means
+        arguments("http://windowsupdate.com/x%2", BAD_PERCENT),
+        // percent at the end of the path
+        arguments("http://windowsupdate.com/x%", BAD_PERCENT),
+        // percent followed by non-hex characters
+        arguments("http://windowsupdate.com/x%zz.cab", BAD_PERCENT),
+        // percent followed by another percent-encoding: double-decoding into "%2e"
+        arguments("http://windowsupdate.com/x%%32%65", BAD_PERCENT),
+        // percent before the query, cut short by it
+        arguments("http://windowsupdate.com/x%4?a=1", BAD_PERCENT));
   }
 
   @ParameterizedTest(name = "[{index}] {0} -> {1}")
@@ -185,11 +224,22 @@ class TargetParserTest {
             80,
             "/d/msdownload/update/software/secu/2024/01/"
                 + "windows10.0-kb5034122-x64_0a1b2c.cab?cacheHostOrigin=au.download.windowsupdate.com"),
-        // path kept byte for byte: no percent-decoding
+        // path kept byte for byte: other percent-encodings are not decoded
+        arguments("http://windowsupdate.com/x%20y%3A%3a", "windowsupdate.com", 80, "/x%20y%3A%3a"),
+        // an encoded percent stays as sent: "%252e" is the text "%2e", not a dot
+        arguments("http://windowsupdate.com/x%252e", "windowsupdate.com", 80, "/x%252e"),
+        // dots inside a segment are not dot-segments
         arguments(
-            "http://windowsupdate.com/%2e%2e/x%20y", "windowsupdate.com", 80, "/%2e%2e/x%20y"),
-        // path kept byte for byte: no dot-segment removal
-        arguments("http://windowsupdate.com/a/../b", "windowsupdate.com", 80, "/a/../b"),
+            "http://windowsupdate.com/a..b/c...d/...", "windowsupdate.com", 80, "/a..b/c...d/..."),
+        // a segment starting with a dot
+        arguments(
+            "http://windowsupdate.com/.well-known/x", "windowsupdate.com", 80, "/.well-known/x"),
+        // empty segments are kept as sent
+        arguments("http://windowsupdate.com/a//b/", "windowsupdate.com", 80, "/a//b/"),
+        // the query is not checked: dot-segments, backslashes and encoded slashes pass through
+        arguments(
+            "http://windowsupdate.com/x?u=../a\\b%2f%2E&y=%",
+            "windowsupdate.com", 80, "/x?u=../a\\b%2f%2E&y=%"),
         // strict dotted quad
         arguments("http://10.0.0.1:18080/", "10.0.0.1", 18080, "/"),
         // zero octets are written "0"

@@ -83,7 +83,11 @@ class TargetTest {
         // HTTP path with a space
         arguments(Scheme.HTTP, "windowsupdate.com", 80, "/a b"),
         // a tunnel has no path
-        arguments(Scheme.HTTPS, "windowsupdate.com", 443, "/"));
+        arguments(Scheme.HTTPS, "windowsupdate.com", 443, "/"),
+        // a dot-segment, which the parser refuses: a Target cannot carry one around it
+        arguments(Scheme.HTTP, "windowsupdate.com", 80, "/c/../admin"),
+        // an encoded slash
+        arguments(Scheme.HTTP, "windowsupdate.com", 80, "/c%2fadmin"));
   }
 
   @ParameterizedTest(name = "[{index}] {0} {1} {2} {3}")
