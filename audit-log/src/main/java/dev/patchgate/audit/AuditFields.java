@@ -73,7 +73,29 @@ public final class AuditFields {
   /** The upstream IP address actually dialled, or {@code null} when none was. */
   public static final String UPSTREAM = "upstream";
 
-  /** Every field name in the order {@link AuditJson} writes them; immutable. */
+  /**
+   * The line's place in the hash chain: 1 for the first line ever, one more for every line after
+   * it, records and markers alike, across files. Written after the record's own fields.
+   */
+  public static final String SEQ = "seq";
+
+  /**
+   * The line's link in the hash chain, 64 lower-case hex digits; always the last field. See {@link
+   * AuditChainVerifier} for how it is computed.
+   */
+  public static final String HASH = "hash";
+
+  /**
+   * Present only on marker lines the gateway writes about itself ({@code start}, {@code stop},
+   * {@code gap}; see {@link AuditMarkers}); an exchange record never has it, so tools that count
+   * exchanges skip every line that has it.
+   */
+  public static final String TYPE = "type";
+
+  /**
+   * Every field name of an exchange record in the order {@link AuditJson} writes them, without the
+   * chain fields {@link #SEQ} and {@link #HASH} that follow them on disk; immutable.
+   */
   public static final List<String> IN_ORDER =
       List.of(
           TS,

@@ -1,5 +1,6 @@
 package dev.patchgate.audit;
 
+import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 
@@ -31,9 +32,18 @@ public final class AuditJson {
 
   /** Appends what {@link #toJson} returns to {@code out}; lets the writer reuse one buffer. */
   static void appendTo(StringBuilder out, AuditRecord record) {
+    appendBodyTo(out, record);
+    out.append('}');
+  }
+
+  /**
+   * Appends the record's object without its closing brace, so that the writer can add the chain
+   * fields after the record's own.
+   */
+  static void appendBodyTo(StringBuilder out, AuditRecord record) {
     // One line per field, in wire order: a new field is one line here plus one constant.
     new JsonObjectBuilder(out)
-        .string(AuditFields.TS, TS_FORMAT.format(record.ts()))
+        .string(AuditFields.TS, formatTs(record.ts()))
         .string(AuditFields.ID, record.id())
         .string(AuditFields.CLIENT, record.client())
         .string(AuditFields.METHOD, record.method())
@@ -51,7 +61,13 @@ public final class AuditJson {
         .string(AuditFields.CONTENT_TYPE, record.contentType())
         .number(AuditFields.OBJECT_LENGTH, record.objectLength())
         .string(AuditFields.CACHE, record.cache().wireName())
-        .string(AuditFields.UPSTREAM, record.upstream())
-        .end();
+        .string(AuditFields.UPSTREAM, record.upstream());
+  }
+
+  /**
+   * Formats a {@code ts} value as every audit line writes it: UTC, always three fraction digits.
+   */
+  static String formatTs(Instant ts) {
+    return TS_FORMAT.format(ts);
   }
 }

@@ -1,6 +1,7 @@
 package dev.patchgate.audit;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Where finished audit records go.
@@ -21,10 +22,10 @@ public interface AuditSink extends AutoCloseable {
 
   /**
    * Returns a future that completes when every record appended before this call has been written
-   * and flushed to the operating system (not necessarily fsynced). It stays pending while writes
-   * fail and are retried. After {@link #close()} it completes with the outcome of the close:
-   * normally if everything accepted was written, exceptionally if records had to be given up. Never
-   * {@code null}.
+   * and fsynced, so that it survives a crash or a power loss. It stays pending while writes fail
+   * and are retried. After {@link #close()} it completes with the outcome of the close: normally if
+   * everything accepted was written, exceptionally if records had to be given up. Never {@code
+   * null}.
    */
   CompletableFuture<Void> sync();
 
@@ -34,8 +35,23 @@ public interface AuditSink extends AutoCloseable {
   /** How many accepted or offered records were given up and will never be written. */
   long droppedRecords();
 
-  /** False while writes are failing (and being retried), or when the sink can no longer write. */
+  /**
+   * False while writes are failing (and being retried), or when the sink can no longer write; true
+   * again as soon as a write succeeds. Cheap enough to read on every request (one volatile read):
+   * the gateway's {@code audit.on-failure = fail-closed} setting refuses requests while it is
+   * false. Records appended meanwhile are kept, up to the sink's backlog, and written in order.
+   */
   boolean healthy();
+
+  /**
+   * Registers {@code listener} to be called with the new value each time {@link #healthy()}
+   * changes, for example to raise an alert when the gateway runs fail-open. Listeners run on the
+   * sink's own thread, so they must return quickly and never block on the sink; an exception thrown
+   * by one is logged and ignored.
+   *
+   * @throws NullPointerException if {@code listener} is {@code null}
+   */
+  void onHealthChange(Consumer<Boolean> listener);
 
   /**
    * Writes everything accepted so far, then stops and releases the files. Idempotent; blocks the

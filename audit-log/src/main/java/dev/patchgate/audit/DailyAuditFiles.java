@@ -1,113 +1,137 @@
 package dev.patchgate.audit;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
- * The open day files of one audit directory, {@code audit-YYYY-MM-DD.jsonl}, each opened in append
- * mode.
+ * The day file one log is currently appending to, e.g. {@code audit-2026-11-23.jsonl}, opened in
+ * append mode; at most one is open, because the writer never goes back to an earlier day.
  *
  * <p>Confined to the writer thread; not thread-safe.
  */
 final class DailyAuditFiles {
-  // Today and yesterday: around midnight, records of both days finish interleaved.
-  private static final int MAX_OPEN = 2;
-
   private final Path dir;
-  private final Map<LocalDate, OpenFile> open = new LinkedHashMap<>(4, 0.75f, true);
+  private final DayFileName.Kind kind;
+  private LocalDate openDate;
+  private FileChannel channel;
+  private Object fileKey;
+  private boolean unforced;
 
-  DailyAuditFiles(Path dir) {
+  DailyAuditFiles(Path dir, DayFileName.Kind kind) {
     this.dir = dir;
+    this.kind = kind;
   }
 
   /**
-   * Returns a channel appending to the file of {@code date}, opening it if needed.
+   * An open day file.
+   *
+   * @param channel appends to the file
+   * @param torn when the file was opened just now and its last line has no newline (a crash or a
+   *     failed write cut it), those bytes; {@code null} otherwise. The caller ends it before
+   *     writing.
+   */
+  record Opened(FileChannel channel, FileTail.Torn torn) {}
+
+  /**
+   * Returns the file of {@code date} open for appending.
    *
    * <p>An open file is first checked to be still the one at its path: on Linux, writing to a file
    * whose directory was removed succeeds and the records vanish with the inode, so a removed or
-   * replaced file is reopened, recreating the directory if it is gone. A file whose last byte is
-   * not a newline (a torn line from a crash or a failed write) gets one first, so the next record
-   * starts on its own line.
+   * replaced file is reopened, recreating the directory if it is gone. Opening another day's file
+   * fsyncs and closes the previous one.
    *
-   * @throws IOException if the directory or file cannot be created or opened
+   * @throws IOException if the directory or file cannot be created, opened or read
    */
-  FileChannel channelFor(LocalDate date) throws IOException {
-    Path path = dir.resolve(JsonLinesAuditWriter.fileNameFor(date));
-    OpenFile file = open.get(date);
-    if (file != null) {
-      if (file.isStillAt(path)) {
-        return file.channel();
-      }
-      open.remove(date);
-      closeQuietly(file);
+  Opened open(LocalDate date) throws IOException {
+    Path path = dir.resolve(kind.plainName(date));
+    if (channel != null && date.equals(openDate) && isStillAt(path)) {
+      return new Opened(channel, null);
     }
+    if (channel != null && !date.equals(openDate)) {
+      force();
+    }
+    close();
     Files.createDirectories(dir);
-    FileChannel channel =
+    boolean created = !Files.exists(path);
+    FileChannel opened =
         FileChannel.open(
             path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    FileTail.Torn torn;
     try {
-      terminateTornLine(path, channel);
-      Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-      open.put(date, new OpenFile(channel, key));
+      if (created) {
+        forceDirectory(dir);
+      }
+      // An APPEND channel cannot read, so look at the tail through a second one.
+      try (FileChannel reader = FileChannel.open(path, StandardOpenOption.READ)) {
+        torn = FileTail.readTorn(reader);
+      }
+      fileKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
     } catch (IOException | RuntimeException e) {
-      closeQuietly(channel);
+      closeQuietly(opened);
       throw e;
     }
-    evictOldest();
-    return channel;
+    channel = opened;
+    openDate = date;
+    return new Opened(opened, torn);
   }
 
-  /** Closes every open file, so that the next {@link #channelFor} starts afresh; never throws. */
-  void closeAll() {
-    for (OpenFile file : open.values()) {
-      closeQuietly(file);
-    }
-    open.clear();
+  /** Notes that the open file has data the next {@link #force} must bring to disk. */
+  void written() {
+    unforced = true;
   }
 
-  private void evictOldest() {
-    if (open.size() <= MAX_OPEN) {
-      return;
-    }
-    for (LocalDate date : new ArrayList<>(open.keySet())) {
-      if (open.size() <= MAX_OPEN) {
-        return;
-      }
-      closeQuietly(open.remove(date));
-    }
+  /** Whether data was written that is not yet fsynced. */
+  boolean hasUnforcedData() {
+    return unforced;
   }
 
-  private static void terminateTornLine(Path path, FileChannel appender) throws IOException {
-    // An APPEND channel cannot read, so look at the last byte through a second one.
-    try (FileChannel reader = FileChannel.open(path, StandardOpenOption.READ)) {
-      long size = reader.size();
-      if (size == 0) {
-        return;
-      }
-      ByteBuffer last = ByteBuffer.allocate(1);
-      reader.read(last, size - 1);
-      if (last.get(0) == '\n') {
-        return;
-      }
+  /**
+   * Fsyncs what was written since the last call, so that it survives a power loss.
+   *
+   * @throws IOException if the file cannot be synced; the data stays marked as unforced
+   */
+  void force() throws IOException {
+    if (unforced && channel != null) {
+      channel.force(false);
     }
-    ByteBuffer newline = ByteBuffer.wrap(new byte[] {'\n'});
-    while (newline.hasRemaining()) {
-      appender.write(newline);
+    unforced = false;
+  }
+
+  /** The day of the open file, or {@code null}. */
+  LocalDate openDate() {
+    return channel == null ? null : openDate;
+  }
+
+  /** Closes the open file, so that the next {@link #open} starts afresh; never throws. */
+  void close() {
+    if (channel != null) {
+      closeQuietly(channel);
+      channel = null;
     }
   }
 
-  private static void closeQuietly(OpenFile file) {
-    closeQuietly(file.channel());
+  /** Fsyncs {@code dir} itself, so that a file created or renamed in it survives a power loss. */
+  static void forceDirectory(Path dir) {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException e) {
+      // Not every file system lets a directory be synced; the file's own data is still forced.
+    }
+  }
+
+  private boolean isStillAt(Path path) {
+    try {
+      Object current = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+      return fileKey == null || Objects.equals(fileKey, current);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static void closeQuietly(FileChannel channel) {
@@ -115,17 +139,6 @@ final class DailyAuditFiles {
       channel.close();
     } catch (IOException e) {
       // Everything written was handed to the OS already; a failing close loses nothing of ours.
-    }
-  }
-
-  private record OpenFile(FileChannel channel, Object fileKey) {
-    boolean isStillAt(Path path) {
-      try {
-        Object current = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-        return fileKey == null || Objects.equals(fileKey, current);
-      } catch (IOException e) {
-        return false;
-      }
     }
   }
 }

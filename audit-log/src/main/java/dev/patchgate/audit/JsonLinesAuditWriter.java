@@ -13,29 +13,45 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes audit records as JSON lines to one file per UTC day, {@code <dir>/audit-YYYY-MM-DD.jsonl},
- * from a single daemon thread named {@value #THREAD_NAME}.
+ * Writes audit records as hash-chained JSON lines to one file per UTC day, {@code
+ * <dir>/audit-YYYY-MM-DD.jsonl}, from a single daemon thread named {@value #THREAD_NAME}, each line
+ * linked to the one before it by a hash chain that {@link AuditChainVerifier} checks.
  *
- * <p>A record goes to the file of the UTC date of its {@link AuditRecord#ts() ts}, so a request
- * that arrived at 23:59:59.999 is in that day's file even when it finishes after midnight. Files
- * are only ever appended to. Lines are handed to the OS as soon as the queue runs empty, in large
- * batches under load, and at least every {@code flushInterval}; they are not fsynced.
+ * <p>A record goes to the file of its {@code ts}'s UTC date, unless a later day's file has been
+ * written to already; then to that later file, because the chain runs through the files in date
+ * order and a finished day is never appended to again. So a download that started before midnight
+ * and ended after the new day's first record is in the new day's file, its {@code ts} unchanged.
  *
- * <p>When a write fails (disk full, directory removed or replaced) the writer keeps the unwritten
- * records, counts the failure, logs one WARN for the whole streak and tries again every {@code
- * flushInterval}, recreating the directory if it is gone. Records wait in memory up to a backlog of
- * {@value #DEFAULT_MAX_BACKLOG}; beyond that they are dropped and counted, because an unbounded
- * backlog would end in the gateway running out of memory.
+ * <p>Lines are written as soon as the queue runs empty, in large batches under load, and at least
+ * every flush interval, and each batch is fsynced before {@link #sync()} reports it: "written"
+ * means on disk. When the writer moves on to a new day, the finished day files are gzipped and
+ * files older than the retention are deleted, on a second background thread ({@link
+ * AuditMaintenance}); the same happens at start-up.
+ *
+ * <p>At start-up the writer reads the end of the existing chain from the last day file. If the
+ * previous run did not stop cleanly (its last line is not a {@code stop} marker, or is torn), it
+ * writes a {@code gap} marker saying so before anything else; a torn line is ended, never removed.
+ * Each run's lines are bracketed by {@code start} and {@code stop} markers.
+ *
+ * <p>When a write fails (disk full, directory removed or replaced), the writer keeps the unwritten
+ * records, becomes {@linkplain #healthy() unhealthy}, logs one WARN for the whole streak and tries
+ * again every flush interval, recreating the directory if it is gone; records are then written in
+ * their order and the chain continues from the last line that is really on disk. Records wait in
+ * memory up to a backlog of {@value #DEFAULT_MAX_BACKLOG}; beyond that they are dropped and counted
+ * (and a {@code gap} marker records how many), because an unbounded backlog would end in the
+ * gateway running out of memory.
  *
  * <p>Thread-safe. {@link #append} takes no lock held during I/O and does no I/O.
  */
@@ -56,6 +72,7 @@ public final class JsonLinesAuditWriter implements AuditSink {
   private static final long CLOSE_GRACE_NANOS = Duration.ofSeconds(5).toNanos();
   private static final Object STOP = new Object();
 
+  private final AuditWriterSettings settings;
   private final Path dir;
   private final Clock clock;
   private final long flushIntervalNanos;
@@ -63,55 +80,68 @@ public final class JsonLinesAuditWriter implements AuditSink {
 
   // Records and control items (sync futures, STOP), in the order callers handed them over.
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-  // Records accepted and not yet written, wherever they are (queue or pending lines).
+  // Records accepted and not yet completely written, wherever they are (queue or pending lines).
   private final AtomicLong backlog = new AtomicLong();
   private final LongAdder dropped = new LongAdder();
   private final AtomicLong writeFailures = new AtomicLong();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  private final List<Consumer<Boolean>> healthListeners = new CopyOnWriteArrayList<>();
+  private final AuditMaintenance maintenance;
   private final Thread thread;
-  private volatile boolean lastWriteFailed;
-  private volatile boolean writerDied;
+  private volatile boolean healthy = true;
   // Set by the writer thread once it takes nothing more from the queue.
   private volatile boolean stopped;
 
   // Confined to the writer thread.
-  private final PendingLines pending = new PendingLines();
-  private final DailyAuditFiles files;
+  private final ChainedAuditLog chainLog;
+  private final PendingLines squidPending = new PendingLines();
+  private final DailyAuditFiles accessFiles;
   private final List<CompletableFuture<Void>> waiters = new ArrayList<>();
   private final List<Object> drained = new ArrayList<>(MAX_DRAIN);
   private final StringBuilder line = new StringBuilder(512);
   private long lastAttemptNanos = System.nanoTime();
+  private boolean lastWriteFailed;
   private Instant failingSince;
   private long failuresAtStreakStart;
   private long droppedReported;
+  private long droppedMarked;
   private long lastDropReportNanos;
+  private LocalDate sweptBefore;
 
   /**
-   * Creates {@code dir} if missing and starts the writer thread.
+   * Creates the directory if missing and starts the writer thread.
    *
-   * @param dir the directory of the day files
-   * @param clock the wall clock, used for what the writer reports (the start of a failure streak)
-   * @param flushInterval the longest time an accepted line waits before it is handed to the OS, and
-   *     the interval between retries after a failed write; positive
-   * @throws UncheckedIOException if {@code dir} cannot be created, so a misconfigured directory
+   * @param settings where and how to write
+   * @param clock the wall clock: the {@code ts} of marker lines, the date retention counts from,
+   *     and what the writer reports (the start of a failure streak)
+   * @throws UncheckedIOException if the directory cannot be created, so a misconfigured directory
    *     stops the gateway at start-up rather than at the first request
    */
-  public JsonLinesAuditWriter(Path dir, Clock clock, Duration flushInterval) {
-    this(dir, clock, flushInterval, DEFAULT_MAX_BACKLOG);
+  public JsonLinesAuditWriter(AuditWriterSettings settings, Clock clock) {
+    this(settings, clock, DEFAULT_MAX_BACKLOG);
   }
 
-  JsonLinesAuditWriter(Path dir, Clock clock, Duration flushInterval, long maxBacklog) {
-    this.dir = Objects.requireNonNull(dir, "dir");
+  /**
+   * Same as {@link #JsonLinesAuditWriter(AuditWriterSettings, Clock)} with {@link
+   * AuditWriterSettings#DEFAULT_RETAIN_DAYS} and no Squid-format log.
+   *
+   * @throws IllegalArgumentException if {@code flushInterval} is not positive
+   */
+  public JsonLinesAuditWriter(Path dir, Clock clock, Duration flushInterval) {
+    this(
+        new AuditWriterSettings(dir, flushInterval, AuditWriterSettings.DEFAULT_RETAIN_DAYS, false),
+        clock);
+  }
+
+  JsonLinesAuditWriter(AuditWriterSettings settings, Clock clock, long maxBacklog) {
+    this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
-    Objects.requireNonNull(flushInterval, "flushInterval");
-    if (flushInterval.isNegative() || flushInterval.isZero()) {
-      throw new IllegalArgumentException("flushInterval: " + flushInterval + " (expected: > 0)");
-    }
     if (maxBacklog < 1) {
       throw new IllegalArgumentException("maxBacklog: " + maxBacklog + " (expected: >= 1)");
     }
-    this.flushIntervalNanos = flushInterval.toNanos();
+    this.dir = settings.dir();
+    this.flushIntervalNanos = settings.flushInterval().toNanos();
     this.lastDropReportNanos = lastAttemptNanos - flushIntervalNanos;
     this.maxBacklog = maxBacklog;
     try {
@@ -119,24 +149,33 @@ public final class JsonLinesAuditWriter implements AuditSink {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create audit directory " + dir, e);
     }
-    this.files = new DailyAuditFiles(dir);
+    this.chainLog = new ChainedAuditLog(dir, clock);
+    this.accessFiles =
+        settings.squidLog() ? new DailyAuditFiles(dir, DayFileName.Kind.ACCESS) : null;
+    this.maintenance = new AuditMaintenance(dir, clock, settings.retainDays());
     this.thread = new Thread(this::runWriter, THREAD_NAME);
     thread.setDaemon(true);
     thread.start();
   }
 
   /**
-   * The name of the file holding the records of a UTC date, e.g. {@code audit-2026-11-23.jsonl}.
+   * The name of the file holding the records of a UTC date, e.g. {@code audit-2026-11-23.jsonl};
+   * the same as {@link AuditFiles#auditFileName}.
    *
    * @throws NullPointerException if {@code utcDate} is {@code null}
    */
   public static String fileNameFor(LocalDate utcDate) {
-    return "audit-" + utcDate + ".jsonl";
+    return AuditFiles.auditFileName(utcDate);
   }
 
   /** The directory the day files are written to, as given to the constructor. */
   public Path directory() {
     return dir;
+  }
+
+  /** The settings given to the constructor. */
+  public AuditWriterSettings settings() {
+    return settings;
   }
 
   /** How many write attempts have failed since start; each retry that fails counts again. */
@@ -155,13 +194,20 @@ public final class JsonLinesAuditWriter implements AuditSink {
   }
 
   /**
-   * Whether the last write attempt succeeded (or none was needed yet) and the writer thread is
-   * running normally. False while writes fail and are being retried, and after the thread died of
-   * an unexpected error; the gateway's fail-closed setting is meant to read this.
+   * Whether the last write attempt (including its fsync) succeeded, or none was needed yet, and the
+   * writer thread is running normally. Turns false on the first failed attempt, true again on the
+   * first one that succeeds; false for good once the thread died of an unexpected error. One
+   * volatile read.
    */
   @Override
   public boolean healthy() {
-    return !lastWriteFailed && !writerDied;
+    return healthy;
+  }
+
+  /** {@inheritDoc} Listeners run on the writer thread. */
+  @Override
+  public void onHealthChange(Consumer<Boolean> listener) {
+    healthListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
   @Override
@@ -204,10 +250,18 @@ public final class JsonLinesAuditWriter implements AuditSink {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    maintenance.close();
+  }
+
+  /** Completes once housekeeping queued so far (compression, retention) is done; for tests. */
+  CompletableFuture<Void> maintenanceIdle() {
+    return maintenance.idle();
   }
 
   private void runWriter() {
     try {
+      // At once, not at the first record: recover the chain, repair a crash, sweep old files.
+      flush();
       boolean stopRequested = false;
       while (!stopRequested) {
         Object first;
@@ -230,18 +284,21 @@ public final class JsonLinesAuditWriter implements AuditSink {
       finish();
     } catch (RuntimeException | Error e) {
       LOG.error("Audit writer for {} stopped by an unexpected error; no more records", dir, e);
-      writerDied = true;
       stopped = true;
+      setHealthy(false);
       failWaiters(e);
       closed.completeExceptionally(e);
       throw e;
     } finally {
-      files.closeAll();
+      chainLog.close();
+      if (accessFiles != null) {
+        accessFiles.close();
+      }
     }
   }
 
   private Object waitForWork() throws InterruptedException {
-    if (pending.isEmpty() && waiters.isEmpty()) {
+    if (!hasWork() && waiters.isEmpty()) {
       return queue.take();
     }
     long wait = lastAttemptNanos + flushIntervalNanos - System.nanoTime();
@@ -276,12 +333,16 @@ public final class JsonLinesAuditWriter implements AuditSink {
   }
 
   private void encode(AuditRecord record) {
-    byte[] bytes;
+    byte[] body;
+    byte[] squidLine;
     try {
       line.setLength(0);
-      AuditJson.appendTo(line, record);
-      line.append('\n');
-      bytes = line.toString().getBytes(StandardCharsets.UTF_8);
+      AuditJson.appendBodyTo(line, record);
+      body = line.toString().getBytes(StandardCharsets.UTF_8);
+      squidLine =
+          accessFiles == null
+              ? null
+              : (SquidAccessLine.format(record) + "\n").getBytes(StandardCharsets.US_ASCII);
     } catch (RuntimeException e) {
       // A bug in the encoder must cost one record, not the writer thread.
       backlog.decrementAndGet();
@@ -289,11 +350,19 @@ public final class JsonLinesAuditWriter implements AuditSink {
       LOG.error("Cannot encode audit record {}; dropped", record.id(), e);
       return;
     }
-    pending.add(utcDateOf(record.ts()), bytes);
+    chainLog.addRecord(utcDateOf(record.ts()), body, squidLine);
+  }
+
+  /** Whether anything is left to write or fsync, start-up recovery included. */
+  private boolean hasWork() {
+    return !chainLog.isIdle()
+        || chainLog.hasUnforcedData()
+        || !squidPending.isEmpty()
+        || (accessFiles != null && accessFiles.hasUnforcedData());
   }
 
   private boolean flushDue() {
-    if (pending.isEmpty()) {
+    if (!hasWork()) {
       completeWaiters();
       return false;
     }
@@ -303,25 +372,66 @@ public final class JsonLinesAuditWriter implements AuditSink {
     if (lastWriteFailed) {
       return false; // retry on the tick, not on every record
     }
-    return queue.isEmpty() || !waiters.isEmpty() || pending.bytes() >= WRITE_THRESHOLD_BYTES;
+    return queue.isEmpty()
+        || !waiters.isEmpty()
+        || chainLog.pendingBytes() >= WRITE_THRESHOLD_BYTES;
   }
 
   private void flush() {
     lastAttemptNanos = System.nanoTime();
-    int before = pending.size();
+    long before = recordsHeld();
     try {
-      pending.writeTo(files);
+      markDrops();
+      chainLog.write(squidPending);
+      chainLog.force();
+      if (accessFiles != null) {
+        squidPending.writeTo(accessFiles);
+        accessFiles.force();
+      }
       onWriteSucceeded();
+      sweepFinishedDays();
     } catch (IOException e) {
-      files.closeAll();
+      chainLog.close();
+      if (accessFiles != null) {
+        accessFiles.close();
+      }
       onWriteFailed(e);
     } finally {
-      backlog.addAndGet(-(before - pending.size()));
+      backlog.addAndGet(-(before - recordsHeld()));
     }
-    if (pending.isEmpty()) {
+    if (!hasWork()) {
       completeWaiters();
     }
     reportDrops();
+  }
+
+  /** Records accepted from the queue and not yet in every log they go to. */
+  private long recordsHeld() {
+    return chainLog.pendingRecords() + squidPending.size();
+  }
+
+  /** Queues a gap marker for records dropped since the last one, so the log itself says so. */
+  private void markDrops() {
+    long total = dropped.sum();
+    if (total > droppedMarked) {
+      chainLog.addMarker(AuditMarkers.droppedGap(clock.instant(), total - droppedMarked));
+      droppedMarked = total;
+    }
+  }
+
+  /** Hands days that can no longer be written to housekeeping, once per new day. */
+  private void sweepFinishedDays() {
+    // Without any audit file yet there is nothing to protect but today's, which may start soon.
+    LocalDate finishedBefore =
+        chainLog.floor() != null ? chainLog.floor() : utcDateOf(clock.instant());
+    LocalDate oldestAccess = squidPending.oldestDay();
+    if (oldestAccess != null && oldestAccess.isBefore(finishedBefore)) {
+      finishedBefore = oldestAccess;
+    }
+    if (sweptBefore == null || finishedBefore.isAfter(sweptBefore)) {
+      sweptBefore = finishedBefore;
+      maintenance.sweep(finishedBefore);
+    }
   }
 
   private void onWriteFailed(IOException e) {
@@ -333,10 +443,11 @@ public final class JsonLinesAuditWriter implements AuditSink {
       LOG.warn(
           "Cannot write audit records to {}; keeping {} in memory and retrying every {} ms",
           dir,
-          pending.size(),
+          recordsHeld(),
           TimeUnit.NANOSECONDS.toMillis(flushIntervalNanos),
           e);
     }
+    setHealthy(false);
   }
 
   private void onWriteSucceeded() {
@@ -347,6 +458,21 @@ public final class JsonLinesAuditWriter implements AuditSink {
           dir,
           writeFailures.get() - failuresAtStreakStart,
           failingSince);
+    }
+    setHealthy(true);
+  }
+
+  private void setHealthy(boolean now) {
+    if (healthy == now) {
+      return;
+    }
+    healthy = now;
+    for (Consumer<Boolean> listener : healthListeners) {
+      try {
+        listener.accept(now);
+      } catch (RuntimeException e) {
+        LOG.error("An audit health listener failed; ignored", e);
+      }
     }
   }
 
@@ -374,18 +500,23 @@ public final class JsonLinesAuditWriter implements AuditSink {
     drainAll();
     stopped = true;
     drainAll();
+    markDrops();
+    if (chainLog.started()) {
+      long records = chainLog.recordsWritten() + chainLog.pendingRecords();
+      chainLog.addMarker(AuditMarkers.stop(clock.instant(), records, dropped.sum()));
+    }
     long deadline = System.nanoTime() + CLOSE_GRACE_NANOS;
     flush();
-    while (!pending.isEmpty() && deadline - System.nanoTime() > 0) {
+    while (hasWork() && deadline - System.nanoTime() > 0) {
       LockSupport.parkNanos(Math.min(flushIntervalNanos, deadline - System.nanoTime()));
       flush();
     }
-    if (pending.isEmpty()) {
+    if (!hasWork()) {
       completeWaiters();
       closed.complete(null);
       return;
     }
-    int lost = pending.size();
+    long lost = recordsHeld();
     backlog.addAndGet(-lost);
     dropped.add(lost);
     IOException gaveUp =

@@ -65,6 +65,12 @@ final class JsonObjectBuilder {
     return this;
   }
 
+  /** The text appended so far: the object without its closing brace until {@link #end}. */
+  @Override
+  public String toString() {
+    return out.toString();
+  }
+
   /** Closes the object; the builder must not be used afterwards. */
   void end() {
     out.append('}');

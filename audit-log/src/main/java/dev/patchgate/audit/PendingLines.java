@@ -10,8 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Encoded audit lines that are not yet written, grouped by the day file they belong to, in the
- * order they were added.
+ * Encoded lines of an unchained log (the Squid-format access log) that are not yet written, grouped
+ * by the day file they belong to, in the order they were added.
  *
  * <p>Each line is its own buffer, so that after a failed write exactly the lines that were not
  * completely written are kept, and a line cut in the middle is written again whole. Confined to the
@@ -57,8 +57,25 @@ final class PendingLines {
     Iterator<Map.Entry<LocalDate, ArrayDeque<ByteBuffer>>> days = byDate.entrySet().iterator();
     while (days.hasNext()) {
       Map.Entry<LocalDate, ArrayDeque<ByteBuffer>> day = days.next();
-      writeAll(day.getValue(), files.channelFor(day.getKey()));
+      DailyAuditFiles.Opened file = files.open(day.getKey());
+      if (file.torn() != null) {
+        // This log is not chained: ending the cut line is all that keeps the next one whole.
+        writeFully(file.channel(), ByteBuffer.wrap(new byte[] {'\n'}));
+      }
+      files.written();
+      writeAll(day.getValue(), file.channel());
       days.remove();
+    }
+  }
+
+  /** The earliest day with lines not yet written, or {@code null} when there are none. */
+  LocalDate oldestDay() {
+    return byDate.isEmpty() ? null : byDate.keySet().iterator().next();
+  }
+
+  private static void writeFully(FileChannel channel, ByteBuffer bytes) throws IOException {
+    while (bytes.hasRemaining()) {
+      channel.write(bytes);
     }
   }
 

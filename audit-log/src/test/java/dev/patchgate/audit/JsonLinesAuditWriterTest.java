@@ -3,8 +3,6 @@ package dev.patchgate.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,7 +11,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,10 +93,15 @@ class JsonLinesAuditWriterTest {
 
     writer.sync().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
-    List<String> lines = lines(tmp.resolve("audit"), DAY);
-    List<Map<String, Object>> records = lines.stream().map(AuditJsonReader::readObject).toList();
+    List<Map<String, Object>> records =
+        AuditLogs.lines(tmp.resolve("audit"), DAY).stream()
+            .map(AuditJsonReader::readObject)
+            .filter(line -> !line.containsKey(AuditFields.TYPE))
+            .toList();
     assertThat(records).hasSize(threads * perThread);
-    assertThat(records).allMatch(r -> List.copyOf(r.keySet()).equals(AuditFields.IN_ORDER));
+    List<String> onDisk = new ArrayList<>(AuditFields.IN_ORDER);
+    onDisk.addAll(List.of(AuditFields.SEQ, AuditFields.HASH));
+    assertThat(records).allMatch(r -> List.copyOf(r.keySet()).equals(onDisk));
     List<String> expectedIds = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       for (int i = 0; i < perThread; i++) {
@@ -115,7 +116,21 @@ class JsonLinesAuditWriterTest {
   }
 
   @Test
-  void recordsLandInTheFileOfTheUtcDateTheyArrivedOnEvenWhenWrittenLater() throws Exception {
+  void recordsLandInTheFileOfTheUtcDateTheyArrivedOn() throws Exception {
+    Path dir = tmp.resolve("audit");
+    JsonLinesAuditWriter writer = open(dir, FAST_RETRY);
+
+    writer.append(AuditRecords.withTs("last-of-day", Instant.parse("2026-11-23T23:59:59.999Z")));
+    writer.append(AuditRecords.withTs("first-of-next", Instant.parse("2026-11-24T00:00:00.000Z")));
+    writer.sync().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+    assertThat(AuditLogs.ids(dir, DAY)).containsExactly("last-of-day");
+    assertThat(AuditLogs.ids(dir, DAY.plusDays(1))).containsExactly("first-of-next");
+  }
+
+  @Test
+  void aRecordFinishedAfterTheNextDayStartedGoesToTheNextDaySoNoFinishedDayIsAppendedTo()
+      throws Exception {
     Path dir = tmp.resolve("audit");
     JsonLinesAuditWriter writer = open(dir, FAST_RETRY);
 
@@ -125,41 +140,49 @@ class JsonLinesAuditWriterTest {
     writer.append(AuditRecords.withTs("finished-late", Instant.parse("2026-11-23T23:58:00.000Z")));
     writer.sync().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
-    assertThat(ids(dir, DAY)).containsExactly("last-of-day", "finished-late");
-    assertThat(ids(dir, DAY.plusDays(1))).containsExactly("first-of-next");
-    try (Stream<Path> files = Files.list(dir)) {
-      assertThat(files.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("audit-2026-11-23.jsonl", "audit-2026-11-24.jsonl");
-    }
+    assertThat(AuditLogs.ids(dir, DAY)).containsExactly("last-of-day");
+    assertThat(AuditLogs.ids(dir, DAY.plusDays(1)))
+        .containsExactly("first-of-next", "finished-late");
+    // Its ts still says when it arrived.
+    assertThat(AuditLogs.lines(dir, DAY.plusDays(1)).get(1))
+        .contains("\"ts\":\"2026-11-23T23:58:00.000Z\"");
   }
 
   @Test
   void anExistingDayFileIsAppendedToNotTruncated() throws Exception {
-    Path dir = Files.createDirectories(tmp.resolve("audit"));
-    String earlier = AuditJson.toJson(AuditRecords.allowedDownload("before-restart")) + "\n";
-    Files.writeString(dir.resolve("audit-2026-11-23.jsonl"), earlier);
+    Path dir = tmp.resolve("audit");
+    JsonLinesAuditWriter first = open(dir, FAST_RETRY);
+    first.append(AuditRecords.allowedDownload("before-restart"));
+    first.close();
     JsonLinesAuditWriter writer = open(dir, FAST_RETRY);
 
     writer.append(AuditRecords.allowedDownload("after-restart"));
     writer.sync().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
-    assertThat(ids(dir, DAY)).containsExactly("before-restart", "after-restart");
+    assertThat(AuditLogs.ids(dir, DAY)).containsExactly("before-restart", "after-restart");
   }
 
   @Test
-  void aTornLastLineLeftByACrashIsEndedBeforeTheNextRecord() throws Exception {
-    Path dir = Files.createDirectories(tmp.resolve("audit"));
-    Files.writeString(dir.resolve("audit-2026-11-23.jsonl"), "{\"ts\":\"2026-11-23T10:1");
+  void eachRunIsBracketedByStartAndStopMarkers() throws Exception {
+    Path dir = tmp.resolve("audit");
     JsonLinesAuditWriter writer = open(dir, FAST_RETRY);
+    writer.append(AuditRecords.allowedDownload("r1"));
+    writer.append(AuditRecords.allowedDownload("r2"));
 
-    writer.append(AuditRecords.allowedDownload("after-crash"));
-    writer.sync().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    writer.close();
 
-    List<String> lines = lines(dir, DAY);
-    assertThat(lines).hasSize(2);
-    assertThat(lines.get(0)).isEqualTo("{\"ts\":\"2026-11-23T10:1");
-    assertThat(AuditJsonReader.readObject(lines.get(1)))
-        .containsEntry(AuditFields.ID, "after-crash");
+    assertThat(AuditLogs.types(dir)).containsExactly("start", "record", "record", "stop");
+    Map<String, Object> stop = AuditLogs.allLines(dir).get(3);
+    assertThat(stop).containsEntry("records", 2L).containsEntry("dropped", 0L);
+  }
+
+  @Test
+  void aRunThatWritesNoRecordLeavesTheLogAsItWas() throws Exception {
+    Path dir = tmp.resolve("audit");
+
+    open(dir, FAST_RETRY).close();
+
+    assertThat(AuditLogs.fileNames(dir)).isEmpty();
   }
 
   @Test
@@ -169,12 +192,12 @@ class JsonLinesAuditWriterTest {
     writer.append(AuditRecords.allowedDownload("before"));
     writer.sync().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
-    deleteRecursively(dir);
+    AuditLogs.deleteRecursively(dir);
     writer.append(AuditRecords.allowedDownload("after-removal"));
     writer.sync().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
     // Not written into the unlinked file, where it would have vanished without an error.
-    assertThat(ids(dir, DAY)).containsExactly("after-removal");
+    assertThat(AuditLogs.ids(dir, DAY)).containsExactly("after-removal");
     assertThat(writer.healthy()).isTrue();
   }
 
@@ -187,7 +210,7 @@ class JsonLinesAuditWriterTest {
     writer.sync().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     // Tests run as root, so permissions cannot make writes fail; a file where the directory
     // should be does, for root too.
-    deleteRecursively(dir);
+    AuditLogs.deleteRecursively(dir);
     Files.writeString(dir, "not a directory");
 
     writer.append(AuditRecords.allowedDownload("during-1"));
@@ -199,7 +222,7 @@ class JsonLinesAuditWriterTest {
     assertThat(synced).isNotDone();
     Files.delete(dir);
     synced.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(ids(dir, DAY)).containsExactly("during-1", "during-2");
+    assertThat(AuditLogs.ids(dir, DAY)).containsExactly("during-1", "during-2");
     assertThat(writer.healthy()).isTrue();
     assertThat(writer.droppedRecords()).isZero();
   }
@@ -207,7 +230,8 @@ class JsonLinesAuditWriterTest {
   @Test
   void recordsBeyondTheBacklogLimitAreDroppedAndCountedWithoutBlockingTheCaller() throws Exception {
     Path dir = tmp.resolve("audit");
-    JsonLinesAuditWriter writer = new JsonLinesAuditWriter(dir, CLOCK, FAST_RETRY, 3);
+    JsonLinesAuditWriter writer =
+        new JsonLinesAuditWriter(new AuditWriterSettings(dir, FAST_RETRY, 400, false), CLOCK, 3);
     opened.add(writer);
     Files.delete(dir);
     Files.writeString(dir, "not a directory");
@@ -220,7 +244,12 @@ class JsonLinesAuditWriterTest {
     await().atMost(TIMEOUT).until(() -> writer.writeFailures() >= 1);
     Files.delete(dir);
     writer.sync().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(ids(dir, DAY)).containsExactly("r1", "r2", "r3");
+    assertThat(AuditLogs.ids(dir, DAY)).containsExactly("r1", "r2", "r3");
+    // The log itself says that records are missing, not only a metric.
+    assertThat(AuditLogs.allLines(dir))
+        .filteredOn(line -> "gap".equals(line.get(AuditFields.TYPE)))
+        .singleElement()
+        .satisfies(gap -> assertThat(gap).containsEntry("dropped", 2L));
   }
 
   @Test
@@ -234,7 +263,7 @@ class JsonLinesAuditWriterTest {
 
     writer.close();
 
-    assertThat(lines(dir, DAY)).hasSize(20_000);
+    assertThat(AuditLogs.ids(dir, DAY)).hasSize(20_000);
     assertThat(writer.droppedRecords()).isZero();
   }
 
@@ -249,7 +278,7 @@ class JsonLinesAuditWriterTest {
     writer.append(AuditRecords.allowedDownload("too-late"));
 
     assertThat(writer.sync()).succeedsWithin(TIMEOUT);
-    assertThat(ids(dir, DAY)).containsExactly("kept");
+    assertThat(AuditLogs.ids(dir, DAY)).containsExactly("kept");
     assertThat(writer.droppedRecords()).isEqualTo(1);
   }
 
@@ -274,25 +303,5 @@ class JsonLinesAuditWriterTest {
     JsonLinesAuditWriter writer = new JsonLinesAuditWriter(dir, CLOCK, flushInterval);
     opened.add(writer);
     return writer;
-  }
-
-  private static List<String> lines(Path dir, LocalDate day) throws IOException {
-    Path file = dir.resolve(JsonLinesAuditWriter.fileNameFor(day));
-    return Files.readAllLines(file, StandardCharsets.UTF_8);
-  }
-
-  private static List<Object> ids(Path dir, LocalDate day) throws IOException {
-    return lines(dir, day).stream()
-        .map(AuditJsonReader::readObject)
-        .map(r -> r.get(AuditFields.ID))
-        .toList();
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }
