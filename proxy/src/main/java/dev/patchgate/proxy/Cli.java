@@ -3,7 +3,10 @@ package dev.patchgate.proxy;
 import dev.patchgate.allowlist.Allowlist;
 import dev.patchgate.allowlist.AllowlistException;
 import dev.patchgate.allowlist.Problem;
+import dev.patchgate.allowlist.Profile;
+import dev.patchgate.allowlist.Profiles;
 import dev.patchgate.audit.JsonLinesAuditWriter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,9 +16,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +36,8 @@ final class Cli {
   static final int CANNOT_START = 3;
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.patchgate");
+  private static final List<String> COMMANDS =
+      List.of("run", "check-config", "explain", "profiles");
 
   private static final String USAGE_TEXT =
       """
@@ -39,6 +46,8 @@ final class Cli {
       Commands:
         run            start the gateway
         check-config   validate the configuration and the allowlist; exit 1 on any problem
+        explain        say whether the allowlist lets a client make a request, and why
+        profiles       list the curated update-host profiles an entry can use (or one: profiles NAME)
 
       Options (every command):
         --config FILE  configuration file (HOCON); overrides the embedded defaults key by key
@@ -66,17 +75,35 @@ final class Cli {
       out.print(USAGE_TEXT);
       return OK;
     }
-    if (!command.equals("run") && !command.equals("check-config")) {
+    if (!COMMANDS.contains(command)) {
       err.println(
           "patchgate: unknown command '"
               + command
-              + "' (expected run or check-config; see --help)");
+              + "' (expected "
+              + String.join(", ", COMMANDS)
+              + "; see --help)");
       return USAGE;
     }
-    Options options;
     try {
-      options = Options.parse(List.of(args).subList(1, args.length));
-    } catch (IllegalArgumentException e) {
+      Options options = Options.parse(List.of(args).subList(1, args.length));
+      if (options.help()) {
+        out.print(helpFor(command));
+        return OK;
+      }
+      return switch (command) {
+        case "run" -> {
+          options.expectNoArguments();
+          yield run(options);
+        }
+        case "check-config" -> {
+          options.expectNoArguments();
+          yield checkConfig(options);
+        }
+        case "explain" -> explain(options);
+        case "profiles" -> profiles(options);
+        default -> throw new IllegalStateException(command);
+      };
+    } catch (UsageException e) {
       err.println(
           "patchgate "
               + command
@@ -87,11 +114,15 @@ final class Cli {
               + " --help')");
       return USAGE;
     }
-    if (options.help()) {
-      out.print(helpFor(command));
-      return OK;
+  }
+
+  /** A command line that does not say what to do; the message is one line. */
+  static final class UsageException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
     }
-    return command.equals("run") ? run(options) : checkConfig(options);
   }
 
   /** The configuration and the allowlist it names, or every problem found in either. */
@@ -129,6 +160,40 @@ final class Cli {
     return OK;
   }
 
+  private int profiles(Options options) {
+    if (options.args().isEmpty()) {
+      out.print(Profiles.describe());
+      return OK;
+    }
+    if (options.args().size() > 1) {
+      throw new UsageException("unexpected argument '" + options.args().get(1) + "'");
+    }
+    String name = options.args().get(0);
+    Optional<Profile> profile = Profiles.find(name);
+    if (profile.isEmpty()) {
+      err.println(
+          "patchgate profiles: no profile named '"
+              + name
+              + "'; patchgate ships: "
+              + Profiles.all().stream().map(Profile::name).collect(Collectors.joining(", ")));
+      return INVALID;
+    }
+    out.print(Profiles.describe(profile.get()));
+    return OK;
+  }
+
+  private int explain(Options options) {
+    ExplainCommand.Request request =
+        ExplainCommand.Request.parse(options.args(), Clock.systemUTC().instant());
+    Loaded loaded = Loaded.from(options);
+    if (!loaded.problems().isEmpty()) {
+      loaded.problems().forEach(err::println);
+      err.println("patchgate explain: the configuration or the allowlist is not valid");
+      return INVALID;
+    }
+    return ExplainCommand.run(loaded.allowlist(), request, out);
+  }
+
   private int run(Options options) {
     Loaded loaded = Loaded.from(options);
     if (!loaded.problems().isEmpty()) {
@@ -155,26 +220,32 @@ final class Cli {
               + ")");
       return CANNOT_START;
     }
+    MeterRegistry registry = new SimpleMeterRegistry();
+    PolicyReload policy =
+        PolicyReload.watch(settings.allowlist(), allowlist, PolicyReload.POLL, registry);
     Gateway gateway;
     try {
       gateway =
           Gateway.start(
               settings,
-              () -> allowlist,
+              policy,
               audit,
-              new SimpleMeterRegistry(),
+              registry,
               new SystemResolver(settings.dnsTimeout()),
               Clock.systemUTC());
     } catch (Gateway.StartException e) {
+      policy.close();
       audit.close();
       err.println("patchgate run: " + e.getMessage());
       return CANNOT_START;
     }
+    policy.gatewayStarted(gateway);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  policy.close();
                   gateway.close();
                   audit.close();
                   LOG.info("patchgate stopped; audit log flushed");
@@ -182,7 +253,7 @@ final class Cli {
                 },
                 "patchgate-shutdown"));
     LOG.info(
-        "patchgate listening on {}; allowlist {} ({}); audit log {}",
+        "patchgate listening on {}; allowlist {} ({}, watched for edits); audit log {}",
         Gateway.describe(gateway.address()),
         settings.allowlist(),
         entries(allowlist),
@@ -195,7 +266,7 @@ final class Cli {
     return OK;
   }
 
-  private static String entries(Allowlist allowlist) {
+  static String entries(Allowlist allowlist) {
     return allowlist.size() + (allowlist.size() == 1 ? " entry" : " entries");
   }
 
@@ -221,6 +292,15 @@ final class Cli {
           Starts the gateway and runs until stopped (SIGTERM or Ctrl-C). Logs one line saying
           where it listens, which allowlist it loaded and where the audit log goes.
           """;
+      case "explain" -> ExplainCommand.HELP;
+      case "profiles" ->
+          """
+          Usage: patchgate profiles [NAME]
+
+          Lists the curated host profiles shipped inside patchgate (profile = NAME in an allowlist
+          entry), with each host's scheme, port and purpose, the sources and the date the list was
+          last checked. With NAME, only that profile.
+          """;
       default ->
           """
           Usage: patchgate check-config [--config FILE]
@@ -231,35 +311,49 @@ final class Cli {
     };
   }
 
-  /** The options every command takes. */
-  record Options(Optional<Path> config, boolean help) {
-    static Options parse(List<String> args) {
+  /**
+   * The options every command takes, and what is left for the command itself.
+   *
+   * @param args the arguments the common options did not consume, in order
+   */
+  record Options(Optional<Path> config, boolean help, List<String> args) {
+    static Options parse(List<String> argv) {
       Optional<Path> config = Optional.empty();
       boolean help = false;
-      for (int i = 0; i < args.size(); i++) {
-        String arg = args.get(i);
+      List<String> rest = new ArrayList<>();
+      for (int i = 0; i < argv.size(); i++) {
+        String arg = argv.get(i);
         if (arg.equals("--help") || arg.equals("-h")) {
           help = true;
         } else if (arg.equals("--config") || arg.startsWith("--config=")) {
           String value;
           if (arg.startsWith("--config=")) {
             value = arg.substring("--config=".length());
-          } else if (i + 1 < args.size()) {
-            value = args.get(++i);
+          } else if (i + 1 < argv.size()) {
+            value = argv.get(++i);
           } else {
-            throw new IllegalArgumentException("--config needs a file");
+            throw new UsageException("--config needs a file");
           }
           if (value.isBlank()) {
-            throw new IllegalArgumentException("--config needs a file");
+            throw new UsageException("--config needs a file");
           }
           config = Optional.of(Path.of(value));
-        } else if (arg.startsWith("-")) {
-          throw new IllegalArgumentException("unknown option '" + arg + "'");
         } else {
-          throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+          rest.add(arg);
         }
       }
-      return new Options(config, help);
+      return new Options(config, help, List.copyOf(rest));
+    }
+
+    /** For commands that take nothing but the common options. */
+    void expectNoArguments() {
+      if (!args.isEmpty()) {
+        String arg = args.get(0);
+        throw new UsageException(
+            arg.startsWith("-")
+                ? "unknown option '" + arg + "'"
+                : "unexpected argument '" + arg + "'");
+      }
     }
   }
 }

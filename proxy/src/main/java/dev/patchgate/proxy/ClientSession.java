@@ -1,5 +1,7 @@
 package dev.patchgate.proxy;
 
+import dev.patchgate.allowlist.Allowlist;
+import dev.patchgate.allowlist.Decision;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AttributeKey;
@@ -25,7 +27,8 @@ final class ClientSession {
   // Formatted once: every exchange on the connection records it.
   private final String clientIp;
   private final ExchangeLog log;
-  private final Map<String, String> upstreamByAuthority = new ConcurrentHashMap<>(4);
+  private final OpenTunnels tunnels;
+  private final Map<String, InetAddress> upstreamByAuthority = new ConcurrentHashMap<>(4);
 
   private long bytesRead;
   private long bytesWritten;
@@ -33,8 +36,9 @@ final class ClientSession {
   private long writtenMark;
   private Exchange current;
 
-  ClientSession(Channel channel, InetAddress clientAddress, ExchangeLog log) {
+  ClientSession(Channel channel, InetAddress clientAddress, ExchangeLog log, OpenTunnels tunnels) {
     this.channel = channel;
+    this.tunnels = tunnels;
     this.clientAddress = clientAddress;
     this.clientIp = clientAddress.getHostAddress();
     this.log = log;
@@ -76,9 +80,36 @@ final class ClientSession {
 
   /** The client connection closed: whatever is in progress (a tunnel, a cut download) ends now. */
   void closed() {
+    tunnels.closed(this);
     if (current != null) {
       finish();
     }
+  }
+
+  /** The current exchange's CONNECT succeeded: the connection now carries its tunnel. */
+  void tunnelOpened() {
+    tunnels.opened(this);
+  }
+
+  /**
+   * The allowlist was reloaded (any thread): if the open tunnel's request is no longer allowed, or
+   * no longer to the address it was dialled on, the tunnel is closed and its record says why.
+   */
+  void recheckTunnel(Allowlist next) {
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              Exchange tunnel = current;
+              if (tunnel == null || tunnel.access() == null || tunnel.pinned() == null) {
+                return;
+              }
+              Decision decision = next.decide(tunnel.access());
+              if (!decision.allowed() || decision.addressRefusal(tunnel.pinned()) != null) {
+                tunnel.closedByReload();
+                channel.close();
+              }
+            });
   }
 
   /**
@@ -107,11 +138,11 @@ final class ClientSession {
   }
 
   /** The upstream address an earlier exchange on this connection pinned for {@code authority}. */
-  String knownUpstream(String authority) {
+  InetAddress knownUpstream(String authority) {
     return upstreamByAuthority.get(authority);
   }
 
-  void rememberUpstream(String authority, String address) {
+  void rememberUpstream(String authority, InetAddress address) {
     upstreamByAuthority.put(authority, address);
   }
 

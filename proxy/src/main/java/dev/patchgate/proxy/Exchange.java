@@ -1,10 +1,13 @@
 package dev.patchgate.proxy;
 
+import dev.patchgate.allowlist.AccessRequest;
 import dev.patchgate.allowlist.Decision;
 import dev.patchgate.allowlist.Target;
 import dev.patchgate.audit.AuditDecision;
 import dev.patchgate.audit.AuditRecord;
 import dev.patchgate.audit.CacheOutcome;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +23,7 @@ final class Exchange {
   static final String UPSTREAM_UNREACHABLE = "upstream connection failed";
   static final String UPSTREAM_TIMEOUT = "upstream timed out";
   static final String UPSTREAM_BROKEN = "upstream response malformed or cut short";
+  static final String CLOSED_BY_RELOAD = "closed: the reloaded allowlist no longer allows it";
 
   private final String id;
   private final Instant startedAt;
@@ -39,6 +43,12 @@ final class Exchange {
   private volatile int status;
   private volatile String upstream;
   private boolean responseOpen;
+  private String contentType;
+  private Long objectLength;
+  private AccessRequest access;
+  private Decision verdict;
+  private Refusal refusal;
+  private InetAddress pinned;
 
   Exchange(
       String id,
@@ -58,8 +68,25 @@ final class Exchange {
     this.closeAfterResponse = closeAfterResponse;
   }
 
+  /**
+   * The gateway's own answer to a request it does not forward.
+   *
+   * @param status the status to send
+   * @param reason the fixed phrase the body names
+   * @param close true to close the connection after the answer
+   */
+  record Refusal(HttpResponseStatus status, String reason, boolean close) {}
+
   /** The request's form was refused (400/405) before any policy was consulted. */
-  void rejected(String why) {
+  void rejected(HttpResponseStatus status, String why) {
+    decision = AuditDecision.ERROR;
+    reason = why;
+    // The framing of whatever follows on this connection cannot be trusted: close it.
+    refusal = new Refusal(status, why, true);
+  }
+
+  /** A malformed request, which LittleProxy answers itself. */
+  void malformed(String why) {
     decision = AuditDecision.ERROR;
     reason = why;
   }
@@ -70,17 +97,79 @@ final class Exchange {
     url = canonical.url();
   }
 
-  /** The allowlist's verdict. */
-  void decided(Decision verdict) {
+  /** The allowlist's verdict on {@code request}. */
+  void decided(AccessRequest request, Decision verdict) {
+    access = request;
+    this.verdict = verdict;
     entry = verdict.entry();
     if (verdict.allowed()) {
       decision = AuditDecision.ALLOW;
-      reason = null;
+      // An entry in report mode lets the request through and says why it would not have.
+      wouldDeny = verdict.wouldDeny();
+      reason = verdict.wouldDeny() ? verdict.reason() : null;
       cache = connect ? CacheOutcome.NONE : CacheOutcome.BYPASS;
     } else {
-      decision = AuditDecision.DENY;
-      reason = verdict.reason();
+      denied(verdict.reason());
     }
+  }
+
+  /**
+   * The request is denied (by the allowlist, or because its host resolved to an address the entry
+   * does not allow): 403, and a denied CONNECT's connection is closed.
+   */
+  void denied(String why) {
+    decision = AuditDecision.DENY;
+    reason = why;
+    wouldDeny = false;
+    refusal = new Refusal(HttpResponseStatus.FORBIDDEN, why, connect);
+  }
+
+  /** The allowed upstream address to dial; checked, and never looked up again. */
+  void pin(InetAddress address) {
+    pinned = address;
+    upstream = address.getHostAddress();
+  }
+
+  /** The upstream host has no address: the gateway answers 502 itself. */
+  void notFound() {
+    failed(UPSTREAM_NOT_FOUND);
+    refusal = new Refusal(HttpResponseStatus.BAD_GATEWAY, UPSTREAM_NOT_FOUND, connect);
+  }
+
+  /** The tunnel's first bytes broke a rule (the TLS SNI check); the tunnel is being closed. */
+  void deniedInTunnel(String why) {
+    decision = AuditDecision.DENY;
+    reason = why;
+    wouldDeny = false;
+  }
+
+  /** A reloaded allowlist no longer allows this open tunnel; it is being closed. */
+  void closedByReload() {
+    failed(CLOSED_BY_RELOAD);
+  }
+
+  /** The answer the gateway gives instead of forwarding, or null to forward. */
+  Refusal refusal() {
+    return refusal;
+  }
+
+  /** The address to dial, or null before the request path pinned one. */
+  InetAddress pinned() {
+    return pinned;
+  }
+
+  /** The allowlist's verdict, or null before it was asked. */
+  Decision verdict() {
+    return verdict;
+  }
+
+  /** What the allowlist was asked, or null before it was asked. */
+  AccessRequest access() {
+    return access;
+  }
+
+  Instant startedAt() {
+    return startedAt;
   }
 
   /** An allowed request could not be completed upstream; the entry that allowed it is kept. */
@@ -93,10 +182,17 @@ final class Exchange {
     upstream = address;
   }
 
-  /** A response head went to the client; its body follows until {@link #responseFinished}. */
-  void responseStarted(int code) {
+  /**
+   * A response head went to the client; its body follows until {@link #responseFinished}.
+   *
+   * @param contentType the media type as sent, or null
+   * @param length the whole object's length the head declares, or null
+   */
+  void responseStarted(int code, String contentType, Long length) {
     status = code;
     responseOpen = true;
+    this.contentType = contentType;
+    this.objectLength = length;
   }
 
   void responseFinished() {
@@ -149,8 +245,8 @@ final class Exchange {
         bytesToClient,
         bytesFromClient,
         TimeUnit.NANOSECONDS.toMillis(nowNanos - startNanos),
-        null,
-        null,
+        contentType,
+        objectLength,
         cache,
         upstream);
   }

@@ -51,7 +51,7 @@ final class ExchangeLog {
             wantsClose(request));
     if (request.decoderResult().isFailure()) {
       // LittleProxy answers these with 400 itself, without consulting the request path.
-      exchange.rejected(RequestGate.MALFORMED);
+      exchange.malformed(RequestGate.MALFORMED);
     }
     return exchange;
   }

@@ -1,10 +1,10 @@
 package dev.patchgate.proxy;
 
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -12,29 +12,22 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.channels.ClosedChannelException;
 
 /**
- * Sits just behind LittleProxy's HTTP codec and sees whole HTTP messages: every decoded request
- * head (malformed ones too, which LittleProxy answers without consulting any filter) opens an
- * exchange, and the last part of each response, once written, closes it.
+ * Sits just behind LittleProxy's HTTP encoder and sees whole HTTP responses: the head of each is
+ * noted on the current exchange, and the last part, once written, closes it ({@link AdmissionStage}
+ * opened it).
  *
  * <p>The completion listener is added after the write has passed down the pipeline, so it runs
  * after {@link WireTap} has counted the response's last bytes.
  */
-final class ExchangeTap extends ChannelDuplexHandler {
+final class ExchangeTap extends ChannelOutboundHandlerAdapter {
   static final String NAME = "patchgate-exchange";
   private static final int CONNECTION_ESTABLISHED = 200;
+  private static final int PARTIAL_CONTENT = 206;
 
   private final ClientSession session;
 
   ExchangeTap(ClientSession session) {
     this.session = session;
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    if (msg instanceof HttpRequest request) {
-      session.requestArrived(request);
-    }
-    super.channelRead(ctx, msg);
   }
 
   @Override
@@ -56,7 +49,10 @@ final class ExchangeTap extends ChannelDuplexHandler {
         ctx.close();
         return;
       }
-      exchange.responseStarted(response.status().code());
+      exchange.responseStarted(
+          response.status().code(),
+          response.headers().get(HttpHeaderNames.CONTENT_TYPE),
+          objectLength(response));
       if (exchange.closeAfterResponse()) {
         HttpUtil.setKeepAlive(response, false);
       }
@@ -69,7 +65,9 @@ final class ExchangeTap extends ChannelDuplexHandler {
     ChannelPromise tracked = promise.unvoid();
     ctx.write(msg, tracked);
     boolean tunnelOpened = exchange.isConnect() && exchange.status() == CONNECTION_ESTABLISHED;
-    if (!tunnelOpened) {
+    if (tunnelOpened) {
+      session.tunnelOpened();
+    } else {
       // A tunnel's record is written when the connection closes (see WireTap).
       tracked.addListener(
           f -> {
@@ -79,5 +77,28 @@ final class ExchangeTap extends ChannelDuplexHandler {
             }
           });
     }
+  }
+
+  /**
+   * The length of the whole object a response head describes: a 206's Content-Range total, or
+   * another response's Content-Length; null when the head does not say.
+   */
+  static Long objectLength(HttpResponse response) {
+    if (response.status().code() == PARTIAL_CONTENT) {
+      String range = response.headers().get(HttpHeaderNames.CONTENT_RANGE);
+      int slash = range == null ? -1 : range.lastIndexOf('/');
+      return slash < 0 ? null : decimal(range.substring(slash + 1).trim());
+    }
+    return decimal(response.headers().get(HttpHeaderNames.CONTENT_LENGTH));
+  }
+
+  private static Long decimal(String value) {
+    if (value == null
+        || value.isEmpty()
+        || value.length() > 18
+        || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return null;
+    }
+    return Long.valueOf(value);
   }
 }

@@ -3,7 +3,6 @@ package dev.patchgate.proxy;
 import dev.patchgate.allowlist.Allowlist;
 import dev.patchgate.audit.AuditSink;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.channel.Channel;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -22,10 +21,12 @@ final class Gateway implements AutoCloseable {
 
   private final HttpProxyServer server;
   private final GatewayServerGroup group;
+  private final OpenTunnels tunnels;
 
-  private Gateway(HttpProxyServer server, GatewayServerGroup group) {
+  private Gateway(HttpProxyServer server, GatewayServerGroup group, OpenTunnels tunnels) {
     this.server = server;
     this.group = group;
+    this.tunnels = tunnels;
   }
 
   /** Thrown when the listener cannot be opened; the message is one line for the operator. */
@@ -47,9 +48,19 @@ final class Gateway implements AutoCloseable {
       throws StartException {
     ExchangeLog log =
         new ExchangeLog(audit, new GatewayMetrics(registry, audit), clock, System::nanoTime);
+    OpenTunnels tunnels = new OpenTunnels();
+    SelfAddress self = new SelfAddress();
     GatewayServerGroup group =
         new GatewayServerGroup(
-            settings.clientThreads(), settings.upstreamThreads(), channel -> attach(channel, log));
+            settings.clientThreads(),
+            settings.upstreamThreads(),
+            channel -> {
+              InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
+              ClientSession session = new ClientSession(channel, remote.getAddress(), log, tunnels);
+              channel.attr(ClientSession.KEY).set(session);
+              AdmissionStage admission = new AdmissionStage(session, policy, resolver, self);
+              channel.pipeline().addFirst(WireTap.NAME, new WireTap(session, admission));
+            });
     InetSocketAddress listen = settings.listen();
     InetSocketAddress bindTo = new InetSocketAddress(listen.getHostString(), listen.getPort());
     if (bindTo.isUnresolved()) {
@@ -62,7 +73,7 @@ final class Gateway implements AutoCloseable {
               .withName("patchgate")
               .withServerGroup(group)
               .withAddress(bindTo)
-              .withFiltersSource(new GatewayFiltersSource(policy, resolver))
+              .withFiltersSource(new GatewayFiltersSource())
               .withServerResolver(new RefusingHostResolver())
               .withConnectTimeout((int) settings.connectTimeout().toMillis())
               .withIdleConnectionTimeout(settings.idleTimeout())
@@ -70,7 +81,8 @@ final class Gateway implements AutoCloseable {
               .withMaxHeaderSize(settings.maxHeaderSize())
               .withProxyAlias("patchgate")
               .start();
-      return new Gateway(server, group);
+      self.bound(server.getListenAddress());
+      return new Gateway(server, group, tunnels);
     } catch (RuntimeException e) {
       group.shutdown(false);
       Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -99,11 +111,12 @@ final class Gateway implements AutoCloseable {
     group.awaitTermination(STOP_TIMEOUT);
   }
 
-  private static void attach(Channel channel, ExchangeLog log) {
-    InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
-    ClientSession session = new ClientSession(channel, remote.getAddress(), log);
-    channel.attr(ClientSession.KEY).set(session);
-    channel.pipeline().addFirst(WireTap.NAME, new WireTap(session));
+  /**
+   * The allowlist changed (any thread): the requests that follow are decided by {@code next}
+   * anyway, and open tunnels that {@code next} no longer allows are closed.
+   */
+  void policyChanged(Allowlist next) {
+    tunnels.policyChanged(next);
   }
 
   static String describe(InetSocketAddress address) {

@@ -1,8 +1,5 @@
 package dev.patchgate.proxy;
 
-import dev.patchgate.allowlist.AccessRequest;
-import dev.patchgate.allowlist.Allowlist;
-import dev.patchgate.allowlist.Decision;
 import dev.patchgate.allowlist.Scheme;
 import dev.patchgate.allowlist.Target;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,33 +8,22 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import org.littleshoot.proxy.HttpFiltersAdapter;
 
 /**
- * The request path for one request, as LittleProxy calls it: check the form, decide, rewrite the
- * request so that LittleProxy dials exactly what was decided, then resolve once and pin the
- * address. Every outcome is noted on the {@link Exchange}; the record itself is written when the
- * exchange ends.
+ * The request path's last steps, as LittleProxy calls them: answer with the refusal the {@link
+ * AdmissionStage} decided on, or rewrite the request so that LittleProxy forwards exactly what was
+ * decided, to exactly the address that was checked. Upstream failures are noted on the {@link
+ * Exchange}; the record itself is written when the exchange ends.
  */
 final class GatewayFilters extends HttpFiltersAdapter {
-  private final Allowlist policy;
-  private final UpstreamResolver resolver;
   private final ClientSession session;
   private final Exchange exchange;
 
-  GatewayFilters(
-      HttpRequest originalRequest,
-      Allowlist policy,
-      UpstreamResolver resolver,
-      ClientSession session,
-      Exchange exchange) {
+  GatewayFilters(HttpRequest originalRequest, ClientSession session, Exchange exchange) {
     super(originalRequest);
-    this.policy = policy;
-    this.resolver = resolver;
     this.session = session;
     this.exchange = exchange;
   }
@@ -48,24 +34,12 @@ final class GatewayFilters extends HttpFiltersAdapter {
       // Admitted requests carry no body (RequestGate), so only their empty last part comes here.
       return null;
     }
-    boolean head = HttpMethod.HEAD.equals(request.method());
-    Admission admission = RequestGate.check(request);
-    if (admission instanceof Admission.Rejected rejected) {
-      exchange.rejected(rejected.reason());
-      // The framing of whatever follows on this connection cannot be trusted: close it.
-      return GatewayResponses.refusal(rejected.status(), rejected.reason(), head, true);
+    Exchange.Refusal refusal = exchange.refusal();
+    if (refusal != null) {
+      boolean head = HttpMethod.HEAD.equals(request.method());
+      return GatewayResponses.refusal(refusal.status(), refusal.reason(), head, refusal.close());
     }
-    Target target = ((Admission.Admitted) admission).target();
-    exchange.admitted(target);
-
-    Decision decision =
-        policy.decide(new AccessRequest(session.clientAddress(), request.method().name(), target));
-    exchange.decided(decision);
-    if (!decision.allowed()) {
-      return GatewayResponses.refusal(
-          HttpResponseStatus.FORBIDDEN, decision.reason(), head, exchange.isConnect());
-    }
-
+    Target target = exchange.target();
     // LittleProxy takes the upstream host from the URI and forwards the client's Host header as
     // it is: both now say exactly what the policy allowed.
     if (target.scheme() == Scheme.HTTPS) {
@@ -76,25 +50,24 @@ final class GatewayFilters extends HttpFiltersAdapter {
       // No request carries a body, so an upstream "100 Continue" would only be a stray response.
       request.headers().remove(HttpHeaderNames.EXPECT);
     }
-    // A reused upstream connection is not resolved again; its pinned address is remembered here.
-    exchange.upstream(session.knownUpstream(target.authority()));
     return null;
   }
 
+  /**
+   * Called only when LittleProxy opens a new upstream connection (a kept-alive one is reused
+   * without it): the address pinned by the admission stage, never a new lookup.
+   */
   @Override
   public InetSocketAddress proxyToServerResolutionStarted(String resolvingServerHostAndPort) {
     Target target = exchange.target();
-    try {
-      InetAddress address = resolver.resolve(target.host());
-      exchange.upstream(address.getHostAddress());
-      session.rememberUpstream(target.authority(), address.getHostAddress());
-      return new InetSocketAddress(address, target.port());
-    } catch (UnknownHostException e) {
+    InetAddress pinned = exchange.pinned();
+    if (pinned == null) {
+      // Cannot happen for an admitted request; unresolved, it meets RefusingHostResolver (502).
       exchange.failed(Exchange.UPSTREAM_NOT_FOUND);
-      // Unresolved: LittleProxy hands it to RefusingHostResolver and answers 502. It never
-      // resolves a name on its own.
       return InetSocketAddress.createUnresolved(target.host(), target.port());
     }
+    session.rememberUpstream(target.authority(), pinned);
+    return new InetSocketAddress(pinned, target.port());
   }
 
   @Override

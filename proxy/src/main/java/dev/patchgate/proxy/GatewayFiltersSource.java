@@ -1,21 +1,12 @@
 package dev.patchgate.proxy;
 
-import dev.patchgate.allowlist.Allowlist;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
-import java.util.function.Supplier;
 import org.littleshoot.proxy.HttpFilters;
 import org.littleshoot.proxy.HttpFiltersSourceAdapter;
 
 /** Creates the request path for each request LittleProxy accepts. */
 final class GatewayFiltersSource extends HttpFiltersSourceAdapter {
-  private final Supplier<Allowlist> policy;
-  private final UpstreamResolver resolver;
-
-  GatewayFiltersSource(Supplier<Allowlist> policy, UpstreamResolver resolver) {
-    this.policy = policy;
-    this.resolver = resolver;
-  }
 
   @Override
   public HttpFilters filterRequest(HttpRequest originalRequest, ChannelHandlerContext ctx) {
@@ -27,7 +18,7 @@ final class GatewayFiltersSource extends HttpFiltersSourceAdapter {
       ctx.channel().close();
       return new RefuseAll(originalRequest);
     }
-    return new GatewayFilters(originalRequest, policy.get(), resolver, session, exchange);
+    return new GatewayFilters(originalRequest, session, exchange);
   }
 
   // Whole bodies are never aggregated: update files are several GB.

@@ -1,14 +1,18 @@
 package dev.patchgate.proxy;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
-/** Turns an upstream host name into the one address the gateway will dial. A seam for tests. */
+/** Looks up an upstream host name's addresses, off the caller's thread. A seam for tests. */
 interface UpstreamResolver {
   /**
-   * Resolves {@code host} (a canonical name or IP literal) once.
+   * Looks up every address of {@code host} once. Never blocks the caller: the gateway calls this on
+   * a client connection's event loop, which serves many other connections.
    *
-   * @throws UnknownHostException when the name has no address or the lookup timed out
+   * @param host a canonical host name (never an IP literal)
+   * @return a future completed with at least one address, or failed with an {@link
+   *     java.net.UnknownHostException} when the name has none or the lookup timed out
    */
-  InetAddress resolve(String host) throws UnknownHostException;
+  CompletableFuture<List<InetAddress>> resolve(String host);
 }

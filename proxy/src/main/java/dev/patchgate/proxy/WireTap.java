@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * completion), so a download cut short is not credited with bytes that never left.
  *
  * <p>Once LittleProxy's handlers are in place (they are added when the channel registers), it
- * inserts the {@link ExchangeTap} behind LittleProxy's HTTP codec.
+ * inserts the {@link ExchangeTap} and the {@link AdmissionStage} behind LittleProxy's HTTP codec.
  */
 final class WireTap extends ChannelDuplexHandler {
   static final String NAME = "patchgate-wire";
@@ -23,9 +23,11 @@ final class WireTap extends ChannelDuplexHandler {
   private static final String LITTLEPROXY_DECODER = "decoder";
 
   private final ClientSession session;
+  private final AdmissionStage admission;
 
-  WireTap(ClientSession session) {
+  WireTap(ClientSession session, AdmissionStage admission) {
     this.session = session;
+    this.admission = admission;
   }
 
   @Override
@@ -38,7 +40,9 @@ final class WireTap extends ChannelDuplexHandler {
       ctx.close();
       return;
     }
-    ctx.pipeline().addAfter(LITTLEPROXY_DECODER, ExchangeTap.NAME, new ExchangeTap(session));
+    ctx.pipeline()
+        .addAfter(LITTLEPROXY_DECODER, ExchangeTap.NAME, new ExchangeTap(session))
+        .addAfter(ExchangeTap.NAME, AdmissionStage.NAME, admission);
     super.channelRegistered(ctx);
   }
 

@@ -94,4 +94,103 @@ class CliTest {
         .startsWith("configuration OK: " + config)
         .contains(": 2 entries");
   }
+
+  private Path configWithAllowlist(String allowlist) throws Exception {
+    Path config = dir.resolve("patchgate.conf");
+    Files.writeString(config, "patchgate.allowlist = \"" + dir.resolve("allowlist.conf") + "\"\n");
+    Files.writeString(dir.resolve("allowlist.conf"), allowlist);
+    return config;
+  }
+
+  @Test
+  void explainNamesTheEntryThatAllowsARequestAndExitsZero() throws Exception {
+    Path config =
+        configWithAllowlist(
+            "clients { his-pcs = [\"10.10.0.0/16\"] }\n"
+                + "entries { windows-update { profile = windows-update, clients = [his-pcs] } }\n");
+
+    int exit =
+        execute(
+            "explain",
+            "--config",
+            config.toString(),
+            "--client",
+            "10.10.1.5",
+            "GET",
+            "http://download.windowsupdate.com/c/msdownload/update/x.cab");
+
+    assertThat(exit).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .startsWith("ALLOW\n")
+        .contains("http://download.windowsupdate.com/c/msdownload/update/x.cab")
+        .contains("windows-update");
+  }
+
+  @Test
+  void explainSaysWhyARequestIsRefusedAndExitsOne() throws Exception {
+    Path config =
+        configWithAllowlist(
+            "clients { his-pcs = [\"10.10.0.0/16\"] }\n"
+                + "entries { windows-update { profile = windows-update, clients = [his-pcs] } }\n");
+
+    int exit =
+        execute(
+            "explain",
+            "--client",
+            "10.10.1.5",
+            "CONNECT",
+            "download.windowsupdate.com:8443",
+            "--config",
+            config.toString());
+
+    assertThat(exit).isEqualTo(Cli.INVALID);
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .startsWith("DENY\n")
+        .contains("download.windowsupdate.com:8443")
+        .contains("windows-update")
+        .contains("8443");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "explain http://a.example/            | --client ADDRESS is required",
+        "explain --client pc-17 http://a.example/ | --client needs an IP address",
+        "explain --client 10.0.0.1            | a URL (or CONNECT HOST:PORT) is required",
+        "explain --client 10.0.0.1 --at noon http://a.example/ | --at needs a time",
+      })
+  void explainWithABadCommandLineSaysWhatIsMissing(String args, String expected) {
+    assertThat(execute(args.split(" ", -1))).isEqualTo(Cli.USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("patchgate explain: " + expected);
+  }
+
+  @Test
+  void explainOfAnUnparseableUrlSaysTheGatewayAnswers400() throws Exception {
+    Path config = configWithAllowlist("entries { a { hosts = [\"a.example\"] } }\n");
+
+    int exit =
+        execute(
+            "explain", "--config", config.toString(), "--client", "10.0.0.1", "http://2130706433/");
+
+    assertThat(exit).isEqualTo(Cli.INVALID);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("400");
+  }
+
+  @Test
+  void profilesListsTheShippedProfilesWithTheirHosts() {
+    assertThat(execute("profiles")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("windows-update")
+        .contains("*.windowsupdate.com")
+        .contains("debian");
+  }
+
+  @Test
+  void profilesNamesTheKnownProfilesWhenAskedForAnUnknownOne() {
+    assertThat(execute("profiles", "windows-updates")).isEqualTo(Cli.INVALID);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("patchgate profiles: no profile named 'windows-updates'")
+        .contains("windows-update,");
+  }
 }

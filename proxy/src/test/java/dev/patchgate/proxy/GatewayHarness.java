@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,19 +30,23 @@ import java.util.stream.Stream;
  * directory, and the clients tests talk to it with.
  */
 final class GatewayHarness implements AutoCloseable {
+  /** Tests see an allowlist edit within this; the product polls every 500 ms. */
+  static final Duration RELOAD_POLL = Duration.ofMillis(50);
+
   final Path dir;
+  final Path allowlistFile;
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final FakeResolver resolver;
   private final JsonLinesAuditWriter audit;
+  private final PolicyReload policy;
   private final Gateway gateway;
 
-  private GatewayHarness(Path dir, String allowlistHocon, FakeResolver resolver) throws Exception {
-    this.dir = dir;
-    this.resolver = resolver;
+  private GatewayHarness(Options options) throws Exception {
+    this.dir = options.dir;
+    this.resolver = options.resolver;
     Files.createDirectories(dir);
-    Path allowlistFile = dir.resolve("allowlist.conf");
-    Files.writeString(allowlistFile, allowlistHocon);
-    Allowlist allowlist = Allowlist.load(allowlistFile);
+    this.allowlistFile = dir.resolve("allowlist.conf");
+    Files.writeString(allowlistFile, options.allowlist);
     GatewaySettings settings =
         new GatewaySettings(
             Optional.empty(),
@@ -55,22 +60,75 @@ final class GatewayHarness implements AutoCloseable {
             Duration.ofSeconds(2),
             8192,
             16384,
-            2,
+            options.clientThreads,
             2);
     this.audit =
         new JsonLinesAuditWriter(
             settings.auditDir(), Clock.systemUTC(), settings.auditFlushInterval());
-    this.gateway =
-        Gateway.start(settings, () -> allowlist, audit, registry, resolver, Clock.systemUTC());
+    this.policy =
+        PolicyReload.watch(allowlistFile, Allowlist.load(allowlistFile), RELOAD_POLL, registry);
+    this.gateway = Gateway.start(settings, policy, audit, registry, resolver, options.clock);
+    policy.gatewayStarted(gateway);
+  }
+
+  /** How to start a harness; every option has a default. */
+  static final class Options {
+    private final Path dir;
+    private final String allowlist;
+    private FakeResolver resolver = new FakeResolver();
+    private Clock clock = Clock.systemUTC();
+    private int clientThreads = 2;
+
+    private Options(Path dir, String allowlist) {
+      this.dir = dir;
+      this.allowlist = allowlist;
+    }
+
+    Options resolver(FakeResolver value) {
+      resolver = value;
+      return this;
+    }
+
+    /** The clock that stamps arrivals, which schedules are decided on. */
+    Options clock(Clock value) {
+      clock = value;
+      return this;
+    }
+
+    Options clientThreads(int value) {
+      clientThreads = value;
+      return this;
+    }
+
+    GatewayHarness start() throws Exception {
+      return new GatewayHarness(this);
+    }
+  }
+
+  static Options with(Path dir, String allowlistHocon) {
+    return new Options(dir, allowlistHocon);
   }
 
   static GatewayHarness start(Path dir, String allowlistHocon) throws Exception {
-    return new GatewayHarness(dir, allowlistHocon, new FakeResolver());
+    return with(dir, allowlistHocon).start();
   }
 
   static GatewayHarness start(Path dir, String allowlistHocon, FakeResolver resolver)
       throws Exception {
-    return new GatewayHarness(dir, allowlistHocon, resolver);
+    return with(dir, allowlistHocon).resolver(resolver).start();
+  }
+
+  /** Replaces the allowlist file as an administrator's editor would: a new file moved over it. */
+  void editAllowlist(String hocon) throws IOException {
+    Path next = dir.resolve("allowlist.conf.new");
+    Files.writeString(next, hocon);
+    Files.move(
+        next, allowlistFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** How many allowlist edits were taken over ({@code ok}) or refused ({@code rejected}). */
+  double reloads(String result) {
+    return registry.get(PolicyReload.RELOADS).tag("result", result).counter().count();
   }
 
   InetSocketAddress address() {
@@ -104,7 +162,11 @@ final class GatewayHarness implements AutoCloseable {
       for (Path file :
           files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-          records.add(AuditJsonReader.readObject(line));
+          Map<String, Object> fields = AuditJsonReader.readObject(line);
+          // start, stop and gap markers are the writer's, not exchanges
+          if (!fields.containsKey("type")) {
+            records.add(fields);
+          }
         }
       }
     } catch (IOException e) {
@@ -128,6 +190,7 @@ final class GatewayHarness implements AutoCloseable {
 
   @Override
   public void close() {
+    policy.close();
     gateway.close();
     audit.close();
   }

@@ -3,6 +3,7 @@ package dev.patchgate.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patchgate.audit.AuditFields;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -64,8 +65,14 @@ class GatewayIT {
             dir,
             """
             entries {
-              lab-origin { hosts = ["127.0.0.1"], ports = [%d, %d, %d] }
-              vendor     { hosts = ["updates.example.test", "*.cdn.example.test", "nowhere.example.test"], ports = [%d] }
+              lab-origin { hosts = ["127.0.0.1"], ports = [%d, %d] }
+              # Carries raw bytes, not TLS: exact byte counts need a tunnel without the SNI check.
+              raw-tunnel { hosts = ["127.0.0.1"], ports = [%d], sni-check = false }
+              vendor {
+                hosts = ["updates.example.test", "*.cdn.example.test", "nowhere.example.test"]
+                ports = [%d]
+                addresses = ["127.0.0.0/8"]   # the test origins live on loopback
+              }
             }
             """
                 .formatted(origin.port(), tlsOrigin.port(), tunnelOrigin.port(), origin.port()),
@@ -122,24 +129,13 @@ class GatewayIT {
     assertThat(gateway.registry.get(GatewayMetrics.AUDIT_WRITE_FAILURES).functionCounter().count())
         .isZero();
     assertThat(gateway.registry.get(GatewayMetrics.AUDIT_HEALTHY).gauge().value()).isEqualTo(1.0);
-    assertThat(record.keySet())
-        .containsExactly(
-            "ts",
-            "id",
-            "client",
-            "method",
-            "url",
-            "host",
-            "port",
-            "decision",
-            "entry",
-            "reason",
-            "status",
-            "bytes_to_client",
-            "bytes_from_client",
-            "duration_ms",
-            "cache",
-            "upstream");
+    // Every field of the schema, in order, then the hash chain's two.
+    assertThat(record.keySet().stream().toList())
+        .isEqualTo(Stream.concat(AuditFields.IN_ORDER.stream(), Stream.of("seq", "hash")).toList());
+    assertThat(record)
+        .containsEntry("would_deny", false)
+        .containsEntry("content_type", "application/octet-stream")
+        .containsEntry("object_length", (long) KB_CAB.length);
   }
 
   @ParameterizedTest(name = "{0} {1}")

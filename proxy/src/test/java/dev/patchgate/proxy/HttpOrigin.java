@@ -46,6 +46,12 @@ final class HttpOrigin implements AutoCloseable {
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
   }
 
+  /** A plain origin on another loopback address, e.g. 127.0.0.2. */
+  static HttpOrigin plainOn(String loopbackAddress) throws IOException {
+    return new HttpOrigin(
+        HttpServer.create(new InetSocketAddress(InetAddress.getByName(loopbackAddress), 0), 0));
+  }
+
   static HttpOrigin tls() throws Exception {
     HttpsServer server =
         HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

@@ -1,0 +1,98 @@
+package dev.patchgate.proxy;
+
+import dev.patchgate.allowlist.Allowlist;
+import dev.patchgate.allowlist.AllowlistException;
+import dev.patchgate.allowlist.AllowlistWatcher;
+import dev.patchgate.allowlist.Problem;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The policy in force, kept in step with the allowlist file. A valid edit takes over (and the
+ * gateway closes tunnels it no longer allows); an invalid one is logged with every problem,
+ * counted, and otherwise ignored, so that the previous policy keeps answering.
+ *
+ * <p>{@link #get} is what the request path asks, from any thread; the watcher's callbacks run on
+ * its own thread.
+ */
+final class PolicyReload implements Supplier<Allowlist>, AutoCloseable {
+  /**
+   * How often the file is looked at. A change must look the same on two looks in a row before it is
+   * read (a half-written file is never loaded), so an edit is in force within about a second.
+   */
+  static final Duration POLL = Duration.ofMillis(500);
+
+  static final String RELOADS = "patchgate.allowlist.reloads";
+  static final String VALID = "patchgate.allowlist.valid";
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyReload.class);
+
+  private final Counter applied;
+  private final Counter rejected;
+  private final AtomicInteger valid = new AtomicInteger(1);
+  private final AllowlistWatcher watcher;
+  private volatile Gateway gateway;
+
+  private PolicyReload(Path file, Allowlist initial, Duration poll, MeterRegistry registry) {
+    this.applied =
+        Counter.builder(RELOADS)
+            .description("Allowlist edits taken over (ok) or refused (rejected)")
+            .tag("result", "ok")
+            .register(registry);
+    this.rejected = Counter.builder(RELOADS).tag("result", "rejected").register(registry);
+    Gauge.builder(VALID, valid, AtomicInteger::get)
+        .description("1 while the allowlist file is the policy in force; 0 after a rejected edit")
+        .register(registry);
+    this.watcher = AllowlistWatcher.start(file, initial, poll, new Listener());
+  }
+
+  /** Starts watching {@code file}, whose contents are {@code initial}. */
+  static PolicyReload watch(Path file, Allowlist initial, Duration poll, MeterRegistry registry) {
+    return new PolicyReload(file, initial, poll, registry);
+  }
+
+  /** From now on, policy changes reach {@code started} (to close tunnels they no longer allow). */
+  void gatewayStarted(Gateway started) {
+    gateway = started;
+  }
+
+  @Override
+  public Allowlist get() {
+    return watcher.current();
+  }
+
+  @Override
+  public void close() {
+    watcher.close();
+  }
+
+  private final class Listener implements AllowlistWatcher.Listener {
+    @Override
+    public void reloaded(Allowlist previous, Allowlist next) {
+      applied.increment();
+      valid.set(1);
+      LOG.info("allowlist reloaded: {} (was {})", Cli.entries(next), Cli.entries(previous));
+      Gateway running = gateway;
+      if (running != null) {
+        running.policyChanged(next);
+      }
+    }
+
+    @Override
+    public void rejected(AllowlistException problems) {
+      rejected.increment();
+      valid.set(0);
+      LOG.error(
+          "allowlist edit rejected; the previous allowlist stays in force until the file is"
+              + " fixed:\n{}",
+          problems.problems().stream().map(Problem::toString).collect(Collectors.joining("\n")));
+    }
+  }
+}
