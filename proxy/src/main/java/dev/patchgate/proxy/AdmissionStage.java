@@ -13,6 +13,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -20,6 +21,7 @@ import java.util.function.Supplier;
  *
  * <ol>
  *   <li>open the exchange (every decoded request head, malformed ones too, gets a record);
+ *   <li>in fail-closed mode, refuse with 503 while the audit log cannot be written;
  *   <li>check the request's form ({@link RequestGate});
  *   <li>decide ({@link Allowlist#decide}), with the policy current at this moment;
  *   <li>resolve the host once, off the event loop, and check every address; pin the first one the
@@ -39,6 +41,7 @@ final class AdmissionStage extends ChannelInboundHandlerAdapter {
   private final Supplier<Allowlist> policy;
   private final UpstreamResolver resolver;
   private final SelfAddress self;
+  private final BooleanSupplier auditWritable;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private HttpRequest resolving;
 
@@ -46,8 +49,10 @@ final class AdmissionStage extends ChannelInboundHandlerAdapter {
       ClientSession session,
       Supplier<Allowlist> policy,
       UpstreamResolver resolver,
-      SelfAddress self) {
+      SelfAddress self,
+      BooleanSupplier auditWritable) {
     this.session = session;
+    this.auditWritable = auditWritable;
     this.policy = policy;
     this.resolver = resolver;
     this.self = self;
@@ -100,6 +105,12 @@ final class AdmissionStage extends ChannelInboundHandlerAdapter {
    * @return true when the host must be looked up before the request can go on
    */
   private boolean decide(Exchange exchange, HttpRequest request) {
+    if (!auditWritable.getAsBoolean()) {
+      // Fail-closed: an unaudited update proxy is not acceptable in a hospital. The record of
+      // this refusal waits in the writer's backlog with the others.
+      exchange.auditUnavailable();
+      return false;
+    }
     Admission admission = RequestGate.check(request);
     if (admission instanceof Admission.Rejected rejected) {
       exchange.rejected(rejected.status(), rejected.reason());

@@ -5,6 +5,7 @@ import dev.patchgate.allowlist.AllowlistException;
 import dev.patchgate.allowlist.Problem;
 import dev.patchgate.allowlist.Profile;
 import dev.patchgate.allowlist.Profiles;
+import dev.patchgate.audit.AuditVerifyCommand;
 import dev.patchgate.audit.JsonLinesAuditWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -36,8 +37,9 @@ final class Cli {
   static final int CANNOT_START = 3;
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.patchgate");
+  private static final List<String> AUDIT_TOOLS = List.of("verify");
   private static final List<String> COMMANDS =
-      List.of("run", "check-config", "explain", "profiles");
+      List.of("run", "check-config", "explain", "profiles", "audit");
 
   private static final String USAGE_TEXT =
       """
@@ -48,6 +50,8 @@ final class Cli {
         check-config   validate the configuration and the allowlist; exit 1 on any problem
         explain        say whether the allowlist lets a client make a request, and why
         profiles       list the curated update-host profiles an entry can use (or one: profiles NAME)
+        audit verify   check the audit log's hash chain; exit 1 at the first edited, deleted,
+                       inserted or reordered record
 
       Options (every command):
         --config FILE  configuration file (HOCON); overrides the embedded defaults key by key
@@ -101,6 +105,7 @@ final class Cli {
         }
         case "explain" -> explain(options);
         case "profiles" -> profiles(options);
+        case "audit" -> audit(options);
         default -> throw new IllegalStateException(command);
       };
     } catch (UsageException e) {
@@ -160,6 +165,35 @@ final class Cli {
     return OK;
   }
 
+  /**
+   * {@code audit verify|query|report ...}: the audit tools, reading the configured audit directory
+   * unless {@code --dir} names another. Only the configuration is needed, not the allowlist.
+   */
+  private int audit(Options options) {
+    List<String> args = options.args();
+    if (args.isEmpty()) {
+      throw new UsageException("expected verify, query or report");
+    }
+    String tool = args.get(0);
+    List<String> rest = args.subList(1, args.size());
+    if (!AUDIT_TOOLS.contains(tool)) {
+      throw new UsageException(
+          "unknown audit command '" + tool + "' (expected verify, query or report)");
+    }
+    Path dir;
+    try {
+      dir = GatewaySettings.load(options.config()).auditDir();
+    } catch (GatewaySettings.InvalidSettingsException e) {
+      e.problems().forEach(err::println);
+      err.println("patchgate audit: the configuration is not valid");
+      return INVALID;
+    }
+    return switch (tool) {
+      case "verify" -> AuditVerifyCommand.run(rest, dir, out, err);
+      default -> throw new IllegalStateException(tool);
+    };
+  }
+
   private int profiles(Options options) {
     if (options.args().isEmpty()) {
       out.print(Profiles.describe());
@@ -208,9 +242,7 @@ final class Cli {
     Allowlist allowlist = loaded.allowlist();
     JsonLinesAuditWriter audit;
     try {
-      audit =
-          new JsonLinesAuditWriter(
-              settings.auditDir(), Clock.systemUTC(), settings.auditFlushInterval());
+      audit = new JsonLinesAuditWriter(settings.audit(), Clock.systemUTC());
     } catch (UncheckedIOException e) {
       err.println(
           "patchgate run: cannot create the audit log directory "
@@ -293,6 +325,14 @@ final class Cli {
           where it listens, which allowlist it loaded and where the audit log goes.
           """;
       case "explain" -> ExplainCommand.HELP;
+      case "audit" ->
+          """
+          Usage: patchgate audit verify [--dir DIR] [--config FILE]
+
+          verify  walks the hash chain through every day file (plain and gzipped) and reports
+                  the first broken record by file and line; exit 0 intact, 1 broken or nothing
+                  to verify. DIR defaults to the configured patchgate.audit.dir.
+          """;
       case "profiles" ->
           """
           Usage: patchgate profiles [NAME]

@@ -23,6 +23,7 @@ final class Exchange {
   static final String UPSTREAM_UNREACHABLE = "upstream connection failed";
   static final String UPSTREAM_TIMEOUT = "upstream timed out";
   static final String UPSTREAM_BROKEN = "upstream response malformed or cut short";
+  static final String AUDIT_UNAVAILABLE = "audit log unavailable; the gateway fails closed";
   static final String CLOSED_BY_RELOAD = "closed: the reloaded allowlist no longer allows it";
 
   private final String id;
@@ -128,6 +129,13 @@ final class Exchange {
   void pin(InetAddress address) {
     pinned = address;
     upstream = address.getHostAddress();
+  }
+
+  /** The audit log cannot be written and the gateway is set to fail closed: 503. */
+  void auditUnavailable() {
+    decision = AuditDecision.ERROR;
+    reason = AUDIT_UNAVAILABLE;
+    refusal = new Refusal(HttpResponseStatus.SERVICE_UNAVAILABLE, AUDIT_UNAVAILABLE, connect);
   }
 
   /** The upstream host has no address: the gateway answers 502 itself. */

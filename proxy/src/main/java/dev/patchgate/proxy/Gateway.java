@@ -7,6 +7,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.littleshoot.proxy.HttpProxyServer;
 import org.littleshoot.proxy.impl.DefaultHttpProxyServer;
@@ -49,6 +50,7 @@ final class Gateway implements AutoCloseable {
     ExchangeLog log =
         new ExchangeLog(audit, new GatewayMetrics(registry, audit), clock, System::nanoTime);
     OpenTunnels tunnels = new OpenTunnels();
+    BooleanSupplier auditWritable = settings.auditFailClosed() ? audit::healthy : () -> true;
     SelfAddress self = new SelfAddress();
     GatewayServerGroup group =
         new GatewayServerGroup(
@@ -58,7 +60,8 @@ final class Gateway implements AutoCloseable {
               InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
               ClientSession session = new ClientSession(channel, remote.getAddress(), log, tunnels);
               channel.attr(ClientSession.KEY).set(session);
-              AdmissionStage admission = new AdmissionStage(session, policy, resolver, self);
+              AdmissionStage admission =
+                  new AdmissionStage(session, policy, resolver, self, auditWritable);
               channel.pipeline().addFirst(WireTap.NAME, new WireTap(session, admission));
             });
     InetSocketAddress listen = settings.listen();

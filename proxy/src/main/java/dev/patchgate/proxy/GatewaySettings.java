@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
+import dev.patchgate.audit.AuditWriterSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -24,8 +25,8 @@ import java.util.function.Function;
  * @param configFile the operator's file, or empty when running on the embedded defaults
  * @param listen where clients connect (unresolved host name or literal, and port)
  * @param allowlist the administrator's allowlist file
- * @param auditDir where the daily audit files go
- * @param auditFlushInterval how often the audit writer flushes at the latest
+ * @param audit how the audit log is written (directory, flush interval, retention, Squid log)
+ * @param auditFailClosed true to answer 503 while audit records cannot be written
  * @param mirrorDir the package store
  * @param connectTimeout dialling an upstream server
  * @param idleTimeout closing a connection with no traffic
@@ -39,8 +40,8 @@ record GatewaySettings(
     Optional<Path> configFile,
     InetSocketAddress listen,
     Path allowlist,
-    Path auditDir,
-    Duration auditFlushInterval,
+    AuditWriterSettings audit,
+    boolean auditFailClosed,
     Path mirrorDir,
     Duration connectTimeout,
     Duration idleTimeout,
@@ -118,6 +119,9 @@ record GatewaySettings(
     Path allowlist = r.get("allowlist", GatewaySettings::parsePath);
     Path auditDir = r.get("audit.dir", GatewaySettings::parsePath);
     Duration flush = r.duration("audit.flush-interval");
+    int retainDays = r.integer("audit.retain-days", 1, 100_000);
+    boolean squidLog = r.bool("audit.squid-log");
+    Boolean failClosed = r.get("audit.on-failure", GatewaySettings::parseOnFailure);
     Path mirrorDir = r.get("mirror.dir", GatewaySettings::parsePath);
     Duration connect = r.duration("timeouts.connect");
     Duration idle = r.duration("timeouts.idle");
@@ -133,8 +137,8 @@ record GatewaySettings(
         file,
         listen,
         allowlist,
-        auditDir,
-        flush,
+        new AuditWriterSettings(auditDir, flush, retainDays, squidLog),
+        failClosed,
         mirrorDir,
         connect,
         idle,
@@ -171,6 +175,19 @@ record GatewaySettings(
       throw new IllegalArgumentException("port must be 0..65535");
     }
     return InetSocketAddress.createUnresolved(host, port);
+  }
+
+  private static Boolean parseOnFailure(String value) {
+    return switch (value) {
+      case "fail-closed" -> true;
+      case "fail-open" -> false;
+      default -> throw new IllegalArgumentException("expected fail-closed or fail-open");
+    };
+  }
+
+  /** The directory of the daily audit files. */
+  Path auditDir() {
+    return audit.dir();
   }
 
   private static Path parsePath(String value) {
@@ -267,6 +284,29 @@ record GatewaySettings(
       } catch (ConfigException e) {
         problems.add(keyProblem(e, key, "expected a size such as 16k"));
         return min;
+      }
+    }
+
+    int integer(String key, int min, int max) {
+      try {
+        int n = config.getInt(key);
+        if (n < min || n > max) {
+          problem(key, n + " is out of range (expected " + min + ".." + max + ")");
+          return min;
+        }
+        return n;
+      } catch (ConfigException e) {
+        problems.add(keyProblem(e, key, "expected a whole number"));
+        return min;
+      }
+    }
+
+    boolean bool(String key) {
+      try {
+        return config.getBoolean(key);
+      } catch (ConfigException e) {
+        problems.add(keyProblem(e, key, "expected true or false"));
+        return false;
       }
     }
 

@@ -47,24 +47,28 @@ final class GatewayHarness implements AutoCloseable {
     Files.createDirectories(dir);
     this.allowlistFile = dir.resolve("allowlist.conf");
     Files.writeString(allowlistFile, options.allowlist);
-    GatewaySettings settings =
-        new GatewaySettings(
-            Optional.empty(),
-            InetSocketAddress.createUnresolved("127.0.0.1", 0),
-            allowlistFile,
-            dir.resolve("audit"),
-            Duration.ofMillis(200),
-            dir.resolve("mirror"),
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(30),
-            Duration.ofSeconds(2),
-            8192,
-            16384,
-            options.clientThreads,
-            2);
-    this.audit =
-        new JsonLinesAuditWriter(
-            settings.auditDir(), Clock.systemUTC(), settings.auditFlushInterval());
+    // The harness configures the gateway the way an operator does: a file over the defaults.
+    Path config = dir.resolve("patchgate.conf");
+    Files.writeString(
+        config,
+        """
+        patchgate {
+          listen = "127.0.0.1:0"
+          allowlist = "%s"
+          audit { dir = "%s", flush-interval = 200ms, on-failure = %s }
+          mirror.dir = "%s"
+          timeouts { connect = 5s, idle = 30s, dns = 2s }
+          threads { client = %d, upstream = 2 }
+        }
+        """
+            .formatted(
+                allowlistFile,
+                dir.resolve("audit"),
+                options.onAuditFailure,
+                dir.resolve("mirror"),
+                options.clientThreads));
+    GatewaySettings settings = GatewaySettings.load(Optional.of(config));
+    this.audit = new JsonLinesAuditWriter(settings.audit(), Clock.systemUTC());
     this.policy =
         PolicyReload.watch(allowlistFile, Allowlist.load(allowlistFile), RELOAD_POLL, registry);
     this.gateway = Gateway.start(settings, policy, audit, registry, resolver, options.clock);
@@ -78,6 +82,7 @@ final class GatewayHarness implements AutoCloseable {
     private FakeResolver resolver = new FakeResolver();
     private Clock clock = Clock.systemUTC();
     private int clientThreads = 2;
+    private String onAuditFailure = "fail-closed";
 
     private Options(Path dir, String allowlist) {
       this.dir = dir;
@@ -92,6 +97,12 @@ final class GatewayHarness implements AutoCloseable {
     /** The clock that stamps arrivals, which schedules are decided on. */
     Options clock(Clock value) {
       clock = value;
+      return this;
+    }
+
+    /** {@code fail-closed} (the default) or {@code fail-open}. */
+    Options onAuditFailure(String value) {
+      onAuditFailure = value;
       return this;
     }
 

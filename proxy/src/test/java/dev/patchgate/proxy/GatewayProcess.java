@@ -110,6 +110,12 @@ final class GatewayProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** SIGKILL: no shutdown hook runs, nothing is flushed; as a power cut looks to the files. */
+  void kill() throws InterruptedException {
+    process.toHandle().destroyForcibly();
+    process.waitFor();
+  }
+
   List<String> output() {
     return List.copyOf(output);
   }

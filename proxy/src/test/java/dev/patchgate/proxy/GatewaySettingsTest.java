@@ -23,7 +23,10 @@ class GatewaySettingsTest {
     assertThat(s.allowlist()).isEqualTo(Path.of("deploy/allowlist.conf"));
     assertThat(s.auditDir()).isEqualTo(Path.of("var/audit"));
     assertThat(s.mirrorDir()).isEqualTo(Path.of("var/mirror"));
-    assertThat(s.auditFlushInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(s.audit().flushInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(s.audit().retainDays()).isEqualTo(400);
+    assertThat(s.audit().squidLog()).isFalse();
+    assertThat(s.auditFailClosed()).isTrue();
     assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(s.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(s.maxHeaderSize()).isEqualTo(16 * 1024);
@@ -55,6 +58,9 @@ class GatewaySettingsTest {
         "patchgate.timeouts.idle = 0s               | patchgate.timeouts.idle: must be positive",
         "patchgate.limits.header-size = 1g          | out of range",
         "patchgate.threads.client = -1              | out of range",
+        "patchgate.audit.on-failure = ignore        | patchgate.audit.on-failure: \"ignore\" (expected fail-closed or fail-open)",
+        "patchgate.audit.retain-days = 0            | patchgate.audit.retain-days: 0 is out of range",
+        "patchgate.audit.squid-log = maybe          | patchgate.audit.squid-log",
         "patchgate.auditt.dir = x                   | patchgate.conf:1: unknown key 'patchgate.auditt.dir'",
         "patchgate { listen =                       | patchgate.conf:",
         "patchgate = 5                              | patchgate.conf:1: patchgate has type NUMBER",

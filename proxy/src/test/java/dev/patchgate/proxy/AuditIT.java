@@ -1,0 +1,198 @@
+package dev.patchgate.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.patchgate.audit.AuditChainVerifier;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The audit log as evidence: what the gateway does when it cannot write it, or is killed. */
+class AuditIT {
+  private static final byte[] KB_CAB = "a cabinet file".getBytes(StandardCharsets.US_ASCII);
+
+  @TempDir Path dir;
+  private HttpOrigin origin;
+  private GatewayHarness gateway;
+
+  @BeforeEach
+  void startOrigin() throws Exception {
+    origin = HttpOrigin.plain();
+    origin.put("kb.cab", KB_CAB);
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    if (gateway != null) {
+      gateway.close();
+    }
+    origin.close();
+  }
+
+  @Test
+  void failClosedAnswers503WhileTheAuditLogCannotBeWrittenAndRecoversWithNothingLost()
+      throws Exception {
+    gateway = GatewayHarness.start(dir, allowingOrigin());
+    assertThat(get().status()).isEqualTo(200);
+    gateway.awaitRecord(r -> true); // written: the writer is idle now
+
+    Path audit = dir.resolve("audit");
+    breakDirectory(audit);
+    // The first request after the break is what makes the writer find out.
+    get();
+    awaitAuditHealthy(false);
+
+    RawHttp.Response refused = get();
+    assertThat(refused.status()).isEqualTo(503);
+    assertThat(refused.bodyText()).contains(Exchange.AUDIT_UNAVAILABLE);
+    assertThat(origin.seen()).hasSize(2);
+
+    repairDirectory(audit);
+    awaitAuditHealthy(true);
+    assertThat(get().status()).isEqualTo(200);
+
+    // Every request, the refused one too, reached the log, in order, and the chain holds.
+    List<Object> statuses = gateway.records().stream().map(r -> r.get("status")).toList();
+    assertThat(statuses).hasSize(4).contains(503L);
+    assertThat(gateway.records())
+        .filteredOn(r -> Long.valueOf(503).equals(r.get("status")))
+        .singleElement()
+        .satisfies(r -> assertThat(r).containsEntry("reason", Exchange.AUDIT_UNAVAILABLE));
+    assertThat(AuditChainVerifier.verify(audit).intact()).isTrue();
+  }
+
+  @Test
+  void failOpenCarriesOnWhileTheAuditLogCannotBeWritten() throws Exception {
+    gateway = GatewayHarness.with(dir, allowingOrigin()).onAuditFailure("fail-open").start();
+    assertThat(gateway.records()).isEmpty(); // the writer has started and is idle
+    Path audit = dir.resolve("audit");
+    breakDirectory(audit);
+    get();
+    awaitAuditHealthy(false);
+
+    assertThat(get().status()).isEqualTo(200);
+
+    repairDirectory(audit);
+    awaitAuditHealthy(true);
+    assertThat(gateway.records()).hasSize(2);
+  }
+
+  @Test
+  void aGatewayKilledWhileWritingRestartsWithAGapMarkerAndTheChainStillVerifies() throws Exception {
+    List<Thread> clients = new ArrayList<>();
+    AtomicBoolean sending = new AtomicBoolean(true);
+    Path audit = dir.resolve("audit");
+    try (GatewayProcess first =
+        GatewayProcess.runAllowingLoopbackPort(
+            dir, origin.port(), List.of(), "patchgate.audit.flush-interval = 20ms\n")) {
+      int port = first.awaitPort();
+      for (int i = 0; i < 4; i++) {
+        Thread client = new Thread(() -> keepRequesting(port, sending));
+        client.start();
+        clients.add(client);
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> lineCount(audit) > 500);
+      first.kill();
+    } finally {
+      sending.set(false);
+      for (Thread client : clients) {
+        client.join();
+      }
+    }
+
+    try (GatewayProcess second =
+        GatewayProcess.runAllowingLoopbackPort(dir, origin.port(), List.of(), "")) {
+      int port = second.awaitPort();
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(10_000);
+        assertThat(get(socket).status()).isEqualTo(200);
+      }
+    }
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int exit =
+        new Cli(new PrintStream(out, true, StandardCharsets.UTF_8), System.err)
+            .execute(new String[] {"audit", "verify", "--dir", audit.toString()});
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("chain intact").contains("gap");
+    assertThat(exit).isZero();
+  }
+
+  private void keepRequesting(int port, AtomicBoolean sending) {
+    while (sending.get()) {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(5_000);
+        while (sending.get()) {
+          get(socket);
+        }
+      } catch (IOException e) {
+        // the gateway was killed under us: that is the point
+      }
+    }
+  }
+
+  private static long lineCount(Path audit) throws IOException {
+    if (!Files.isDirectory(audit)) {
+      return 0;
+    }
+    long lines = 0;
+    try (Stream<Path> files = Files.list(audit)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".jsonl")).toList()) {
+        try (Stream<String> l = Files.lines(file)) {
+          lines += l.count();
+        }
+      }
+    }
+    return lines;
+  }
+
+  /** Where the audit directory was, a file stands: every write fails until it is repaired. */
+  private static void breakDirectory(Path audit) throws IOException {
+    Files.move(audit, audit.resolveSibling("audit.aside"));
+    Files.writeString(audit, "in the way");
+  }
+
+  private static void repairDirectory(Path audit) throws IOException {
+    Files.delete(audit);
+    Files.move(audit.resolveSibling("audit.aside"), audit);
+  }
+
+  private void awaitAuditHealthy(boolean healthy) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> gateway.registry.get(GatewayMetrics.AUDIT_HEALTHY).gauge().value(),
+            v -> v == (healthy ? 1.0 : 0.0));
+  }
+
+  private String allowingOrigin() {
+    return "entries { lab { hosts = [\"127.0.0.1\"], ports = [%d] } }".formatted(origin.port());
+  }
+
+  private RawHttp.Response get() throws IOException {
+    try (Socket socket = gateway.socket()) {
+      return get(socket);
+    }
+  }
+
+  private RawHttp.Response get(Socket socket) throws IOException {
+    RawHttp.send(
+        socket,
+        "GET http://127.0.0.1:%d/files/kb.cab HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
+            .formatted(origin.port(), origin.port()));
+    return RawHttp.read(socket, false);
+  }
+}
