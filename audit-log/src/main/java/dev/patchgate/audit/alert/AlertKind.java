@@ -1,0 +1,38 @@
+package dev.patchgate.audit.alert;
+
+/** What an alert is about. */
+public enum AlertKind {
+  /** A registered client asked for something the allowlist does not allow. */
+  DENIED("denied", "denied request", "denied requests"),
+  /** A client in no client group made a request. */
+  UNREGISTERED_CLIENT(
+      "unregistered_client",
+      "request from an unregistered client",
+      "requests from an unregistered client"),
+  /** A CONNECT tunnel's TLS ClientHello did not name the host it was opened for, or none. */
+  SNI_MISMATCH("sni_mismatch", "TLS SNI check failure", "TLS SNI check failures"),
+  /** The mirror found a stored or fetched package that fails its length or digest check. */
+  MIRROR_INTEGRITY("mirror_integrity", "mirror integrity failure", "mirror integrity failures"),
+  /** Audit records could not be written. */
+  AUDIT_FAILURE("audit_failure", "audit failure", "audit failures");
+
+  private final String wireName;
+  private final String one;
+  private final String many;
+
+  AlertKind(String wireName, String one, String many) {
+    this.wireName = wireName;
+    this.one = one;
+    this.many = many;
+  }
+
+  /** The name receivers see in structured fields: lower case with underscores. */
+  public String wireName() {
+    return wireName;
+  }
+
+  /** A short phrase for the alert's text: {@code denied request}, or for {@code n != 1} plural. */
+  public String phrase(long n) {
+    return n == 1 ? one : many;
+  }
+}

@@ -1,0 +1,85 @@
+package dev.patchgate.audit.query;
+
+import dev.patchgate.audit.AuditFields;
+import java.io.IOException;
+import java.io.Writer;
+
+/**
+ * {@code --format table}: the fields an administrator reads, in aligned columns of fixed width (the
+ * output streams, so widths cannot depend on the rows). Long URLs are shortened by {@link
+ * DisplayText#shortUrl}, keeping host and file name; the last column is the allowlist entry of an
+ * allowed request or the reason of a refused one. Values pass through {@link DisplayText#clean}.
+ */
+final class TableOutput implements QueryOutput {
+  static final int URL_WIDTH = 80;
+  private static final String FORMAT =
+      "%-24s  %-15s  %-7s  %-" + URL_WIDTH + "s  %-8s  %6s  %12s  %-6s  %s%n";
+
+  private final Writer out;
+
+  TableOutput(Writer out) {
+    this.out = out;
+  }
+
+  @Override
+  public void begin() throws IOException {
+    out.write(
+        String.format(
+            FORMAT,
+            "TS",
+            "CLIENT",
+            "METHOD",
+            "URL",
+            "DECISION",
+            "STATUS",
+            "BYTES",
+            "CACHE",
+            "ENTRY / REASON"));
+  }
+
+  @Override
+  public void row(AuditLine line) throws IOException {
+    out.write(
+        String.format(
+            FORMAT,
+            cell(line.text(AuditFields.TS)),
+            cell(line.text(AuditFields.CLIENT)),
+            cell(line.text(AuditFields.METHOD)),
+            DisplayText.shortUrl(cell(line.text(AuditFields.URL)), URL_WIDTH),
+            cell(line.text(AuditFields.DECISION)),
+            number(line.number(AuditFields.STATUS)),
+            number(line.number(AuditFields.BYTES_TO_CLIENT)),
+            cell(line.text(AuditFields.CACHE)),
+            entryOrReason(line)));
+  }
+
+  @Override
+  public void end(long rows) throws IOException {
+    if (rows == 0) {
+      out.write("(no matching records)" + System.lineSeparator());
+    }
+    out.flush();
+  }
+
+  /**
+   * The entry of an allowed request, the reason of a refused one; both for an entry in report mode
+   * ({@code would_deny}) and for an allowed request that failed upstream.
+   */
+  static String entryOrReason(AuditLine line) {
+    String entry = line.text(AuditFields.ENTRY);
+    String reason = line.text(AuditFields.REASON);
+    if (entry != null && reason != null) {
+      boolean wouldDeny = Boolean.TRUE.equals(line.fields().get(AuditFields.WOULD_DENY));
+      return cell(entry) + (wouldDeny ? " (would deny: " : " (") + cell(reason) + ")";
+    }
+    return entry != null ? cell(entry) : cell(reason);
+  }
+
+  private static String cell(String value) {
+    return value == null ? "-" : DisplayText.clean(value);
+  }
+
+  private static String number(Long value) {
+    return value == null ? "-" : value.toString();
+  }
+}

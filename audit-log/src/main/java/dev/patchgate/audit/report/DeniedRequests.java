@@ -1,0 +1,90 @@
+package dev.patchgate.audit.report;
+
+import dev.patchgate.audit.AuditFields;
+import dev.patchgate.audit.alert.AlertRules;
+import dev.patchgate.audit.query.AuditLine;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Adds up the denied report: per client, what was refused (host and reason), how often, first and
+ * last seen; clients in no client group are flagged. Not thread-safe.
+ */
+final class DeniedRequests {
+  /** The reason phrase of a request from a client in no client group. */
+  static final String UNREGISTERED_CLIENT = AlertRules.UNREGISTERED_CLIENT;
+
+  private final Map<Key, Sum> sums = new HashMap<>();
+  private final Set<String> unregistered = new HashSet<>();
+
+  /** Takes one record; ignores it unless it was denied. */
+  void add(AuditLine line) {
+    String client = line.text(AuditFields.CLIENT);
+    String ts = line.text(AuditFields.TS);
+    if (client == null || ts == null || !"deny".equals(line.text(AuditFields.DECISION))) {
+      return;
+    }
+    String host = line.text(AuditFields.HOST);
+    String target = host != null ? host : String.valueOf(line.text(AuditFields.URL));
+    String reason = String.valueOf(line.text(AuditFields.REASON));
+    if (reason.equals(UNREGISTERED_CLIENT)) {
+      unregistered.add(client);
+    }
+    sums.computeIfAbsent(new Key(client, target, reason), k -> new Sum(ts)).add(ts);
+  }
+
+  /** The rows, by client (IPv4 by number), then most frequent first, then by target. */
+  List<DeniedRow> rows() {
+    List<DeniedRow> rows = new ArrayList<>(sums.size());
+    sums.forEach(
+        (key, sum) ->
+            rows.add(
+                new DeniedRow(
+                    key.client(),
+                    unregistered.contains(key.client()),
+                    key.target(),
+                    key.reason(),
+                    sum.count,
+                    sum.first,
+                    sum.last)));
+    Map<String, Integer> rank = ClientOrder.ranks(clientsOf(rows));
+    rows.sort(
+        Comparator.comparingInt((DeniedRow row) -> rank.get(row.client()))
+            .thenComparing(Comparator.comparingLong(DeniedRow::count).reversed())
+            .thenComparing(DeniedRow::target)
+            .thenComparing(DeniedRow::reason));
+    return rows;
+  }
+
+  private static List<String> clientsOf(List<DeniedRow> rows) {
+    return rows.stream().map(DeniedRow::client).toList();
+  }
+
+  private record Key(String client, String target, String reason) {}
+
+  private static final class Sum {
+    private long count;
+    private String first;
+    private String last;
+
+    Sum(String ts) {
+      this.first = ts;
+      this.last = ts;
+    }
+
+    void add(String ts) {
+      count++;
+      if (ts.compareTo(first) < 0) {
+        first = ts;
+      }
+      if (ts.compareTo(last) > 0) {
+        last = ts;
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.patchgate.audit.report;
+
+import java.util.List;
+
+/**
+ * A finished report, before it is rendered as a table, CSV or HTML: rows grouped by client, each a
+ * list of cells described by the columns.
+ *
+ * @param title the report's title
+ * @param notes lines that say what was asked (period, filters)
+ * @param flag the name of a per-client flag (e.g. {@code unregistered}), or {@code null}
+ * @param columns the columns after the client (and flag) column
+ * @param rows the rows, already in order
+ * @param empty what to say when there are no rows
+ */
+record ReportModel(
+    String title,
+    List<String> notes,
+    String flag,
+    List<ReportModel.Column> columns,
+    List<ReportModel.Row> rows,
+    String empty) {
+
+  /** The name of the grouping column. */
+  static final String CLIENT = "client";
+
+  ReportModel {
+    notes = List.copyOf(notes);
+    columns = List.copyOf(columns);
+    rows = List.copyOf(rows);
+  }
+
+  /** How a column's cells are shown. */
+  enum Kind {
+    /** Text, shortened in the table beyond the column's width by cutting out its middle. */
+    TEXT,
+    /** A URL, shortened in the table by {@link dev.patchgate.audit.query.DisplayText#shortUrl}. */
+    URL,
+    /** A byte count: exact in CSV, in KiB/MiB/GiB in the table and HTML. */
+    BYTES,
+    /** A plain count. */
+    COUNT
+  }
+
+  /**
+   * One column.
+   *
+   * @param name the CSV header, lower case with underscores
+   * @param title the table and HTML header
+   * @param kind how cells are shown
+   * @param maxWidth the widest a table cell gets, 0 for no limit
+   * @param inTable false for columns only CSV and HTML carry
+   */
+  record Column(String name, String title, Kind kind, int maxWidth, boolean inTable) {}
+
+  /**
+   * One row.
+   *
+   * @param client the client the row belongs to
+   * @param flagged whether the client carries the report's flag
+   * @param cells one per column: {@code String} for text and URLs, {@code Long} for numbers
+   */
+  record Row(String client, boolean flagged, List<Object> cells) {}
+}
