@@ -7,6 +7,10 @@ import dev.patchgate.allowlist.Profile;
 import dev.patchgate.allowlist.Profiles;
 import dev.patchgate.audit.AuditVerifyCommand;
 import dev.patchgate.audit.JsonLinesAuditWriter;
+import dev.patchgate.audit.alert.AlertDispatcher;
+import dev.patchgate.audit.alert.AlertSink;
+import dev.patchgate.audit.query.AuditQueryCommand;
+import dev.patchgate.audit.report.AuditReportCommand;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -37,7 +41,7 @@ final class Cli {
   static final int CANNOT_START = 3;
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.patchgate");
-  private static final List<String> AUDIT_TOOLS = List.of("verify");
+  private static final List<String> AUDIT_TOOLS = List.of("verify", "query", "report");
   private static final List<String> COMMANDS =
       List.of("run", "check-config", "explain", "profiles", "audit");
 
@@ -52,6 +56,8 @@ final class Cli {
         profiles       list the curated update-host profiles an entry can use (or one: profiles NAME)
         audit verify   check the audit log's hash chain; exit 1 at the first edited, deleted,
                        inserted or reordered record
+        audit query    print the audit records that match filters (table, json or csv)
+        audit report   per-client reports: "patches" downloaded, "denied" requests
 
       Options (every command):
         --config FILE  configuration file (HOCON); overrides the embedded defaults key by key
@@ -90,6 +96,13 @@ final class Cli {
     }
     try {
       Options options = Options.parse(List.of(args).subList(1, args.length));
+      if (command.equals("audit")
+          && options.help()
+          && !options.args().isEmpty()
+          && !options.args().get(0).equals("verify")) {
+        // "audit query --help": the tool's own help, which knows its filters.
+        options = options.passHelpOn();
+      }
       if (options.help()) {
         out.print(helpFor(command));
         return OK;
@@ -190,6 +203,8 @@ final class Cli {
     }
     return switch (tool) {
       case "verify" -> AuditVerifyCommand.run(rest, dir, out, err);
+      case "query" -> AuditQueryCommand.run(rest, dir, out, err);
+      case "report" -> AuditReportCommand.run(rest, dir, out, err);
       default -> throw new IllegalStateException(tool);
     };
   }
@@ -253,6 +268,7 @@ final class Cli {
       return CANNOT_START;
     }
     MeterRegistry registry = new SimpleMeterRegistry();
+    AlertSink alerts = AlertDispatcher.start(settings.alerts());
     PolicyReload policy =
         PolicyReload.watch(settings.allowlist(), allowlist, PolicyReload.POLL, registry);
     Gateway gateway;
@@ -262,12 +278,14 @@ final class Cli {
               settings,
               policy,
               audit,
+              alerts,
               registry,
               new SystemResolver(settings.dnsTimeout()),
               Clock.systemUTC());
     } catch (Gateway.StartException e) {
       policy.close();
       audit.close();
+      alerts.close();
       err.println("patchgate run: " + e.getMessage());
       return CANNOT_START;
     }
@@ -280,6 +298,7 @@ final class Cli {
                   policy.close();
                   gateway.close();
                   audit.close();
+                  alerts.close();
                   LOG.info("patchgate stopped; audit log flushed");
                   stopped.countDown();
                 },
@@ -328,10 +347,20 @@ final class Cli {
       case "audit" ->
           """
           Usage: patchgate audit verify [--dir DIR] [--config FILE]
+                 patchgate audit query [filters] [--format table|json|csv] [--dir DIR]
+                 patchgate audit report patches|denied [filters] [--format table|csv|html]
 
           verify  walks the hash chain through every day file (plain and gzipped) and reports
                   the first broken record by file and line; exit 0 intact, 1 broken or nothing
-                  to verify. DIR defaults to the configured patchgate.audit.dir.
+                  to verify.
+          query   filters: --since WHEN --until WHEN --client IP --host HOST|*.suffix
+                  --decision allow|deny|error --status N --method M --url-contains TEXT
+                  --entry NAME --limit N (see patchgate audit query --help)
+          report  patches: per client, each file downloaded, its KB number, size, complete or
+                  not, from the mirror or upstream, when; e.g. did PC 10.10.1.5 get KB5034441?
+                    patchgate audit report patches --client 10.10.1.5 --kb KB5034441
+                  denied: per client, what was denied and how often (the weekly review).
+          DIR defaults to the configured patchgate.audit.dir.
           """;
       case "profiles" ->
           """
@@ -383,6 +412,13 @@ final class Cli {
         }
       }
       return new Options(config, help, List.copyOf(rest));
+    }
+
+    /** The same options, with {@code --help} left for the command to print its own help. */
+    Options passHelpOn() {
+      List<String> withHelp = new ArrayList<>(args);
+      withHelp.add("--help");
+      return new Options(config, false, List.copyOf(withHelp));
     }
 
     /** For commands that take nothing but the common options. */

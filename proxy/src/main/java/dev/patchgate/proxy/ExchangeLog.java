@@ -2,6 +2,7 @@ package dev.patchgate.proxy;
 
 import dev.patchgate.audit.AuditRecord;
 import dev.patchgate.audit.AuditSink;
+import dev.patchgate.audit.alert.AlertSink;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import java.security.SecureRandom;
@@ -13,14 +14,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens exchanges and hands finished ones to the audit sink and the metrics. A failure here is
- * caught, logged and counted: it must never break the request path by accident.
+ * Opens exchanges and hands finished ones to the audit sink, the metrics and the alerts. A failure
+ * here is caught, logged and counted: it must never break the request path by accident.
  */
 final class ExchangeLog {
   private static final Logger LOG = LoggerFactory.getLogger(ExchangeLog.class);
   private static final String PROXY_CONNECTION = "Proxy-Connection";
 
   private final AuditSink sink;
+  private final AlertSink alerts;
   private final GatewayMetrics metrics;
   private final Clock clock;
   private final LongSupplier nanoTime;
@@ -28,8 +30,14 @@ final class ExchangeLog {
   private final String bootId;
   private final AtomicLong sequence = new AtomicLong();
 
-  ExchangeLog(AuditSink sink, GatewayMetrics metrics, Clock clock, LongSupplier nanoTime) {
+  ExchangeLog(
+      AuditSink sink,
+      AlertSink alerts,
+      GatewayMetrics metrics,
+      Clock clock,
+      LongSupplier nanoTime) {
     this.sink = sink;
+    this.alerts = alerts;
     this.metrics = metrics;
     this.clock = clock;
     this.nanoTime = nanoTime;
@@ -67,6 +75,7 @@ final class ExchangeLog {
       AuditRecord record = exchange.toRecord(bytesToClient, bytesFromClient, nanoTime.getAsLong());
       sink.append(record);
       metrics.exchangeFinished(record);
+      alerts.onRecord(record);
     } catch (RuntimeException e) {
       metrics.auditFailure();
       LOG.error("could not record a finished exchange", e);

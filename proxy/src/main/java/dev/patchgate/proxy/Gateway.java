@@ -2,6 +2,8 @@ package dev.patchgate.proxy;
 
 import dev.patchgate.allowlist.Allowlist;
 import dev.patchgate.audit.AuditSink;
+import dev.patchgate.audit.alert.AlertKind;
+import dev.patchgate.audit.alert.AlertSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -43,12 +45,26 @@ final class Gateway implements AutoCloseable {
       GatewaySettings settings,
       Supplier<Allowlist> policy,
       AuditSink audit,
+      AlertSink alerts,
       MeterRegistry registry,
       UpstreamResolver resolver,
       Clock clock)
       throws StartException {
     ExchangeLog log =
-        new ExchangeLog(audit, new GatewayMetrics(registry, audit), clock, System::nanoTime);
+        new ExchangeLog(
+            audit, alerts, new GatewayMetrics(registry, audit, alerts), clock, System::nanoTime);
+    audit.onHealthChange(
+        healthy -> {
+          if (!healthy) {
+            alerts.raise(
+                AlertKind.AUDIT_FAILURE,
+                null,
+                null,
+                settings.auditFailClosed()
+                    ? "audit records cannot be written; answering 503 (fail-closed)"
+                    : "audit records cannot be written; carrying on unaudited (fail-open)");
+          }
+        });
     OpenTunnels tunnels = new OpenTunnels();
     BooleanSupplier auditWritable = settings.auditFailClosed() ? audit::healthy : () -> true;
     SelfAddress self = new SelfAddress();

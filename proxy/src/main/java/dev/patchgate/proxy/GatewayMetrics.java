@@ -3,12 +3,15 @@ package dev.patchgate.proxy;
 import dev.patchgate.audit.AuditDecision;
 import dev.patchgate.audit.AuditRecord;
 import dev.patchgate.audit.AuditSink;
+import dev.patchgate.audit.alert.AlertChannelCounts;
+import dev.patchgate.audit.alert.AlertSink;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /** The gateway's counters, registered once; names and tags are part of the operator's interface. */
 final class GatewayMetrics {
@@ -18,13 +21,16 @@ final class GatewayMetrics {
   static final String AUDIT_WRITE_FAILURES = "patchgate.audit.write.failures";
   static final String AUDIT_DROPPED = "patchgate.audit.dropped";
   static final String AUDIT_HEALTHY = "patchgate.audit.healthy";
+  static final String ALERTS_SENT = "patchgate.alerts.sent";
+  static final String ALERTS_FAILED = "patchgate.alerts.failed";
+  static final String ALERTS_DROPPED = "patchgate.alerts.dropped";
 
   private final Map<AuditDecision, Counter> requests = new EnumMap<>(AuditDecision.class);
   private final Counter bytesToClients;
   private final Counter bytesFromClients;
   private final Counter auditFailures;
 
-  GatewayMetrics(MeterRegistry registry, AuditSink audit) {
+  GatewayMetrics(MeterRegistry registry, AuditSink audit, AlertSink alerts) {
     for (AuditDecision d : AuditDecision.values()) {
       requests.put(
           d,
@@ -51,6 +57,32 @@ final class GatewayMetrics {
     Gauge.builder(AUDIT_HEALTHY, audit, sink -> sink.healthy() ? 1 : 0)
         .description("1 while audit records are being written, 0 while writes fail")
         .register(registry);
+    // Alert channels count their own deliveries; these read them.
+    for (AlertChannelCounts channel : alerts.channelCounts()) {
+      String name = channel.channel();
+      FunctionCounter.builder(ALERTS_SENT, alerts, a -> count(a, name, AlertChannelCounts::sent))
+          .description("Alerts delivered, by channel")
+          .tag("channel", name)
+          .register(registry);
+      FunctionCounter.builder(
+              ALERTS_FAILED, alerts, a -> count(a, name, AlertChannelCounts::failed))
+          .description("Alerts given up after their retries, by channel")
+          .tag("channel", name)
+          .register(registry);
+    }
+    FunctionCounter.builder(ALERTS_DROPPED, alerts, AlertSink::droppedEvents)
+        .description("Alert events refused because the alert queue was full")
+        .register(registry);
+  }
+
+  private static double count(
+      AlertSink alerts, String channel, ToLongFunction<AlertChannelCounts> which) {
+    for (AlertChannelCounts counts : alerts.channelCounts()) {
+      if (counts.channel().equals(channel)) {
+        return which.applyAsLong(counts);
+      }
+    }
+    return 0;
   }
 
   void exchangeFinished(AuditRecord record) {

@@ -6,7 +6,14 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import dev.patchgate.audit.AuditWriterSettings;
+import dev.patchgate.audit.alert.AlertChannelSettings;
+import dev.patchgate.audit.alert.AlertSettings;
+import dev.patchgate.audit.alert.LogSettings;
+import dev.patchgate.audit.alert.SyslogSettings;
+import dev.patchgate.audit.alert.WebhookSettings;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -35,6 +42,7 @@ import java.util.function.Function;
  * @param maxHeaderSize largest request header block accepted
  * @param clientThreads event-loop threads for client connections
  * @param upstreamThreads event-loop threads for upstream connections
+ * @param alerts the alert window and channels
  */
 record GatewaySettings(
     Optional<Path> configFile,
@@ -49,7 +57,8 @@ record GatewaySettings(
     int maxRequestLine,
     int maxHeaderSize,
     int clientThreads,
-    int upstreamThreads) {
+    int upstreamThreads,
+    AlertSettings alerts) {
 
   private static final String ROOT = "patchgate";
 
@@ -130,6 +139,7 @@ record GatewaySettings(
     int headerSize = r.bytes("limits.header-size", 1024, 1 << 20);
     int clientThreads = r.threads("threads.client");
     int upstreamThreads = r.threads("threads.upstream");
+    AlertSettings alerts = alerts(r);
     if (!problems.isEmpty()) {
       throw new InvalidSettingsException(problems);
     }
@@ -146,7 +156,56 @@ record GatewaySettings(
         requestLine,
         headerSize,
         clientThreads,
-        upstreamThreads);
+        upstreamThreads,
+        alerts);
+  }
+
+  /** The alert channels that are switched on: the log by default, syslog and webhook when named. */
+  private static AlertSettings alerts(Reader r) {
+    Duration window = r.duration("alerts.window");
+    List<AlertChannelSettings> channels = new ArrayList<>();
+    if (r.bool("alerts.log")) {
+      channels.add(new LogSettings());
+    }
+    String syslogHost = r.get("alerts.syslog.host", String::strip);
+    if (syslogHost != null && !syslogHost.isEmpty()) {
+      int port = r.integer("alerts.syslog.port", 1, 65_535);
+      SyslogSettings.Protocol protocol =
+          r.get("alerts.syslog.protocol", GatewaySettings::parseSyslogProtocol);
+      Integer facility = r.get("alerts.syslog.facility", SyslogSettings::facilityCode);
+      if (protocol != null && facility != null) {
+        channels.add(
+            new SyslogSettings(
+                syslogHost, port, protocol, facility, SyslogSettings.DEFAULT_CONNECT_TIMEOUT));
+      }
+    }
+    String webhook = r.get("alerts.webhook.url", String::strip);
+    Duration timeout = r.duration("alerts.webhook.timeout");
+    if (webhook != null && !webhook.isEmpty()) {
+      WebhookSettings settings = r.get("alerts.webhook.url", url -> webhook(url, timeout));
+      if (settings != null) {
+        channels.add(settings);
+      }
+    }
+    return window == null ? AlertSettings.disabled() : new AlertSettings(window, channels);
+  }
+
+  private static SyslogSettings.Protocol parseSyslogProtocol(String value) {
+    return switch (value) {
+      case "udp" -> SyslogSettings.Protocol.UDP;
+      case "tcp" -> SyslogSettings.Protocol.TCP;
+      default -> throw new IllegalArgumentException("expected udp or tcp");
+    };
+  }
+
+  private static WebhookSettings webhook(String url, Duration timeout) {
+    try {
+      return new WebhookSettings(
+          new URI(url), timeout == null ? WebhookSettings.DEFAULT_TIMEOUT : timeout);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(
+          "not a URL (expected e.g. https://collector.example/hook)");
+    }
   }
 
   /** Parses "host:port" or "[v6]:port"; the host stays unresolved until the listener binds. */

@@ -131,6 +131,44 @@ class AuditIT {
     assertThat(exit).isZero();
   }
 
+  @Test
+  void theVendorsQuestionIsAnsweredFromTheGatewaysOwnLogWithOneCommand() throws Exception {
+    String cab = "windows10.0-kb5034441-x64_0123456789abcdef0123456789abcdef01234567.cab";
+    origin.put(cab, KB_CAB);
+    gateway = GatewayHarness.start(dir, allowingOrigin());
+    try (Socket socket = gateway.socket()) {
+      RawHttp.send(
+          socket,
+          "GET http://127.0.0.1:%d/files/%s HTTP/1.1\r\n\r\n".formatted(origin.port(), cab));
+      assertThat(RawHttp.read(socket, false).body()).isEqualTo(KB_CAB);
+    }
+    gateway.awaitRecord(r -> true);
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    String audit = dir.resolve("audit").toString();
+    int exit =
+        new Cli(new PrintStream(out, true, StandardCharsets.UTF_8), System.err)
+            .execute(
+                new String[] {
+                  "audit",
+                  "report",
+                  "patches",
+                  "--client",
+                  "127.0.0.1",
+                  "--kb",
+                  "KB5034441",
+                  "--dir",
+                  audit
+                });
+
+    assertThat(exit).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("127.0.0.1")
+        .contains("KB5034441")
+        .contains("windows10.0-kb5034441") // long names are shortened in the middle
+        .contains("complete");
+  }
+
   private void keepRequesting(int port, AtomicBoolean sending) {
     while (sending.get()) {
       try (Socket socket = new Socket("127.0.0.1", port)) {

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import dev.patchgate.allowlist.Allowlist;
 import dev.patchgate.audit.AuditJsonReader;
 import dev.patchgate.audit.JsonLinesAuditWriter;
+import dev.patchgate.audit.alert.AlertDispatcher;
+import dev.patchgate.audit.alert.AlertSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,6 +41,7 @@ final class GatewayHarness implements AutoCloseable {
   final FakeResolver resolver;
   private final JsonLinesAuditWriter audit;
   private final PolicyReload policy;
+  private final AlertSink alerts;
   private final Gateway gateway;
 
   private GatewayHarness(Options options) throws Exception {
@@ -59,19 +62,24 @@ final class GatewayHarness implements AutoCloseable {
           mirror.dir = "%s"
           timeouts { connect = 5s, idle = 30s, dns = 2s }
           threads { client = %d, upstream = 2 }
+          alerts { log = false }
         }
+        %s
         """
             .formatted(
                 allowlistFile,
                 dir.resolve("audit"),
                 options.onAuditFailure,
                 dir.resolve("mirror"),
-                options.clientThreads));
+                options.clientThreads,
+                options.extraConfig));
     GatewaySettings settings = GatewaySettings.load(Optional.of(config));
     this.audit = new JsonLinesAuditWriter(settings.audit(), Clock.systemUTC());
     this.policy =
         PolicyReload.watch(allowlistFile, Allowlist.load(allowlistFile), RELOAD_POLL, registry);
-    this.gateway = Gateway.start(settings, policy, audit, registry, resolver, options.clock);
+    this.alerts = AlertDispatcher.start(settings.alerts());
+    this.gateway =
+        Gateway.start(settings, policy, audit, alerts, registry, resolver, options.clock);
     policy.gatewayStarted(gateway);
   }
 
@@ -83,6 +91,7 @@ final class GatewayHarness implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private int clientThreads = 2;
     private String onAuditFailure = "fail-closed";
+    private String extraConfig = "";
 
     private Options(Path dir, String allowlist) {
       this.dir = dir;
@@ -103,6 +112,12 @@ final class GatewayHarness implements AutoCloseable {
     /** {@code fail-closed} (the default) or {@code fail-open}. */
     Options onAuditFailure(String value) {
       onAuditFailure = value;
+      return this;
+    }
+
+    /** HOCON appended to the harness's configuration file, e.g. alert channels. */
+    Options config(String hocon) {
+      extraConfig = hocon;
       return this;
     }
 
@@ -204,5 +219,6 @@ final class GatewayHarness implements AutoCloseable {
     policy.close();
     gateway.close();
     audit.close();
+    alerts.close();
   }
 }
