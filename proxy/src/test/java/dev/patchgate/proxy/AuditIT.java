@@ -169,6 +169,33 @@ class AuditIT {
         .contains("complete");
   }
 
+  @Test
+  void withTheSquidLogOnEveryExchangeIsAlsoASquidFormatLine() throws Exception {
+    gateway =
+        GatewayHarness.with(dir, allowingOrigin())
+            .config("patchgate.audit.squid-log = true")
+            .start();
+    assertThat(get().status()).isEqualTo(200);
+    gateway.awaitRecord(r -> true);
+
+    List<String> lines;
+    try (Stream<Path> files = Files.list(dir.resolve("audit"))) {
+      Path log =
+          files.filter(f -> f.getFileName().toString().startsWith("access-")).findFirst().get();
+      lines = Files.readAllLines(log);
+    }
+    // The ten fields of Squid's native format, as log analysers split them.
+    assertThat(lines)
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(line)
+                    .matches(
+                        "\\d+\\.\\d{3} +\\d+ 127\\.0\\.0\\.1 TCP_MISS/200 \\d+ GET"
+                            + " http://127\\.0\\.0\\.1:\\d+/files/kb\\.cab - HIER_DIRECT/127\\.0\\.0\\.1"
+                            + " application/octet-stream"));
+  }
+
   private void keepRequesting(int port, AtomicBoolean sending) {
     while (sending.get()) {
       try (Socket socket = new Socket("127.0.0.1", port)) {
