@@ -279,7 +279,10 @@ record GatewaySettings(
 
   /** A problem with one key's value, naming the key in full as the operator writes it. */
   private static String keyProblem(ConfigException e, String key, String fix) {
-    return describe(e).replace("'" + key + "'", "'" + ROOT + "." + key + "'") + " (" + fix + ")";
+    String described = describe(e).replace("'" + key + "'", "'" + ROOT + "." + key + "'");
+    // Typesafe names the key unquoted in type errors ("audit.squid-log has type STRING ...").
+    described = described.replace(": " + key + " has type", ": " + ROOT + "." + key + " has type");
+    return described + " (" + fix + ")";
   }
 
   private static String where(ConfigValue value) {
