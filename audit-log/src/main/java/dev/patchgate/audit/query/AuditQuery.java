@@ -84,10 +84,15 @@ public final class AuditQuery {
         && (entry == null || entry.equalsIgnoreCase(text(fields, AuditFields.ENTRY)));
   }
 
-  /** True when records of the UTC day {@code date} may fall into the period. */
+  /**
+   * True when the day file of UTC day {@code date} may hold records of the period. A record is in
+   * the file of its arrival day or a later one (an exchange that ended after the next day's first
+   * line, e.g. a download running over midnight), never an earlier one: so the day after the period
+   * is read as well.
+   */
   boolean coversDay(LocalDate date) {
     return (since == null || !date.isBefore(AuditTimes.utcDate(since)))
-        && (until == null || !date.isAfter(AuditTimes.utcDate(until.minusNanos(1))));
+        && (until == null || !date.isAfter(AuditTimes.utcDate(until.minusNanos(1)).plusDays(1)));
   }
 
   LinePrefilter prefilter() {

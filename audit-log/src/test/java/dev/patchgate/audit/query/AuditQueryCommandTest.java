@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patchgate.audit.AuditDayFile;
 import dev.patchgate.audit.AuditFields;
+import dev.patchgate.audit.AuditJson;
 import dev.patchgate.audit.AuditJsonReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -196,6 +197,23 @@ class AuditQueryCommandTest {
 
     assertThat(run.exit()).isZero();
     assertThat(run.outLines()).hasSize(2).last().isEqualTo("(no matching records)");
+  }
+
+  @Test
+  void aDownloadThatRanOverMidnightIsFoundInTheNextDaysFile(@TempDir Path other)
+      throws IOException {
+    // It arrived on the 20th, but finished after the 21st's first line: the writer put it there.
+    String line =
+        new ChainedLines()
+            .next(
+                AuditJson.toJson(
+                    TestRecords.download().ts("2026-11-20T23:59:58.000Z").id("late").build()));
+    Files.writeString(other.resolve("audit-2026-11-21.jsonl"), line + "\n");
+
+    CommandRun run =
+        CommandRun.of(AuditQueryCommand::run, other, "--format", "json", "--until", "2026-11-20");
+
+    assertThat(ids(run)).containsExactly("late");
   }
 
   @Test
