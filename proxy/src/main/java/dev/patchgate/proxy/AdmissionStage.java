@@ -6,8 +6,11 @@ import dev.patchgate.allowlist.Decision;
 import dev.patchgate.allowlist.Target;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayDeque;
@@ -26,7 +29,9 @@ import java.util.function.Supplier;
  *   <li>decide ({@link Allowlist#decide}), with the policy current at this moment;
  *   <li>resolve the host once, off the event loop, and check every address; pin the first one the
  *       allowing entry accepts, which is the only address ever dialled for this request;
- *   <li>for a CONNECT, put a {@link SniGate} in front of the tunnel.
+ *   <li>for a CONNECT, put a {@link SniGate} in front of the tunnel;
+ *   <li>for a plain-HTTP GET or HEAD, let the {@link MirrorStage} answer from the mirror, or hand
+ *       the request on to LittleProxy.
  * </ol>
  *
  * The outcome is left on the {@link Exchange}: {@link GatewayFilters} answers with its refusal or
@@ -42,16 +47,23 @@ final class AdmissionStage extends ChannelInboundHandlerAdapter {
   private final UpstreamResolver resolver;
   private final SelfAddress self;
   private final BooleanSupplier auditWritable;
+  private final MirrorStage mirror;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private HttpRequest resolving;
+  // True while the mirror answers a request: what arrives meanwhile waits in order.
+  private boolean mirroring;
+  // The mirror answered the request: its (empty) body parts are not LittleProxy's.
+  private boolean dropContent;
 
   AdmissionStage(
       ClientSession session,
       Supplier<Allowlist> policy,
       UpstreamResolver resolver,
       SelfAddress self,
-      BooleanSupplier auditWritable) {
+      BooleanSupplier auditWritable,
+      MirrorStage mirror) {
     this.session = session;
+    this.mirror = mirror;
     this.auditWritable = auditWritable;
     this.policy = policy;
     this.resolver = resolver;
@@ -60,23 +72,71 @@ final class AdmissionStage extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (resolving != null) {
+    if (waiting()) {
       held.add(msg);
       return;
     }
     admit(ctx, msg);
   }
 
+  private boolean waiting() {
+    return resolving != null || mirroring;
+  }
+
   private void admit(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpRequest request) {
       Exchange exchange = session.requestArrived(request);
-      if (!request.decoderResult().isFailure() && decide(exchange, request)) {
+      if (request.decoderResult().isFailure()) {
+        ctx.fireChannelRead(msg); // LittleProxy answers it with 400
+      } else if (decide(exchange, request)) {
         lookUp(ctx, exchange, request);
-        return;
+      } else {
+        proceed(ctx, exchange, request);
       }
-      guardTunnel(ctx, exchange);
+      return;
+    }
+    if (dropContent && msg instanceof HttpContent) {
+      dropContent = !(msg instanceof LastHttpContent);
+      ReferenceCountUtil.release(msg);
+      return;
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /** The request is decided and, if allowed, pinned: on to the mirror or to LittleProxy. */
+  private void proceed(ChannelHandlerContext ctx, Exchange exchange, HttpRequest request) {
+    guardTunnel(ctx, exchange);
+    if (mirror == null || !MirrorStage.applies(exchange, request)) {
+      ctx.fireChannelRead(request);
+      return;
+    }
+    mirroring = true;
+    ctx.channel().config().setAutoRead(false);
+    mirror
+        .handle(ctx, exchange, request)
+        .addListener(
+            (Future<Boolean> answered) -> {
+              mirroring = false;
+              if (!ctx.channel().isActive()) {
+                return; // channelInactive released what was held
+              }
+              if (Boolean.TRUE.equals(answered.getNow())) {
+                ctx.fireChannelRead(request);
+              } else {
+                dropContent = true;
+              }
+              drain(ctx);
+            });
+  }
+
+  /** Admits what waited while the connection was busy, until it is busy again. */
+  private void drain(ChannelHandlerContext ctx) {
+    while (!waiting() && !held.isEmpty()) {
+      admit(ctx, held.poll());
+    }
+    if (!waiting()) {
+      ctx.channel().config().setAutoRead(true);
+    }
   }
 
   /** An allowed CONNECT's first bytes must pass the SNI check, unless its entry turned it off. */
@@ -166,14 +226,8 @@ final class AdmissionStage extends ChannelInboundHandlerAdapter {
     }
     HttpRequest request = resolving;
     resolving = null;
-    guardTunnel(ctx, exchange);
-    ctx.fireChannelRead(request);
-    while (resolving == null && !held.isEmpty()) {
-      admit(ctx, held.poll());
-    }
-    if (resolving == null) {
-      ctx.channel().config().setAutoRead(true);
-    }
+    proceed(ctx, exchange, request);
+    drain(ctx);
   }
 
   /** Pins the first address the decision accepts, or denies with the first address's refusal. */
@@ -198,6 +252,7 @@ final class AdmissionStage extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     resolving = null;
+    mirroring = false;
     releaseHeld();
     super.channelInactive(ctx);
   }

@@ -67,6 +67,11 @@ final class ClientSession {
     bytesRead += n;
   }
 
+  /** Bytes written to the client so far, over the connection's life. Event loop only. */
+  long bytesWritten() {
+    return bytesWritten;
+  }
+
   void bytesWritten(long n) {
     bytesWritten += n;
   }

@@ -38,7 +38,7 @@ final class Exchange {
   private Target target;
   private String entry;
   private volatile AuditDecision decision = AuditDecision.ERROR;
-  private CacheOutcome cache = CacheOutcome.NONE;
+  private volatile CacheOutcome cache = CacheOutcome.NONE;
   private volatile String reason;
   private volatile boolean wouldDeny;
   private volatile int status;
@@ -154,6 +154,15 @@ final class Exchange {
   /** A reloaded allowlist no longer allows this open tunnel; it is being closed. */
   void closedByReload() {
     failed(CLOSED_BY_RELOAD);
+  }
+
+  /** How the mirror took part: hit, stale, miss, or bypass when it handed the request back. */
+  void cached(CacheOutcome outcome) {
+    cache = outcome;
+  }
+
+  String client() {
+    return client;
   }
 
   /** The answer the gateway gives instead of forwarding, or null to forward. */

@@ -4,11 +4,16 @@ import dev.patchgate.allowlist.Allowlist;
 import dev.patchgate.audit.AuditSink;
 import dev.patchgate.audit.alert.AlertKind;
 import dev.patchgate.audit.alert.AlertSink;
+import dev.patchgate.mirror.MirrorSettings;
+import dev.patchgate.mirror.MirrorStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.littleshoot.proxy.HttpProxyServer;
@@ -21,15 +26,57 @@ import org.littleshoot.proxy.impl.DefaultHttpProxyServer;
  */
 final class Gateway implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+  // Threads for the mirror's blocking fill writes; each fill keeps at most one task queued.
+  private static final int FILL_THREADS = 2;
 
   private final HttpProxyServer server;
   private final GatewayServerGroup group;
   private final OpenTunnels tunnels;
+  private final Mirror mirror;
 
-  private Gateway(HttpProxyServer server, GatewayServerGroup group, OpenTunnels tunnels) {
+  private Gateway(
+      HttpProxyServer server, GatewayServerGroup group, OpenTunnels tunnels, Mirror mirror) {
     this.server = server;
     this.group = group;
     this.tunnels = tunnels;
+    this.mirror = mirror;
+  }
+
+  /** The package store and what fills it; owned by the gateway, closed with it. */
+  private record Mirror(MirrorStore store, ExecutorService diskPool, MirrorStage stage) {
+    static Mirror open(
+        GatewaySettings settings,
+        GatewayServerGroup group,
+        AlertSink alerts,
+        MeterRegistry registry,
+        Clock clock)
+        throws StartException {
+      MirrorSettings mirror = settings.mirror();
+      MirrorStore store;
+      try {
+        store = MirrorStore.open(mirror, clock, registry);
+      } catch (IOException e) {
+        throw new StartException(
+            "cannot open the mirror at " + mirror.dir().toAbsolutePath() + ": " + e.getMessage(),
+            e);
+      }
+      ExecutorService diskPool = MirrorFetcher.newDiskPool(FILL_THREADS);
+      MirrorFetcher fetcher =
+          new MirrorFetcher(
+              group.upstreamWorkers(),
+              settings.connectTimeout(),
+              settings.idleTimeout(),
+              diskPool,
+              MirrorFetcher.DEFAULT_QUEUE_HIGH_MARK);
+      MirrorStage stage =
+          new MirrorStage(store, fetcher, alerts, mirror.maxRangesPerRequest(), clock);
+      return new Mirror(store, diskPool, stage);
+    }
+
+    void close() {
+      store.close(); // ends the fills in progress, so no fetch writes after this
+      diskPool.shutdown();
+    }
   }
 
   /** Thrown when the listener cannot be opened; the message is one line for the operator. */
@@ -66,6 +113,7 @@ final class Gateway implements AutoCloseable {
           }
         });
     OpenTunnels tunnels = new OpenTunnels();
+    AtomicReference<MirrorStage> mirrorStage = new AtomicReference<>();
     BooleanSupplier auditWritable = settings.auditFailClosed() ? audit::healthy : () -> true;
     SelfAddress self = new SelfAddress();
     GatewayServerGroup group =
@@ -77,13 +125,27 @@ final class Gateway implements AutoCloseable {
               ClientSession session = new ClientSession(channel, remote.getAddress(), log, tunnels);
               channel.attr(ClientSession.KEY).set(session);
               AdmissionStage admission =
-                  new AdmissionStage(session, policy, resolver, self, auditWritable);
+                  new AdmissionStage(
+                      session, policy, resolver, self, auditWritable, mirrorStage.get());
               channel.pipeline().addFirst(WireTap.NAME, new WireTap(session, admission));
             });
+    Mirror mirror = null;
+    if (settings.mirror() != null) {
+      try {
+        mirror = Mirror.open(settings, group, alerts, registry, clock);
+      } catch (StartException e) {
+        group.shutdown(false);
+        throw e;
+      }
+      mirrorStage.set(mirror.stage());
+    }
     InetSocketAddress listen = settings.listen();
     InetSocketAddress bindTo = new InetSocketAddress(listen.getHostString(), listen.getPort());
     if (bindTo.isUnresolved()) {
       group.shutdown(false);
+      if (mirror != null) {
+        mirror.close();
+      }
       throw new StartException("cannot listen on " + describe(listen) + ": unknown host", null);
     }
     try {
@@ -101,9 +163,12 @@ final class Gateway implements AutoCloseable {
               .withProxyAlias("patchgate")
               .start();
       self.bound(server.getListenAddress());
-      return new Gateway(server, group, tunnels);
+      return new Gateway(server, group, tunnels, mirror);
     } catch (RuntimeException e) {
       group.shutdown(false);
+      if (mirror != null) {
+        mirror.close();
+      }
       Throwable cause = e.getCause() == null ? e : e.getCause();
       String why =
           cause instanceof BindException
@@ -126,6 +191,9 @@ final class Gateway implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (mirror != null) {
+      mirror.close();
+    }
     server.stop();
     group.awaitTermination(STOP_TIMEOUT);
   }

@@ -56,6 +56,11 @@ final class GatewayServerGroup extends ServerGroup {
     return upstreamWorkers;
   }
 
+  /** The pool upstream connections run on; the mirror's own fetches run there too. */
+  EventLoopGroup upstreamWorkers() {
+    return upstreamWorkers;
+  }
+
   @Override
   public void shutdown(boolean graceful) {
     super.shutdown(graceful);

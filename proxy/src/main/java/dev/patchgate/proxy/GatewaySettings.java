@@ -11,6 +11,7 @@ import dev.patchgate.audit.alert.AlertSettings;
 import dev.patchgate.audit.alert.LogSettings;
 import dev.patchgate.audit.alert.SyslogSettings;
 import dev.patchgate.audit.alert.WebhookSettings;
+import dev.patchgate.mirror.MirrorSettings;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -34,7 +35,7 @@ import java.util.function.Function;
  * @param allowlist the administrator's allowlist file
  * @param audit how the audit log is written (directory, flush interval, retention, Squid log)
  * @param auditFailClosed true to answer 503 while audit records cannot be written
- * @param mirrorDir the package store
+ * @param mirror the package store: where, how big, how many ranges; null when the mirror is off
  * @param connectTimeout dialling an upstream server
  * @param idleTimeout closing a connection with no traffic
  * @param dnsTimeout resolving an upstream name
@@ -50,7 +51,7 @@ record GatewaySettings(
     Path allowlist,
     AuditWriterSettings audit,
     boolean auditFailClosed,
-    Path mirrorDir,
+    MirrorSettings mirror,
     Duration connectTimeout,
     Duration idleTimeout,
     Duration dnsTimeout,
@@ -132,6 +133,11 @@ record GatewaySettings(
     boolean squidLog = r.bool("audit.squid-log");
     Boolean failClosed = r.get("audit.on-failure", GatewaySettings::parseOnFailure);
     Path mirrorDir = r.get("mirror.dir", GatewaySettings::parsePath);
+    boolean mirrorOn = r.bool("mirror.enabled");
+    long maxSize = r.size("mirror.max-size");
+    long maxObjectSize = r.size("mirror.max-object-size");
+    long minFree = r.size("mirror.min-free");
+    int maxRanges = r.integer("mirror.max-ranges", 1, 1000);
     Duration connect = r.duration("timeouts.connect");
     Duration idle = r.duration("timeouts.idle");
     Duration dns = r.duration("timeouts.dns");
@@ -143,13 +149,31 @@ record GatewaySettings(
     if (!problems.isEmpty()) {
       throw new InvalidSettingsException(problems);
     }
+    MirrorSettings mirror = null;
+    if (mirrorOn) {
+      MirrorSettings mirrorDefaults = MirrorSettings.defaults(mirrorDir);
+      try {
+        mirror =
+            new MirrorSettings(
+                mirrorDir,
+                maxSize,
+                maxObjectSize,
+                minFree,
+                maxRanges,
+                mirrorDefaults.accessFlushInterval(),
+                // A fill must be given up only after the upstream connection itself would be.
+                max(mirrorDefaults.fillStallTimeout(), idle.multipliedBy(2)));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidSettingsException(List.of("patchgate.mirror: " + e.getMessage()));
+      }
+    }
     return new GatewaySettings(
         file,
         listen,
         allowlist,
         new AuditWriterSettings(auditDir, flush, retainDays, squidLog),
         failClosed,
-        mirrorDir,
+        mirror,
         connect,
         idle,
         dns,
@@ -242,6 +266,10 @@ record GatewaySettings(
       case "fail-open" -> false;
       default -> throw new IllegalArgumentException("expected fail-closed or fail-open");
     };
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /** The directory of the daily audit files. */
@@ -360,6 +388,19 @@ record GatewaySettings(
       } catch (ConfigException e) {
         problems.add(keyProblem(e, key, "expected a whole number"));
         return min;
+      }
+    }
+
+    long size(String key) {
+      try {
+        long n = config.getBytes(key);
+        if (n < 1) {
+          problem(key, n + " must be positive (expected e.g. 50g, 512m)");
+        }
+        return n;
+      } catch (ConfigException e) {
+        problems.add(keyProblem(e, key, "expected a size such as 50g"));
+        return 1;
       }
     }
 

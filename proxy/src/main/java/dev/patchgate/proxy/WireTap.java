@@ -43,6 +43,9 @@ final class WireTap extends ChannelDuplexHandler {
     ctx.pipeline()
         .addAfter(LITTLEPROXY_DECODER, ExchangeTap.NAME, new ExchangeTap(session))
         .addAfter(ExchangeTap.NAME, AdmissionStage.NAME, admission);
+    if (ctx.pipeline().get(IdleGuard.LITTLEPROXY_IDLE) != null) {
+      ctx.pipeline().addAfter(IdleGuard.LITTLEPROXY_IDLE, IdleGuard.NAME, new IdleGuard(session));
+    }
     super.channelRegistered(ctx);
   }
 

@@ -59,7 +59,7 @@ final class GatewayHarness implements AutoCloseable {
           listen = "127.0.0.1:0"
           allowlist = "%s"
           audit { dir = "%s", flush-interval = 200ms, on-failure = %s }
-          mirror.dir = "%s"
+          mirror { enabled = %s, dir = "%s" }
           timeouts { connect = 5s, idle = 30s, dns = 2s }
           threads { client = %d, upstream = 2 }
           alerts { log = false }
@@ -70,6 +70,7 @@ final class GatewayHarness implements AutoCloseable {
                 allowlistFile,
                 dir.resolve("audit"),
                 options.onAuditFailure,
+                options.mirror,
                 dir.resolve("mirror"),
                 options.clientThreads,
                 options.extraConfig));
@@ -92,6 +93,7 @@ final class GatewayHarness implements AutoCloseable {
     private int clientThreads = 2;
     private String onAuditFailure = "fail-closed";
     private String extraConfig = "";
+    private boolean mirror;
 
     private Options(Path dir, String allowlist) {
       this.dir = dir;
@@ -118,6 +120,12 @@ final class GatewayHarness implements AutoCloseable {
     /** HOCON appended to the harness's configuration file, e.g. alert channels. */
     Options config(String hocon) {
       extraConfig = hocon;
+      return this;
+    }
+
+    /** Turns the update mirror on (off by default: most tests are about pass-through). */
+    Options mirror() {
+      mirror = true;
       return this;
     }
 

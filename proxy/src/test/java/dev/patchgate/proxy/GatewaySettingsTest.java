@@ -22,7 +22,8 @@ class GatewaySettingsTest {
     assertThat(Gateway.describe(s.listen())).isEqualTo("127.0.0.1:3128");
     assertThat(s.allowlist()).isEqualTo(Path.of("deploy/allowlist.conf"));
     assertThat(s.auditDir()).isEqualTo(Path.of("var/audit"));
-    assertThat(s.mirrorDir()).isEqualTo(Path.of("var/mirror"));
+    assertThat(s.mirror().dir()).isEqualTo(Path.of("var/mirror"));
+    assertThat(s.mirror().maxSizeBytes()).isEqualTo(50L << 30);
     assertThat(s.audit().flushInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(s.audit().retainDays()).isEqualTo(400);
     assertThat(s.audit().squidLog()).isFalse();

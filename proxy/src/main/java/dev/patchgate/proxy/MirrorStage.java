@@ -1,0 +1,205 @@
+package dev.patchgate.proxy;
+
+import dev.patchgate.allowlist.Target;
+import dev.patchgate.audit.CacheOutcome;
+import dev.patchgate.audit.alert.AlertKind;
+import dev.patchgate.audit.alert.AlertSink;
+import dev.patchgate.mirror.FillLease;
+import dev.patchgate.mirror.FillOutcome;
+import dev.patchgate.mirror.FillReader;
+import dev.patchgate.mirror.MirrorAction;
+import dev.patchgate.mirror.MirrorDecision;
+import dev.patchgate.mirror.MirrorKey;
+import dev.patchgate.mirror.MirrorRules;
+import dev.patchgate.mirror.MirrorStore;
+import dev.patchgate.mirror.MirrorStrategy;
+import dev.patchgate.mirror.StoredObject;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The mirror's part of the request path, for an allowed plain-HTTP GET or HEAD whose address is
+ * pinned: decide (the pure {@link MirrorStrategy}), then serve a stored copy, follow a fill (the
+ * gateway's own upstream fetch, started here if none runs for the URL), or hand the request back to
+ * be forwarded as usual. Every client of a URL being filled, the first one included, reads the
+ * growing file, so a client that leaves never stops the fill. Runs on the client's event loop.
+ */
+final class MirrorStage {
+  private final MirrorStore store;
+  private final MirrorFetcher fetcher;
+  private final MirrorHitWriter hits;
+  private final AlertSink alerts;
+  private final int maxRanges;
+  private final Clock clock;
+
+  MirrorStage(
+      MirrorStore store, MirrorFetcher fetcher, AlertSink alerts, int maxRanges, Clock clock) {
+    this.store = store;
+    this.fetcher = fetcher;
+    this.hits = new MirrorHitWriter(maxRanges, clock);
+    this.alerts = alerts;
+    this.maxRanges = maxRanges;
+    this.clock = clock;
+  }
+
+  /** True for the requests the mirror may take part in; the others are forwarded untouched. */
+  static boolean applies(Exchange exchange, HttpRequest request) {
+    return !exchange.isConnect()
+        && exchange.refusal() == null
+        && exchange.pinned() != null
+        && (HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method()));
+  }
+
+  /**
+   * Answers the request from the mirror, or says to forward it.
+   *
+   * @return completes (on the event loop) with true when the caller must forward the request as
+   *     usual, false when it was answered (or its connection closed)
+   */
+  Future<Boolean> handle(ChannelHandlerContext ctx, Exchange exchange, HttpRequest request) {
+    Promise<Boolean> done = ctx.executor().newPromise();
+    Target target = exchange.target();
+    MirrorKey key = MirrorRules.DEFAULT.keyOf(target.url());
+    Optional<StoredObject> stored = store.lookup(key);
+    MirrorDecision decision =
+        MirrorStrategy.decide(
+            request.method().name(),
+            request.headers()::getAll,
+            stored.map(StoredObject::meta),
+            MirrorRules.DEFAULT,
+            clock.instant(),
+            false);
+    switch (decision.action()) {
+      case SERVE, SERVE_STALE -> {
+        CacheOutcome outcome =
+            decision.action() == MirrorAction.SERVE ? CacheOutcome.HIT : CacheOutcome.STALE;
+        if (!serveStored(ctx, exchange, request, stored.get(), outcome, done)) {
+          fill(ctx, exchange, request, key, decision, stored, done);
+        }
+      }
+      case FILL, REVALIDATE -> fill(ctx, exchange, request, key, decision, stored, done);
+      default -> done.setSuccess(true);
+    }
+    return done;
+  }
+
+  private boolean serveStored(
+      ChannelHandlerContext ctx,
+      Exchange exchange,
+      HttpRequest request,
+      StoredObject object,
+      CacheOutcome outcome,
+      Promise<Boolean> done) {
+    // Noted first: a small object's last write can complete, and its record be written, inside
+    // serve().
+    exchange.cached(outcome);
+    Optional<ChannelFuture> written =
+        hits.serve(ctx, object, request, !exchange.closeAfterResponse());
+    if (written.isEmpty()) {
+      exchange.cached(CacheOutcome.MISS);
+      return false; // evicted or purged since the lookup: a miss after all
+    }
+    written.get().addListener(f -> done.trySuccess(false));
+    return true;
+  }
+
+  private void fill(
+      ChannelHandlerContext ctx,
+      Exchange exchange,
+      HttpRequest request,
+      MirrorKey key,
+      MirrorDecision decision,
+      Optional<StoredObject> stored,
+      Promise<Boolean> done) {
+    FillLease lease = store.fill(key);
+    if (lease.kind() == FillLease.Kind.NOT_NOW) {
+      done.setSuccess(true); // disk nearly full or the store closing: pass through
+      return;
+    }
+    if (lease.kind() == FillLease.Kind.FILLER) {
+      startFetch(exchange, request, decision, lease);
+      lease = store.fill(key); // the fill now runs: this client follows it like any other
+      if (lease.kind() != FillLease.Kind.FOLLOWER) {
+        done.setSuccess(true);
+        return;
+      }
+    }
+    exchange.cached(CacheOutcome.MISS);
+    FillReader reader = lease.reader();
+    MirrorFollower.follow(ctx, reader, request, !exchange.closeAfterResponse(), maxRanges, clock)
+        .addListener(
+            (Future<MirrorFollower.Ending> f) -> {
+              MirrorFollower.Ending ending = f.getNow();
+              switch (ending == null ? MirrorFollower.Ending.CLIENT_GONE : ending) {
+                case COMPLETE, CLIENT_GONE -> done.trySuccess(false);
+                case CUT -> {
+                  exchange.failed(Exchange.UPSTREAM_BROKEN);
+                  done.trySuccess(false);
+                }
+                case FORWARD -> {
+                  exchange.cached(CacheOutcome.BYPASS);
+                  done.trySuccess(true);
+                }
+                case FALLBACK -> fallBack(ctx, exchange, request, key, stored, reader, done);
+              }
+            });
+  }
+
+  /** The fill ended before a byte reached this client: serve what the store has, or forward. */
+  private void fallBack(
+      ChannelHandlerContext ctx,
+      Exchange exchange,
+      HttpRequest request,
+      MirrorKey key,
+      Optional<StoredObject> before,
+      FillReader reader,
+      Promise<Boolean> done) {
+    FillOutcome outcome = reader.outcome().getNow(null);
+    if (outcome == FillOutcome.NOT_MODIFIED) {
+      Optional<StoredObject> revalidated = store.lookup(key);
+      if (revalidated.isPresent()
+          && serveStored(ctx, exchange, request, revalidated.get(), CacheOutcome.HIT, done)) {
+        return;
+      }
+    }
+    exchange.cached(CacheOutcome.BYPASS);
+    done.trySuccess(true);
+  }
+
+  private void startFetch(
+      Exchange exchange, HttpRequest request, MirrorDecision decision, FillLease lease) {
+    Target target = exchange.target();
+    String path = target.path();
+    MirrorFetch fetch;
+    try {
+      fetch =
+          fetcher.fetch(
+              new InetSocketAddress(exchange.pinned(), target.port()),
+              GatewayFilters.hostHeader(target),
+              path,
+              request.headers(),
+              decision.conditionalHeaders(),
+              lease.writer(),
+              MirrorFetchPassThrough.NOBODY);
+    } catch (IllegalArgumentException e) {
+      lease.writer().abort(FillOutcome.UPSTREAM_ERROR);
+      return;
+    }
+    String client = exchange.client();
+    fetch
+        .outcome()
+        .thenAccept(
+            result -> {
+              if (result.fill() == FillOutcome.INTEGRITY_MISMATCH) {
+                alerts.raise(AlertKind.MIRROR_INTEGRITY, client, target.host(), target.url());
+              }
+            });
+  }
+}

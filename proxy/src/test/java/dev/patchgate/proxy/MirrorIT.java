@@ -1,0 +1,246 @@
+package dev.patchgate.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The update mirror through the running gateway: a package crosses the upstream link once, later
+ * clients get it from disk, ranges included, and nothing broken or forged is ever kept.
+ */
+class MirrorIT {
+  private static final byte[] PAYLOAD = randomBytes(3 * 1024 * 1024 + 17);
+
+  @TempDir Path dir;
+  private HttpOrigin origin;
+  private GatewayHarness gateway;
+
+  @BeforeEach
+  void startOrigin() throws Exception {
+    origin = HttpOrigin.plain();
+  }
+
+  @AfterEach
+  void stop() {
+    if (gateway != null) {
+      gateway.close();
+    }
+    origin.close();
+  }
+
+  @Test
+  void aSecondDownloadIsAHitWithIdenticalBytesAndNoUpstreamRequest() throws Exception {
+    String name = hashNamed(PAYLOAD);
+    origin.put(name, PAYLOAD);
+    gateway = startMirroring();
+
+    RawHttp.Response first = get("/files/" + name, "");
+    awaitStoredObjects(1);
+    RawHttp.Response second = get("/files/" + name, "");
+
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(first.body()).isEqualTo(PAYLOAD);
+    assertThat(second.status()).isEqualTo(200);
+    assertThat(second.body()).isEqualTo(PAYLOAD);
+    assertThat(origin.seen()).hasSize(1);
+    List<Map<String, Object>> records = awaitRecords(2);
+    assertThat(records.get(0)).containsEntry("cache", "miss").containsEntry("status", 200L);
+    assertThat(records.get(1))
+        .containsEntry("cache", "hit")
+        .containsEntry("status", 200L)
+        .containsEntry("object_length", (long) PAYLOAD.length);
+  }
+
+  @Test
+  void rangesAndHeadOnAHitAreExact() throws Exception {
+    String name = hashNamed(PAYLOAD);
+    origin.put(name, PAYLOAD);
+    gateway = startMirroring();
+    assertThat(get("/files/" + name, "").status()).isEqualTo(200);
+    awaitStoredObjects(1);
+
+    RawHttp.Response range = get("/files/" + name, "Range: bytes=1000-1999\r\n");
+    RawHttp.Response suffix = get("/files/" + name, "Range: bytes=-10\r\n");
+    RawHttp.Response beyond = get("/files/" + name, "Range: bytes=99999999-\r\n");
+
+    assertThat(range.status()).isEqualTo(206);
+    assertThat(range.body()).isEqualTo(Arrays.copyOfRange(PAYLOAD, 1000, 2000));
+    assertThat(range.headers().get("content-range")).isEqualTo("bytes 1000-1999/" + PAYLOAD.length);
+    assertThat(suffix.body())
+        .isEqualTo(Arrays.copyOfRange(PAYLOAD, PAYLOAD.length - 10, PAYLOAD.length));
+    assertThat(beyond.status()).isEqualTo(416);
+    try (Socket socket = gateway.socket()) {
+      RawHttp.send(socket, request("HEAD", "/files/" + name, ""));
+      RawHttp.Response head = RawHttp.read(socket, true);
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(head.headers().get("content-length")).isEqualTo(String.valueOf(PAYLOAD.length));
+    }
+    assertThat(origin.seen()).hasSize(1);
+  }
+
+  @Test
+  void concurrentColdRequestsMakeOneUpstreamRequestAndAllGetTheWholeFile() throws Exception {
+    byte[] big = randomBytes(24 * 1024 * 1024);
+    String name = hashNamed(big);
+    origin.put(name, big);
+    gateway = startMirroring();
+
+    List<CompletableFuture<RawHttp.Response>> clients = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      clients.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return get("/files/" + name, "");
+                } catch (IOException e) {
+                  throw new IllegalStateException(e);
+                }
+              }));
+    }
+
+    for (CompletableFuture<RawHttp.Response> client : clients) {
+      RawHttp.Response response = client.join();
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo(big);
+    }
+    assertThat(origin.seen()).hasSize(1);
+  }
+
+  @Test
+  void aShortUpstreamBodyCutsTheClientAndIsNeverStored() throws Exception {
+    try (ScriptedOrigin shortBody =
+        new ScriptedOrigin(
+            c -> {
+              readHead(c);
+              c.getOutputStream()
+                  .write(
+                      ("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nCache-Control: max-age=3600\r\n\r\n"
+                              + "x".repeat(500))
+                          .getBytes(StandardCharsets.US_ASCII));
+            })) {
+      gateway = startMirroring(shortBody.port());
+
+      assertThatThrownBy(() -> get(shortBody.port(), "/kb.cab", ""))
+          .isInstanceOf(IOException.class);
+      int afterFirst = shortBody.connections();
+      assertThatThrownBy(() -> get(shortBody.port(), "/kb.cab", ""))
+          .isInstanceOf(IOException.class);
+      // Nothing was stored: the second client had to go upstream again.
+      assertThat(shortBody.connections()).isGreaterThan(afterFirst);
+    }
+  }
+
+  @Test
+  void aHashNamedFileWithOtherContentIsDeliveredButNeverServedFromTheMirror() throws Exception {
+    String name = hashNamed("what the name promises".getBytes(StandardCharsets.UTF_8));
+    origin.put(name, PAYLOAD);
+    gateway = startMirroring();
+
+    RawHttp.Response first = get("/files/" + name, "");
+    RawHttp.Response second = get("/files/" + name, "");
+
+    // The client still gets what the upstream sent; the mirror keeps none of it.
+    assertThat(first.body()).isEqualTo(PAYLOAD);
+    assertThat(second.body()).isEqualTo(PAYLOAD);
+    assertThat(origin.seen()).hasSize(2);
+  }
+
+  @Test
+  void aRestartKeepsTheStore() throws Exception {
+    String name = hashNamed(PAYLOAD);
+    origin.put(name, PAYLOAD);
+    gateway = startMirroring();
+    assertThat(get("/files/" + name, "").body()).isEqualTo(PAYLOAD);
+    awaitStoredObjects(1);
+    gateway.close();
+
+    gateway = startMirroring();
+    assertThat(get("/files/" + name, "").body()).isEqualTo(PAYLOAD);
+    assertThat(origin.seen()).hasSize(1);
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private GatewayHarness startMirroring() throws Exception {
+    return startMirroring(origin.port());
+  }
+
+  private GatewayHarness startMirroring(int port) throws Exception {
+    return GatewayHarness.with(
+            dir, "entries { lab { hosts = [\"127.0.0.1\"], ports = [%d] } }".formatted(port))
+        .mirror()
+        .start();
+  }
+
+  /** Waits until the mirror has committed {@code n} objects (a commit follows the last byte). */
+  private void awaitStoredObjects(int n) {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> gateway.registry.get("patchgate.mirror.objects").gauge().value() == n);
+  }
+
+  private List<Map<String, Object>> awaitRecords(int n) {
+    return org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(gateway::records, r -> r.size() == n);
+  }
+
+  private RawHttp.Response get(String path, String headers) throws IOException {
+    return get(origin.port(), path, headers);
+  }
+
+  private RawHttp.Response get(int port, String path, String headers) throws IOException {
+    try (Socket socket = gateway.socket()) {
+      RawHttp.send(socket, request("GET", port, path, headers));
+      return RawHttp.read(socket, false);
+    }
+  }
+
+  private String request(String method, String path, String headers) {
+    return request(method, origin.port(), path, headers);
+  }
+
+  private static String request(String method, int port, String path, String headers) {
+    return "%s http://127.0.0.1:%d%s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s\r\n"
+        .formatted(method, port, path, port, headers);
+  }
+
+  /** A Windows Update style name: the file's SHA-1 before the extension. */
+  private static String hashNamed(byte[] content) throws Exception {
+    byte[] sha1 = MessageDigest.getInstance("SHA-1").digest(content);
+    return "windows10.0-kb5034441-x64_" + HexFormat.of().formatHex(sha1) + ".cab";
+  }
+
+  private static void readHead(Socket connection) throws IOException {
+    int matched = 0;
+    while (matched < 4) {
+      int b = connection.getInputStream().read();
+      if (b < 0) {
+        return;
+      }
+      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] bytes = new byte[n];
+    new Random(n).nextBytes(bytes);
+    return bytes;
+  }
+}
