@@ -144,6 +144,18 @@ final class Exchange {
     refusal = new Refusal(HttpResponseStatus.BAD_GATEWAY, UPSTREAM_NOT_FOUND, connect);
   }
 
+  /** True when the gateway is about to answer 502 because the upstream host has no address. */
+  boolean upstreamNotFound() {
+    return refusal != null && UPSTREAM_NOT_FOUND.equals(refusal.reason());
+  }
+
+  /** The upstream host has no address, but the mirror answers with its stored copy instead. */
+  void servedOffline() {
+    decision = AuditDecision.ALLOW;
+    reason = null;
+    refusal = null;
+  }
+
   /** The tunnel's first bytes broke a rule (the TLS SNI check); the tunnel is being closed. */
   void deniedInTunnel(String why) {
     decision = AuditDecision.DENY;

@@ -52,8 +52,7 @@ final class MirrorStage {
   /** True for the requests the mirror may take part in; the others are forwarded untouched. */
   static boolean applies(Exchange exchange, HttpRequest request) {
     return !exchange.isConnect()
-        && exchange.refusal() == null
-        && exchange.pinned() != null
+        && (exchange.pinned() != null || exchange.upstreamNotFound())
         && (HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method()));
   }
 
@@ -68,6 +67,8 @@ final class MirrorStage {
     Target target = exchange.target();
     MirrorKey key = MirrorRules.DEFAULT.keyOf(target.url());
     Optional<StoredObject> stored = store.lookup(key);
+    // An isolated network's usual way of being offline: the name does not resolve at all.
+    boolean offline = exchange.pinned() == null;
     MirrorDecision decision =
         MirrorStrategy.decide(
             request.method().name(),
@@ -75,7 +76,14 @@ final class MirrorStage {
             stored.map(StoredObject::meta),
             MirrorRules.DEFAULT,
             clock.instant(),
-            false);
+            offline);
+    if (offline && decision.action() != MirrorAction.SERVE_STALE) {
+      done.setSuccess(true); // nothing stored to stand in: the 502 stands
+      return done;
+    }
+    if (offline) {
+      exchange.servedOffline();
+    }
     switch (decision.action()) {
       case SERVE, SERVE_STALE -> {
         CacheOutcome outcome =
@@ -168,6 +176,13 @@ final class MirrorStage {
           && serveStored(ctx, exchange, request, revalidated.get(), CacheOutcome.HIT, done)) {
         return;
       }
+    }
+    // The upstream could not be reached or broke before answering: the stored copy, even stale,
+    // is better than no update at all.
+    if (outcome == FillOutcome.UPSTREAM_ERROR
+        && before.isPresent()
+        && serveStored(ctx, exchange, request, before.get(), CacheOutcome.STALE, done)) {
+      return;
     }
     exchange.cached(CacheOutcome.BYPASS);
     done.trySuccess(true);

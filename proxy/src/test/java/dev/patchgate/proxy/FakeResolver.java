@@ -26,6 +26,11 @@ final class FakeResolver implements UpstreamResolver {
     return this;
   }
 
+  /** From now on {@code host} has no address, as when the network is cut off. */
+  void forget(String host) {
+    answers.remove(host);
+  }
+
   /** Lookups of {@code host} stay unanswered until {@link #release}. */
   FakeResolver stall(String host) {
     stalled.put(host, new CompletableFuture<>());

@@ -175,6 +175,61 @@ class MirrorIT {
     assertThat(origin.seen()).hasSize(1);
   }
 
+  @Test
+  void whenTheUpstreamCannotBeReachedAStaleCopyIsServedAndSaidToBeStale() throws Exception {
+    // No validators and no lifetime: the copy is stale at once, and would be fetched again.
+    origin.put("index.txt", PAYLOAD);
+    gateway = startMirroring();
+    assertThat(get("/files/index.txt", "").body()).isEqualTo(PAYLOAD);
+    awaitStoredObjects(1);
+    int port = origin.port();
+    origin.close();
+
+    RawHttp.Response offline = get(port, "/files/index.txt", "");
+
+    assertThat(offline.status()).isEqualTo(200);
+    assertThat(offline.body()).isEqualTo(PAYLOAD);
+    assertThat(awaitRecords(2).get(1)).containsEntry("cache", "stale");
+  }
+
+  @Test
+  void whenTheUpstreamNameNoLongerResolvesAStoredCopyIsStillServed() throws Exception {
+    origin.put("index.txt", PAYLOAD);
+    FakeResolver resolver = new FakeResolver().answer("updates.example.test", "127.0.0.1");
+    gateway =
+        GatewayHarness.with(
+                dir,
+                """
+                entries {
+                  vendor { hosts = ["updates.example.test"], ports = [%d], addresses = ["127.0.0.0/8"] }
+                }
+                """
+                    .formatted(origin.port()))
+            .resolver(resolver)
+            .mirror()
+            .start();
+    String request =
+        "GET http://updates.example.test:%d/files/index.txt HTTP/1.1\r\n\r\n"
+            .formatted(origin.port());
+    try (Socket socket = gateway.socket()) {
+      RawHttp.send(socket, request);
+      assertThat(RawHttp.read(socket, false).body()).isEqualTo(PAYLOAD);
+    }
+    awaitStoredObjects(1);
+    resolver.forget("updates.example.test");
+
+    try (Socket socket = gateway.socket()) {
+      RawHttp.send(socket, request);
+      RawHttp.Response offline = RawHttp.read(socket, false);
+      assertThat(offline.status()).isEqualTo(200);
+      assertThat(offline.body()).isEqualTo(PAYLOAD);
+    }
+    assertThat(awaitRecords(2).get(1))
+        .containsEntry("cache", "stale")
+        .containsEntry("decision", "allow");
+    assertThat(origin.seen()).hasSize(1);
+  }
+
   // ---- helpers -------------------------------------------------------------------------------
 
   private GatewayHarness startMirroring() throws Exception {
