@@ -180,6 +180,14 @@ public final class Decision {
     return entry == null || entry.rules().sniCheck();
   }
 
+  /**
+   * How the update mirror treats this request's download: the allowing entry's mirror settings;
+   * {@link MirrorPolicy#DEFAULT} for a DENY (nothing is fetched anyway).
+   */
+  public MirrorPolicy mirror() {
+    return entry == null ? MirrorPolicy.DEFAULT : entry.rules().mirror();
+  }
+
   /** The allowing entry, for explanations; null when denied. */
   Entry matchedEntry() {
     return entry;

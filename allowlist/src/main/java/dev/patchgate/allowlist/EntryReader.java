@@ -2,11 +2,14 @@ package dev.patchgate.allowlist;
 
 import static dev.patchgate.allowlist.AllowlistReader.quote;
 
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -41,10 +44,25 @@ final class EntryReader {
   static final String ADDRESSES = "addresses";
   static final String MODE = "mode";
   static final String SNI_CHECK = "sni-check";
+  static final String MIRROR = "mirror";
+  static final String MIRROR_DROP_QUERY = "mirror-drop-query";
+  static final String MIRROR_MAX_AGE = "mirror-max-age";
   static final List<String> KEYS =
       List.of(
-          PROFILE, HOSTS, PORTS, SCHEMES, METHODS, PATHS, CLIENTS, SCHEDULE, ADDRESSES, MODE,
-          SNI_CHECK);
+          PROFILE,
+          HOSTS,
+          PORTS,
+          SCHEMES,
+          METHODS,
+          PATHS,
+          CLIENTS,
+          SCHEDULE,
+          ADDRESSES,
+          MODE,
+          SNI_CHECK,
+          MIRROR,
+          MIRROR_DROP_QUERY,
+          MIRROR_MAX_AGE);
 
   static final String HOSTS_EXAMPLE = "hosts = [\"updates.example.com\"]";
   private static final String PORTS_EXAMPLE = "ports = [8080]";
@@ -139,7 +157,12 @@ final class EntryReader {
     Schedule schedule = readSchedule(entry, fields.get(SCHEDULE));
     List<Cidr> addresses = readAddresses(entry, fields.get(ADDRESSES));
     boolean report = readMode(entry, fields.get(MODE));
-    boolean sniCheck = readSniCheck(entry, fields.get(SNI_CHECK));
+    boolean sniCheck = readBoolean(entry, SNI_CHECK, fields.get(SNI_CHECK), true);
+    MirrorPolicy mirror =
+        new MirrorPolicy(
+            readBoolean(entry, MIRROR, fields.get(MIRROR), true),
+            readBoolean(entry, MIRROR_DROP_QUERY, fields.get(MIRROR_DROP_QUERY), false),
+            readMaxAge(entry, fields.get(MIRROR_MAX_AGE)));
     checkPlainHttpOnly(entry, fields, schemes, schemesValue != null);
     Map<HostRule, Map<Scheme, Set<Integer>>> hosts = new LinkedHashMap<>();
     for (HostPattern host : ownHosts) {
@@ -160,7 +183,8 @@ final class EntryReader {
       return null;
     }
     EntryRules rules =
-        new EntryRules(schemes, methods, paths, clients, schedule, addresses, report, sniCheck);
+        new EntryRules(
+            schemes, methods, paths, clients, schedule, addresses, report, sniCheck, mirror);
     long[] clientSet = clients == null ? null : groups.setOf(clients);
     return new Entry(name, order, FileProblems.lineOf(value.origin()), hosts, rules, clientSet);
   }
@@ -574,9 +598,9 @@ final class EntryReader {
     return false;
   }
 
-  private boolean readSniCheck(String entry, ConfigValue value) {
+  private boolean readBoolean(String entry, String key, ConfigValue value, boolean otherwise) {
     if (value == null) {
-      return true;
+      return otherwise;
     }
     if (value.valueType() != ConfigValueType.BOOLEAN) {
       problems.add(
@@ -584,12 +608,36 @@ final class EntryReader {
           "entry "
               + entry
               + ": '"
-              + SNI_CHECK
+              + key
               + "' must be true or false, not "
               + quote(FileProblems.render(value)));
-      return true;
+      return otherwise;
     }
     return (Boolean) value.unwrapped();
+  }
+
+  private Optional<Duration> readMaxAge(String entry, ConfigValue value) {
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      Duration age =
+          ConfigFactory.empty().withValue(MIRROR_MAX_AGE, value).getDuration(MIRROR_MAX_AGE);
+      if (!age.isNegative() && !age.isZero()) {
+        return Optional.of(age);
+      }
+    } catch (ConfigException e) {
+      // reported below
+    }
+    problems.add(
+        value.origin(),
+        "entry "
+            + entry
+            + ": '"
+            + MIRROR_MAX_AGE
+            + "' must be a positive duration such as 1h or 7d, not "
+            + quote(FileProblems.render(value)));
+    return Optional.empty();
   }
 
   /** Keys that only mean something for plain HTTP, or only for CONNECT, against the schemes. */
@@ -619,6 +667,19 @@ final class EntryReader {
               + ": 'paths' can be checked on plain HTTP only (a CONNECT tunnel hides the path);"
               + " add schemes = [http] to serve plain HTTP only, or schemes = [http, https] to let"
               + " tunnels to these hosts through without a path check");
+    }
+    for (String key : List.of(MIRROR, MIRROR_DROP_QUERY, MIRROR_MAX_AGE)) {
+      ConfigValue value = fields.get(key);
+      if (value != null && !schemes.contains(Scheme.HTTP)) {
+        problems.add(
+            value.origin(),
+            "entry "
+                + entry
+                + ": '"
+                + key
+                + "' applies to plain HTTP downloads only (tunnels are never mirrored), but the"
+                + " entry's schemes are [https]; remove it");
+      }
     }
     ConfigValue sni = fields.get(SNI_CHECK);
     if (sni != null && !schemes.contains(Scheme.HTTPS)) {

@@ -14,6 +14,7 @@ import java.util.Set;
  * @param addresses ranges the entry's hosts may resolve into although they are not public
  * @param report true for {@code mode = report}
  * @param sniCheck whether the proxy checks a tunnel's TLS SNI against the CONNECT host
+ * @param mirror how the update mirror treats the entry's plain-HTTP downloads
  */
 record EntryRules(
     Set<Scheme> schemes,
@@ -23,7 +24,8 @@ record EntryRules(
     Schedule schedule,
     List<Cidr> addresses,
     boolean report,
-    boolean sniCheck) {
+    boolean sniCheck,
+    MirrorPolicy mirror) {
 
   /** Copies the collections. */
   EntryRules {

@@ -141,19 +141,31 @@ class AllowlistLanguageValidationTest {
             entry("shedule = [\"Mon 00:00-24:00\"]"),
             2,
             "unknown key 'shedule' in entry 'x' (expected one of: profile, hosts, ports, schemes,"
-                + " methods, paths, clients, schedule, addresses, mode, sni-check);"
+                + " methods, paths, clients, schedule, addresses, mode, sni-check, mirror, mirror-drop-query, mirror-max-age);"
                 + " did you mean 'schedule'?"),
         arguments(
             entry("sni_check = false"),
             2,
             "unknown key 'sni_check' in entry 'x' (expected one of: profile, hosts, ports,"
-                + " schemes, methods, paths, clients, schedule, addresses, mode, sni-check);"
+                + " schemes, methods, paths, clients, schedule, addresses, mode, sni-check, mirror, mirror-drop-query, mirror-max-age);"
                 + " did you mean 'sni-check'?"),
+        // The mirror's keys: typed, positive, and meaningless for tunnels.
+        arguments(entry("mirror = yes"), 2, "entry 'x': 'mirror' must be true or false, not 'yes'"),
+        arguments(
+            entry("mirror-max-age = soon"),
+            2,
+            "entry 'x': 'mirror-max-age' must be a positive duration such as 1h or 7d, not"
+                + " 'soon'"),
+        arguments(
+            entry("schemes = [https], mirror-drop-query = true"),
+            2,
+            "entry 'x': 'mirror-drop-query' applies to plain HTTP downloads only (tunnels are never"
+                + " mirrored), but the entry's schemes are [https]; remove it"),
         arguments(
             entry("comment = \"x\""),
             2,
             "unknown key 'comment' in entry 'x' (expected one of: profile, hosts, ports, schemes,"
-                + " methods, paths, clients, schedule, addresses, mode, sni-check)"),
+                + " methods, paths, clients, schedule, addresses, mode, sni-check, mirror, mirror-drop-query, mirror-max-age)"),
         // client groups of an entry
         arguments(
             entryWithGroups("clients = [his-pc]"),

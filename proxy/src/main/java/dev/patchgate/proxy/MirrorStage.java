@@ -1,5 +1,6 @@
 package dev.patchgate.proxy;
 
+import dev.patchgate.allowlist.MirrorPolicy;
 import dev.patchgate.allowlist.Target;
 import dev.patchgate.audit.CacheOutcome;
 import dev.patchgate.audit.alert.AlertKind;
@@ -65,7 +66,8 @@ final class MirrorStage {
   Future<Boolean> handle(ChannelHandlerContext ctx, Exchange exchange, HttpRequest request) {
     Promise<Boolean> done = ctx.executor().newPromise();
     Target target = exchange.target();
-    MirrorKey key = MirrorRules.DEFAULT.keyOf(target.url());
+    MirrorRules rules = rulesOf(exchange.verdict().mirror());
+    MirrorKey key = rules.keyOf(target.url());
     Optional<StoredObject> stored = store.lookup(key);
     // An isolated network's usual way of being offline: the name does not resolve at all.
     boolean offline = exchange.pinned() == null;
@@ -74,7 +76,7 @@ final class MirrorStage {
             request.method().name(),
             request.headers()::getAll,
             stored.map(StoredObject::meta),
-            MirrorRules.DEFAULT,
+            rules,
             clock.instant(),
             offline);
     if (offline && decision.action() != MirrorAction.SERVE_STALE) {
@@ -96,6 +98,11 @@ final class MirrorStage {
       default -> done.setSuccess(true);
     }
     return done;
+  }
+
+  /** The allowing entry's mirror settings, in the mirror module's terms. */
+  private static MirrorRules rulesOf(MirrorPolicy policy) {
+    return new MirrorRules(policy.enabled(), policy.dropQuery(), policy.maxAge());
   }
 
   private boolean serveStored(

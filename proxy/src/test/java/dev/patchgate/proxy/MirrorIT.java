@@ -286,6 +286,43 @@ class MirrorIT {
     }
   }
 
+  @Test
+  void anEntryCanKeepItsDownloadsOutOfTheMirrorOrKeyThemWithoutTheQuery() throws Exception {
+    String name = hashNamed(PAYLOAD);
+    origin.put(name, PAYLOAD);
+    try (HttpOrigin second = HttpOrigin.plainOn("127.0.0.2")) {
+      second.put(name, PAYLOAD);
+      gateway =
+          GatewayHarness.with(
+                  dir,
+                  """
+                  entries {
+                    passed  { hosts = ["127.0.0.1"], ports = [%d], mirror = false }
+                    tokened { hosts = ["127.0.0.2"], ports = [%d], mirror-drop-query = true }
+                  }
+                  """
+                      .formatted(origin.port(), second.port()))
+              .mirror()
+              .start();
+
+      get("/files/" + name, "");
+      get("/files/" + name, "");
+      assertThat(origin.seen()).as("mirror = false: every download goes upstream").hasSize(2);
+
+      for (String token : List.of("?P1=a", "?P1=b", "?P1=c")) {
+        try (Socket socket = gateway.socket()) {
+          RawHttp.send(
+              socket,
+              "GET http://127.0.0.2:%d/files/%s%s HTTP/1.1\r\n\r\n"
+                  .formatted(second.port(), name, token));
+          assertThat(RawHttp.read(socket, false).body()).isEqualTo(PAYLOAD);
+        }
+        awaitStoredObjects(1);
+      }
+      assertThat(second.seen()).as("one object, whatever the token").hasSize(1);
+    }
+  }
+
   // ---- helpers -------------------------------------------------------------------------------
 
   private GatewayHarness startMirroring() throws Exception {
