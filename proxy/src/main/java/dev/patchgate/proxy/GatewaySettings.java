@@ -157,7 +157,8 @@ record GatewaySettings(
             new MirrorSettings(
                 mirrorDir,
                 maxSize,
-                maxObjectSize,
+                // An object larger than the whole store could never be kept.
+                Math.min(maxObjectSize, maxSize),
                 minFree,
                 maxRanges,
                 mirrorDefaults.accessFlushInterval(),

@@ -323,6 +323,37 @@ class MirrorIT {
     }
   }
 
+  @Test
+  void evictionKeepsTheStoreUnderItsLimitAndTheNewestObjectStays() throws Exception {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      byte[] content = randomBytes(2 * 1024 * 1024 + i);
+      String name = hashNamed(content);
+      origin.put(name, content);
+      names.add(name);
+    }
+    gateway =
+        GatewayHarness.with(
+                dir,
+                "entries { lab { hosts = [\"127.0.0.1\"], ports = [%d] } }"
+                    .formatted(origin.port()))
+            .mirror()
+            .config("patchgate.mirror.max-size = 5m")
+            .start();
+
+    for (String name : names) {
+      assertThat(get("/files/" + name, "").status()).isEqualTo(200);
+    }
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(
+            () -> gateway.registry.get("patchgate.mirror.stored.bytes").gauge().value(),
+            bytes -> bytes > 0 && bytes <= 5 * 1024 * 1024);
+    int before = origin.seen().size();
+    get("/files/" + names.get(3), "");
+    assertThat(origin.seen()).as("the newest object is still a hit").hasSize(before);
+  }
+
   // ---- helpers -------------------------------------------------------------------------------
 
   private GatewayHarness startMirroring() throws Exception {
