@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * One request/response exchange (or one CONNECT tunnel) as the audit log will tell it, built up
@@ -24,6 +25,8 @@ final class Exchange {
   static final String UPSTREAM_TIMEOUT = "upstream timed out";
   static final String UPSTREAM_BROKEN = "upstream response malformed or cut short";
   static final String AUDIT_UNAVAILABLE = "audit log unavailable; the gateway fails closed";
+  static final String INTEGRITY_MISMATCH =
+      "content does not match the SHA-1 in its file name; delivered but not kept in the mirror";
   static final String CLOSED_BY_RELOAD = "closed: the reloaded allowlist no longer allows it";
 
   private final String id;
@@ -50,6 +53,7 @@ final class Exchange {
   private Decision verdict;
   private Refusal refusal;
   private InetAddress pinned;
+  private BooleanSupplier integrityMismatch = () -> false;
 
   Exchange(
       String id,
@@ -142,6 +146,14 @@ final class Exchange {
   void notFound() {
     failed(UPSTREAM_NOT_FOUND);
     refusal = new Refusal(HttpResponseStatus.BAD_GATEWAY, UPSTREAM_NOT_FOUND, connect);
+  }
+
+  /**
+   * Asked when the record is built: true when the download did not match the SHA-1 its name
+   * announces. Event loop only.
+   */
+  void integrityCheck(BooleanSupplier mismatched) {
+    integrityMismatch = mismatched;
   }
 
   /** True when the gateway is about to answer 502 because the upstream host has no address. */
@@ -258,6 +270,9 @@ final class Exchange {
    * The finished record; byte counts are what crossed the client's connection for this exchange.
    */
   AuditRecord toRecord(long bytesToClient, long bytesFromClient, long nowNanos) {
+    if (decision == AuditDecision.ALLOW && reason == null && integrityMismatch.getAsBoolean()) {
+      reason = INTEGRITY_MISMATCH;
+    }
     return new AuditRecord(
         startedAt,
         id,

@@ -148,6 +148,9 @@ final class MirrorStage {
     }
     exchange.cached(CacheOutcome.MISS);
     FillReader reader = lease.reader();
+    // The record is written when the last byte has left, which the follower sends only once the
+    // body is complete, and by then the verdict is known: the record says the mirror kept none.
+    exchange.integrityCheck(() -> reader.verdict() == FillOutcome.INTEGRITY_MISMATCH);
     MirrorFollower.follow(ctx, reader, request, !exchange.closeAfterResponse(), maxRanges, clock)
         .addListener(
             (Future<MirrorFollower.Ending> f) -> {

@@ -162,6 +162,14 @@ class MirrorIT {
     assertThat(first.body()).isEqualTo(PAYLOAD);
     assertThat(second.body()).isEqualTo(PAYLOAD);
     assertThat(origin.seen()).hasSize(2);
+    assertThat(awaitRecords(2))
+        .allSatisfy(
+            r ->
+                assertThat(r)
+                    .containsEntry("decision", "allow")
+                    .containsEntry("reason", Exchange.INTEGRITY_MISMATCH));
+    assertThat(gateway.registry.get("patchgate.mirror.integrity.failures").counter().count())
+        .isEqualTo(2.0);
   }
 
   @Test

@@ -39,6 +39,16 @@ public final class FillReader implements AutoCloseable {
     return fill.state();
   }
 
+  /**
+   * What the fill has come to so far: once the state is {@link FillState#COMPLETE}, {@link
+   * FillOutcome#INTEGRITY_MISMATCH} when the body did not match the SHA-1 its name announces
+   * (decided before any follower is told the body is complete), else the commit's progress; null
+   * while the body is still arriving. Unlike {@link #outcome()} it does not wait for the commit.
+   */
+  public FillOutcome verdict() {
+    return fill.currentOutcome();
+  }
+
   /** The response head to send, once the state has left {@link FillState#PENDING}. */
   public Optional<ResponseHead> head() {
     return fill.head();
