@@ -43,7 +43,7 @@ final class Cli {
   private static final Logger LOG = LoggerFactory.getLogger("dev.patchgate");
   private static final List<String> AUDIT_TOOLS = List.of("verify", "query", "report");
   private static final List<String> COMMANDS =
-      List.of("run", "check-config", "explain", "profiles", "audit");
+      List.of("run", "check-config", "explain", "profiles", "audit", "mirror");
 
   private static final String USAGE_TEXT =
       """
@@ -58,6 +58,7 @@ final class Cli {
                        inserted or reordered record
         audit query    print the audit records that match filters (table, json or csv)
         audit report   per-client reports: "patches" downloaded, "denied" requests
+        mirror         the update mirror: ls, verify, purge URL-PREFIX, prefetch FILE
 
       Options (every command):
         --config FILE  configuration file (HOCON); overrides the embedded defaults key by key
@@ -119,6 +120,7 @@ final class Cli {
         case "explain" -> explain(options);
         case "profiles" -> profiles(options);
         case "audit" -> audit(options);
+        case "mirror" -> mirror(options);
         default -> throw new IllegalStateException(command);
       };
     } catch (UsageException e) {
@@ -207,6 +209,20 @@ final class Cli {
       case "report" -> AuditReportCommand.run(rest, dir, out, err);
       default -> throw new IllegalStateException(tool);
     };
+  }
+
+  /** {@code mirror ls|verify|purge|prefetch ...}: the package store's tools. */
+  private int mirror(Options options) {
+    GatewaySettings settings;
+    try {
+      settings = GatewaySettings.load(options.config());
+    } catch (GatewaySettings.InvalidSettingsException e) {
+      e.problems().forEach(err::println);
+      err.println("patchgate mirror: the configuration is not valid");
+      return INVALID;
+    }
+    Path dir = settings.mirror() == null ? null : settings.mirror().dir();
+    return MirrorCommand.run(options.args(), dir, settings.listen(), out, err);
   }
 
   private int profiles(Options options) {
@@ -344,6 +360,7 @@ final class Cli {
           where it listens, which allowlist it loaded and where the audit log goes.
           """;
       case "explain" -> ExplainCommand.HELP;
+      case "mirror" -> MirrorCommand.HELP;
       case "audit" ->
           """
           Usage: patchgate audit verify [--dir DIR] [--config FILE]
