@@ -283,9 +283,6 @@ final class EntryReader {
   }
 
   private List<HostPattern> readHosts(String entry, ConfigValue value) {
-    if (value == null) {
-      return List.of();
-    }
     ConfigList list =
         problems.list(
             value,
@@ -319,9 +316,6 @@ final class EntryReader {
   }
 
   private int[] readPorts(String entry, ConfigValue value) {
-    if (value == null) {
-      return new int[0];
-    }
     ConfigList list =
         problems.list(
             value,
@@ -359,9 +353,6 @@ final class EntryReader {
 
   private Set<Scheme> readSchemes(String entry, ConfigValue value) {
     Set<Scheme> schemes = EnumSet.allOf(Scheme.class);
-    if (value == null) {
-      return schemes;
-    }
     ConfigList list =
         problems.list(
             value,
@@ -396,9 +387,6 @@ final class EntryReader {
 
   private Set<String> readMethods(String entry, ConfigValue value) {
     Set<String> methods = new LinkedHashSet<>(METHOD_NAMES);
-    if (value == null) {
-      return methods;
-    }
     ConfigList list =
         problems.list(
             value,
@@ -436,9 +424,6 @@ final class EntryReader {
   }
 
   private PathPrefixes readPaths(String entry, ConfigValue value) {
-    if (value == null) {
-      return null;
-    }
     ConfigList list =
         problems.list(
             value,
@@ -462,9 +447,6 @@ final class EntryReader {
   }
 
   private List<String> readClients(String entry, ConfigValue value) {
-    if (value == null) {
-      return null;
-    }
     ConfigList list =
         problems.list(
             value,
@@ -506,9 +488,6 @@ final class EntryReader {
   }
 
   private Schedule readSchedule(String entry, ConfigValue value) {
-    if (value == null) {
-      return null;
-    }
     ConfigList list =
         problems.list(
             value,
@@ -539,9 +518,6 @@ final class EntryReader {
   }
 
   private List<Cidr> readAddresses(String entry, ConfigValue value) {
-    if (value == null) {
-      return List.of();
-    }
     ConfigList list =
         problems.list(
             value,

@@ -46,10 +46,15 @@ final class FileProblems {
   }
 
   /**
-   * The value as a list, or null after recording a problem: not a list ({@code what} must be a
-   * list, not X, e.g. {@code example}), or empty ({@code what} is empty; {@code emptyFix}).
+   * The value as a list; null for an absent key ({@code value} null, nothing recorded), or after
+   * recording a problem: not a list ({@code what} must be a list, not X, e.g. {@code example}), or
+   * empty ({@code what} is empty; {@code emptyFix}). Either way the caller falls back to its
+   * default.
    */
   ConfigList list(ConfigValue value, String what, String example, String emptyFix) {
+    if (value == null) {
+      return null;
+    }
     if (value.valueType() != ConfigValueType.LIST) {
       add(
           value.origin(),

@@ -195,14 +195,11 @@ final class Cli {
       throw new UsageException(
           "unknown audit command '" + tool + "' (expected verify, query or report)");
     }
-    Path dir;
-    try {
-      dir = GatewaySettings.load(options.config()).auditDir();
-    } catch (GatewaySettings.InvalidSettingsException e) {
-      e.problems().forEach(err::println);
-      err.println("patchgate audit: the configuration is not valid");
+    GatewaySettings settings = settingsFor("audit", options);
+    if (settings == null) {
       return INVALID;
     }
+    Path dir = settings.auditDir();
     return switch (tool) {
       case "verify" -> AuditVerifyCommand.run(rest, dir, out, err);
       case "query" -> AuditQueryCommand.run(rest, dir, out, err);
@@ -211,14 +208,24 @@ final class Cli {
     };
   }
 
-  /** {@code mirror ls|verify|purge|prefetch ...}: the package store's tools. */
-  private int mirror(Options options) {
-    GatewaySettings settings;
+  /**
+   * The configuration, for the tools that need no allowlist; null after printing every problem (the
+   * caller exits {@link #INVALID}).
+   */
+  private GatewaySettings settingsFor(String command, Options options) {
     try {
-      settings = GatewaySettings.load(options.config());
+      return GatewaySettings.load(options.config());
     } catch (GatewaySettings.InvalidSettingsException e) {
       e.problems().forEach(err::println);
-      err.println("patchgate mirror: the configuration is not valid");
+      err.println("patchgate " + command + ": the configuration is not valid");
+      return null;
+    }
+  }
+
+  /** {@code mirror ls|verify|purge|prefetch ...}: the package store's tools. */
+  private int mirror(Options options) {
+    GatewaySettings settings = settingsFor("mirror", options);
+    if (settings == null) {
       return INVALID;
     }
     Path dir = settings.mirror() == null ? null : settings.mirror().dir();
