@@ -138,16 +138,16 @@ final class MirrorStage {
       done.setSuccess(true); // disk nearly full or the store closing: pass through
       return;
     }
+    FillReader reader;
     if (lease.kind() == FillLease.Kind.FILLER) {
+      // This client follows the fill like any other; joined before the fetch starts, because a
+      // fetch that fails at once (connection refused) settles the fill before a second lookup.
+      reader = lease.writer().follow();
       startFetch(exchange, request, decision, lease);
-      lease = store.fill(key); // the fill now runs: this client follows it like any other
-      if (lease.kind() != FillLease.Kind.FOLLOWER) {
-        done.setSuccess(true);
-        return;
-      }
+    } else {
+      reader = lease.reader();
     }
     exchange.cached(CacheOutcome.MISS);
-    FillReader reader = lease.reader();
     // The record is written when the last byte has left, which the follower sends only once the
     // body is complete, and by then the verdict is known: the record says the mirror kept none.
     exchange.integrityCheck(() -> reader.verdict() == FillOutcome.INTEGRITY_MISMATCH);
@@ -179,7 +179,8 @@ final class MirrorStage {
       Optional<StoredObject> before,
       FillReader reader,
       Promise<Boolean> done) {
-    FillOutcome outcome = reader.outcome().getNow(null);
+    // Not reader.outcome(): that completes after the followers were told, so it may not be set yet.
+    FillOutcome outcome = reader.verdict();
     if (outcome == FillOutcome.NOT_MODIFIED) {
       Optional<StoredObject> revalidated = store.lookup(key);
       if (revalidated.isPresent()

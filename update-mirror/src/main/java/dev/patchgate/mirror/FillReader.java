@@ -42,8 +42,9 @@ public final class FillReader implements AutoCloseable {
   /**
    * What the fill has come to so far: once the state is {@link FillState#COMPLETE}, {@link
    * FillOutcome#INTEGRITY_MISMATCH} when the body did not match the SHA-1 its name announces
-   * (decided before any follower is told the body is complete), else the commit's progress; null
-   * while the body is still arriving. Unlike {@link #outcome()} it does not wait for the commit.
+   * (decided before any follower is told the body is complete), else the commit's progress; once
+   * {@link FillState#ABORTED}, why (set before any follower is told); null while the body is still
+   * arriving. Unlike {@link #outcome()} it does not wait for the commit or the clean-up.
    */
   public FillOutcome verdict() {
     return fill.currentOutcome();

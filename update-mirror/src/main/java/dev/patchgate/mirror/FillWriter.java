@@ -95,6 +95,21 @@ public final class FillWriter {
     fill.notModified(responseHeaders);
   }
 
+  /**
+   * A reader of this fill for the filler's own client, who is then served like any follower. Take
+   * it before the fetch starts: a fetch that fails at once settles the fill, and a later {@link
+   * MirrorStore#fill} would start another one instead of joining this. Close it when done.
+   *
+   * @throws IllegalStateException once the fill has settled and let go of its file
+   */
+  public FillReader follow() {
+    FillReader reader = fill.follow();
+    if (reader == null) {
+      throw new IllegalStateException("fill of " + fill.key().url() + " has settled");
+    }
+    return reader;
+  }
+
   /** Bytes recorded so far. */
   public long written() {
     return fill.available();
