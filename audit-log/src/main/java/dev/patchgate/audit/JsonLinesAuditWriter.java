@@ -34,11 +34,14 @@ import org.slf4j.LoggerFactory;
  * order and a finished day is never appended to again. So a download that started before midnight
  * and ended after the new day's first record is in the new day's file, its {@code ts} unchanged.
  *
- * <p>Lines are written as soon as the queue runs empty, in large batches under load, and at least
- * every flush interval, and each batch is fsynced before {@link #sync()} reports it: "written"
- * means on disk. When the writer moves on to a new day, the finished day files are gzipped and
- * files older than the retention are deleted, on a second background thread ({@link
- * AuditMaintenance}); the same happens at start-up.
+ * <p>Lines are written as soon as the queue runs empty, in large batches under load, so that they
+ * survive the process being killed; they are fsynced (to survive a power loss) at most a flush
+ * interval after they were written, at once when {@link #sync()} waits for them, and on stop.
+ * Fsyncing at every write instead would cost one {@code fdatasync} per handful of records under
+ * load. {@link #sync()} reports a record once it is fsynced: "written" means on disk. When the
+ * writer moves on to a new day, the finished day files are gzipped and files older than the
+ * retention are deleted, on a second background thread ({@link AuditMaintenance}); the same happens
+ * at start-up.
  *
  * <p>At start-up the writer reads the end of the existing chain from the last day file. If the
  * previous run did not stop cleanly (its last line is not a {@code stop} marker, or is torn), it
@@ -101,6 +104,8 @@ public final class JsonLinesAuditWriter implements AuditSink {
   private final List<Object> drained = new ArrayList<>(MAX_DRAIN);
   private final StringBuilder line = new StringBuilder(512);
   private long lastAttemptNanos = System.nanoTime();
+  // Long ago: the first flush fsyncs.
+  private long lastForceNanos = lastAttemptNanos - Long.MAX_VALUE / 2;
   private boolean lastWriteFailed;
   private Instant failingSince;
   private long failuresAtStreakStart;
@@ -378,15 +383,30 @@ public final class JsonLinesAuditWriter implements AuditSink {
   }
 
   private void flush() {
+    flush(false);
+  }
+
+  /**
+   * Writes what is pending, and fsyncs it when {@code forceNow}, when a {@link #sync()} waits, or
+   * when the last fsync is a flush interval old.
+   */
+  private void flush(boolean forceNow) {
     lastAttemptNanos = System.nanoTime();
+    boolean force =
+        forceNow || !waiters.isEmpty() || lastAttemptNanos - lastForceNanos >= flushIntervalNanos;
     long before = recordsHeld();
     try {
       markDrops();
       chainLog.write(squidPending);
-      chainLog.force();
       if (accessFiles != null) {
         squidPending.writeTo(accessFiles);
-        accessFiles.force();
+      }
+      if (force) {
+        chainLog.force();
+        if (accessFiles != null) {
+          accessFiles.force();
+        }
+        lastForceNanos = lastAttemptNanos;
       }
       onWriteSucceeded();
       sweepFinishedDays();
@@ -506,10 +526,10 @@ public final class JsonLinesAuditWriter implements AuditSink {
       chainLog.addMarker(AuditMarkers.stop(clock.instant(), records, dropped.sum()));
     }
     long deadline = System.nanoTime() + CLOSE_GRACE_NANOS;
-    flush();
+    flush(true);
     while (hasWork() && deadline - System.nanoTime() > 0) {
       LockSupport.parkNanos(Math.min(flushIntervalNanos, deadline - System.nanoTime()));
-      flush();
+      flush(true);
     }
     if (!hasWork()) {
       completeWaiters();
