@@ -138,6 +138,9 @@ record GatewaySettings(
     long maxObjectSize = r.size("mirror.max-object-size");
     long minFree = r.size("mirror.min-free");
     int maxRanges = r.integer("mirror.max-ranges", 1, 1000);
+    long memory = r.bytes("mirror.memory-cache", 0, Integer.MAX_VALUE);
+    int memoryMaxObject =
+        r.bytes("mirror.memory-max-object-size", 0, MirrorSettings.MAX_MEMORY_OBJECT);
     Duration connect = r.duration("timeouts.connect");
     Duration idle = r.duration("timeouts.idle");
     Duration dns = r.duration("timeouts.dns");
@@ -163,7 +166,9 @@ record GatewaySettings(
                 maxRanges,
                 mirrorDefaults.accessFlushInterval(),
                 // A fill must be given up only after the upstream connection itself would be.
-                max(mirrorDefaults.fillStallTimeout(), idle.multipliedBy(2)));
+                max(mirrorDefaults.fillStallTimeout(), idle.multipliedBy(2)),
+                memory,
+                memoryMaxObject);
       } catch (IllegalArgumentException e) {
         throw new InvalidSettingsException(List.of("patchgate.mirror: " + e.getMessage()));
       }

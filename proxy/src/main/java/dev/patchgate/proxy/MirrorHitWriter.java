@@ -7,9 +7,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
@@ -25,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * transport as the socket drains, so a multi-GB object costs no heap), then {@link
  * LastHttpContent#EMPTY_LAST_CONTENT}.
  *
- * <p>Runs on the client channel's event loop. One {@code open(2)} per response with a body, shared
- * by all its regions and closed when the last one is released (sent, or dropped because the client
- * left).
+ * <p>Runs on the client channel's event loop. A small object held in memory ({@link
+ * StoredObject#content()}) goes out in one write with its head, a single range of it as well.
+ * Otherwise one {@code open(2)} per response with a body, shared by all its regions and closed when
+ * the last one is released (sent, or dropped because the client left).
  */
 final class MirrorHitWriter {
   private static final Logger LOG = LoggerFactory.getLogger(MirrorHitWriter.class);
@@ -80,6 +83,18 @@ final class MirrorHitWriter {
             clock.instant(),
             maxRanges,
             MultipartByteranges::newBoundary);
+    if (reply.body() instanceof MirrorReply.Span span) {
+      Optional<ByteBuffer> content = object.content();
+      if (content.isPresent()) {
+        object.touch();
+        ctx.write(reply.head(keepAlive)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        ByteBuffer bytes = content.get().slice((int) span.offset(), (int) span.length());
+        ChannelFuture last =
+            ctx.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(bytes)));
+        last.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        return Optional.of(last);
+      }
+    }
     FileChannel file = null;
     if (!(reply.body() instanceof MirrorReply.NoBody)) {
       try {

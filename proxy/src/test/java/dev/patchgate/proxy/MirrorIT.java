@@ -98,6 +98,38 @@ class MirrorIT {
   }
 
   @Test
+  void smallObjectsAreServedFromMemoryWithExactBytesAndRangesOnAKeptAliveConnection()
+      throws Exception {
+    byte[] signature = randomBytes(1024);
+    String name = hashNamed(signature).replace(".cab", ".vdm");
+    origin.put(name, signature);
+    gateway = startMirroring();
+    assertThat(get("/files/" + name, "").body()).isEqualTo(signature);
+    awaitStoredObjects(1);
+
+    try (Socket socket = gateway.socket()) {
+      RawHttp.send(socket, request("GET", "/files/" + name, ""));
+      RawHttp.Response whole = RawHttp.read(socket, false);
+      RawHttp.send(socket, request("GET", "/files/" + name, "Range: bytes=100-199\r\n"));
+      RawHttp.Response range = RawHttp.read(socket, false);
+      RawHttp.send(socket, request("GET", "/files/" + name, "Range: bytes=-24\r\n"));
+      RawHttp.Response suffix = RawHttp.read(socket, false);
+
+      assertThat(whole.status()).isEqualTo(200);
+      assertThat(whole.body()).isEqualTo(signature);
+      assertThat(range.status()).isEqualTo(206);
+      assertThat(range.body()).isEqualTo(Arrays.copyOfRange(signature, 100, 200));
+      assertThat(range.headers().get("content-range")).isEqualTo("bytes 100-199/1024");
+      assertThat(suffix.body()).isEqualTo(Arrays.copyOfRange(signature, 1000, 1024));
+    }
+    assertThat(origin.seen()).hasSize(1);
+    assertThat(gateway.registry.get("patchgate.mirror.memory.bytes").gauge().value())
+        .isGreaterThanOrEqualTo(1024);
+    List<Map<String, Object>> records = awaitRecords(4);
+    assertThat(records.subList(1, 4)).allSatisfy(r -> assertThat(r).containsEntry("cache", "hit"));
+  }
+
+  @Test
   void concurrentColdRequestsMakeOneUpstreamRequestAndAllGetTheWholeFile() throws Exception {
     byte[] big = randomBytes(24 * 1024 * 1024);
     String name = hashNamed(big);

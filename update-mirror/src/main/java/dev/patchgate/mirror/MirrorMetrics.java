@@ -19,11 +19,12 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code patchgate.mirror.evictions{cause}}: objects deleted for {@code size} (over max-size)
  *       or {@code space} (disk nearly full)
  *   <li>{@code patchgate.mirror.integrity.failures{stage}}: SHA-1 mismatches at {@code fill},
- *       damaged objects found by {@code verify}
+ *       damaged objects found by {@code verify} or when a small object is {@code read} into memory
  *   <li>{@code patchgate.mirror.errors{op}}: failed side work (commit, delete, meta write, a
  *       follower's callback), caught and counted
  *   <li>gauges {@code patchgate.mirror.stored.bytes}, {@code patchgate.mirror.objects}, {@code
- *       patchgate.mirror.fills.active}
+ *       patchgate.mirror.fills.active}, {@code patchgate.mirror.memory.bytes} (small objects also
+ *       held in memory)
  * </ul>
  */
 final class MirrorMetrics {
@@ -48,12 +49,19 @@ final class MirrorMetrics {
   }
 
   <T> void gauges(
-      T store, ToDoubleFunction<T> bytes, ToDoubleFunction<T> objects, ToDoubleFunction<T> active) {
+      T store,
+      ToDoubleFunction<T> bytes,
+      ToDoubleFunction<T> objects,
+      ToDoubleFunction<T> active,
+      ToDoubleFunction<T> memory) {
     Gauge.builder("patchgate.mirror.stored.bytes", store, bytes)
         .baseUnit("bytes")
         .register(registry);
     Gauge.builder("patchgate.mirror.objects", store, objects).register(registry);
     Gauge.builder("patchgate.mirror.fills.active", store, active).register(registry);
+    Gauge.builder("patchgate.mirror.memory.bytes", store, memory)
+        .baseUnit("bytes")
+        .register(registry);
   }
 
   void hit() {

@@ -19,6 +19,12 @@ import java.util.Objects;
  * @param accessFlushInterval how often hit counts and last-access times reach the meta files
  * @param fillStallTimeout a fill that receives nothing for this long is aborted, so a caller that
  *     lost track of its fill cannot block a URL for ever; longer than the upstream idle timeout
+ * @param memoryBytes the most content of small objects also kept in memory, so that their hits cost
+ *     no file open ({@code mirror.memory-cache}, like Squid's {@code cache_mem}); 0 turns the
+ *     memory cache off
+ * @param memoryMaxObjectBytes the largest object kept in memory ({@code
+ *     mirror.memory-max-object-size}, like Squid's {@code maximum_object_size_in_memory}), at most
+ *     {@value #MAX_MEMORY_OBJECT}
  */
 public record MirrorSettings(
     Path dir,
@@ -27,7 +33,9 @@ public record MirrorSettings(
     long minFreeBytes,
     int maxRangesPerRequest,
     Duration accessFlushInterval,
-    Duration fillStallTimeout) {
+    Duration fillStallTimeout,
+    long memoryBytes,
+    int memoryMaxObjectBytes) {
   /** 50 GiB. */
   public static final long DEFAULT_MAX_SIZE = 50L << 30;
 
@@ -36,6 +44,15 @@ public record MirrorSettings(
 
   /** 2 GiB. */
   public static final long DEFAULT_MIN_FREE = 2L << 30;
+
+  /** 32 MiB of small objects in memory. */
+  public static final long DEFAULT_MEMORY = 32L << 20;
+
+  /** 64 KiB: signature updates, catalogue pieces and package indexes are smaller. */
+  public static final int DEFAULT_MEMORY_MAX_OBJECT = 64 << 10;
+
+  /** The largest object the memory cache can hold: 1 MiB. */
+  public static final int MAX_MEMORY_OBJECT = 1 << 20;
 
   /** 16 ranges. */
   public static final int DEFAULT_MAX_RANGES = 16;
@@ -73,9 +90,23 @@ public record MirrorSettings(
       throw new IllegalArgumentException(
           "fillStallTimeout: " + fillStallTimeout + " (expected: > 0)");
     }
+    if (memoryBytes < 0) {
+      throw new IllegalArgumentException("memoryBytes: " + memoryBytes + " (expected: >= 0)");
+    }
+    if (memoryMaxObjectBytes < 0 || memoryMaxObjectBytes > MAX_MEMORY_OBJECT) {
+      throw new IllegalArgumentException(
+          "memoryMaxObjectBytes: "
+              + memoryMaxObjectBytes
+              + " (expected: 0 to "
+              + MAX_MEMORY_OBJECT
+              + ")");
+    }
   }
 
-  /** The defaults for a store in {@code dir}: 50 GiB, 16 GiB objects, 2 GiB free, 16 ranges. */
+  /**
+   * The defaults for a store in {@code dir}: 50 GiB, 16 GiB objects, 2 GiB free, 16 ranges, 32 MiB
+   * of objects up to 64 KiB in memory.
+   */
   public static MirrorSettings defaults(Path dir) {
     return new MirrorSettings(
         dir,
@@ -84,7 +115,9 @@ public record MirrorSettings(
         DEFAULT_MIN_FREE,
         DEFAULT_MAX_RANGES,
         Duration.ofSeconds(30),
-        Duration.ofMinutes(5));
+        Duration.ofMinutes(5),
+        DEFAULT_MEMORY,
+        DEFAULT_MEMORY_MAX_OBJECT);
   }
 
   /** These settings with another size limit and object size limit. */
@@ -96,7 +129,9 @@ public record MirrorSettings(
         minFreeBytes,
         maxRangesPerRequest,
         accessFlushInterval,
-        fillStallTimeout);
+        fillStallTimeout,
+        memoryBytes,
+        memoryMaxObjectBytes);
   }
 
   /** These settings with another free-space floor. */
@@ -108,6 +143,22 @@ public record MirrorSettings(
         minFree,
         maxRangesPerRequest,
         accessFlushInterval,
-        fillStallTimeout);
+        fillStallTimeout,
+        memoryBytes,
+        memoryMaxObjectBytes);
+  }
+
+  /** These settings with another memory cache size and largest object in memory. */
+  public MirrorSettings withMemory(long memory, int memoryMaxObject) {
+    return new MirrorSettings(
+        dir,
+        maxSizeBytes,
+        maxObjectSizeBytes,
+        minFreeBytes,
+        maxRangesPerRequest,
+        accessFlushInterval,
+        fillStallTimeout,
+        memory,
+        memoryMaxObject);
   }
 }

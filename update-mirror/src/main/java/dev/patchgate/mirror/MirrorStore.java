@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -53,18 +52,27 @@ public final class MirrorStore implements AutoCloseable {
   static final String IO_THREAD = "patchgate-mirror-io";
   private static final int LOCK_STRIPES = 64;
 
+  /**
+   * The stores open in this JVM, by real directory. Checked before the lock file is opened: closing
+   * any channel on a file drops every POSIX lock this process holds on it, so a second open that
+   * merely tried the lock would end the first store's lock.
+   */
+  private static final Set<Path> OPEN_HERE = ConcurrentHashMap.newKeySet();
+
   private final MirrorSettings settings;
   private final Clock clock;
   private final StoreLayout layout;
   private final UsableSpace space;
   private final MirrorMetrics metrics;
   private final ObjectIndex index = new ObjectIndex();
+  private final MemoryTier memory;
   private final ConcurrentHashMap<String, Fill> inflight = new ConcurrentHashMap<>();
   private final Set<StoredObject> dirty = ConcurrentHashMap.newKeySet();
   private final Object[] locks = new Object[LOCK_STRIPES];
   private final ScheduledThreadPoolExecutor io;
   private final FileChannel lockChannel;
   private final FileLock fileLock;
+  private final Path realDir;
   private final AtomicLong roomWanted = new AtomicLong();
   private final AtomicBoolean roomScheduled = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -76,14 +84,17 @@ public final class MirrorStore implements AutoCloseable {
       UsableSpace space,
       StoreLayout layout,
       FileChannel lockChannel,
-      FileLock fileLock) {
+      FileLock fileLock,
+      Path realDir) {
     this.settings = settings;
+    this.realDir = realDir;
     this.clock = clock;
     this.space = space;
     this.layout = layout;
     this.lockChannel = lockChannel;
     this.fileLock = fileLock;
     this.metrics = new MirrorMetrics(registry);
+    this.memory = new MemoryTier(settings.memoryBytes(), settings.memoryMaxObjectBytes());
     for (int i = 0; i < locks.length; i++) {
       locks[i] = new Object();
     }
@@ -95,7 +106,12 @@ public final class MirrorStore implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    metrics.gauges(this, s -> s.index.bytes(), s -> s.index.size(), s -> s.inflight.size());
+    metrics.gauges(
+        this,
+        s -> s.index.bytes(),
+        s -> s.index.size(),
+        s -> s.inflight.size(),
+        s -> s.memory.bytes());
   }
 
   /**
@@ -123,13 +139,31 @@ public final class MirrorStore implements AutoCloseable {
     Objects.requireNonNull(registry, "registry");
     StoreLayout layout = new StoreLayout(settings.dir());
     layout.createDirectories();
+    Path realDir = settings.dir().toRealPath();
+    if (!OPEN_HERE.add(realDir)) {
+      throw new IOException("mirror store " + settings.dir() + " is already open in this process");
+    }
+    try {
+      return openLocked(settings, clock, registry, space, layout, realDir);
+    } catch (IOException | RuntimeException e) {
+      OPEN_HERE.remove(realDir);
+      throw e;
+    }
+  }
+
+  private static MirrorStore openLocked(
+      MirrorSettings settings,
+      Clock clock,
+      MeterRegistry registry,
+      UsableSpace space,
+      StoreLayout layout,
+      Path realDir)
+      throws IOException {
     FileChannel lockChannel =
         FileChannel.open(layout.lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock fileLock;
     try {
       fileLock = lockChannel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      fileLock = null;
     } catch (IOException e) {
       lockChannel.close();
       throw e;
@@ -146,7 +180,8 @@ public final class MirrorStore implements AutoCloseable {
     MirrorStore store;
     try {
       StoreScan.Result scan = StoreScan.rebuild(layout);
-      store = new MirrorStore(settings, clock, registry, space, layout, lockChannel, fileLock);
+      store =
+          new MirrorStore(settings, clock, registry, space, layout, lockChannel, fileLock, realDir);
       store.load(scan.objects());
     } catch (IOException | RuntimeException e) {
       fileLock.release();
@@ -215,6 +250,51 @@ public final class MirrorStore implements AutoCloseable {
     }
     o.recordLookup(clock.millis());
     return Optional.of(o);
+  }
+
+  /**
+   * The whole content of {@code object} from memory, when it is small enough for the memory cache
+   * ({@code mirror.memory-max-object-size}); read from its file on first use and checked against
+   * its length and SHA-256 first: a damaged file is quarantined and empty is returned, so it is
+   * never handed out. Empty as well when the object is larger, the memory cache is off, or the file
+   * is gone (evicted or purged since the lookup): serve the file, or treat it as a miss. Blocking
+   * on first use (one read of a small file); a read-only view, shared.
+   */
+  public Optional<ByteBuffer> content(StoredObject object) {
+    if (!memory.holds(object.length())) {
+      return Optional.empty();
+    }
+    byte[] bytes = memory.get(object.dataName());
+    if (bytes == null) {
+      bytes = readChecked(object);
+      if (bytes == null) {
+        return Optional.empty();
+      }
+      memory.put(object.dataName(), bytes);
+    }
+    return Optional.of(ByteBuffer.wrap(bytes).asReadOnlyBuffer());
+  }
+
+  private byte[] readChecked(StoredObject object) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(object.dataPath());
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      metrics.error("read");
+      return null;
+    }
+    StoredMeta meta = object.meta();
+    if (bytes.length != meta.length()) {
+      quarantine(object, "length " + bytes.length + " (expected " + meta.length() + ")", "read");
+      return null;
+    }
+    if (!Hex.of(Hex.digest("SHA-256").digest(bytes)).equals(meta.sha256())) {
+      quarantine(object, "content does not match its SHA-256", "read");
+      return null;
+    }
+    return bytes;
   }
 
   /**
@@ -350,19 +430,21 @@ public final class MirrorStore implements AutoCloseable {
       checked++;
       bytes += read;
       if (problem != null) {
-        quarantine(o, problem).ifPresent(quarantined::add);
+        quarantine(o, problem, "verify").ifPresent(quarantined::add);
       }
     }
     return new VerifyReport(checked, bytes, quarantined);
   }
 
-  private Optional<VerifyReport.Quarantined> quarantine(StoredObject o, String problem) {
+  private Optional<VerifyReport.Quarantined> quarantine(
+      StoredObject o, String problem, String stage) {
     Path movedTo = null;
     synchronized (lockFor(o.hex())) {
       if (!index.remove(o)) {
         return Optional.empty();
       }
       dirty.remove(o);
+      memory.forget(o.dataName());
       Path dataTarget = layout.quarantine.resolve(o.dataName());
       String metaName = o.dataName().substring(0, o.dataName().length() - 5) + ".meta";
       try {
@@ -380,7 +462,7 @@ public final class MirrorStore implements AutoCloseable {
         deleteOrCount(layout.meta(o.hex()));
       }
     }
-    metrics.integrityFailure("verify");
+    metrics.integrityFailure(stage);
     return Optional.of(new VerifyReport.Quarantined(o.url(), problem, movedTo));
   }
 
@@ -429,6 +511,8 @@ public final class MirrorStore implements AutoCloseable {
       lockChannel.close();
     } catch (IOException e) {
       metrics.error("close");
+    } finally {
+      OPEN_HERE.remove(realDir);
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
@@ -527,6 +611,7 @@ public final class MirrorStore implements AutoCloseable {
       StoredObject old = index.put(object);
       if (old != null) {
         dirty.remove(old);
+        memory.forget(old.dataName());
         deleteOrCount(old.dataPath());
       }
       committed = object;
@@ -637,6 +722,7 @@ public final class MirrorStore implements AutoCloseable {
         return false;
       }
       dirty.remove(o);
+      memory.forget(o.dataName());
       // Meta first: a crash in between leaves an unreferenced data file, which start-up removes.
       deleteOrCount(layout.meta(o.hex()));
       deleteOrCount(o.dataPath());

@@ -1,10 +1,12 @@
 package dev.patchgate.mirror;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -69,6 +71,14 @@ public final class StoredObject {
    */
   public FileChannel open() throws IOException {
     return FileChannel.open(dataPath, StandardOpenOption.READ);
+  }
+
+  /**
+   * The whole content from memory when the object is small enough for the memory cache, see {@link
+   * MirrorStore#content}; else empty (serve {@link #open()}). Blocking on first use.
+   */
+  public Optional<ByteBuffer> content() {
+    return store.content(this);
   }
 
   /**
