@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.KeyStore;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -125,6 +126,21 @@ final class HttpOrigin implements AutoCloseable {
         send(exchange, head, body.length);
         if (!head) {
           exchange.getResponseBody().write(body);
+        }
+      } else if (path.startsWith("/etag/") && files.containsKey(path.substring(6))) {
+        // Revalidated on every use: an ETag, no-cache, and 304 when the client's tag matches.
+        byte[] body = files.get(path.substring(6));
+        String etag = "\"" + Integer.toHexString(Arrays.hashCode(body)) + "\"";
+        exchange.getResponseHeaders().set("ETag", etag);
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
+          exchange.sendResponseHeaders(304, -1);
+        } else {
+          exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+          send(exchange, head, body.length);
+          if (!head) {
+            exchange.getResponseBody().write(body);
+          }
         }
       } else if (path.startsWith("/generated/")) {
         long length = Long.parseLong(path.substring("/generated/".length()));

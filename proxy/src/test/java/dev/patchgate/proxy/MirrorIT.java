@@ -130,6 +130,32 @@ class MirrorIT {
   }
 
   @Test
+  void aStaleObjectConfirmedBy304IsServedFromTheMirrorAndAChangedOneIsFetchedAgain()
+      throws Exception {
+    origin.put("catalog.xml", PAYLOAD);
+    gateway = startMirroring();
+    assertThat(get("/etag/catalog.xml", "").body()).isEqualTo(PAYLOAD);
+    awaitStoredObjects(1);
+
+    RawHttp.Response confirmed = get("/etag/catalog.xml", "");
+
+    assertThat(confirmed.status()).isEqualTo(200);
+    assertThat(confirmed.body()).isEqualTo(PAYLOAD);
+    assertThat(origin.seen()).hasSize(2);
+    String etag = "\"" + Integer.toHexString(Arrays.hashCode(PAYLOAD)) + "\"";
+    assertThat(origin.seen().get(1).headers().get("If-none-match")).containsExactly(etag);
+    assertThat(awaitRecords(2).get(1)).containsEntry("cache", "hit").containsEntry("status", 200L);
+
+    byte[] changed = randomBytes(PAYLOAD.length / 2);
+    origin.put("catalog.xml", changed);
+    RawHttp.Response fetchedAgain = get("/etag/catalog.xml", "");
+
+    assertThat(fetchedAgain.body()).isEqualTo(changed);
+    assertThat(awaitRecords(3).get(2)).containsEntry("cache", "miss");
+    assertThat(origin.seen()).hasSize(3);
+  }
+
+  @Test
   void concurrentColdRequestsMakeOneUpstreamRequestAndAllGetTheWholeFile() throws Exception {
     byte[] big = randomBytes(24 * 1024 * 1024);
     String name = hashNamed(big);
