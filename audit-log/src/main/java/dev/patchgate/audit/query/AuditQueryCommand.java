@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -43,9 +42,9 @@ public final class AuditQueryCommand {
         --help               print this help
       """;
 
-  static final int EXIT_OK = 0;
-  static final int EXIT_INCOMPLETE = 1;
-  static final int EXIT_USAGE = 2;
+  static final int EXIT_OK = AuditCommandSyntax.EXIT_OK;
+  static final int EXIT_INCOMPLETE = AuditCommandSyntax.EXIT_INCOMPLETE;
+  static final int EXIT_USAGE = AuditCommandSyntax.EXIT_USAGE;
 
   private static final Set<String> WITH_VALUE =
       Set.of(
@@ -62,6 +61,8 @@ public final class AuditQueryCommand {
           "--format",
           "--dir");
   private static final Set<String> FLAGS = Set.of("--help");
+  private static final AuditCommandSyntax SYNTAX =
+      new AuditCommandSyntax("patchgate audit query", USAGE, WITH_VALUE, FLAGS);
   private static final Set<String> DECISIONS = Set.of("allow", "deny", "error");
   private static final int OUTPUT_BUFFER = 1 << 16;
   // How often (in rows) to ask whether the output was closed, e.g. by `| head`.
@@ -79,30 +80,13 @@ public final class AuditQueryCommand {
    * @return the exit status
    */
   public static int run(List<String> args, Path defaultDir, PrintStream out, PrintStream err) {
-    Request request;
-    try {
-      CommandArgs parsed = CommandArgs.parse(args, WITH_VALUE, FLAGS);
-      if (parsed.has("--help")) {
-        out.print(USAGE);
-        return EXIT_OK;
-      }
-      request = Request.from(parsed, defaultDir);
-    } catch (UsageException e) {
-      err.println("patchgate audit query: " + e.getMessage());
-      err.print(USAGE);
-      return EXIT_USAGE;
-    }
-    try {
-      if (!AuditScanner.hasAuditFiles(request.dir)) {
-        err.println("patchgate audit query: no audit files in " + request.dir);
-        return EXIT_INCOMPLETE;
-      }
-      ScanSummary summary = query(request, out, err);
-      return summary.complete() ? EXIT_OK : EXIT_INCOMPLETE;
-    } catch (IOException | UncheckedIOException e) {
-      err.println("patchgate audit query: " + e.getMessage());
-      return EXIT_INCOMPLETE;
-    }
+    return SYNTAX.run(
+        args,
+        parsed -> Request.from(parsed, defaultDir),
+        r -> r.dir,
+        r -> query(r, out, err),
+        out,
+        err);
   }
 
   private static ScanSummary query(Request request, PrintStream out, PrintStream err)

@@ -1,5 +1,6 @@
 package dev.patchgate.audit.report;
 
+import dev.patchgate.audit.query.AuditCommandSyntax;
 import dev.patchgate.audit.query.AuditQuery;
 import dev.patchgate.audit.query.AuditScanner;
 import dev.patchgate.audit.query.AuditTimes;
@@ -11,7 +12,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -58,9 +58,9 @@ public final class AuditReportCommand {
         patchgate audit report patches --client 10.10.1.5 --kb KB5034441
       """;
 
-  static final int EXIT_OK = 0;
-  static final int EXIT_INCOMPLETE = 1;
-  static final int EXIT_USAGE = 2;
+  static final int EXIT_OK = AuditCommandSyntax.EXIT_OK;
+  static final int EXIT_INCOMPLETE = AuditCommandSyntax.EXIT_INCOMPLETE;
+  static final int EXIT_USAGE = AuditCommandSyntax.EXIT_USAGE;
 
   private static final String PATCHES = "patches";
   private static final String DENIED = "denied";
@@ -70,6 +70,8 @@ public final class AuditReportCommand {
   private static final Set<String> WITH_VALUE =
       Stream.concat(COMMON.stream(), PATCH_ONLY.stream()).collect(Collectors.toUnmodifiableSet());
   private static final Set<String> FLAGS = Set.of("--help");
+  private static final AuditCommandSyntax SYNTAX =
+      new AuditCommandSyntax("patchgate audit report", USAGE, WITH_VALUE, FLAGS);
   private static final int OUTPUT_BUFFER = 1 << 16;
 
   private AuditReportCommand() {}
@@ -89,67 +91,56 @@ public final class AuditReportCommand {
 
   static int run(
       List<String> args, Path defaultDir, PrintStream out, PrintStream err, Clock clock) {
-    Request request;
-    try {
-      CommandArgs parsed = CommandArgs.parse(args, WITH_VALUE, FLAGS);
-      if (parsed.has("--help")) {
-        out.print(USAGE);
-        return EXIT_OK;
-      }
-      request = Request.from(parsed, defaultDir);
-    } catch (UsageException e) {
-      err.println("patchgate audit report: " + e.getMessage());
-      err.print(USAGE);
-      return EXIT_USAGE;
+    return SYNTAX.run(
+        args,
+        parsed -> Request.from(parsed, defaultDir),
+        r -> r.dir,
+        r -> report(r, out, err, clock),
+        out,
+        err);
+  }
+
+  private static ScanSummary report(Request request, PrintStream out, PrintStream err, Clock clock)
+      throws IOException {
+    ReportModel report;
+    ScanSummary summary;
+    if (request.report.equals(PATCHES)) {
+      PatchDownloads downloads = new PatchDownloads(request.kb);
+      summary =
+          AuditScanner.scan(
+              request.dir,
+              request.query,
+              line -> {
+                downloads.add(line);
+                return true;
+              },
+              err);
+      report = PatchReport.model(downloads.rows(), request.notes(summary));
+    } else {
+      DeniedRequests denied = new DeniedRequests();
+      summary =
+          AuditScanner.scan(
+              request.dir,
+              request.query,
+              line -> {
+                denied.add(line);
+                return true;
+              },
+              err);
+      report = DeniedReport.model(denied.rows(), request.notes(summary));
     }
-    try {
-      if (!AuditScanner.hasAuditFiles(request.dir)) {
-        err.println("patchgate audit report: no audit files in " + request.dir);
-        return EXIT_INCOMPLETE;
-      }
-      ReportModel report;
-      ScanSummary summary;
-      if (request.report.equals(PATCHES)) {
-        PatchDownloads downloads = new PatchDownloads(request.kb);
-        summary =
-            AuditScanner.scan(
-                request.dir,
-                request.query,
-                line -> {
-                  downloads.add(line);
-                  return true;
-                },
-                err);
-        report = PatchReport.model(downloads.rows(), request.notes(summary));
-      } else {
-        DeniedRequests denied = new DeniedRequests();
-        summary =
-            AuditScanner.scan(
-                request.dir,
-                request.query,
-                line -> {
-                  denied.add(line);
-                  return true;
-                },
-                err);
-        report = DeniedReport.model(denied.rows(), request.notes(summary));
-      }
-      Writer writer =
-          new OutputStreamWriter(
-              new BufferedOutputStream(out, OUTPUT_BUFFER), StandardCharsets.UTF_8);
-      switch (request.format) {
-        case "csv" -> CsvRenderer.render(report, writer);
-        case "html" ->
-            HtmlRenderer.render(
-                report, clock.instant().truncatedTo(ChronoUnit.SECONDS).toString(), writer);
-        default -> TextTableRenderer.render(report, writer);
-      }
-      out.flush();
-      return summary.complete() ? EXIT_OK : EXIT_INCOMPLETE;
-    } catch (IOException | UncheckedIOException e) {
-      err.println("patchgate audit report: " + e.getMessage());
-      return EXIT_INCOMPLETE;
+    Writer writer =
+        new OutputStreamWriter(
+            new BufferedOutputStream(out, OUTPUT_BUFFER), StandardCharsets.UTF_8);
+    switch (request.format) {
+      case "csv" -> CsvRenderer.render(report, writer);
+      case "html" ->
+          HtmlRenderer.render(
+              report, clock.instant().truncatedTo(ChronoUnit.SECONDS).toString(), writer);
+      default -> TextTableRenderer.render(report, writer);
     }
+    out.flush();
+    return summary;
   }
 
   /** A checked command line. */
