@@ -33,6 +33,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 
 /**
  * The {@code mirror} commands: {@code ls}, {@code verify}, {@code purge URL-PREFIX} and {@code
@@ -94,6 +95,20 @@ final class MirrorCommand {
       InetSocketAddress gatewayListen,
       PrintStream out,
       PrintStream err) {
+    return run(args, mirrorDir, gatewayListen, out, err, System.console() != null);
+  }
+
+  /**
+   * As above; {@code progressBar}: prefetch draws a progress bar on {@code err} while each URL
+   * downloads (on a terminal; redrawn in place with carriage returns, so not in logs).
+   */
+  static int run(
+      List<String> args,
+      Path mirrorDir,
+      InetSocketAddress gatewayListen,
+      PrintStream out,
+      PrintStream err,
+      boolean progressBar) {
     if (args.isEmpty()) {
       return usage(err, "", "expected ls, verify, purge or prefetch");
     }
@@ -105,7 +120,7 @@ final class MirrorCommand {
     List<String> rest = args.subList(1, args.size());
     return switch (sub) {
       case "ls", "verify", "purge" -> admin(sub, rest, mirrorDir, out, err);
-      case "prefetch" -> prefetch(rest, gatewayListen, out, err);
+      case "prefetch" -> prefetch(rest, gatewayListen, out, err, progressBar);
       default ->
           usage(
               err,
@@ -337,7 +352,11 @@ final class MirrorCommand {
   // ---- prefetch ----
 
   private static int prefetch(
-      List<String> args, InetSocketAddress gatewayListen, PrintStream out, PrintStream err) {
+      List<String> args,
+      InetSocketAddress gatewayListen,
+      PrintStream out,
+      PrintStream err,
+      boolean progressBar) {
     InetSocketAddress gateway = gatewayListen;
     Path file = null;
     for (int i = 0; i < args.size(); i++) {
@@ -402,7 +421,7 @@ final class MirrorCommand {
       err.println("patchgate mirror prefetch: no URLs in " + file);
       return USAGE;
     }
-    return new Prefetch(proxyAddress(gateway), urls, out, err).run();
+    return new Prefetch(proxyAddress(gateway), urls, out, err, progressBar).run();
   }
 
   private static URI httpUri(String line) {
@@ -426,20 +445,34 @@ final class MirrorCommand {
     return InetSocketAddress.createUnresolved(host, listen.getPort());
   }
 
-  /** One prefetch run: each URL in turn through the gateway, a line each, then a summary. */
+  /**
+   * One prefetch run: each URL in turn through the gateway, a line each (and a progress bar while
+   * it downloads, on a terminal), then a summary.
+   */
   private static final class Prefetch {
+    private static final int BAR_CELLS = 24;
+    private static final long BAR_REDRAW_NANOS = 200_000_000L;
+
     private final InetSocketAddress gateway;
     private final List<URI> urls;
     private final PrintStream out;
     private final PrintStream err;
     private final HttpClient client;
+    private final boolean progressBar;
+    private int barWidth;
     private int fetched;
     private int denied;
     private int failed;
     private long bytes;
 
-    Prefetch(InetSocketAddress gateway, List<URI> urls, PrintStream out, PrintStream err) {
+    Prefetch(
+        InetSocketAddress gateway,
+        List<URI> urls,
+        PrintStream out,
+        PrintStream err,
+        boolean progressBar) {
       this.gateway = gateway;
+      this.progressBar = progressBar;
       this.urls = urls;
       this.out = out;
       this.err = err;
@@ -465,7 +498,7 @@ final class MirrorCommand {
           if (status >= 200 && status < 300) {
             long n;
             try (InputStream body = response.body()) {
-              n = body.transferTo(OutputStream.nullOutputStream());
+              n = download(body, counter, response.headers().firstValueAsLong("Content-Length"));
             }
             fetched++;
             bytes += n;
@@ -512,6 +545,57 @@ final class MirrorCommand {
               + failed
               + " failed");
       return fetched == urls.size() ? OK : FAILED;
+    }
+
+    /** Reads the body to its end, drawing the progress bar meanwhile; returns its length. */
+    private long download(InputStream body, String counter, OptionalLong length)
+        throws IOException {
+      long total = length.orElse(-1);
+      long n = 0;
+      byte[] buffer = new byte[1 << 16];
+      if (progressBar) {
+        drawBar(counter, 0, total);
+      }
+      long nextDraw = System.nanoTime() + BAR_REDRAW_NANOS;
+      try {
+        for (int r = body.read(buffer); r >= 0; r = body.read(buffer)) {
+          n += r;
+          if (progressBar && System.nanoTime() - nextDraw >= 0) {
+            drawBar(counter, n, total);
+            nextDraw = System.nanoTime() + BAR_REDRAW_NANOS;
+          }
+        }
+        if (progressBar) {
+          drawBar(counter, n, total);
+        }
+      } finally {
+        if (progressBar) {
+          // The URL's own line replaces the bar.
+          err.print("\r" + " ".repeat(barWidth) + "\r");
+          barWidth = 0;
+        }
+      }
+      return n;
+    }
+
+    /** {@code [2/5] 1.2 GiB / 4.7 GiB [#####---------------] 26%}, redrawn in place. */
+    private void drawBar(String counter, long done, long total) {
+      StringBuilder line = new StringBuilder(counter).append(human(done));
+      if (total > 0) {
+        int filled = (int) (BAR_CELLS * Math.min(done, total) / total);
+        line.append(" / ")
+            .append(human(total))
+            .append(" [")
+            .append("#".repeat(filled))
+            .append("-".repeat(BAR_CELLS - filled))
+            .append("] ")
+            .append(String.format(Locale.ROOT, "%3d%%", 100 * Math.min(done, total) / total));
+      }
+      int width = line.length();
+      line.append(" ".repeat(Math.max(0, barWidth - width)));
+      err.print("\r" + line);
+      err.flush();
+      barWidth = width;
     }
 
     /** The first line of a refusal's body (the gateway names its reason there), at most 200. */

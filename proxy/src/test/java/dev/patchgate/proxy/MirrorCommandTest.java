@@ -392,6 +392,30 @@ class MirrorCommandTest {
   }
 
   @Test
+  void onATerminalPrefetchDrawsAProgressBarThatTheUrlsLineReplaces() throws Exception {
+    InetSocketAddress gateway = startProxy(new CopyOnWriteArrayList<>());
+    Path file = urls("http://updates.example/3145728");
+
+    int exit =
+        MirrorCommand.run(
+            List.of("prefetch", file.toString()),
+            dir(),
+            gateway,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            true);
+
+    assertThat(exit).isZero();
+    String drawn = err();
+    assertThat(drawn)
+        .startsWith("\r[1/1] 0 B / 3.0 MiB [------------------------]   0%")
+        .contains("\r[1/1] 3.0 MiB / 3.0 MiB [########################] 100%")
+        .endsWith("\r[1/1] 200 3.0 MiB http://updates.example/3145728\n");
+    // Every redraw goes back to the start of the line: nothing scrolls but the URL's own line.
+    assertThat(drawn.chars().filter(c -> c == '\n').count()).isEqualTo(1);
+  }
+
+  @Test
   void prefetchCountsDeniedAndFailedUrlsGoesOnAndExitsOne() throws Exception {
     List<String> seen = new CopyOnWriteArrayList<>();
     InetSocketAddress gateway = startProxy(seen);
