@@ -19,6 +19,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
@@ -139,14 +140,20 @@ final class MirrorStage {
       return;
     }
     FillReader reader;
+    MirrorHandOver handOver = null;
     if (lease.kind() == FillLease.Kind.FILLER) {
       // This client follows the fill like any other; joined before the fetch starts, because a
       // fetch that fails at once (connection refused) settles the fill before a second lookup.
       reader = lease.writer().follow();
-      startFetch(exchange, request, decision, lease);
+      if (request.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0) {
+        // An answer the mirror does not keep still reaches this client from the same fetch.
+        handOver = handOver(ctx, exchange, request, stored, done);
+      }
+      startFetch(exchange, request, decision, lease, handOver);
     } else {
       reader = lease.reader();
     }
+    MirrorHandOver passThrough = handOver;
     exchange.cached(CacheOutcome.MISS);
     // The record is written when the last byte has left, which the follower sends only once the
     // body is complete, and by then the verdict is known: the record says the mirror kept none.
@@ -165,7 +172,14 @@ final class MirrorStage {
                   exchange.cached(CacheOutcome.BYPASS);
                   done.trySuccess(true);
                 }
-                case FALLBACK -> fallBack(ctx, exchange, request, key, stored, reader, done);
+                case FALLBACK -> {
+                  if (passThrough == null) {
+                    fallBack(ctx, exchange, request, key, stored, reader, done);
+                  } else {
+                    passThrough.afterFallback(
+                        () -> fallBack(ctx, exchange, request, key, stored, reader, done));
+                  }
+                }
               }
             });
   }
@@ -199,8 +213,53 @@ final class MirrorStage {
     done.trySuccess(true);
   }
 
+  private MirrorHandOver handOver(
+      ChannelHandlerContext ctx,
+      Exchange exchange,
+      HttpRequest request,
+      Optional<StoredObject> stored,
+      Promise<Boolean> done) {
+    return new MirrorHandOver(
+        ctx,
+        !exchange.closeAfterResponse(),
+        stored.isPresent(),
+        new MirrorHandOver.Client() {
+          @Override
+          public void passing() {
+            exchange.cached(CacheOutcome.BYPASS);
+          }
+
+          @Override
+          public void answered() {
+            done.trySuccess(false);
+          }
+
+          @Override
+          public void broken() {
+            exchange.failed(Exchange.UPSTREAM_BROKEN);
+            done.trySuccess(false);
+          }
+
+          @Override
+          public void serveStale() {
+            if (!serveStored(ctx, exchange, request, stored.get(), CacheOutcome.STALE, done)) {
+              exchange.cached(CacheOutcome.BYPASS);
+              done.trySuccess(true);
+            }
+          }
+        });
+  }
+
+  /**
+   * Starts the fetch that fills the mirror; {@code handOver}, if not null, gets the answer when the
+   * mirror does not keep it.
+   */
   private void startFetch(
-      Exchange exchange, HttpRequest request, MirrorDecision decision, FillLease lease) {
+      Exchange exchange,
+      HttpRequest request,
+      MirrorDecision decision,
+      FillLease lease,
+      MirrorHandOver handOver) {
     Target target = exchange.target();
     String path = target.path();
     MirrorFetch fetch;
@@ -213,10 +272,13 @@ final class MirrorStage {
               request.headers(),
               decision.conditionalHeaders(),
               lease.writer(),
-              MirrorFetchPassThrough.NOBODY);
+              handOver == null ? MirrorFetchPassThrough.NOBODY : handOver);
     } catch (IllegalArgumentException e) {
       lease.writer().abort(FillOutcome.UPSTREAM_ERROR);
       return;
+    }
+    if (handOver != null) {
+      handOver.attach(fetch);
     }
     String client = exchange.client();
     fetch

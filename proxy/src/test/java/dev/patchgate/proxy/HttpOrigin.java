@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.util.Arrays;
 import java.util.List;
@@ -86,6 +87,8 @@ final class HttpOrigin implements AutoCloseable {
     return store;
   }
 
+  private volatile int failWith;
+
   int port() {
     return server.getAddress().getPort();
   }
@@ -94,6 +97,11 @@ final class HttpOrigin implements AutoCloseable {
   String base() {
     String scheme = server instanceof HttpsServer ? "https" : "http";
     return scheme + "://127.0.0.1:" + port();
+  }
+
+  /** From now on every request is answered {@code status} with a one-line body; 0 stops that. */
+  void failWith(int status) {
+    failWith = status;
   }
 
   void put(String name, byte[] content) {
@@ -120,7 +128,19 @@ final class HttpOrigin implements AutoCloseable {
     String path = exchange.getRequestURI().getPath();
     boolean head = exchange.getRequestMethod().equals("HEAD");
     try (exchange) {
-      if (path.startsWith("/files/") && files.containsKey(path.substring(7))) {
+      int failing = failWith;
+      if (failing != 0) {
+        byte[] body = ("origin failing with " + failing + "\n").getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(failing, body.length);
+        exchange.getResponseBody().write(body);
+      } else if (path.startsWith("/nostore/") && files.containsKey(path.substring(9))) {
+        byte[] body = files.get(path.substring(9));
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        send(exchange, head, body.length);
+        if (!head) {
+          exchange.getResponseBody().write(body);
+        }
+      } else if (path.startsWith("/files/") && files.containsKey(path.substring(7))) {
         byte[] body = files.get(path.substring(7));
         exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
         send(exchange, head, body.length);

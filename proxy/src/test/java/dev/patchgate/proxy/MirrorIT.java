@@ -156,6 +156,48 @@ class MirrorIT {
   }
 
   @Test
+  void anAnswerTheMirrorDoesNotKeepCrossesTheUpstreamLinkOnce() throws Exception {
+    origin.put("private.cab", PAYLOAD);
+    gateway = startMirroring();
+
+    RawHttp.Response notFound = get("/files/missing.cab", "");
+    RawHttp.Response noStore = get("/nostore/private.cab", "");
+
+    assertThat(notFound.status()).isEqualTo(404);
+    assertThat(noStore.status()).isEqualTo(200);
+    assertThat(noStore.body()).isEqualTo(PAYLOAD);
+    // One upstream request each: the mirror's own fetch answered the client too.
+    assertThat(origin.seen())
+        .extracting(HttpOrigin.Seen::target)
+        .containsExactly("/files/missing.cab", "/nostore/private.cab");
+    List<Map<String, Object>> records = awaitRecords(2);
+    assertThat(records.get(0)).containsEntry("status", 404L).containsEntry("cache", "bypass");
+    assertThat(records.get(1))
+        .containsEntry("status", 200L)
+        .containsEntry("cache", "bypass")
+        .containsEntry("object_length", (long) PAYLOAD.length);
+
+    assertThat(get("/nostore/private.cab", "").body()).isEqualTo(PAYLOAD);
+    assertThat(origin.seen()).hasSize(3);
+  }
+
+  @Test
+  void aServerErrorOnRevalidationIsAnsweredWithTheStoredCopy() throws Exception {
+    origin.put("catalog.xml", PAYLOAD);
+    gateway = startMirroring();
+    assertThat(get("/etag/catalog.xml", "").body()).isEqualTo(PAYLOAD);
+    awaitStoredObjects(1);
+    origin.failWith(503);
+
+    RawHttp.Response answer = get("/etag/catalog.xml", "");
+
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.body()).isEqualTo(PAYLOAD);
+    assertThat(origin.seen()).hasSize(2);
+    assertThat(awaitRecords(2).get(1)).containsEntry("cache", "stale");
+  }
+
+  @Test
   void concurrentColdRequestsMakeOneUpstreamRequestAndAllGetTheWholeFile() throws Exception {
     byte[] big = randomBytes(24 * 1024 * 1024);
     String name = hashNamed(big);
