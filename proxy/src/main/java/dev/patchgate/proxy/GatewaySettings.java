@@ -209,13 +209,10 @@ record GatewaySettings(
                 syslogHost, port, protocol, facility, SyslogSettings.DEFAULT_CONNECT_TIMEOUT));
       }
     }
-    String webhook = r.get("alerts.webhook.url", String::strip);
     Duration timeout = r.duration("alerts.webhook.timeout");
-    if (webhook != null && !webhook.isEmpty()) {
-      WebhookSettings settings = r.get("alerts.webhook.url", url -> webhook(url, timeout));
-      if (settings != null) {
-        channels.add(settings);
-      }
+    WebhookSettings webhook = r.get("alerts.webhook.url", url -> webhook(url, timeout));
+    if (webhook != null) {
+      channels.add(webhook);
     }
     return window == null ? AlertSettings.disabled() : new AlertSettings(window, channels);
   }
@@ -228,10 +225,14 @@ record GatewaySettings(
     };
   }
 
+  /** The webhook channel, or null when {@code url} is blank (the channel is off). */
   private static WebhookSettings webhook(String url, Duration timeout) {
+    if (url.isBlank()) {
+      return null;
+    }
     try {
       return new WebhookSettings(
-          new URI(url), timeout == null ? WebhookSettings.DEFAULT_TIMEOUT : timeout);
+          new URI(url.strip()), timeout == null ? WebhookSettings.DEFAULT_TIMEOUT : timeout);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(
           "not a URL (expected e.g. https://collector.example/hook)");

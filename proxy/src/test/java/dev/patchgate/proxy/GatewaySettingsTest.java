@@ -3,6 +3,8 @@ package dev.patchgate.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patchgate.audit.alert.WebhookSettings;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +38,22 @@ class GatewaySettingsTest {
   }
 
   @Test
+  void aWebhookIsAnAlertChannelOnlyWhenItsUrlIsSet() throws Exception {
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(
+        file,
+        "patchgate.alerts.webhook.url = \" https://collector.example/hook \"\n"
+            + "patchgate.alerts.webhook.timeout = 3s\n");
+
+    assertThat(GatewaySettings.load(Optional.of(file)).alerts().channels())
+        .contains(
+            new WebhookSettings(
+                URI.create("https://collector.example/hook"), Duration.ofSeconds(3)));
+    assertThat(GatewaySettings.load(Optional.empty()).alerts().channels())
+        .noneMatch(c -> c instanceof WebhookSettings);
+  }
+
+  @Test
   void aConfigFileOverridesOnlyWhatItSets() throws Exception {
     Path file = dir.resolve("patchgate.conf");
     Files.writeString(file, "patchgate.listen = \"[::1]:8080\"\npatchgate.timeouts.idle = 5m\n");
@@ -65,6 +83,8 @@ class GatewaySettingsTest {
         "patchgate.auditt.dir = x                   | patchgate.conf:1: unknown key 'patchgate.auditt.dir'",
         "patchgate { listen =                       | patchgate.conf:",
         "patchgate = 5                              | patchgate.conf:1: patchgate has type NUMBER",
+        "patchgate.alerts.webhook.url = \"http://a b\" | patchgate.alerts.webhook.url: \"http://a b\" (not a URL",
+        "patchgate.mirror.memory-max-object-size = 2m | patchgate.mirror.memory-max-object-size",
       })
   void aBadValueIsReportedWithFileLineAndFix(String content, String expected) throws Exception {
     Path file = dir.resolve("patchgate.conf");
