@@ -88,6 +88,11 @@ final class MirrorHandOver implements MirrorFetchPassThrough {
     started.outcome().thenRun(() -> onClientLoop(this::fetchEnded));
   }
 
+  /** The fetch could not even be started (client loop): a fallback goes on at once. */
+  void notStarted() {
+    fetchEnded();
+  }
+
   /**
    * The client's follower fell back (client loop). {@code otherwise} runs (on the client loop)
    * unless this object answers the client: at once if the fetch has ended without passing an answer

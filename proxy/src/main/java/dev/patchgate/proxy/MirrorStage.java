@@ -275,6 +275,9 @@ final class MirrorStage {
               handOver == null ? MirrorFetchPassThrough.NOBODY : handOver);
     } catch (IllegalArgumentException e) {
       lease.writer().abort(FillOutcome.UPSTREAM_ERROR);
+      if (handOver != null) {
+        handOver.notStarted();
+      }
       return;
     }
     if (handOver != null) {
