@@ -346,28 +346,12 @@ final class DuplicateKeys {
           continue;
         }
         int at = line;
+        Kind mark = punctuation(c);
+        if (mark != null) {
+          pos++;
+          return new Token(mark, String.valueOf(c), at, space);
+        }
         switch (c) {
-          case '{':
-            pos++;
-            return new Token(Kind.OPEN_BRACE, "{", at, space);
-          case '}':
-            pos++;
-            return new Token(Kind.CLOSE_BRACE, "}", at, space);
-          case '[':
-            pos++;
-            return new Token(Kind.OPEN_BRACKET, "[", at, space);
-          case ']':
-            pos++;
-            return new Token(Kind.CLOSE_BRACKET, "]", at, space);
-          case ',':
-            pos++;
-            return new Token(Kind.COMMA, ",", at, space);
-          case ':':
-            pos++;
-            return new Token(Kind.COLON, ":", at, space);
-          case '=':
-            pos++;
-            return new Token(Kind.EQUALS, "=", at, space);
           case '+':
             if (text.startsWith("+=", pos)) {
               pos += 2;
@@ -394,6 +378,20 @@ final class DuplicateKeys {
         }
       }
       return new Token(Kind.EOF, "", line, space);
+    }
+
+    /** The token a one-character punctuation mark makes, or null for any other character. */
+    private static Kind punctuation(char c) {
+      return switch (c) {
+        case '{' -> Kind.OPEN_BRACE;
+        case '}' -> Kind.CLOSE_BRACE;
+        case '[' -> Kind.OPEN_BRACKET;
+        case ']' -> Kind.CLOSE_BRACKET;
+        case ',' -> Kind.COMMA;
+        case ':' -> Kind.COLON;
+        case '=' -> Kind.EQUALS;
+        default -> null;
+      };
     }
 
     private String unquoted() {
