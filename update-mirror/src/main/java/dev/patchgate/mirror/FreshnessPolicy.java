@@ -216,8 +216,13 @@ public final class FreshnessPolicy {
    * immutable objects, zero for index files, else as the class comment says.
    */
   public static Duration lifetime(StoredMeta meta, MirrorRules rules) {
+    return lifetime(meta, rules, classify(meta.url(), meta.headerLookup()));
+  }
+
+  /** {@link #lifetime(StoredMeta, MirrorRules)} of an object already classified as {@code cls}. */
+  static Duration lifetime(StoredMeta meta, MirrorRules rules, ObjectClass cls) {
     HeaderLookup h = meta.headerLookup();
-    switch (classify(meta.url(), h)) {
+    switch (cls) {
       case IMMUTABLE:
         return FOREVER;
       case INDEX:
@@ -256,6 +261,11 @@ public final class FreshnessPolicy {
 
   /** Whether {@code meta} is fresh at {@code now}: its age is below its lifetime. */
   public static boolean fresh(StoredMeta meta, MirrorRules rules, Instant now) {
-    return meta.age(now).compareTo(lifetime(meta, rules)) < 0;
+    return fresh(meta, rules, now, classify(meta.url(), meta.headerLookup()));
+  }
+
+  /** {@link #fresh(StoredMeta, MirrorRules, Instant)} of an object already classified. */
+  static boolean fresh(StoredMeta meta, MirrorRules rules, Instant now, ObjectClass cls) {
+    return meta.age(now).compareTo(lifetime(meta, rules, cls)) < 0;
   }
 }

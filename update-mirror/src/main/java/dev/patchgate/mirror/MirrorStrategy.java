@@ -109,7 +109,8 @@ public final class MirrorStrategy {
     if (objectClass == ObjectClass.IMMUTABLE) {
       return MirrorDecision.of(MirrorAction.SERVE, IMMUTABLE);
     }
-    boolean fresh = FreshnessPolicy.fresh(meta, rules, now);
+    // Classified once: the URL's patterns and the stored headers are matched on every hit.
+    boolean fresh = FreshnessPolicy.fresh(meta, rules, now, objectClass);
     String staleReason = objectClass == ObjectClass.INDEX ? INDEX : STALE;
     if (fresh && clientWantsRevalidation(cc, request, meta.age(now))) {
       fresh = false;
