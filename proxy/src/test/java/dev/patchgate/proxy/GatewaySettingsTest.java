@@ -26,6 +26,8 @@ class GatewaySettingsTest {
     assertThat(s.auditDir()).isEqualTo(Path.of("var/audit"));
     assertThat(s.mirror().dir()).isEqualTo(Path.of("var/mirror"));
     assertThat(s.mirror().maxSizeBytes()).isEqualTo(50L << 30);
+    assertThat(s.mirror().memoryBytes()).isEqualTo(32L << 20);
+    assertThat(s.mirror().memoryMaxObjectBytes()).isEqualTo(64 << 10);
     assertThat(s.audit().flushInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(s.audit().retainDays()).isEqualTo(400);
     assertThat(s.audit().squidLog()).isFalse();
