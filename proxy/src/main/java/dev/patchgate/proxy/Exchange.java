@@ -24,6 +24,7 @@ final class Exchange {
   static final String UPSTREAM_UNREACHABLE = "upstream connection failed";
   static final String UPSTREAM_TIMEOUT = "upstream timed out";
   static final String UPSTREAM_BROKEN = "upstream response malformed or cut short";
+  static final String UPSTREAM_SWITCHED_PROTOCOLS = "upstream tried to switch protocols";
   static final String AUDIT_UNAVAILABLE = "audit log unavailable; the gateway fails closed";
   static final String INTEGRITY_MISMATCH =
       "content does not match the SHA-1 in its file name; delivered but not kept in the mirror";
