@@ -35,9 +35,10 @@ import java.util.function.Supplier;
  * </ol>
  *
  * The outcome is left on the {@link Exchange}: {@link GatewayFilters} answers with its refusal or
- * forwards to its pinned address. While a lookup is in flight the connection stops reading and
- * whatever else arrives (a pipelined request, a last empty content) waits here in order, so the
- * event loop keeps serving its other connections. Runs on the client's event loop only.
+ * forwards to its pinned address. The {@link RequestFramer} in front of the decoder hands on one
+ * request at a time; while a lookup or the mirror is busy with it, whatever else of it arrives (its
+ * last empty content) waits here in order, so the event loop keeps serving its other connections.
+ * Runs on the client's event loop only.
  */
 final class AdmissionStage extends ChannelInboundHandlerAdapter {
   static final String NAME = "patchgate-admission";
@@ -111,7 +112,6 @@ final class AdmissionStage extends ChannelInboundHandlerAdapter {
       return;
     }
     mirroring = true;
-    ctx.channel().config().setAutoRead(false);
     mirror
         .handle(ctx, exchange, request)
         .addListener(
@@ -133,9 +133,6 @@ final class AdmissionStage extends ChannelInboundHandlerAdapter {
   private void drain(ChannelHandlerContext ctx) {
     while (!waiting() && !held.isEmpty()) {
       admit(ctx, held.poll());
-    }
-    if (!waiting()) {
-      ctx.channel().config().setAutoRead(true);
     }
   }
 
@@ -202,7 +199,6 @@ final class AdmissionStage extends ChannelInboundHandlerAdapter {
 
   private void lookUp(ChannelHandlerContext ctx, Exchange exchange, HttpRequest request) {
     resolving = request;
-    ctx.channel().config().setAutoRead(false);
     resolver
         .resolve(exchange.target().host())
         .whenComplete(

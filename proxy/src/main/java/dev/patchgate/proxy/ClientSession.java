@@ -16,8 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Byte counters and the current exchange are touched only on the connection's event loop (the
  * taps run there, and Netty runs writes issued from upstream threads there too), so they need no
  * locks. An exchange's bytes are the difference between the totals at its end and at the end of the
- * exchange before it, which charges each request's head and each response to the right record on a
- * keep-alive connection.
+ * exchange before it. Bytes read count when the {@link RequestFramer} hands them to the request
+ * path, one request at a time, so a pipelined request's head is charged to its own record, never to
+ * the one before it; bytes that were read but never handed on are charged to the exchange in
+ * progress when the connection closes.
  */
 final class ClientSession {
   static final AttributeKey<ClientSession> KEY = AttributeKey.valueOf("patchgate.session");
@@ -30,11 +32,14 @@ final class ClientSession {
   private final OpenTunnels tunnels;
   private final Map<String, InetAddress> upstreamByAuthority = new ConcurrentHashMap<>(4);
 
+  private long bytesArrived;
   private long bytesRead;
   private long bytesWritten;
   private long readMark;
   private long writtenMark;
   private Exchange current;
+  private RequestFramer framer;
+  private RequestLine nextRequestLine = RequestLine.NONE;
 
   ClientSession(Channel channel, InetAddress clientAddress, ExchangeLog log, OpenTunnels tunnels) {
     this.channel = channel;
@@ -48,13 +53,25 @@ final class ClientSession {
     return clientAddress;
   }
 
+  /** The framer that hands this connection's requests on, told when each exchange ends. */
+  void framedBy(RequestFramer requestFramer) {
+    framer = requestFramer;
+  }
+
+  /** The raw request line of the head the framer is handing on, for an unparseable request. */
+  void nextRequestLine(RequestLine line) {
+    nextRequestLine = line;
+  }
+
   /** A request head was decoded (well formed or not): it opens the next exchange. */
   Exchange requestArrived(HttpRequest request) {
     if (current != null) {
-      // A pipelined request: the previous exchange ends here, as far as bookkeeping can tell.
+      // The framer hands on one head at a time, so this cannot happen; if it did, the previous
+      // exchange would end here, as far as bookkeeping can tell.
       finish();
     }
-    current = log.open(clientIp, request);
+    current = log.open(clientIp, request, nextRequestLine);
+    nextRequestLine = RequestLine.NONE;
     return current;
   }
 
@@ -63,7 +80,13 @@ final class ClientSession {
     return current;
   }
 
-  void bytesRead(long n) {
+  /** Bytes came off the client's socket. */
+  void bytesArrived(long n) {
+    bytesArrived += n;
+  }
+
+  /** Bytes went on to the request path (a request head) or into the open tunnel. */
+  void bytesHandedOver(long n) {
     bytesRead += n;
   }
 
@@ -86,6 +109,7 @@ final class ClientSession {
   /** The client connection closed: whatever is in progress (a tunnel, a cut download) ends now. */
   void closed() {
     tunnels.closed(this);
+    bytesRead = bytesArrived;
     if (current != null) {
       finish();
     }
@@ -94,6 +118,9 @@ final class ClientSession {
   /** The current exchange's CONNECT succeeded: the connection now carries its tunnel. */
   void tunnelOpened() {
     tunnels.opened(this);
+    if (framer != null) {
+      framer.tunnelOpened();
+    }
   }
 
   /**
@@ -159,5 +186,8 @@ final class ClientSession {
     writtenMark = bytesWritten;
     readMark = bytesRead;
     log.finished(done, toClient, fromClient);
+    if (framer != null) {
+      framer.exchangeEnded(done.endsConnection());
+    }
   }
 }

@@ -37,6 +37,8 @@ final class Exchange {
   private final String method;
   private final boolean connect;
   private final boolean closeAfterResponse;
+  // Set when nothing can safely follow this exchange on its connection.
+  private boolean lastOnConnection;
 
   private String url;
   private Target target;
@@ -91,10 +93,20 @@ final class Exchange {
     refusal = new Refusal(status, why, true);
   }
 
-  /** A malformed request, which LittleProxy answers itself. */
+  /** A malformed request, which LittleProxy answers itself, closing the connection. */
   void malformed(String why) {
     decision = AuditDecision.ERROR;
     reason = why;
+    lastOnConnection = true;
+  }
+
+  /**
+   * The origin answered with a 1xx other than 100 (101 Switching Protocols): the client gets 502
+   * instead, and the connection closes, since what followed would be another protocol, unchecked.
+   */
+  void upstreamSwitchedProtocols() {
+    failed(UPSTREAM_SWITCHED_PROTOCOLS);
+    lastOnConnection = true;
   }
 
   /** The request is well formed: from now on the record names its canonical target. */
@@ -259,8 +271,20 @@ final class Exchange {
     return closeAfterResponse;
   }
 
+  /**
+   * True when nothing may follow this exchange on its connection: the client asked to close, the
+   * request's framing was suspect, or the gateway cannot tell where the next request would begin.
+   */
+  boolean endsConnection() {
+    return closeAfterResponse || lastOnConnection || (refusal != null && refusal.close());
+  }
+
   boolean isConnect() {
     return connect;
+  }
+
+  boolean isHead() {
+    return "HEAD".equals(method);
   }
 
   Target target() {

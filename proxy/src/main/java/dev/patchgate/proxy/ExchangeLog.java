@@ -46,18 +46,25 @@ final class ExchangeLog {
     this.bootId = HexFormat.of().formatHex(boot);
   }
 
-  Exchange open(String clientIp, HttpRequest request) {
+  /**
+   * Opens the exchange of a decoded request head.
+   *
+   * @param line the request line as sent, recorded instead of the decoder's placeholder (Netty
+   *     names every unparseable request {@code GET /bad-request}) when the head could not be parsed
+   */
+  Exchange open(String clientIp, HttpRequest request, RequestLine line) {
     String id = bootId + "-" + sequence.incrementAndGet();
+    boolean malformed = request.decoderResult().isFailure();
     Exchange exchange =
         new Exchange(
             id,
             clock.instant(),
             nanoTime.getAsLong(),
             clientIp,
-            request.method().name(),
-            request.uri(),
+            malformed ? line.method() : request.method().name(),
+            malformed ? line.target() : request.uri(),
             wantsClose(request));
-    if (request.decoderResult().isFailure()) {
+    if (malformed) {
       // LittleProxy answers these with 400 itself, without consulting the request path.
       exchange.malformed(RequestGate.MALFORMED);
     }

@@ -3,9 +3,13 @@ package dev.patchgate.proxy;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -16,6 +20,11 @@ import java.nio.channels.ClosedChannelException;
  * noted on the current exchange, and the last part, once written, closes it ({@link AdmissionStage}
  * opened it).
  *
+ * <p>An interim answer from the origin never reaches the client: a {@code 100 Continue} is dropped
+ * (the gateway sends no {@code Expect}, so nobody waits for one), and any other 1xx, {@code 101
+ * Switching Protocols} above all, ends the exchange with a {@code 502} and closes the connection,
+ * so that what the origin sends next (another protocol, unparsed and unchecked) is never relayed.
+ *
  * <p>The completion listener is added after the write has passed down the pipeline, so it runs
  * after {@link WireTap} has counted the response's last bytes.
  */
@@ -23,8 +32,13 @@ final class ExchangeTap extends ChannelOutboundHandlerAdapter {
   static final String NAME = "patchgate-exchange";
   private static final int CONNECTION_ESTABLISHED = 200;
   private static final int PARTIAL_CONTENT = 206;
+  private static final int CONTINUE = 100;
 
   private final ClientSession session;
+  // The origin switched protocols: nothing more goes to the client, the connection is closing.
+  private boolean switched;
+  // A 100 Continue was dropped; its (empty) last part follows and is dropped too.
+  private boolean droppingContinue;
 
   ExchangeTap(ClientSession session) {
     this.session = session;
@@ -33,9 +47,28 @@ final class ExchangeTap extends ChannelOutboundHandlerAdapter {
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
       throws Exception {
+    if (switched || (droppingContinue && msg instanceof HttpContent)) {
+      droppingContinue = droppingContinue && !(msg instanceof LastHttpContent);
+      ReferenceCountUtil.release(msg);
+      promise.setFailure(new ClosedChannelException());
+      return;
+    }
     Exchange exchange = session.current();
     if (exchange == null || !(msg instanceof HttpObject)) {
       ctx.write(msg, promise);
+      return;
+    }
+    if (msg instanceof HttpResponse response
+        && response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+      // The 502 goes out before LittleProxy hears that its write failed: a failed 101 still makes
+      // it switch the connection, taking out the encoder the 502 needs.
+      if (response.status().code() == CONTINUE) {
+        droppingContinue = !(msg instanceof LastHttpContent);
+      } else {
+        refuseSwitch(ctx, exchange);
+      }
+      ReferenceCountUtil.release(msg);
+      promise.setFailure(new ClosedChannelException());
       return;
     }
     if (msg instanceof HttpResponse response) {
@@ -77,6 +110,29 @@ final class ExchangeTap extends ChannelOutboundHandlerAdapter {
             }
           });
     }
+  }
+
+  /** Answers 502 instead of the origin's switch of protocols, and closes the connection. */
+  private void refuseSwitch(ChannelHandlerContext ctx, Exchange exchange) {
+    switched = true;
+    exchange.upstreamSwitchedProtocols();
+    FullHttpResponse refusal =
+        GatewayResponses.refusal(
+            HttpResponseStatus.BAD_GATEWAY,
+            Exchange.UPSTREAM_SWITCHED_PROTOCOLS,
+            exchange.isHead(),
+            true);
+    exchange.responseStarted(
+        refusal.status().code(),
+        refusal.headers().get(HttpHeaderNames.CONTENT_TYPE),
+        objectLength(refusal));
+    exchange.responseFinished();
+    ctx.writeAndFlush(refusal)
+        .addListener(
+            f -> {
+              session.responseEnded(exchange);
+              ctx.channel().close();
+            });
   }
 
   /**

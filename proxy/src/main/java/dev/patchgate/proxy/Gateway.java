@@ -116,6 +116,8 @@ final class Gateway implements AutoCloseable {
     AtomicReference<MirrorStage> mirrorStage = new AtomicReference<>();
     BooleanSupplier auditWritable = settings.auditFailClosed() ? audit::healthy : () -> true;
     SelfAddress self = new SelfAddress();
+    // Both limits, and room for the line ends between them: a longer head is refused anyway.
+    int maxHead = settings.maxRequestLine() + settings.maxHeaderSize() + 4;
     GatewayServerGroup group =
         new GatewayServerGroup(
             settings.clientThreads(),
@@ -127,7 +129,11 @@ final class Gateway implements AutoCloseable {
               AdmissionStage admission =
                   new AdmissionStage(
                       session, policy, resolver, self, auditWritable, mirrorStage.get());
-              channel.pipeline().addFirst(WireTap.NAME, new WireTap(session, admission));
+              channel
+                  .pipeline()
+                  .addFirst(
+                      WireTap.NAME,
+                      new WireTap(session, admission, maxHead, settings.idleTimeout()));
             });
     Mirror mirror = null;
     if (settings.mirror() != null) {

@@ -5,6 +5,9 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.FileRegion;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,20 +17,35 @@ import org.slf4j.LoggerFactory;
  * completion), so a download cut short is not credited with bytes that never left.
  *
  * <p>Once LittleProxy's handlers are in place (they are added when the channel registers), it
- * inserts the {@link ExchangeTap} and the {@link AdmissionStage} behind LittleProxy's HTTP codec.
+ * inserts the idle timer and the {@link RequestFramer} in front of LittleProxy's HTTP decoder, and
+ * the {@link ExchangeTap} and the {@link AdmissionStage} behind it. The idle timer replaces
+ * LittleProxy's own, which sits behind the codec and so sees neither the mirror's responses nor the
+ * bytes the framer holds: here it sees every byte in both directions, and fires at the configured
+ * time.
  */
 final class WireTap extends ChannelDuplexHandler {
   static final String NAME = "patchgate-wire";
   private static final Logger LOG = LoggerFactory.getLogger(WireTap.class);
   // LittleProxy's name for its request decoder in the client pipeline.
-  private static final String LITTLEPROXY_DECODER = "decoder";
+  static final String LITTLEPROXY_DECODER = "decoder";
+  // LittleProxy's name for its IdleStateHandler in the client pipeline.
+  private static final String LITTLEPROXY_IDLE = "idle";
+  private static final String IDLE = "patchgate-idle";
 
   private final ClientSession session;
   private final AdmissionStage admission;
+  private final int maxHead;
+  private final Duration idleTimeout;
 
-  WireTap(ClientSession session, AdmissionStage admission) {
+  /**
+   * @param maxHead the longest request head the framer hands over whole
+   * @param idleTimeout a connection with no byte in either direction for this long is closed
+   */
+  WireTap(ClientSession session, AdmissionStage admission, int maxHead, Duration idleTimeout) {
     this.session = session;
     this.admission = admission;
+    this.maxHead = maxHead;
+    this.idleTimeout = idleTimeout;
   }
 
   @Override
@@ -40,19 +58,22 @@ final class WireTap extends ChannelDuplexHandler {
       ctx.close();
       return;
     }
+    if (ctx.pipeline().get(LITTLEPROXY_IDLE) != null) {
+      ctx.pipeline().remove(LITTLEPROXY_IDLE);
+    }
     ctx.pipeline()
+        .addAfter(
+            NAME, IDLE, new IdleStateHandler(0, 0, idleTimeout.toNanos(), TimeUnit.NANOSECONDS))
+        .addBefore(LITTLEPROXY_DECODER, RequestFramer.NAME, new RequestFramer(session, maxHead))
         .addAfter(LITTLEPROXY_DECODER, ExchangeTap.NAME, new ExchangeTap(session))
         .addAfter(ExchangeTap.NAME, AdmissionStage.NAME, admission);
-    if (ctx.pipeline().get(IdleGuard.LITTLEPROXY_IDLE) != null) {
-      ctx.pipeline().addAfter(IdleGuard.LITTLEPROXY_IDLE, IdleGuard.NAME, new IdleGuard(session));
-    }
     super.channelRegistered(ctx);
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     if (msg instanceof ByteBuf buf) {
-      session.bytesRead(buf.readableBytes());
+      session.bytesArrived(buf.readableBytes());
     }
     super.channelRead(ctx, msg);
   }
