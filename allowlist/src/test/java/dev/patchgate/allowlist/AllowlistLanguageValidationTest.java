@@ -264,8 +264,23 @@ class AllowlistLanguageValidationTest {
         arguments(
             entry("schemes = [http], paths = [\"/c/./msdownload/\"]"),
             2,
-            "entry 'x': path '/c/./msdownload/': a path must not contain a '.' segment:"
-                + " requests with dot-segments are refused, so it could never match"),
+            "entry 'x': path '/c/./msdownload/': a path must not contain a '.' segment, with or"
+                + " without ';' parameters: requests with dot-segments are refused, so it could"
+                + " never match"),
+        // a "." segment with matrix parameters, which Tomcat reads as "."
+        arguments(
+            entry("schemes = [http], paths = [\"/c/.;x/msdownload/\"]"),
+            2,
+            "entry 'x': path '/c/.;x/msdownload/': a path must not contain a '.' segment, with or"
+                + " without ';' parameters: requests with dot-segments are refused, so it could"
+                + " never match"),
+        // a "." segment with an encoded ';'
+        arguments(
+            entry("schemes = [http], paths = [\"/c/.%3b/msdownload/\"]"),
+            2,
+            "entry 'x': path '/c/.%3b/msdownload/': a path must not contain a '.' segment, with"
+                + " or without ';' parameters: requests with dot-segments are refused, so it could"
+                + " never match"),
         arguments(
             entry("schemes = [http], paths = [\"/c\\\\msdownload/\"]"),
             2,
