@@ -39,6 +39,7 @@ import java.util.Map;
  *     addresses = ["10.20.0.0/24"]    # non-public ranges the hosts may resolve into
  *     mode      = enforce             # or report
  *     sni-check = true
+ *     kb-files  = false               # true: the patch report may read KB numbers from file names
  *   }
  * }
  * </pre>

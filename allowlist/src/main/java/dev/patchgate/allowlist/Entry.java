@@ -103,6 +103,11 @@ final class Entry {
     return rules.report();
   }
 
+  /** {@code kb-files = true}: the patch report may read KB numbers from its files' names. */
+  boolean kbFiles() {
+    return rules.kbFiles();
+  }
+
   /**
    * The first check this entry fails for the request, or {@link Check#PASSED}, given that {@code
    * binding}, one of this entry's, covers the request's host.

@@ -47,6 +47,7 @@ final class EntryReader {
   static final String MIRROR = "mirror";
   static final String MIRROR_DROP_QUERY = "mirror-drop-query";
   static final String MIRROR_MAX_AGE = "mirror-max-age";
+  static final String KB_FILES = "kb-files";
   static final List<String> KEYS =
       List.of(
           PROFILE,
@@ -62,7 +63,8 @@ final class EntryReader {
           SNI_CHECK,
           MIRROR,
           MIRROR_DROP_QUERY,
-          MIRROR_MAX_AGE);
+          MIRROR_MAX_AGE,
+          KB_FILES);
 
   static final String HOSTS_EXAMPLE = "hosts = [\"updates.example.com\"]";
   private static final String PORTS_EXAMPLE = "ports = [8080]";
@@ -163,6 +165,7 @@ final class EntryReader {
             readBoolean(entry, MIRROR, fields.get(MIRROR), true),
             readBoolean(entry, MIRROR_DROP_QUERY, fields.get(MIRROR_DROP_QUERY), false),
             readMaxAge(entry, fields.get(MIRROR_MAX_AGE)));
+    boolean kbFiles = readBoolean(entry, KB_FILES, fields.get(KB_FILES), false);
     checkPlainHttpOnly(entry, fields, schemes, schemesValue != null);
     Map<HostRule, Map<Scheme, Set<Integer>>> hosts = new LinkedHashMap<>();
     for (HostPattern host : ownHosts) {
@@ -184,7 +187,8 @@ final class EntryReader {
     }
     EntryRules rules =
         new EntryRules(
-            schemes, methods, paths, clients, schedule, addresses, report, sniCheck, mirror);
+            schemes, methods, paths, clients, schedule, addresses, report, sniCheck, mirror,
+            kbFiles);
     long[] clientSet = clients == null ? null : groups.setOf(clients);
     return new Entry(name, order, FileProblems.lineOf(value.origin()), hosts, rules, clientSet);
   }
@@ -656,6 +660,18 @@ final class EntryReader {
                 + "' applies to plain HTTP downloads only (tunnels are never mirrored), but the"
                 + " entry's schemes are [https]; remove it");
       }
+    }
+    ConfigValue kbFiles = fields.get(KB_FILES);
+    if (kbFiles != null && !schemes.contains(Scheme.HTTP)) {
+      problems.add(
+          kbFiles.origin(),
+          "entry "
+              + entry
+              + ": '"
+              + KB_FILES
+              + "' applies to plain HTTP downloads only (the patch report reads KB numbers from"
+              + " the file names of plain-HTTP URLs), but the entry's schemes are [https]; remove"
+              + " it");
     }
     ConfigValue sni = fields.get(SNI_CHECK);
     if (sni != null && !schemes.contains(Scheme.HTTPS)) {

@@ -15,6 +15,8 @@ import java.util.Set;
  * @param report true for {@code mode = report}
  * @param sniCheck whether the proxy checks a tunnel's TLS SNI against the CONNECT host
  * @param mirror how the update mirror treats the entry's plain-HTTP downloads
+ * @param kbFiles {@code kb-files = true}: the patch report may read KB numbers from the names of
+ *     the files this entry allows, although its hosts are not Microsoft's
  */
 record EntryRules(
     Set<Scheme> schemes,
@@ -25,7 +27,8 @@ record EntryRules(
     List<Cidr> addresses,
     boolean report,
     boolean sniCheck,
-    MirrorPolicy mirror) {
+    MirrorPolicy mirror,
+    boolean kbFiles) {
 
   /** Copies the collections. */
   EntryRules {

@@ -52,8 +52,8 @@ final class PathPrefixes {
       case BACKSLASH:
         return "a path must not contain '\\'; write '/'";
       case DOT_SEGMENT:
-        return "a path must not contain a '.' segment: requests with dot-segments are refused, so"
-            + " it could never match";
+        return "a path must not contain a '.' segment, with or without ';' parameters: requests"
+            + " with dot-segments are refused, so it could never match";
       case ENCODED_SEPARATOR:
         return "a path must not contain %2e, %2f or %5c (an encoded '.', '/' or '\\'): requests"
             + " with them are refused, so it could never match";

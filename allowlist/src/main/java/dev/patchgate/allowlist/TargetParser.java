@@ -10,10 +10,11 @@ package dev.patchgate.allowlist;
  *
  * <p>Paths are kept byte for byte (no decoding, no dot-segment removal: the URL forwarded upstream
  * is the URL the policy saw), and so only paths already in canonical form are accepted: no {@code
- * \\}, no {@code .} or {@code ..} segment, no percent-encoded {@code .}, {@code /} or {@code \\},
- * and no {@code %} without two hex digits. A server that decodes or resolves such a path would
- * serve another file than the one the allowlist's path prefixes approved ({@code
- * /c/msdownload/..%2f..%2fadmin}). The query is not part of that check, nor of path matching.
+ * \\}, no {@code .} or {@code ..} segment (nor one with parameters, {@code /..;x/}), no
+ * percent-encoded {@code .}, {@code /} or {@code \\}, and no {@code %} without two hex digits. A
+ * server that decodes or resolves such a path would serve another file than the one the allowlist's
+ * path prefixes approved ({@code /c/msdownload/..%2f..%2fadmin}). The query is not part of that
+ * check, nor of path matching.
  *
  * <p>Stateless and thread-safe; never does DNS or other I/O.
  */
@@ -151,17 +152,18 @@ public final class TargetParser {
       end = pathAndQuery.length();
     }
     int segmentStart = 0;
+    // Where the segment's name ends: at its first ';' (the start of its parameters), or its end.
+    int nameEnd = -1;
     for (int i = 0; i <= end; i++) {
       char c = i < end ? pathAndQuery.charAt(i) : '/';
       if (c == '/') {
-        int length = i - segmentStart;
-        // The segment between the previous slash and this one: "." and ".." climb the tree.
-        if ((length == 1 || length == 2)
-            && pathAndQuery.charAt(segmentStart) == '.'
-            && pathAndQuery.charAt(i - 1) == '.') {
+        if (isDotName(pathAndQuery, segmentStart, nameEnd < 0 ? i : nameEnd)) {
           return TargetFault.DOT_SEGMENT;
         }
         segmentStart = i + 1;
+        nameEnd = -1;
+      } else if (c == ';') {
+        nameEnd = nameEnd < 0 ? i : nameEnd;
       } else if (c == '\\') {
         return TargetFault.BACKSLASH;
       } else if (c == '%') {
@@ -173,9 +175,25 @@ public final class TargetParser {
         if (value == '.' || value == '/' || value == '\\') {
           return TargetFault.ENCODED_SEPARATOR;
         }
+        // An encoded ';' ends the name too, so the rule does not depend on whether a server
+        // splits off parameters before or after decoding.
+        if (value == ';') {
+          nameEnd = nameEnd < 0 ? i : nameEnd;
+        }
       }
     }
     return null;
+  }
+
+  /**
+   * Whether the segment name {@code path[start, end)} is {@code .} or {@code ..}: they climb the
+   * tree, and so they do with {@code ;} parameters after them ({@code /..;/}), which Tomcat and
+   * other servlet containers strip before resolving dot-segments while nginx and the allowlist read
+   * {@code ..;} as an ordinary name.
+   */
+  private static boolean isDotName(String path, int start, int end) {
+    int length = end - start;
+    return (length == 1 || length == 2) && path.charAt(start) == '.' && path.charAt(end - 1) == '.';
   }
 
   /** The byte two hex digits spell, or -1. */

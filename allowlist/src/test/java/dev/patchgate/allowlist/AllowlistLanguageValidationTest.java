@@ -141,13 +141,13 @@ class AllowlistLanguageValidationTest {
             entry("shedule = [\"Mon 00:00-24:00\"]"),
             2,
             "unknown key 'shedule' in entry 'x' (expected one of: profile, hosts, ports, schemes,"
-                + " methods, paths, clients, schedule, addresses, mode, sni-check, mirror, mirror-drop-query, mirror-max-age);"
+                + " methods, paths, clients, schedule, addresses, mode, sni-check, mirror, mirror-drop-query, mirror-max-age, kb-files);"
                 + " did you mean 'schedule'?"),
         arguments(
             entry("sni_check = false"),
             2,
             "unknown key 'sni_check' in entry 'x' (expected one of: profile, hosts, ports,"
-                + " schemes, methods, paths, clients, schedule, addresses, mode, sni-check, mirror, mirror-drop-query, mirror-max-age);"
+                + " schemes, methods, paths, clients, schedule, addresses, mode, sni-check, mirror, mirror-drop-query, mirror-max-age, kb-files);"
                 + " did you mean 'sni-check'?"),
         // The mirror's keys: typed, positive, and meaningless for tunnels.
         arguments(entry("mirror = yes"), 2, "entry 'x': 'mirror' must be true or false, not 'yes'"),
@@ -165,7 +165,7 @@ class AllowlistLanguageValidationTest {
             entry("comment = \"x\""),
             2,
             "unknown key 'comment' in entry 'x' (expected one of: profile, hosts, ports, schemes,"
-                + " methods, paths, clients, schedule, addresses, mode, sni-check, mirror, mirror-drop-query, mirror-max-age)"),
+                + " methods, paths, clients, schedule, addresses, mode, sni-check, mirror, mirror-drop-query, mirror-max-age, kb-files)"),
         // client groups of an entry
         arguments(
             entryWithGroups("clients = [his-pc]"),
@@ -264,8 +264,23 @@ class AllowlistLanguageValidationTest {
         arguments(
             entry("schemes = [http], paths = [\"/c/./msdownload/\"]"),
             2,
-            "entry 'x': path '/c/./msdownload/': a path must not contain a '.' segment:"
-                + " requests with dot-segments are refused, so it could never match"),
+            "entry 'x': path '/c/./msdownload/': a path must not contain a '.' segment, with or"
+                + " without ';' parameters: requests with dot-segments are refused, so it could"
+                + " never match"),
+        // a "." segment with matrix parameters, which Tomcat reads as "."
+        arguments(
+            entry("schemes = [http], paths = [\"/c/.;x/msdownload/\"]"),
+            2,
+            "entry 'x': path '/c/.;x/msdownload/': a path must not contain a '.' segment, with or"
+                + " without ';' parameters: requests with dot-segments are refused, so it could"
+                + " never match"),
+        // a "." segment with an encoded ';'
+        arguments(
+            entry("schemes = [http], paths = [\"/c/.%3b/msdownload/\"]"),
+            2,
+            "entry 'x': path '/c/.%3b/msdownload/': a path must not contain a '.' segment, with"
+                + " or without ';' parameters: requests with dot-segments are refused, so it could"
+                + " never match"),
         arguments(
             entry("schemes = [http], paths = [\"/c\\\\msdownload/\"]"),
             2,
@@ -399,6 +414,25 @@ class AllowlistLanguageValidationTest {
             2,
             "entry 'x': 'sni-check' applies to CONNECT tunnels only, but the entry's schemes are"
                 + " [http]; remove it"),
+        // kb-files: typed, and meaningless for tunnels (issue 10, finding 11)
+        arguments(
+            entry("kb-files = yes"), 2, "entry 'x': 'kb-files' must be true or false, not 'yes'"),
+        arguments(
+            entry("kb-files = \"true\""),
+            2,
+            "entry 'x': 'kb-files' must be true or false, not 'true'"),
+        arguments(
+            entry("schemes = [https], kb-files = true"),
+            2,
+            "entry 'x': 'kb-files' applies to plain HTTP downloads only (the patch report reads KB"
+                + " numbers from the file names of plain-HTTP URLs), but the entry's schemes are"
+                + " [https]; remove it"),
+        arguments(
+            entry("kb_files = true"),
+            2,
+            "unknown key 'kb_files' in entry 'x' (expected one of: profile, hosts, ports, schemes,"
+                + " methods, paths, clients, schedule, addresses, mode, sni-check, mirror,"
+                + " mirror-drop-query, mirror-max-age, kb-files); did you mean 'kb-files'?"),
         // duplicates HOCON would merge or overwrite without a word
         arguments(
             "entries {\n  a { hosts = [\"a.example.com\"] }\n  a { ports = [8080] }\n}\n",

@@ -160,6 +160,26 @@ class TargetParserTest {
         arguments("http://windowsupdate.com/c/./msdownload/x.cab", DOT_SEGMENT),
         // a trailing "." segment
         arguments("http://windowsupdate.com/c/msdownload/.", DOT_SEGMENT),
+        // dot-dot with matrix parameters: Tomcat strips ";..." and then climbs out of the prefix
+        arguments("http://windowsupdate.com/c/msdownload/..;/..;/admin", DOT_SEGMENT),
+        // dot-dot with a named parameter (a session id)
+        arguments("http://windowsupdate.com/c/msdownload/..;jsessionid=1/admin", DOT_SEGMENT),
+        // a "." segment with an empty parameter
+        arguments("http://windowsupdate.com/c/.;/msdownload/x.cab", DOT_SEGMENT),
+        // dot-dot with parameters at the end of the path
+        arguments("http://windowsupdate.com/c/msdownload/..;x", DOT_SEGMENT),
+        // dot-dot with parameters right before the query
+        arguments("http://windowsupdate.com/c/msdownload/..;?x=1", DOT_SEGMENT),
+        // dot-dot with several parameters
+        arguments("http://windowsupdate.com/c/msdownload/..;a;b=c/admin", DOT_SEGMENT),
+        // dot-dot with an encoded ';': a server may decode before it splits off parameters
+        arguments("http://windowsupdate.com/c/msdownload/..%3b/admin", DOT_SEGMENT),
+        // the same in upper case
+        arguments("http://windowsupdate.com/c/msdownload/..%3Bx/admin", DOT_SEGMENT),
+        // encoded dots with parameters: refused for the encoded dot already
+        arguments("http://windowsupdate.com/c/msdownload/%2e%2e;/admin", ENCODED),
+        // half-encoded dot-dot with parameters
+        arguments("http://windowsupdate.com/c/msdownload/.%2e;x/admin", ENCODED),
         // encoded traversal: the server decodes %2e%2e to ".." after our prefix check
         arguments("http://windowsupdate.com/c/msdownload/%2e%2e/%2e%2e/admin", ENCODED),
         // encoded traversal in upper case
@@ -231,6 +251,14 @@ class TargetParserTest {
         // dots inside a segment are not dot-segments
         arguments(
             "http://windowsupdate.com/a..b/c...d/...", "windowsupdate.com", 80, "/a..b/c...d/..."),
+        // parameters after a name that only starts or ends with dots are not dot-segments
+        arguments(
+            "http://windowsupdate.com/...;x/a..;b/.x;y/x.;z/",
+            "windowsupdate.com",
+            80,
+            "/...;x/a..;b/.x;y/x.;z/"),
+        // parameters on an ordinary segment, and an empty name with parameters
+        arguments("http://windowsupdate.com/a;v=1/;x/b", "windowsupdate.com", 80, "/a;v=1/;x/b"),
         // a segment starting with a dot
         arguments(
             "http://windowsupdate.com/.well-known/x", "windowsupdate.com", 80, "/.well-known/x"),

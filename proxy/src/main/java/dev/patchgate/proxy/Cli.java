@@ -182,7 +182,9 @@ final class Cli {
 
   /**
    * {@code audit verify|query|report ...}: the audit tools, reading the configured audit directory
-   * unless {@code --dir} names another. Only the configuration is needed, not the allowlist.
+   * unless {@code --dir} names another. Only the configuration is needed; {@code report patches}
+   * also reads the allowlist, to know which hosts and entries may name KB numbers ({@link
+   * ReportKbSources}), and runs without it if it cannot.
    */
   private int audit(Options options) {
     List<String> args = options.args();
@@ -203,7 +205,9 @@ final class Cli {
     return switch (tool) {
       case "verify" -> AuditVerifyCommand.run(rest, dir, out, err);
       case "query" -> AuditQueryCommand.run(rest, dir, out, err);
-      case "report" -> AuditReportCommand.run(rest, dir, out, err);
+      case "report" ->
+          AuditReportCommand.run(
+              rest, dir, () -> ReportKbSources.from(settings.allowlist(), err), out, err);
       default -> throw new IllegalStateException(tool);
     };
   }
@@ -380,9 +384,13 @@ final class Cli {
           query   filters: --since WHEN --until WHEN --client IP --host HOST|*.suffix
                   --decision allow|deny|error --status N --method M --url-contains TEXT
                   --entry NAME --limit N (see patchgate audit query --help)
-          report  patches: per client, each file downloaded, its KB number, size, complete or
-                  not, from the mirror or upstream, when; e.g. did PC 10.10.1.5 get KB5034441?
+          report  patches: per client, each file downloaded, its host, KB number, size,
+                  complete or not, from the mirror or upstream, when; e.g. did PC 10.10.1.5 get
+                  KB5034441?
                     patchgate audit report patches --client 10.10.1.5 --kb KB5034441
+                  A KB number is read from a file's name only when a host of the Microsoft
+                  update profiles served it or an entry with kb-files = true allowed it (the
+                  configured allowlist; without it, the Microsoft hosts alone).
                   denied: per client, what was denied and how often (the weekly review).
           DIR defaults to the configured patchgate.audit.dir.
           """;

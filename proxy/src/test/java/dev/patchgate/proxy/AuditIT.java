@@ -24,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The audit log as evidence: what the gateway does when it cannot write it, or is killed. */
 class AuditIT {
   private static final byte[] KB_CAB = "a cabinet file".getBytes(StandardCharsets.US_ASCII);
+  private static final String KB_NAMED_CAB =
+      "windows10.0-kb5034441-x64_0123456789abcdef0123456789abcdef01234567.cab";
 
   @TempDir Path dir;
   private HttpOrigin origin;
@@ -133,40 +135,54 @@ class AuditIT {
 
   @Test
   void theVendorsQuestionIsAnsweredFromTheGatewaysOwnLogWithOneCommand() throws Exception {
-    String cab = "windows10.0-kb5034441-x64_0123456789abcdef0123456789abcdef01234567.cab";
-    origin.put(cab, KB_CAB);
-    gateway = GatewayHarness.start(dir, allowingOrigin());
-    try (Socket socket = gateway.socket()) {
-      RawHttp.send(
-          socket,
-          "GET http://127.0.0.1:%d/files/%s HTTP/1.1\r\n\r\n".formatted(origin.port(), cab));
-      assertThat(RawHttp.read(socket, false).body()).isEqualTo(KB_CAB);
-    }
-    gateway.awaitRecord(r -> true);
+    origin.put(KB_NAMED_CAB, KB_CAB);
+    // The loopback origin stands for a vendor's patch server the administrator vouches for.
+    gateway = GatewayHarness.start(dir, allowingOrigin(true));
+    downloadKbNamedCab();
 
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    String audit = dir.resolve("audit").toString();
-    int exit =
-        new Cli(new PrintStream(out, true, StandardCharsets.UTF_8), System.err)
-            .execute(
-                new String[] {
-                  "audit",
-                  "report",
-                  "patches",
-                  "--client",
-                  "127.0.0.1",
-                  "--kb",
-                  "KB5034441",
-                  "--dir",
-                  audit
-                });
+    Report report = reportPatches("--client", "127.0.0.1", "--kb", "KB5034441");
 
-    assertThat(exit).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8))
+    assertThat(report.exit()).as(report.err()).isZero();
+    assertThat(report.err()).isEmpty();
+    assertThat(report.out())
         .contains("127.0.0.1")
         .contains("KB5034441")
         .contains("windows10.0-kb5034441") // long names are shortened in the middle
         .contains("complete");
+  }
+
+  /** Issue 10, finding 11: a file's name alone never makes a KB look installed. */
+  @Test
+  void aKbNamedFileCountsAsThatKbOnlyFromAHostOrEntryTrustedToNameKbs() throws Exception {
+    origin.put(KB_NAMED_CAB, KB_CAB);
+    gateway = GatewayHarness.start(dir, allowingOrigin(false));
+    downloadKbNamedCab();
+
+    // Not a Microsoft update host, and the entry does not say kb-files = true.
+    Report untrusted = reportPatches("--format", "csv");
+    assertThat(untrusted.exit()).as(untrusted.err()).isZero();
+    assertThat(untrusted.out())
+        .contains(",," + KB_NAMED_CAB + ",127.0.0.1,")
+        .doesNotContain("KB5034441");
+    assertThat(reportPatches("--kb", "KB5034441").out()).contains("(no downloads found)");
+
+    // The administrator vouches for the entry: the same record now names its KB.
+    gateway.editAllowlist(allowingOrigin(true));
+    Report trusted = reportPatches("--kb", "KB5034441", "--format", "csv");
+    assertThat(trusted.out()).contains(",KB5034441," + KB_NAMED_CAB + ",127.0.0.1,");
+
+    // An allowlist that cannot be read: said once on stderr, and only Microsoft's hosts count.
+    gateway.editAllowlist("entries { lab { hosts = [\"*\"] } }");
+    Report fallback = reportPatches("--kb", "KB5034441");
+    assertThat(fallback.exit()).isZero();
+    assertThat(fallback.err())
+        .startsWith("patchgate audit report: cannot load the allowlist (")
+        .contains(
+            "KB numbers are read only from files from the hosts of the profiles windows-update,"
+                + " wsus-upstream, microsoft-update-catalog, microsoft-defender, not from entries"
+                + " with kb-files = true")
+        .hasLineCount(1);
+    assertThat(fallback.out()).contains("(no downloads found)");
   }
 
   @Test
@@ -245,6 +261,49 @@ class AuditIT {
 
   private String allowingOrigin() {
     return "entries { lab { hosts = [\"127.0.0.1\"], ports = [%d] } }".formatted(origin.port());
+  }
+
+  private String allowingOrigin(boolean kbFiles) {
+    return "entries { lab { hosts = [\"127.0.0.1\"], ports = [%d], kb-files = %b } }"
+        .formatted(origin.port(), kbFiles);
+  }
+
+  private void downloadKbNamedCab() throws IOException {
+    try (Socket socket = gateway.socket()) {
+      RawHttp.send(
+          socket,
+          "GET http://127.0.0.1:%d/files/%s HTTP/1.1\r\n\r\n"
+              .formatted(origin.port(), KB_NAMED_CAB));
+      assertThat(RawHttp.read(socket, false).body()).isEqualTo(KB_CAB);
+    }
+    gateway.awaitRecord(r -> true);
+  }
+
+  /** What {@code patchgate audit report patches} printed, run as an operator would. */
+  private record Report(int exit, String out, String err) {}
+
+  /** Runs the report through the CLI with the harness's configuration file and allowlist. */
+  private Report reportPatches(String... options) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "audit",
+                "report",
+                "patches",
+                "--config",
+                dir.resolve("patchgate.conf").toString(),
+                "--dir",
+                dir.resolve("audit").toString()));
+    args.addAll(List.of(options));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit =
+        new Cli(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+            .execute(args.toArray(String[]::new));
+    return new Report(
+        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private RawHttp.Response get() throws IOException {

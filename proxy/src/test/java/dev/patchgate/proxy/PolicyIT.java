@@ -455,6 +455,13 @@ class PolicyIT {
         attack("encoded dot-dot", "GET http://127.0.0.1:P/files/%2e%2e/secret HTTP/1.1\r\n\r\n"),
         attack("encoded slash", "GET http://127.0.0.1:P/files%2f..%2fsecret HTTP/1.1\r\n\r\n"),
         attack("backslash in path", "GET http://127.0.0.1:P/files\\..\\secret HTTP/1.1\r\n\r\n"),
+        // Tomcat-style origins strip ";..." parameters before resolving dot-segments (issue 10).
+        attack(
+            "dot-dot with matrix parameters (Tomcat)",
+            "GET http://127.0.0.1:P/files/..;/secret HTTP/1.1\r\n\r\n"),
+        attack(
+            "dot-dot with a session id parameter (Tomcat)",
+            "GET http://127.0.0.1:P/files/..;jsessionid=1/secret HTTP/1.1\r\n\r\n"),
         // https:// in plain text; origin-form; Host differing from the URL.
         attack("https URL in plain text", "GET https://127.0.0.1:P/files/kb.cab HTTP/1.1\r\n\r\n"),
         attack("origin-form", "GET /files/kb.cab HTTP/1.1\r\nHost: 127.0.0.1:P\r\n\r\n"),

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -37,8 +38,10 @@ public final class AuditReportCommand {
   public static final String USAGE =
       """
       Usage: patchgate audit report patches [options]
-               Per client, the packages downloaded: file, KB number, size, complete or not,
-               from the mirror or upstream, when. Range requests of one file are merged.
+               Per client, the packages downloaded: file, host, KB number, size, complete or
+               not, from the mirror or upstream, when. Range requests of one file are merged.
+               A KB number is read from a file's name only when a Microsoft update host
+               served it, or an allowlist entry with kb-files = true allowed it.
              patchgate audit report denied [options]
                Per client, what was denied (host, reason), how often, first and last seen;
                clients in no client group are flagged UNREGISTERED.
@@ -81,31 +84,46 @@ public final class AuditReportCommand {
    *
    * @param args the arguments after {@code report}: the report's name, then options
    * @param defaultDir the audit directory when {@code --dir} is not given
+   * @param kbSources which hosts and entries may name KB numbers; asked once, and only for the
+   *     {@code patches} report after its command line was accepted (so that what it costs, such as
+   *     reading the allowlist, and what it says on {@code err}, happen only when needed)
    * @param out where the report goes
    * @param err where warnings and errors go
    * @return the exit status
    */
-  public static int run(List<String> args, Path defaultDir, PrintStream out, PrintStream err) {
-    return run(args, defaultDir, out, err, Clock.systemUTC());
+  public static int run(
+      List<String> args,
+      Path defaultDir,
+      Supplier<KbSources> kbSources,
+      PrintStream out,
+      PrintStream err) {
+    return run(args, defaultDir, kbSources, out, err, Clock.systemUTC());
   }
 
   static int run(
-      List<String> args, Path defaultDir, PrintStream out, PrintStream err, Clock clock) {
+      List<String> args,
+      Path defaultDir,
+      Supplier<KbSources> kbSources,
+      PrintStream out,
+      PrintStream err,
+      Clock clock) {
     return SYNTAX.run(
         args,
         parsed -> Request.from(parsed, defaultDir),
         r -> r.dir,
-        r -> report(r, out, err, clock),
+        r -> report(r, kbSources, out, err, clock),
         out,
         err);
   }
 
-  private static ScanSummary report(Request request, PrintStream out, PrintStream err, Clock clock)
+  private static ScanSummary report(
+      Request request, Supplier<KbSources> kbSources, PrintStream out, PrintStream err, Clock clock)
       throws IOException {
     ReportModel report;
     ScanSummary summary;
     if (request.report.equals(PATCHES)) {
-      PatchDownloads downloads = new PatchDownloads(request.kb);
+      KbSources sources = kbSources.get();
+      PatchDownloads downloads = new PatchDownloads(request.kb, sources);
       summary =
           AuditScanner.scan(
               request.dir,
@@ -115,7 +133,9 @@ public final class AuditReportCommand {
                 return true;
               },
               err);
-      report = PatchReport.model(downloads.rows(), request.notes(summary));
+      List<String> notes = new ArrayList<>(request.notes(summary));
+      notes.add("KB numbers: only from " + sources.description());
+      report = PatchReport.model(downloads.rows(), notes);
     } else {
       DeniedRequests denied = new DeniedRequests();
       summary =

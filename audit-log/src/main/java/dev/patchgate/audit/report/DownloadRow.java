@@ -7,7 +7,8 @@ package dev.patchgate.audit.report;
  * @param client the client address
  * @param firstSeen the {@code ts} of the first request
  * @param lastSeen the {@code ts} of the last request
- * @param kb the KB number from the file name, or {@code ""}
+ * @param kb the KB number from the file name, or {@code ""} (also when the host and entry are not
+ *     trusted to name KB numbers)
  * @param fileName the last segment of the URL's path
  * @param url the URL
  * @param host the host

@@ -15,21 +15,25 @@ import java.util.Map;
  * <p>Only allowed {@code GET} requests answered 200 or 206 are downloads; the caller's query
  * selects them, and this class checks again. Several requests of the same URL by the same client
  * (BITS and Delivery Optimization fetch large files in ranges) become one row whose bytes are
- * summed. An optional KB filter keeps only files whose name carries that KB number. Not
- * thread-safe.
+ * summed. A row's KB number is read from the file's name only when {@link KbSources} trusts the
+ * host and entry of the row's first record; an optional KB filter keeps only files with that KB
+ * number. Not thread-safe.
  */
 final class PatchDownloads {
   private static final String MIRROR = "mirror";
   private static final String UPSTREAM = "upstream";
 
   private final String kb;
+  private final KbSources kbSources;
   private final Map<Key, Sum> sums = new HashMap<>();
 
   /**
    * @param kb the KB number to keep ({@code KB5034441}), or {@code null} for all
+   * @param kbSources which hosts and entries may name KB numbers in their files' names
    */
-  PatchDownloads(String kb) {
+  PatchDownloads(String kb, KbSources kbSources) {
     this.kb = kb;
+    this.kbSources = kbSources;
   }
 
   /** Takes one record; ignores it unless it is a download (of the KB asked for). */
@@ -50,12 +54,13 @@ final class PatchDownloads {
     Sum sum = sums.get(key);
     if (sum == null) {
       String fileName = UrlParts.fileName(url);
-      String fileKb = KbNumber.in(fileName).orElse("");
+      String host = line.text(AuditFields.HOST);
+      String entry = line.text(AuditFields.ENTRY);
+      String fileKb = kbSources.mayNameKb(host, entry) ? KbNumber.in(fileName).orElse("") : "";
       if (kb != null && !kb.equals(fileKb)) {
         return;
       }
-      sum =
-          new Sum(fileName, fileKb, line.text(AuditFields.HOST), line.text(AuditFields.ENTRY), ts);
+      sum = new Sum(fileName, fileKb, host, entry, ts);
       sums.put(key, sum);
     }
     sum.add(line, ts, status);

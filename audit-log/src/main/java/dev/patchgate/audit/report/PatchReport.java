@@ -14,12 +14,12 @@ final class PatchReport {
           new Column("last_seen", "Last seen", Kind.TEXT, 0, true),
           new Column("kb", "KB", Kind.TEXT, 0, true),
           new Column("file", "File", Kind.TEXT, 56, true),
+          new Column("host", "Host", Kind.TEXT, 40, true),
           new Column("size_bytes", "Size", Kind.BYTES, 0, true),
           new Column("complete", "Complete", Kind.TEXT, 0, true),
           new Column("source", "Source", Kind.TEXT, 0, true),
           new Column("requests", "Requests", Kind.COUNT, 0, true),
           new Column("bytes_sent", "Bytes sent", Kind.BYTES, 0, false),
-          new Column("host", "Host", Kind.TEXT, 0, false),
           new Column("entry", "Entry", Kind.TEXT, 0, false),
           new Column("url", "URL", Kind.URL, 0, false));
 
@@ -34,12 +34,12 @@ final class PatchReport {
               d.lastSeen(),
               d.kb(),
               d.fileName(),
+              d.host(),
               d.size(),
               d.completeness().label(),
               d.source(),
               d.requests(),
               d.bytesSent(),
-              d.host(),
               d.entry(),
               d.url());
       rows.add(new ReportModel.Row(d.client(), false, cells));

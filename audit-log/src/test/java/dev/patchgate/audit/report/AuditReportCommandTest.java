@@ -25,6 +25,19 @@ class AuditReportCommandTest {
   private static final String KB_FILE =
       "windows10.0-kb5034441-x64_0123456789abcdef0123456789abcdef01234567.cab";
 
+  /** Stands for the allowlist's sources: the Windows Update hosts the log's downloads come from. */
+  static final KbSources WINDOWS_UPDATE_HOSTS =
+      KbSources.of(
+          "files from Windows Update hosts",
+          (host, entry) ->
+              host != null
+                  && (host.equals("download.windowsupdate.com")
+                      || host.endsWith(".delivery.mp.microsoft.com")));
+
+  static final CommandRun.Command REPORT =
+      (args, dir, out, err) ->
+          AuditReportCommand.run(args, dir, () -> WINDOWS_UPDATE_HOSTS, out, err);
+
   @TempDir Path dir;
 
   @BeforeEach
@@ -34,7 +47,7 @@ class AuditReportCommandTest {
 
   @Test
   void patchesCsvHasOneRowPerClientAndFileWithRangesMerged() {
-    CommandRun run = CommandRun.of(AuditReportCommand::run, dir, "patches", "--format", "csv");
+    CommandRun run = CommandRun.of(REPORT, dir, "patches", "--format", "csv");
 
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(CsvReader.parse(run.out()))
@@ -45,12 +58,12 @@ class AuditReportCommandTest {
                 "last_seen",
                 "kb",
                 "file",
+                "host",
                 "size_bytes",
                 "complete",
                 "source",
                 "requests",
                 "bytes_sent",
-                "host",
                 "entry",
                 "url"),
             List.of(
@@ -59,12 +72,12 @@ class AuditReportCommandTest {
                 "2026-11-22T10:00:00.000Z",
                 "KB5034441",
                 KB_FILE,
+                "download.windowsupdate.com",
                 "1000000",
                 "complete",
                 "mirror+upstream",
                 "3",
                 "1100900",
-                "download.windowsupdate.com",
                 "windows-update",
                 ReportLog.KB_CAB),
             List.of(
@@ -73,12 +86,12 @@ class AuditReportCommandTest {
                 "2026-11-21T08:30:00.000Z",
                 "KB5035000",
                 "windows10.0-kb5035000-x64_ffff.cab",
+                "download.windowsupdate.com",
                 "1000000",
                 "complete",
                 "upstream",
                 "1",
                 "1000300",
-                "download.windowsupdate.com",
                 "windows-update",
                 ReportLog.OTHER_CAB),
             List.of(
@@ -87,12 +100,12 @@ class AuditReportCommandTest {
                 "2026-11-22T10:30:00.000Z",
                 "KB5034441",
                 KB_FILE,
+                "download.windowsupdate.com",
                 "1000000",
                 "incomplete",
                 "upstream",
                 "1",
                 "500000",
-                "download.windowsupdate.com",
                 "windows-update",
                 ReportLog.KB_CAB),
             List.of(
@@ -101,12 +114,12 @@ class AuditReportCommandTest {
                 "2026-11-22T10:40:00.000Z",
                 "",
                 "c73a7176-1876-3d62-9fc0-f0a0f66f42fd",
+                "7.tlu.dl.delivery.mp.microsoft.com",
                 "10300",
                 "unknown",
                 "upstream",
                 "1",
                 "10300",
-                "7.tlu.dl.delivery.mp.microsoft.com",
                 "windows-update",
                 ReportLog.DO_URL),
             List.of(
@@ -115,12 +128,12 @@ class AuditReportCommandTest {
                 "2026-11-23T09:00:00.000Z",
                 "",
                 "'=HYPERLINK(\"x\").cab",
+                "vendor.example.jp",
                 "1000000",
                 "complete",
                 "upstream",
                 "1",
                 "1000300",
-                "vendor.example.jp",
                 "vendor",
                 ReportLog.HOSTILE_URL));
   }
@@ -128,28 +141,26 @@ class AuditReportCommandTest {
   @Test
   void theKbQuestionIsAnsweredByOneCommand() {
     CommandRun run =
-        CommandRun.of(
-            AuditReportCommand::run, dir, "patches", "--client", "10.10.1.5", "--kb", "KB5034441");
+        CommandRun.of(REPORT, dir, "patches", "--client", "10.10.1.5", "--kb", "KB5034441");
 
     assertThat(run.exit()).isZero();
     assertThat(run.outLines()).hasSize(2);
     assertThat(run.outLines().get(0))
         .isEqualTo(
             "CLIENT     FIRST SEEN                LAST SEEN                 KB         FILE"
-                + "                                                      SIZE       COMPLETE"
-                + "  SOURCE           REQUESTS");
+                + "                                                      HOST"
+                + "                        SIZE       COMPLETE  SOURCE           REQUESTS");
     assertThat(run.outLines().get(1))
         .isEqualTo(
             "10.10.1.5  2026-11-21T08:00:00.000Z  2026-11-22T10:00:00.000Z  KB5034441"
                 + "  windows10.0-kb5034441...cdef0123456789abcdef01234567.cab"
-                + "  976.6 KiB  complete  mirror+upstream         3");
+                + "  download.windowsupdate.com  976.6 KiB  complete  mirror+upstream         3");
   }
 
   @Test
   void aClientThatNeverGotTheKbGetsAnExplicitNoRows() {
     CommandRun run =
-        CommandRun.of(
-            AuditReportCommand::run, dir, "patches", "--client", "10.10.1.6", "--kb", "5034441");
+        CommandRun.of(REPORT, dir, "patches", "--client", "10.10.1.6", "--kb", "5034441");
 
     assertThat(run.exit()).isZero();
     assertThat(run.outLines()).last().isEqualTo("(no downloads found)");
@@ -177,17 +188,17 @@ class AuditReportCommandTest {
         Stream.concat(Stream.of("patches", "--format", "csv"), filter.stream())
             .toArray(String[]::new);
 
-    CommandRun run = CommandRun.of(AuditReportCommand::run, dir, args);
+    CommandRun run = CommandRun.of(REPORT, dir, args);
 
     List<List<String>> rows = CsvReader.parse(run.out());
     assertThat(rows.subList(1, rows.size()))
-        .extracting(row -> row.get(0) + " " + row.get(6))
+        .extracting(row -> row.get(0) + " " + row.get(7))
         .containsExactlyElementsOf(expected);
   }
 
   @Test
   void clientsAreOrderedByAddressNotByText() {
-    CommandRun run = CommandRun.of(AuditReportCommand::run, dir, "patches");
+    CommandRun run = CommandRun.of(REPORT, dir, "patches");
 
     assertThat(run.outLines().subList(1, run.outLines().size()))
         .extracting(line -> line.substring(0, line.indexOf(' ')))
@@ -196,7 +207,7 @@ class AuditReportCommandTest {
 
   @Test
   void aMalformedLineIsWarnedAboutAndTheReportSaysItsInputWasIncomplete() {
-    CommandRun run = CommandRun.of(AuditReportCommand::run, dir, "patches", "--format", "html");
+    CommandRun run = CommandRun.of(REPORT, dir, "patches", "--format", "html");
 
     assertThat(run.exit()).isZero();
     assertThat(run.err()).contains(dir.resolve("audit-2026-11-22.jsonl.gz") + ":3: malformed line");
@@ -205,7 +216,7 @@ class AuditReportCommandTest {
 
   @Test
   void deniedCsvListsPerClientWhatWasRefusedHowOftenAndFlagsUnregisteredClients() {
-    CommandRun run = CommandRun.of(AuditReportCommand::run, dir, "denied", "--format", "csv");
+    CommandRun run = CommandRun.of(REPORT, dir, "denied", "--format", "csv");
 
     assertThat(run.exit()).isZero();
     assertThat(CsvReader.parse(run.out()))
@@ -240,7 +251,7 @@ class AuditReportCommandTest {
 
   @Test
   void deniedTableFlagsUnregisteredClients() {
-    CommandRun run = CommandRun.of(AuditReportCommand::run, dir, "denied", "--since", "2026-11-23");
+    CommandRun run = CommandRun.of(REPORT, dir, "denied", "--since", "2026-11-23");
 
     assertThat(run.outLines())
         .containsExactly(
@@ -288,7 +299,7 @@ class AuditReportCommandTest {
 
   @Test
   void aDirectoryWithoutAuditFilesExitsWithOne(@TempDir Path empty) {
-    CommandRun run = CommandRun.of(AuditReportCommand::run, empty, "denied");
+    CommandRun run = CommandRun.of(REPORT, empty, "denied");
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).isEqualTo("patchgate audit report: no audit files in " + empty + "\n");
@@ -316,7 +327,7 @@ class AuditReportCommandTest {
   @ParameterizedTest
   @MethodSource("usageErrors")
   void aUsageErrorPrintsOneLineAndTheUsageAndExitsWithTwo(List<String> args, String message) {
-    CommandRun run = CommandRun.of(AuditReportCommand::run, dir, args.toArray(String[]::new));
+    CommandRun run = CommandRun.of(REPORT, dir, args.toArray(String[]::new));
 
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).startsWith("patchgate audit report: " + message + "\nUsage:");
@@ -324,7 +335,7 @@ class AuditReportCommandTest {
 
   @Test
   void helpPrintsTheUsageWithTheKbCommand() {
-    CommandRun run = CommandRun.of(AuditReportCommand::run, dir, "--help");
+    CommandRun run = CommandRun.of(REPORT, dir, "--help");
 
     assertThat(run.exit()).isZero();
     assertThat(run.out())
@@ -339,7 +350,7 @@ class AuditReportCommandTest {
     int exit;
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      exit = AuditReportCommand.run(List.of(args), dir, o, e, clock);
+      exit = AuditReportCommand.run(List.of(args), dir, () -> WINDOWS_UPDATE_HOSTS, o, e, clock);
     }
     return new CommandRun(
         exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
