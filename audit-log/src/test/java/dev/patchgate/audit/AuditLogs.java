@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -132,5 +133,28 @@ final class AuditLogs {
         Files.delete(p);
       }
     }
+  }
+
+  /**
+   * Moves the audit directory aside and leaves a link to a file in its place: every write fails,
+   * for root too, and the writer cannot recreate the directory behind the test's back.
+   *
+   * @return where the directory went, records and all
+   */
+  static Path blockDirectory(Path dir) throws IOException {
+    Path away = dir.resolveSibling(dir.getFileName() + ".away");
+    Files.move(dir, away);
+    Path blocker = Files.writeString(dir.resolveSibling(dir.getFileName() + ".blocker"), "x");
+    Files.createSymbolicLink(dir, blocker);
+    return away;
+  }
+
+  /**
+   * Puts the directory back in one rename, so that there is no moment without anything at its path,
+   * when the writer's retry would create an empty directory there.
+   */
+  static void unblockDirectory(Path away, Path dir) throws IOException {
+    Path link = Files.createSymbolicLink(dir.resolveSibling(dir.getFileName() + ".link"), away);
+    Files.move(link, dir, StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,9 +41,7 @@ class AuditWriterHealthTest {
     writer.sync().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     // Tests run as root, so permissions cannot make writes fail; a file where the directory
     // should be does, for root too. The directory itself is kept aside, records and all.
-    Path away = tmp.resolve("away");
-    Files.move(dir, away);
-    Files.writeString(dir, "not a directory");
+    Path away = AuditLogs.blockDirectory(dir);
 
     for (int i = 2; i <= 4; i++) {
       writer.append(AuditRecords.allowedDownload("r" + i));
@@ -56,8 +53,7 @@ class AuditWriterHealthTest {
     await().atMost(TIMEOUT).until(() -> writer.writeFailures() >= 3); // and it keeps retrying
     assertThat(writer.healthy()).isFalse();
     assertThat(synced).isNotDone();
-    Files.delete(dir);
-    Files.move(away, dir);
+    AuditLogs.unblockDirectory(away, dir);
     synced.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
     assertThat(writer.healthy()).isTrue();
@@ -96,19 +92,15 @@ class AuditWriterHealthTest {
     writer.append(AuditRecords.allowedDownload("r1"));
     await().atMost(TIMEOUT).until(() -> !writer.healthy());
 
-    Files.delete(dir);
-    Files.move(away, dir);
+    AuditLogs.unblockDirectory(away, dir);
     writer.sync().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
     assertThat(writer.healthy()).isTrue();
     assertThat(AuditLogs.ids(dir, DAY)).containsExactly("r1");
   }
 
-  private Path breakDirectory(Path dir) throws IOException {
-    Path away = tmp.resolve("away");
-    Files.move(dir, away);
-    Files.writeString(dir, "not a directory");
-    return away;
+  private static Path breakDirectory(Path dir) throws IOException {
+    return AuditLogs.blockDirectory(dir);
   }
 
   private JsonLinesAuditWriter open(Path dir) {

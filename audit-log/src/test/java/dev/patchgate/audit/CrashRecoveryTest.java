@@ -257,17 +257,13 @@ class CrashRecoveryTest {
     writer.sync().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
-  /** Moves the directory away and puts a file in its place: writes fail, for root too. */
-  private Path breakDirectory(Path dir) throws IOException {
-    Path away = tmp.resolve("away");
-    Files.move(dir, away);
-    Files.writeString(dir, "not a directory");
-    return away;
+  /** Moves the directory away and blocks its path: writes fail, for root too. */
+  private static Path breakDirectory(Path dir) throws IOException {
+    return AuditLogs.blockDirectory(dir);
   }
 
   private static void repairDirectory(Path away, Path dir) throws IOException {
-    Files.delete(dir);
-    Files.move(away, dir);
+    AuditLogs.unblockDirectory(away, dir);
   }
 
   private static void removeLastLine(Path dir) throws IOException {

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -240,15 +241,22 @@ class AuditIT {
     return lines;
   }
 
-  /** Where the audit directory was, a file stands: every write fails until it is repaired. */
+  /**
+   * Where the audit directory was, a link to a file stands: every write fails until it is repaired,
+   * and the writer cannot recreate the directory meanwhile.
+   */
   private static void breakDirectory(Path audit) throws IOException {
     Files.move(audit, audit.resolveSibling("audit.aside"));
-    Files.writeString(audit, "in the way");
+    Path blocker = Files.writeString(audit.resolveSibling("audit.blocker"), "in the way");
+    Files.createSymbolicLink(audit, blocker);
   }
 
+  /** The directory comes back in one rename: there is never a moment with nothing at its path. */
   private static void repairDirectory(Path audit) throws IOException {
-    Files.delete(audit);
-    Files.move(audit.resolveSibling("audit.aside"), audit);
+    Path link =
+        Files.createSymbolicLink(
+            audit.resolveSibling("audit.link"), audit.resolveSibling("audit.aside"));
+    Files.move(link, audit, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private void awaitAuditHealthy(boolean healthy) {
