@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -460,6 +461,37 @@ class MirrorIT {
     int before = origin.seen().size();
     get("/files/" + names.get(3), "");
     assertThat(origin.seen()).as("the newest object is still a hit").hasSize(before);
+  }
+
+  // ---- issue 10: what the attack review found on the mirror path ----------------------------
+
+  /**
+   * Finding 9: the first client's headers decide what everyone gets. A fill never carries the
+   * client's cookie, credentials or any field that could make the stored answer personal.
+   */
+  @Test
+  void aFillNeverCarriesTheClientsCookieOrCredentialsUpstream() throws Exception {
+    String name = hashNamed(PAYLOAD);
+    origin.put(name, PAYLOAD);
+    gateway = startMirroring();
+
+    RawHttp.Response first =
+        get(
+            "/files/" + name,
+            "Cookie: session=alice\r\nProxy-Authorization: Basic YWxpY2U6cHc=\r\n"
+                + "X-Api-Key: alice\r\nUser-Agent: Windows-Update-Agent/10.0\r\n");
+    awaitStoredObjects(1);
+    RawHttp.Response second = get("/files/" + name, "");
+
+    assertThat(first.body()).isEqualTo(PAYLOAD);
+    assertThat(second.body()).isEqualTo(PAYLOAD);
+    assertThat(origin.seen()).hasSize(1);
+    Map<String, List<String>> seen = origin.seen().get(0).headers();
+    assertThat(seen.keySet())
+        .map(k -> k.toLowerCase(Locale.ROOT))
+        .doesNotContain("cookie", "authorization", "proxy-authorization", "x-api-key")
+        .contains("user-agent");
+    assertThat(awaitRecords(2).get(1)).containsEntry("cache", "hit");
   }
 
   // ---- helpers -------------------------------------------------------------------------------
