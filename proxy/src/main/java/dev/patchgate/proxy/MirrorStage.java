@@ -19,6 +19,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -195,6 +196,10 @@ final class MirrorStage {
       Promise<Boolean> done) {
     // Not reader.outcome(): that completes after the followers were told, so it may not be set yet.
     FillOutcome outcome = reader.verdict();
+    if (outcome == FillOutcome.SWITCHED_PROTOCOLS) {
+      endSwitched(ctx, exchange, request, done);
+      return;
+    }
     if (outcome == FillOutcome.NOT_MODIFIED) {
       Optional<StoredObject> revalidated = store.lookup(key);
       if (revalidated.isPresent()
@@ -211,6 +216,28 @@ final class MirrorStage {
     }
     exchange.cached(CacheOutcome.BYPASS);
     done.trySuccess(true);
+  }
+
+  /**
+   * The upstream answered the fill with a 1xx other than 100: final. Forwarding the request would
+   * ask the same upstream again and could turn the connection into a raw relay; the client gets a
+   * 502 and the connection is closed, so nothing pipelined behind it is read.
+   */
+  private static void endSwitched(
+      ChannelHandlerContext ctx, Exchange exchange, HttpRequest request, Promise<Boolean> done) {
+    exchange.failed(Exchange.UPSTREAM_SWITCHED_PROTOCOLS);
+    ctx.writeAndFlush(
+            GatewayResponses.refusal(
+                HttpResponseStatus.BAD_GATEWAY,
+                Exchange.UPSTREAM_SWITCHED_PROTOCOLS,
+                HttpMethod.HEAD.equals(request.method()),
+                true))
+        .addListener(
+            f -> {
+              // Closed first: the caller then reads nothing more from this connection.
+              ctx.channel().close();
+              done.trySuccess(false);
+            });
   }
 
   private MirrorHandOver handOver(

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -492,6 +493,55 @@ class MirrorIT {
         .doesNotContain("cookie", "authorization", "proxy-authorization", "x-api-key")
         .contains("user-agent");
     assertThat(awaitRecords(2).get(1)).containsEntry("cache", "hit");
+  }
+
+  /**
+   * Finding 5 on the mirror path: an origin that answers {@code 101} to a mirrorable GET ends the
+   * exchange. The client gets a 502 and a closed connection, nothing is relayed raw, and the
+   * request does not go upstream a second time.
+   */
+  @Test
+  void anOriginSwitchingProtocolsOnAFillGets502AndOneUpstreamRequest() throws Exception {
+    List<byte[]> afterAnswer = new CopyOnWriteArrayList<>();
+    try (ScriptedOrigin switching =
+        new ScriptedOrigin(
+            c -> {
+              readHead(c);
+              c.getOutputStream()
+                  .write(
+                      ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                              + "Connection: Upgrade\r\n\r\n")
+                          .getBytes(StandardCharsets.US_ASCII));
+              c.getOutputStream().flush();
+              c.setSoTimeout(15_000);
+              afterAnswer.add(c.getInputStream().readAllBytes());
+            })) {
+      gateway = startMirroring(switching.port());
+
+      try (Socket socket = gateway.socket()) {
+        // A second request waits behind the first: it must never be relayed as raw bytes.
+        RawHttp.send(
+            socket,
+            request("GET", switching.port(), "/kb.cab", "")
+                + "GET /anything HTTP/1.1\r\nHost: another.host\r\n\r\n");
+        RawHttp.Response answer = RawHttp.read(socket, false);
+
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(answer.bodyText()).contains(Exchange.UPSTREAM_SWITCHED_PROTOCOLS);
+        assertThat(socket.getInputStream().read()).as("the connection is closed").isEqualTo(-1);
+      }
+      Map<String, Object> record =
+          gateway.awaitRecordFor("http://127.0.0.1:%d/kb.cab".formatted(switching.port()));
+      assertThat(record)
+          .containsEntry("decision", "error")
+          .containsEntry("reason", Exchange.UPSTREAM_SWITCHED_PROTOCOLS)
+          .containsEntry("status", 502L);
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> afterAnswer.size() == switching.connections());
+      assertThat(switching.connections()).as("one upstream request").isEqualTo(1);
+      assertThat(afterAnswer.get(0)).as("nothing relayed after the 101").isEmpty();
+    }
   }
 
   // ---- helpers -------------------------------------------------------------------------------

@@ -29,6 +29,12 @@ public enum FillOutcome {
   LONG_BODY(false),
   /** The proxy reported an upstream error or reset. */
   UPSTREAM_ERROR(false),
+  /**
+   * The upstream answered a {@code 1xx} other than {@code 100} (e.g. {@code 101 Switching
+   * Protocols}) to the fill's {@code GET}: the answer is final, nothing is stored, and the clients
+   * waiting for it are answered {@code 502} instead of being forwarded upstream again.
+   */
+  SWITCHED_PROTOCOLS(false),
   /** Writing the temporary file failed. */
   WRITE_FAILED(false),
   /** Nothing arrived for {@code fillStallTimeout}. */
