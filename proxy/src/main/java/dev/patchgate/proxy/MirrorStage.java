@@ -17,6 +17,7 @@ import dev.patchgate.mirror.MirrorStrategy;
 import dev.patchgate.mirror.StoredObject;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -135,9 +136,18 @@ final class MirrorStage {
       MirrorDecision decision,
       Optional<StoredObject> stored,
       Promise<Boolean> done) {
-    FillLease lease = store.fill(key);
+    // A range of an object not stored yet starts a fill of the whole object, which goes on when
+    // the client has its bytes or leaves; the store bounds how many such fills one client leaves.
+    boolean partial =
+        stored.isEmpty()
+            && HttpMethod.GET.equals(request.method())
+            && request.headers().contains(HttpHeaderNames.RANGE);
+    FillLease lease = store.fill(key, exchange.client(), partial);
     if (lease.kind() == FillLease.Kind.NOT_NOW) {
-      done.setSuccess(true); // disk nearly full or the store closing: pass through
+      if (lease.reason() == FillOutcome.UNREAD_LIMIT) {
+        exchange.cached(CacheOutcome.BYPASS); // forwarded as the plain range it is
+      }
+      done.setSuccess(true); // disk nearly full, the store closing, or too many unread fills
       return;
     }
     FillReader reader;

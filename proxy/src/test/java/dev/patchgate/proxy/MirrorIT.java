@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -467,6 +468,92 @@ class MirrorIT {
   // ---- issue 10: what the attack review found on the mirror path ----------------------------
 
   /**
+   * Finding 8, fill amplification: a client asks for one byte of cold objects and leaves, and each
+   * fill of the whole object goes on. Two such fills are allowed; its next range for an object not
+   * stored is forwarded as the plain range it is, and another client still gets its fill.
+   */
+  @Test
+  void aClientsAbandonedRangeFillsAreBoundedAndItsNextRangeIsForwardedPlain() throws Exception {
+    long length = 1L << 30;
+    CountDownLatch endOfTest = new CountDownLatch(1);
+    List<String> heads = new CopyOnWriteArrayList<>();
+    try (ScriptedOrigin slow =
+        new ScriptedOrigin(
+            c -> {
+              String head = readHeadText(c);
+              heads.add(head);
+              OutputStream out = c.getOutputStream();
+              if (head.toLowerCase(Locale.ROOT).contains("\r\nrange: bytes=0-0\r\n")) {
+                out.write(
+                    ("HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-0/%d\r\n"
+                            + "Content-Length: 1\r\nConnection: close\r\n\r\nx")
+                        .formatted(length)
+                        .getBytes(StandardCharsets.US_ASCII));
+                return;
+              }
+              // A whole 1 GiB object, of which the first 64 KiB come at once and the rest only
+              // when the test is over: the fill stays under way, with nobody reading it.
+              out.write(
+                  ("HTTP/1.1 200 OK\r\nContent-Length: %d\r\nCache-Control: max-age=3600\r\n\r\n")
+                      .formatted(length)
+                      .getBytes(StandardCharsets.US_ASCII));
+              out.write(new byte[64 * 1024]);
+              out.flush();
+              awaitQuietly(endOfTest);
+            })) {
+      gateway = startMirroring(slow.port());
+      try {
+        for (int i = 1; i <= 2; i++) {
+          RawHttp.Response oneByte = get(slow.port(), "/kb.cab?" + i, "Range: bytes=0-0\r\n");
+          assertThat(oneByte.status()).isEqualTo(206);
+          assertThat(oneByte.body()).hasSize(1);
+          int abandoned = i;
+          org.awaitility.Awaitility.await()
+              .atMost(java.time.Duration.ofSeconds(10))
+              .until(() -> gauge("patchgate.mirror.fills.unread") == abandoned);
+        }
+        assertThat(heads).allSatisfy(h -> assertThat(h).doesNotContainIgnoringCase("range:"));
+
+        RawHttp.Response third = get(slow.port(), "/kb.cab?3", "Range: bytes=0-0\r\n");
+
+        assertThat(third.status()).isEqualTo(206);
+        assertThat(third.body()).containsExactly('x');
+        assertThat(heads).hasSize(3);
+        assertThat(heads.get(2)).containsIgnoringCase("\r\nRange: bytes=0-0\r\n");
+        assertThat(gauge("patchgate.mirror.fills.active")).as("no fill for the third").isEqualTo(2);
+        assertThat(
+                gateway
+                    .registry
+                    .get("patchgate.mirror.fills")
+                    .tag("result", "unread_limit")
+                    .counter()
+                    .count())
+            .isEqualTo(1.0);
+        assertThat(gateway.awaitRecordFor("http://127.0.0.1:%d/kb.cab?3".formatted(slow.port())))
+            .containsEntry("cache", "bypass")
+            .containsEntry("status", 206L);
+
+        // Another client is not bounded by the first one's fills.
+        try (Socket other =
+            new Socket(
+                gateway.address().getAddress(),
+                gateway.port(),
+                java.net.InetAddress.getByName("127.0.0.2"),
+                0)) {
+          other.setSoTimeout(15_000);
+          RawHttp.send(other, request("GET", slow.port(), "/kb.cab?4", "Range: bytes=0-0\r\n"));
+          assertThat(RawHttp.read(other, false).status()).isEqualTo(206);
+        }
+        assertThat(heads).hasSize(4);
+        assertThat(heads.get(3)).doesNotContainIgnoringCase("range:");
+        assertThat(gauge("patchgate.mirror.fills.active")).isEqualTo(3);
+      } finally {
+        endOfTest.countDown();
+      }
+    }
+  }
+
+  /**
    * Finding 9: the first client's headers decide what everyone gets. A fill never carries the
    * client's cookie, credentials or any field that could make the stored answer personal.
    */
@@ -594,6 +681,26 @@ class MirrorIT {
   private static String hashNamed(byte[] content) throws Exception {
     byte[] sha1 = MessageDigest.getInstance("SHA-1").digest(content);
     return "windows10.0-kb5034441-x64_" + HexFormat.of().formatHex(sha1) + ".cab";
+  }
+
+  /** A mirror gauge's value now. */
+  private double gauge(String name) {
+    return gateway.registry.get(name).gauge().value();
+  }
+
+  /** Reads a request head from an origin's connection, up to and including the blank line. */
+  private static String readHeadText(Socket connection) throws IOException {
+    StringBuilder head = new StringBuilder();
+    int matched = 0;
+    while (matched < 4) {
+      int b = connection.getInputStream().read();
+      if (b < 0) {
+        break;
+      }
+      head.append((char) b);
+      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    return head.toString();
   }
 
   private static void readHead(Socket connection) throws IOException {

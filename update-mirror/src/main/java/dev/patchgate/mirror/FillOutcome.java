@@ -35,6 +35,12 @@ public enum FillOutcome {
    * waiting for it are answered {@code 502} instead of being forwarded upstream again.
    */
   SWITCHED_PROTOCOLS(false),
+  /**
+   * A lease refused: the client already has {@link MirrorSettings#maxUnreadFillsPerClient()} fills
+   * it started that nobody reads, and its range request for an object not stored is passed through
+   * as a plain range instead of starting another one.
+   */
+  UNREAD_LIMIT(false),
   /** Writing the temporary file failed. */
   WRITE_FAILED(false),
   /** Nothing arrived for {@code fillStallTimeout}. */
