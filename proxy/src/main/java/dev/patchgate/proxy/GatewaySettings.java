@@ -141,6 +141,9 @@ record GatewaySettings(
     long memory = r.bytes("mirror.memory-cache", 0, Integer.MAX_VALUE);
     int memoryMaxObject =
         r.bytes("mirror.memory-max-object-size", 0, MirrorSettings.MAX_MEMORY_OBJECT);
+    int maxUnreadFills =
+        r.integer(
+            "mirror.max-unread-fills-per-client", 0, MirrorSettings.MAX_UNREAD_FILLS_PER_CLIENT);
     Duration connect = r.duration("timeouts.connect");
     Duration idle = r.duration("timeouts.idle");
     Duration dns = r.duration("timeouts.dns");
@@ -168,7 +171,8 @@ record GatewaySettings(
                 // A fill must be given up only after the upstream connection itself would be.
                 max(mirrorDefaults.fillStallTimeout(), idle.multipliedBy(2)),
                 memory,
-                memoryMaxObject);
+                memoryMaxObject,
+                maxUnreadFills);
       } catch (IllegalArgumentException e) {
         throw new InvalidSettingsException(List.of("patchgate.mirror: " + e.getMessage()));
       }

@@ -220,14 +220,21 @@ final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
       fail(Failure.BROKEN, FillOutcome.UPSTREAM_ERROR, new IllegalStateException("second head"));
       return;
     }
-    if (code == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
-      fail(Failure.BROKEN, FillOutcome.UPSTREAM_ERROR, new IllegalStateException("101 unasked"));
+    if (code == HttpResponseStatus.CONTINUE.code()) {
+      // Harmless before the real answer (the fill never sends Expect); the decoder ends it with an
+      // empty LastHttpContent.
+      skippingInformational = true;
       return;
     }
     if (code < 200) {
-      // 1xx (e.g. 103 Early Hints) precede the real answer; the decoder ends each with an empty
-      // LastHttpContent.
-      skippingInformational = true;
+      // Any other 1xx is final here: a 101 would turn the connection into unchecked raw bytes, and
+      // nothing the fill did asked for one. No fill, no pass-through, and no second try upstream:
+      // the clients waiting for this fetch are answered 502.
+      head = response;
+      fail(
+          Failure.SWITCHED_PROTOCOLS,
+          FillOutcome.SWITCHED_PROTOCOLS,
+          new IllegalStateException(code + " unasked"));
       return;
     }
     head = response;

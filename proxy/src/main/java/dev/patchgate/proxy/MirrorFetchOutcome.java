@@ -25,6 +25,11 @@ record MirrorFetchOutcome(FillOutcome fill, Failure failure, int status, long bo
     TIMED_OUT,
     /** Malformed response, reset, or the connection closed before the body ended. */
     BROKEN,
+    /**
+     * The upstream answered a {@code 1xx} other than {@code 100}, e.g. {@code 101 Switching
+     * Protocols}: final, the exchange ends with a {@code 502}.
+     */
+    SWITCHED_PROTOCOLS,
     /** {@link MirrorFetch#cancel()}, or a pass-through consumer's callback threw. */
     CANCELLED
   }
@@ -49,6 +54,7 @@ record MirrorFetchOutcome(FillOutcome fill, Failure failure, int status, long bo
       case UNREACHABLE -> Exchange.UPSTREAM_UNREACHABLE;
       case TIMED_OUT -> Exchange.UPSTREAM_TIMEOUT;
       case BROKEN -> Exchange.UPSTREAM_BROKEN;
+      case SWITCHED_PROTOCOLS -> Exchange.UPSTREAM_SWITCHED_PROTOCOLS;
       case CANCELLED -> "mirror fetch cancelled";
     };
   }

@@ -10,9 +10,11 @@ import io.netty.handler.codec.http.HttpResponse;
  *
  * <p>Calls come on the fetch's upstream event loop, one at a time, in this order: {@link #onHead}
  * once, {@link #onContent} any number of times, then exactly one of {@link #onEnd} or {@link
- * #onError}. Nothing is called when the response is stored or revalidated (followers serve it), or
- * when the fetch fails before a response head arrived (the fetch's outcome says why). Callbacks
- * must not block; one that throws cancels the fetch (and gets no {@link #onError}).
+ * #onError}. Nothing is called when the response is stored or revalidated (followers serve it),
+ * when the answer is a {@code 1xx} other than {@code 100} (final: the fill is aborted with {@code
+ * SWITCHED_PROTOCOLS}), or when the fetch fails before a response head arrived (the fetch's outcome
+ * says why). Callbacks must not block; one that throws cancels the fetch (and gets no {@link
+ * #onError}).
  */
 interface MirrorFetchPassThrough {
   /**

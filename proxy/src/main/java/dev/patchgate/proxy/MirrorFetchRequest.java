@@ -21,23 +21,27 @@ import java.util.Set;
 
 /**
  * The request a mirror fill sends upstream: {@code GET path HTTP/1.1} to the pinned address, with
- * the client's end-to-end fields except those that would make the answer partial, conditional or
- * encoded, and with the store's own validators when it revalidates. Built once, on the caller's
- * thread, from the client's header fields (which are not read again); immutable after.
+ * only those of the triggering client's fields that cannot make the answer personal, and with the
+ * store's own validators when it revalidates. Built once, on the caller's thread, from the client's
+ * header fields (which are not read again); immutable after.
  *
- * <p>Fields never forwarded: hop-by-hop ones ({@code Connection} and the names it lists, {@code
- * Keep-Alive}, {@code Proxy-Connection}, {@code Proxy-Authorization}, {@code TE}, {@code Trailer},
- * {@code Transfer-Encoding}, {@code Upgrade}), the body's ({@code Content-Length}, {@code Expect}),
- * {@link MirrorStrategy#FILL_DROPPED_REQUEST_HEADERS} (a fill fetches the whole 200), and {@code
- * Host} and {@code Accept-Encoding}, which the fill sets itself: the mirror stores identity content
- * only. {@code Connection: close}: one connection per fill. {@code Via} gets the gateway appended,
- * as on the pass-through path.
+ * <p>The stored object is served to every later client, so it must be the anonymous one: the
+ * client's fields are forwarded from an allowlist ({@link #FORWARDED}: {@code User-Agent}, {@code
+ * Accept}, {@code Cache-Control}, {@code Pragma}), never a denylist, so that {@code Cookie}, {@code
+ * Authorization}, {@code Proxy-Authorization}, a vendor's token field or any field invented
+ * tomorrow never goes upstream on a fill (issue 10, finding 9). A field the client's {@code
+ * Connection} lists is hop-by-hop and not forwarded either. The fill sets {@code Host}, {@code
+ * Accept-Encoding: identity} (the mirror stores identity content only) and {@code Connection:
+ * close} (one connection per fill) itself, and appends the gateway to {@code Via}, as on the
+ * pass-through path. None of {@link MirrorStrategy#FILL_DROPPED_REQUEST_HEADERS} (range,
+ * conditionals) is ever forwarded: a fill fetches the whole 200.
  */
 final class MirrorFetchRequest {
   /** What the gateway adds to {@code Via}, as LittleProxy does with the alias "patchgate". */
   static final String VIA = "1.1 patchgate";
 
-  private static final Set<String> NOT_FORWARDED = notForwarded();
+  /** The client's fields a fill forwards (lower case); every other one stays behind. */
+  static final Set<String> FORWARDED = Set.of("user-agent", "accept", "cache-control", "pragma");
 
   private final InetSocketAddress address;
   private final String pathAndQuery;
@@ -86,10 +90,12 @@ final class MirrorFetchRequest {
     Set<String> listedInConnection = connectionTokens(clientHeaders);
     for (Map.Entry<String, String> field : clientHeaders) {
       String name = field.getKey().toLowerCase(Locale.ROOT);
-      if (!NOT_FORWARDED.contains(name) && !listedInConnection.contains(name)) {
+      if (FORWARDED.contains(name) && !listedInConnection.contains(name)) {
         out.add(field.getKey(), field.getValue());
       }
     }
+    // Earlier proxies on the way stay named, and the gateway after them.
+    out.add(HttpHeaderNames.VIA, clientHeaders.getAll(HttpHeaderNames.VIA));
     out.add(HttpHeaderNames.VIA, VIA);
     for (HeaderField validator : conditional) {
       out.add(validator.name(), validator.value());
@@ -123,29 +129,6 @@ final class MirrorFetchRequest {
         Unpooled.EMPTY_BUFFER,
         headers.copy(),
         new DefaultHttpHeaders());
-  }
-
-  private static Set<String> notForwarded() {
-    Set<String> names =
-        new HashSet<>(
-            List.of(
-                "connection",
-                "keep-alive",
-                "proxy-connection",
-                "proxy-authorization",
-                "proxy-authenticate",
-                "te",
-                "trailer",
-                "transfer-encoding",
-                "upgrade",
-                "content-length",
-                "expect",
-                "host",
-                "accept-encoding"));
-    for (String dropped : MirrorStrategy.FILL_DROPPED_REQUEST_HEADERS) {
-      names.add(dropped.toLowerCase(Locale.ROOT));
-    }
-    return Set.copyOf(names);
   }
 
   /** The field names the client's {@code Connection} lists: hop-by-hop by declaration. */

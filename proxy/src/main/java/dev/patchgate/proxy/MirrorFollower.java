@@ -42,7 +42,8 @@ final class MirrorFollower {
     /**
      * The fill failed before anything was sent; nothing was written. The fill's outcome is final
      * when this is reported ({@code reader.outcome()}): {@code NOT_MODIFIED} means look the URL up
-     * again (it is stored and fresh now), anything else means forward the request upstream.
+     * again (it is stored and fresh now), {@code SWITCHED_PROTOCOLS} means answer 502 and close
+     * (the upstream's answer was final), anything else means forward the request upstream.
      */
     FALLBACK,
     /**

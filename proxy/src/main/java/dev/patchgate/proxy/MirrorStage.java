@@ -17,8 +17,10 @@ import dev.patchgate.mirror.MirrorStrategy;
 import dev.patchgate.mirror.StoredObject;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -134,9 +136,18 @@ final class MirrorStage {
       MirrorDecision decision,
       Optional<StoredObject> stored,
       Promise<Boolean> done) {
-    FillLease lease = store.fill(key);
+    // A range of an object not stored yet starts a fill of the whole object, which goes on when
+    // the client has its bytes or leaves; the store bounds how many such fills one client leaves.
+    boolean partial =
+        stored.isEmpty()
+            && HttpMethod.GET.equals(request.method())
+            && request.headers().contains(HttpHeaderNames.RANGE);
+    FillLease lease = store.fill(key, exchange.client(), partial);
     if (lease.kind() == FillLease.Kind.NOT_NOW) {
-      done.setSuccess(true); // disk nearly full or the store closing: pass through
+      if (lease.reason() == FillOutcome.UNREAD_LIMIT) {
+        exchange.cached(CacheOutcome.BYPASS); // forwarded as the plain range it is
+      }
+      done.setSuccess(true); // disk nearly full, the store closing, or too many unread fills
       return;
     }
     FillReader reader;
@@ -195,6 +206,10 @@ final class MirrorStage {
       Promise<Boolean> done) {
     // Not reader.outcome(): that completes after the followers were told, so it may not be set yet.
     FillOutcome outcome = reader.verdict();
+    if (outcome == FillOutcome.SWITCHED_PROTOCOLS) {
+      endSwitched(ctx, exchange, request, done);
+      return;
+    }
     if (outcome == FillOutcome.NOT_MODIFIED) {
       Optional<StoredObject> revalidated = store.lookup(key);
       if (revalidated.isPresent()
@@ -211,6 +226,28 @@ final class MirrorStage {
     }
     exchange.cached(CacheOutcome.BYPASS);
     done.trySuccess(true);
+  }
+
+  /**
+   * The upstream answered the fill with a 1xx other than 100: final. Forwarding the request would
+   * ask the same upstream again and could turn the connection into a raw relay; the client gets a
+   * 502 and the connection is closed, so nothing pipelined behind it is read.
+   */
+  private static void endSwitched(
+      ChannelHandlerContext ctx, Exchange exchange, HttpRequest request, Promise<Boolean> done) {
+    exchange.failed(Exchange.UPSTREAM_SWITCHED_PROTOCOLS);
+    ctx.writeAndFlush(
+            GatewayResponses.refusal(
+                HttpResponseStatus.BAD_GATEWAY,
+                Exchange.UPSTREAM_SWITCHED_PROTOCOLS,
+                HttpMethod.HEAD.equals(request.method()),
+                true))
+        .addListener(
+            f -> {
+              // Closed first: the caller then reads nothing more from this connection.
+              ctx.channel().close();
+              done.trySuccess(false);
+            });
   }
 
   private MirrorHandOver handOver(

@@ -28,6 +28,7 @@ class GatewaySettingsTest {
     assertThat(s.mirror().maxSizeBytes()).isEqualTo(50L << 30);
     assertThat(s.mirror().memoryBytes()).isEqualTo(32L << 20);
     assertThat(s.mirror().memoryMaxObjectBytes()).isEqualTo(64 << 10);
+    assertThat(s.mirror().maxUnreadFillsPerClient()).isEqualTo(2);
     assertThat(s.audit().flushInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(s.audit().retainDays()).isEqualTo(400);
     assertThat(s.audit().squidLog()).isFalse();
@@ -37,6 +38,22 @@ class GatewaySettingsTest {
     assertThat(s.maxHeaderSize()).isEqualTo(16 * 1024);
     assertThat(s.maxRequestLine()).isEqualTo(8 * 1024);
     assertThat(s.clientThreads()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
+  }
+
+  @Test
+  void theBoundOnUnreadFillsPerClientCanBeSetAndZeroTurnsRangeFillsOff() throws Exception {
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(file, "patchgate.mirror.max-unread-fills-per-client = 0\n");
+
+    assertThat(GatewaySettings.load(Optional.of(file)).mirror().maxUnreadFillsPerClient()).isZero();
+  }
+
+  @Test
+  void theShippedSampleConfigurationLoadsWithTheDocumentedBound() throws Exception {
+    Path sample = Path.of("../deploy/patchgate.conf");
+
+    assertThat(GatewaySettings.load(Optional.of(sample)).mirror().maxUnreadFillsPerClient())
+        .isEqualTo(2);
   }
 
   @Test
@@ -87,6 +104,8 @@ class GatewaySettingsTest {
         "patchgate = 5                              | patchgate.conf:1: patchgate has type NUMBER",
         "patchgate.alerts.webhook.url = \"http://a b\" | patchgate.alerts.webhook.url: \"http://a b\" (not a URL",
         "patchgate.mirror.memory-max-object-size = 2m | patchgate.mirror.memory-max-object-size",
+        "patchgate.mirror.max-unread-fills-per-client = -1 | patchgate.mirror.max-unread-fills-per-client: -1 is out of range (expected 0..1000)",
+        "patchgate.mirror.max-unread-fills-per-client = many | patchgate.mirror.max-unread-fills-per-client",
       })
   void aBadValueIsReportedWithFileLineAndFix(String content, String expected) throws Exception {
     Path file = dir.resolve("patchgate.conf");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.patchgate.mirror.HeaderField;
+import dev.patchgate.mirror.MirrorStrategy;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -14,6 +15,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,12 +34,19 @@ class MirrorFetchRequestTest {
       delimiter = '|',
       textBlock =
           """
-          # end-to-end fields a pass-through would forward
+          # the few fields that cannot make the answer personal
           User-Agent          | Windows-Update-Agent/10.0 | true
           Accept              | */*                       | true
-          Cookie              | a=b                       | true
-          X-Vendor-Token      | 42                        | true
           Cache-Control       | no-cache                  | true
+          Pragma              | no-cache                  | true
+          # issue 10, finding 9: the first client's identity must not decide what everyone gets
+          Cookie              | session=alice             | false
+          Authorization       | Bearer alice-token        | false
+          X-Vendor-Token      | 42                        | false
+          X-Api-Key           | alice                     | false
+          Accept-Language     | ja-JP                     | false
+          From                | alice@hospital.example    | false
+          X-Forwarded-For     | 10.0.0.7                  | false
           # a fill fetches the whole 200: never the client's range or conditionals
           Range               | bytes=0-99                | false
           If-Range            | "v1"                      | false
@@ -67,15 +76,39 @@ class MirrorFetchRequestTest {
   void fieldsTheClientsConnectionNamesAreNotForwarded() {
     HttpHeaders client =
         new DefaultHttpHeaders()
-            .add("Connection", "keep-alive, X-Hop")
-            .add("X-Hop", "secret")
-            .add("X-Kept", "ok");
+            .add("Connection", "keep-alive, Accept")
+            .add("Accept", "*/*")
+            .add("User-Agent", "apt/2.6");
 
     HttpHeaders sent = sent(client);
 
-    assertThat(sent.contains("X-Hop")).isFalse();
-    assertThat(sent.get("X-Kept")).isEqualTo("ok");
+    assertThat(sent.contains("Accept")).isFalse();
+    assertThat(sent.get("User-Agent")).isEqualTo("apt/2.6");
     assertThat(sent.getAll("Connection")).containsExactly("close");
+  }
+
+  @Test
+  void aFillSendsNothingButTheAllowedFieldsAndItsOwn() {
+    HttpHeaders client =
+        new DefaultHttpHeaders()
+            .add("User-Agent", "Microsoft-Delivery-Optimization/10.0")
+            .add("Cookie", "session=alice")
+            .add("cookie", "second=1")
+            .add("Authorization", "Basic YWxpY2U6cHc=")
+            .add("Proxy-Authorization", "Basic YWxpY2U6cHc=")
+            .add("X-Anything-New", "alice");
+
+    assertThat(sent(client).names().stream().map(n -> n.toLowerCase(Locale.ROOT)))
+        .containsExactlyInAnyOrder("host", "user-agent", "via", "accept-encoding", "connection");
+  }
+
+  @Test
+  void noFieldTheFillAllowsIsOneThatWouldMakeItsAnswerPartialOrConditional() {
+    assertThat(MirrorFetchRequest.FORWARDED)
+        .doesNotContainAnyElementsOf(
+            MirrorStrategy.FILL_DROPPED_REQUEST_HEADERS.stream()
+                .map(n -> n.toLowerCase(Locale.ROOT))
+                .toList());
   }
 
   @Test

@@ -56,6 +56,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The mirror fetcher against real origins on loopback (the JDK's HTTP server, and raw TCP scripts
@@ -217,26 +219,68 @@ class MirrorFetcherTest {
   }
 
   @Test
-  void earlyHintsBeforeTheAnswerAreSkipped() throws Exception {
-    ScriptedOrigin hinting =
+  void continueBeforeTheAnswerIsSkipped() throws Exception {
+    ScriptedOrigin continuing =
         scripted(
             c -> {
               readHead(c);
               OutputStream out = c.getOutputStream();
               out.write(
-                  ("HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
+                  ("HTTP/1.1 100 Continue\r\n\r\n"
                           + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
                       .getBytes(ISO_8859_1));
               out.flush();
               c.getInputStream().read();
             });
-    MirrorKey key = key("http://updates.example.test/hinted.txt");
+    MirrorKey key = key("http://updates.example.test/continued.txt");
 
     MirrorFetchOutcome outcome =
-        fetch(key, hinting.port(), "/hinted.txt", MirrorFetchPassThrough.NOBODY);
+        fetch(key, continuing.port(), "/continued.txt", MirrorFetchPassThrough.NOBODY);
 
     assertThat(outcome).isEqualTo(new MirrorFetchOutcome(FillOutcome.STORED, Failure.NONE, 200, 5));
     assertThat(read(store.lookup(key).orElseThrow())).isEqualTo("hello".getBytes(ISO_8859_1));
+  }
+
+  /**
+   * Issue 10, finding 5: an origin that answers {@code 101} (or any {@code 1xx} but {@code 100})
+   * ends the fetch: nothing stored, nothing handed to the pass-through, and the outcome says so, so
+   * that the client is answered 502 instead of being forwarded upstream a second time.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n",
+        "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
+            + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+        "HTTP/1.1 102 Processing\r\n\r\n",
+      })
+  void anInformationalAnswerOtherThanContinueEndsTheFetchWithoutAFill(String answer)
+      throws Exception {
+    CompletableFuture<byte[]> afterAnswer = new CompletableFuture<>();
+    ScriptedOrigin switching =
+        scripted(
+            c -> {
+              readHead(c);
+              OutputStream out = c.getOutputStream();
+              out.write(answer.getBytes(ISO_8859_1));
+              out.flush();
+              // Whatever reaches the origin after its answer: the gateway must close, not relay.
+              afterAnswer.complete(c.getInputStream().readAllBytes());
+            });
+    MirrorKey key = key("http://updates.example.test/kb.cab");
+    RecordingPassThrough client = new RecordingPassThrough(true);
+
+    MirrorFetchOutcome outcome = fetch(key, switching.port(), "/kb.cab", client);
+
+    assertThat(outcome.fill()).isEqualTo(FillOutcome.SWITCHED_PROTOCOLS);
+    assertThat(outcome.failure()).isEqualTo(Failure.SWITCHED_PROTOCOLS);
+    assertThat(outcome.auditReason()).isEqualTo(Exchange.UPSTREAM_SWITCHED_PROTOCOLS);
+    assertThat(outcome.status()).isBetween(101, 199);
+    assertThat(afterAnswer.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEmpty();
+    assertThat(switching.connections()).isEqualTo(1);
+    assertThat(client.head).isNotDone();
+    assertNothingStored(key);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -12,9 +13,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -462,6 +465,172 @@ class MirrorIT {
     assertThat(origin.seen()).as("the newest object is still a hit").hasSize(before);
   }
 
+  // ---- issue 10: what the attack review found on the mirror path ----------------------------
+
+  /**
+   * Finding 8, fill amplification: a client asks for one byte of cold objects and leaves, and each
+   * fill of the whole object goes on. Two such fills are allowed; its next range for an object not
+   * stored is forwarded as the plain range it is, and another client still gets its fill.
+   */
+  @Test
+  void aClientsAbandonedRangeFillsAreBoundedAndItsNextRangeIsForwardedPlain() throws Exception {
+    long length = 1L << 30;
+    CountDownLatch endOfTest = new CountDownLatch(1);
+    List<String> heads = new CopyOnWriteArrayList<>();
+    try (ScriptedOrigin slow =
+        new ScriptedOrigin(
+            c -> {
+              String head = readHeadText(c);
+              heads.add(head);
+              OutputStream out = c.getOutputStream();
+              if (head.toLowerCase(Locale.ROOT).contains("\r\nrange: bytes=0-0\r\n")) {
+                out.write(
+                    ("HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-0/%d\r\n"
+                            + "Content-Length: 1\r\nConnection: close\r\n\r\nx")
+                        .formatted(length)
+                        .getBytes(StandardCharsets.US_ASCII));
+                return;
+              }
+              // A whole 1 GiB object, of which the first 64 KiB come at once and the rest only
+              // when the test is over: the fill stays under way, with nobody reading it.
+              out.write(
+                  ("HTTP/1.1 200 OK\r\nContent-Length: %d\r\nCache-Control: max-age=3600\r\n\r\n")
+                      .formatted(length)
+                      .getBytes(StandardCharsets.US_ASCII));
+              out.write(new byte[64 * 1024]);
+              out.flush();
+              awaitQuietly(endOfTest);
+            })) {
+      gateway = startMirroring(slow.port());
+      try {
+        for (int i = 1; i <= 2; i++) {
+          RawHttp.Response oneByte = get(slow.port(), "/kb.cab?" + i, "Range: bytes=0-0\r\n");
+          assertThat(oneByte.status()).isEqualTo(206);
+          assertThat(oneByte.body()).hasSize(1);
+          int abandoned = i;
+          org.awaitility.Awaitility.await()
+              .atMost(java.time.Duration.ofSeconds(10))
+              .until(() -> gauge("patchgate.mirror.fills.unread") == abandoned);
+        }
+        assertThat(heads).allSatisfy(h -> assertThat(h).doesNotContainIgnoringCase("range:"));
+
+        RawHttp.Response third = get(slow.port(), "/kb.cab?3", "Range: bytes=0-0\r\n");
+
+        assertThat(third.status()).isEqualTo(206);
+        assertThat(third.body()).containsExactly('x');
+        assertThat(heads).hasSize(3);
+        assertThat(heads.get(2)).containsIgnoringCase("\r\nRange: bytes=0-0\r\n");
+        assertThat(gauge("patchgate.mirror.fills.active")).as("no fill for the third").isEqualTo(2);
+        assertThat(
+                gateway
+                    .registry
+                    .get("patchgate.mirror.fills")
+                    .tag("result", "unread_limit")
+                    .counter()
+                    .count())
+            .isEqualTo(1.0);
+        assertThat(gateway.awaitRecordFor("http://127.0.0.1:%d/kb.cab?3".formatted(slow.port())))
+            .containsEntry("cache", "bypass")
+            .containsEntry("status", 206L);
+
+        // Another client is not bounded by the first one's fills.
+        try (Socket other =
+            new Socket(
+                gateway.address().getAddress(),
+                gateway.port(),
+                java.net.InetAddress.getByName("127.0.0.2"),
+                0)) {
+          other.setSoTimeout(15_000);
+          RawHttp.send(other, request("GET", slow.port(), "/kb.cab?4", "Range: bytes=0-0\r\n"));
+          assertThat(RawHttp.read(other, false).status()).isEqualTo(206);
+        }
+        assertThat(heads).hasSize(4);
+        assertThat(heads.get(3)).doesNotContainIgnoringCase("range:");
+        assertThat(gauge("patchgate.mirror.fills.active")).isEqualTo(3);
+      } finally {
+        endOfTest.countDown();
+      }
+    }
+  }
+
+  /**
+   * Finding 9: the first client's headers decide what everyone gets. A fill never carries the
+   * client's cookie, credentials or any field that could make the stored answer personal.
+   */
+  @Test
+  void aFillNeverCarriesTheClientsCookieOrCredentialsUpstream() throws Exception {
+    String name = hashNamed(PAYLOAD);
+    origin.put(name, PAYLOAD);
+    gateway = startMirroring();
+
+    RawHttp.Response first =
+        get(
+            "/files/" + name,
+            "Cookie: session=alice\r\nProxy-Authorization: Basic YWxpY2U6cHc=\r\n"
+                + "X-Api-Key: alice\r\nUser-Agent: Windows-Update-Agent/10.0\r\n");
+    awaitStoredObjects(1);
+    RawHttp.Response second = get("/files/" + name, "");
+
+    assertThat(first.body()).isEqualTo(PAYLOAD);
+    assertThat(second.body()).isEqualTo(PAYLOAD);
+    assertThat(origin.seen()).hasSize(1);
+    Map<String, List<String>> seen = origin.seen().get(0).headers();
+    assertThat(seen.keySet())
+        .map(k -> k.toLowerCase(Locale.ROOT))
+        .doesNotContain("cookie", "authorization", "proxy-authorization", "x-api-key")
+        .contains("user-agent");
+    assertThat(awaitRecords(2).get(1)).containsEntry("cache", "hit");
+  }
+
+  /**
+   * Finding 5 on the mirror path: an origin that answers {@code 101} to a mirrorable GET ends the
+   * exchange. The client gets a 502 and a closed connection, nothing is relayed raw, and the
+   * request does not go upstream a second time.
+   */
+  @Test
+  void anOriginSwitchingProtocolsOnAFillGets502AndOneUpstreamRequest() throws Exception {
+    List<byte[]> afterAnswer = new CopyOnWriteArrayList<>();
+    try (ScriptedOrigin switching =
+        new ScriptedOrigin(
+            c -> {
+              readHead(c);
+              c.getOutputStream()
+                  .write(
+                      ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                              + "Connection: Upgrade\r\n\r\n")
+                          .getBytes(StandardCharsets.US_ASCII));
+              c.getOutputStream().flush();
+              c.setSoTimeout(15_000);
+              afterAnswer.add(c.getInputStream().readAllBytes());
+            })) {
+      gateway = startMirroring(switching.port());
+
+      try (Socket socket = gateway.socket()) {
+        // A second request waits behind the first: it must never be relayed as raw bytes.
+        RawHttp.send(
+            socket,
+            request("GET", switching.port(), "/kb.cab", "")
+                + "GET /anything HTTP/1.1\r\nHost: another.host\r\n\r\n");
+        RawHttp.Response answer = RawHttp.read(socket, false);
+
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(answer.bodyText()).contains(Exchange.UPSTREAM_SWITCHED_PROTOCOLS);
+        assertThat(socket.getInputStream().read()).as("the connection is closed").isEqualTo(-1);
+      }
+      Map<String, Object> record =
+          gateway.awaitRecordFor("http://127.0.0.1:%d/kb.cab".formatted(switching.port()));
+      assertThat(record)
+          .containsEntry("decision", "error")
+          .containsEntry("reason", Exchange.UPSTREAM_SWITCHED_PROTOCOLS)
+          .containsEntry("status", 502L);
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> afterAnswer.size() == switching.connections());
+      assertThat(switching.connections()).as("one upstream request").isEqualTo(1);
+      assertThat(afterAnswer.get(0)).as("nothing relayed after the 101").isEmpty();
+    }
+  }
+
   // ---- helpers -------------------------------------------------------------------------------
 
   private GatewayHarness startMirroring() throws Exception {
@@ -512,6 +681,26 @@ class MirrorIT {
   private static String hashNamed(byte[] content) throws Exception {
     byte[] sha1 = MessageDigest.getInstance("SHA-1").digest(content);
     return "windows10.0-kb5034441-x64_" + HexFormat.of().formatHex(sha1) + ".cab";
+  }
+
+  /** A mirror gauge's value now. */
+  private double gauge(String name) {
+    return gateway.registry.get(name).gauge().value();
+  }
+
+  /** Reads a request head from an origin's connection, up to and including the blank line. */
+  private static String readHeadText(Socket connection) throws IOException {
+    StringBuilder head = new StringBuilder();
+    int matched = 0;
+    while (matched < 4) {
+      int b = connection.getInputStream().read();
+      if (b < 0) {
+        break;
+      }
+      head.append((char) b);
+      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    return head.toString();
   }
 
   private static void readHead(Socket connection) throws IOException {

@@ -26,6 +26,13 @@ import java.util.concurrent.CompletableFuture;
  * read-only channel ({@code anchor}) opened on the temporary file when the head arrives; it keeps
  * the inode alive across the rename into the store (or the deletion after an abort), and is closed
  * when the last reference (the in-flight registration or a reader) is released.
+ *
+ * <p>A fill started for a client ({@code starter}) counts as unread for that client while it is
+ * still receiving and has no open reader (its followers all left, or were answered). A fill started
+ * by a range request counts from the start: its own client asked for a part only, so its reader
+ * does not make the fill read; another client's reader does. The count ({@link UnreadFills})
+ * changes under {@code lock}, so it is exact whichever thread opens or closes a reader or ends the
+ * fill.
  */
 final class Fill {
   private static final long SPACE_CHECK_INTERVAL = 64L << 20;
@@ -33,6 +40,7 @@ final class Fill {
 
   private final MirrorStore store;
   private final MirrorKey key;
+  private final String starter;
   private final Optional<String> expectedSha1;
   private final Object lock = new Object();
   private final CompletableFuture<FillOutcome> finalOutcome = new CompletableFuture<>();
@@ -45,6 +53,9 @@ final class Fill {
   private FileChannel anchor;
   private Path tmp;
   private int refs = 1;
+  private int readers;
+  private boolean unread;
+  private boolean startersPartialRead;
 
   // Written under lock, read without it on the fast paths.
   private volatile FillState state = FillState.PENDING;
@@ -67,9 +78,18 @@ final class Fill {
 
   private record Waiter(long position, Runnable callback) {}
 
-  Fill(MirrorStore store, MirrorKey key) {
+  /**
+   * @param starter the client whose request started the fill, or null when no client is to be
+   *     bounded (the fill then never counts as unread)
+   * @param partial true when the starter asked for a range and the store has already counted this
+   *     fill as unread for it ({@link UnreadFills#tryAdd})
+   */
+  Fill(MirrorStore store, MirrorKey key, String starter, boolean partial) {
     this.store = store;
     this.key = key;
+    this.starter = starter;
+    this.unread = partial && starter != null;
+    this.startersPartialRead = unread;
     this.expectedSha1 = ContentHashName.expectedSha1(key.url());
     this.lastProgressMillis = store.nowMillis();
   }
@@ -276,6 +296,7 @@ final class Fill {
       }
       state = FillState.COMPLETE;
       outcome = verdict;
+      readAgainOrEnded();
       due = takeAll();
     }
     run(due);
@@ -347,6 +368,7 @@ final class Fill {
       }
       state = FillState.ABORTED;
       outcome = reason;
+      readAgainOrEnded();
       due = takeAll();
     }
     discardTemporary();
@@ -384,8 +406,36 @@ final class Fill {
         return null;
       }
       refs++;
+      readers++;
+      if (startersPartialRead) {
+        startersPartialRead = false; // the range's own client: still unread
+      } else {
+        readAgainOrEnded();
+      }
     }
     return new FillReader(this);
+  }
+
+  /** A reader is closed: the fill may now run with nobody reading it. */
+  void unfollow() {
+    synchronized (lock) {
+      readers--;
+      FillState s = state;
+      boolean receiving = s == FillState.PENDING || s == FillState.STREAMING;
+      if (readers == 0 && receiving && starter != null && !unread) {
+        unread = true;
+        store.unreadFills().add(starter);
+      }
+    }
+    release();
+  }
+
+  // Caller holds lock.
+  private void readAgainOrEnded() {
+    if (unread) {
+      unread = false;
+      store.unreadFills().remove(starter);
+    }
   }
 
   void release() {

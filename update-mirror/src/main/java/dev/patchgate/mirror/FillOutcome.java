@@ -29,6 +29,18 @@ public enum FillOutcome {
   LONG_BODY(false),
   /** The proxy reported an upstream error or reset. */
   UPSTREAM_ERROR(false),
+  /**
+   * The upstream answered a {@code 1xx} other than {@code 100} (e.g. {@code 101 Switching
+   * Protocols}) to the fill's {@code GET}: the answer is final, nothing is stored, and the clients
+   * waiting for it are answered {@code 502} instead of being forwarded upstream again.
+   */
+  SWITCHED_PROTOCOLS(false),
+  /**
+   * A lease refused: the client already has {@link MirrorSettings#maxUnreadFillsPerClient()} fills
+   * it started that nobody reads, and its range request for an object not stored is passed through
+   * as a plain range instead of starting another one.
+   */
+  UNREAD_LIMIT(false),
   /** Writing the temporary file failed. */
   WRITE_FAILED(false),
   /** Nothing arrived for {@code fillStallTimeout}. */

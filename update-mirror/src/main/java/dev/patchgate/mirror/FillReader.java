@@ -104,7 +104,7 @@ public final class FillReader implements AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      fill.release();
+      fill.unfollow();
     }
   }
 }

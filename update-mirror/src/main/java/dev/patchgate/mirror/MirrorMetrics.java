@@ -15,7 +15,8 @@ import java.util.function.ToDoubleFunction;
  *       StoredObject#touch()})
  *   <li>{@code patchgate.mirror.misses}: lookups that found nothing
  *   <li>{@code patchgate.mirror.fills{result}}: fills by outcome ({@link FillOutcome#wireName()}),
- *       including leases refused with {@code disk_full} or {@code closed}
+ *       including leases refused with {@code disk_full}, {@code closed} or {@code unread_limit} (a
+ *       client's range passed through because it has too many fills nobody reads)
  *   <li>{@code patchgate.mirror.evictions{cause}}: objects deleted for {@code size} (over max-size)
  *       or {@code space} (disk nearly full)
  *   <li>{@code patchgate.mirror.integrity.failures{stage}}: SHA-1 mismatches at {@code fill},
@@ -23,8 +24,9 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code patchgate.mirror.errors{op}}: failed side work (commit, delete, meta write, a
  *       follower's callback), caught and counted
  *   <li>gauges {@code patchgate.mirror.stored.bytes}, {@code patchgate.mirror.objects}, {@code
- *       patchgate.mirror.fills.active}, {@code patchgate.mirror.memory.bytes} (small objects also
- *       held in memory)
+ *       patchgate.mirror.fills.active}, {@code patchgate.mirror.fills.unread} (fills receiving with
+ *       nobody reading them), {@code patchgate.mirror.memory.bytes} (small objects also held in
+ *       memory)
  * </ul>
  */
 final class MirrorMetrics {
@@ -53,12 +55,14 @@ final class MirrorMetrics {
       ToDoubleFunction<T> bytes,
       ToDoubleFunction<T> objects,
       ToDoubleFunction<T> active,
+      ToDoubleFunction<T> unread,
       ToDoubleFunction<T> memory) {
     Gauge.builder("patchgate.mirror.stored.bytes", store, bytes)
         .baseUnit("bytes")
         .register(registry);
     Gauge.builder("patchgate.mirror.objects", store, objects).register(registry);
     Gauge.builder("patchgate.mirror.fills.active", store, active).register(registry);
+    Gauge.builder("patchgate.mirror.fills.unread", store, unread).register(registry);
     Gauge.builder("patchgate.mirror.memory.bytes", store, memory)
         .baseUnit("bytes")
         .register(registry);

@@ -25,6 +25,11 @@ import java.util.Objects;
  * @param memoryMaxObjectBytes the largest object kept in memory ({@code
  *     mirror.memory-max-object-size}, like Squid's {@code maximum_object_size_in_memory}), at most
  *     {@value #MAX_MEMORY_OBJECT}
+ * @param maxUnreadFillsPerClient how many fills one client may have started that run with nobody
+ *     reading them (its followers all left; one a range started counts from the start, its client
+ *     asked for a part only); beyond it, that client's range requests for objects not stored start
+ *     no fill ({@code mirror.max-unread-fills-per-client}), 0 to {@value
+ *     #MAX_UNREAD_FILLS_PER_CLIENT}; 0: a range request never starts a fill
  */
 public record MirrorSettings(
     Path dir,
@@ -35,7 +40,8 @@ public record MirrorSettings(
     Duration accessFlushInterval,
     Duration fillStallTimeout,
     long memoryBytes,
-    int memoryMaxObjectBytes) {
+    int memoryMaxObjectBytes,
+    int maxUnreadFillsPerClient) {
   /** 50 GiB. */
   public static final long DEFAULT_MAX_SIZE = 50L << 30;
 
@@ -53,6 +59,12 @@ public record MirrorSettings(
 
   /** The largest object the memory cache can hold: 1 MiB. */
   public static final int MAX_MEMORY_OBJECT = 1 << 20;
+
+  /** 2 fills: a client downloading in ranges reads its fills, so it never has many unread. */
+  public static final int DEFAULT_MAX_UNREAD_FILLS_PER_CLIENT = 2;
+
+  /** The largest {@code maxUnreadFillsPerClient} accepted. */
+  public static final int MAX_UNREAD_FILLS_PER_CLIENT = 1000;
 
   /** 16 ranges. */
   public static final int DEFAULT_MAX_RANGES = 16;
@@ -101,11 +113,19 @@ public record MirrorSettings(
               + MAX_MEMORY_OBJECT
               + ")");
     }
+    if (maxUnreadFillsPerClient < 0 || maxUnreadFillsPerClient > MAX_UNREAD_FILLS_PER_CLIENT) {
+      throw new IllegalArgumentException(
+          "maxUnreadFillsPerClient: "
+              + maxUnreadFillsPerClient
+              + " (expected: 0 to "
+              + MAX_UNREAD_FILLS_PER_CLIENT
+              + ")");
+    }
   }
 
   /**
    * The defaults for a store in {@code dir}: 50 GiB, 16 GiB objects, 2 GiB free, 16 ranges, 32 MiB
-   * of objects up to 64 KiB in memory.
+   * of objects up to 64 KiB in memory, 2 unread fills per client.
    */
   public static MirrorSettings defaults(Path dir) {
     return new MirrorSettings(
@@ -117,7 +137,8 @@ public record MirrorSettings(
         Duration.ofSeconds(30),
         Duration.ofMinutes(5),
         DEFAULT_MEMORY,
-        DEFAULT_MEMORY_MAX_OBJECT);
+        DEFAULT_MEMORY_MAX_OBJECT,
+        DEFAULT_MAX_UNREAD_FILLS_PER_CLIENT);
   }
 
   /** These settings with another size limit and object size limit. */
@@ -131,7 +152,8 @@ public record MirrorSettings(
         accessFlushInterval,
         fillStallTimeout,
         memoryBytes,
-        memoryMaxObjectBytes);
+        memoryMaxObjectBytes,
+        maxUnreadFillsPerClient);
   }
 
   /** These settings with another free-space floor. */
@@ -145,7 +167,8 @@ public record MirrorSettings(
         accessFlushInterval,
         fillStallTimeout,
         memoryBytes,
-        memoryMaxObjectBytes);
+        memoryMaxObjectBytes,
+        maxUnreadFillsPerClient);
   }
 
   /** These settings with another memory cache size and largest object in memory. */
@@ -159,6 +182,22 @@ public record MirrorSettings(
         accessFlushInterval,
         fillStallTimeout,
         memory,
-        memoryMaxObject);
+        memoryMaxObject,
+        maxUnreadFillsPerClient);
+  }
+
+  /** These settings with another bound on the fills per client that nobody reads. */
+  public MirrorSettings withMaxUnreadFillsPerClient(int max) {
+    return new MirrorSettings(
+        dir,
+        maxSizeBytes,
+        maxObjectSizeBytes,
+        minFreeBytes,
+        maxRangesPerRequest,
+        accessFlushInterval,
+        fillStallTimeout,
+        memoryBytes,
+        memoryMaxObjectBytes,
+        max);
   }
 }

@@ -67,6 +67,7 @@ public final class MirrorStore implements AutoCloseable {
   private final ObjectIndex index = new ObjectIndex();
   private final MemoryTier memory;
   private final ConcurrentHashMap<String, Fill> inflight = new ConcurrentHashMap<>();
+  private final UnreadFills unread = new UnreadFills();
   private final Set<StoredObject> dirty = ConcurrentHashMap.newKeySet();
   private final Object[] locks = new Object[LOCK_STRIPES];
   private final ScheduledThreadPoolExecutor io;
@@ -111,6 +112,7 @@ public final class MirrorStore implements AutoCloseable {
         s -> s.index.bytes(),
         s -> s.index.size(),
         s -> s.inflight.size(),
+        s -> s.unread.total(),
         s -> s.memory.bytes());
   }
 
@@ -310,6 +312,25 @@ public final class MirrorStore implements AutoCloseable {
    * {@link FillWriter#start} on a 200.
    */
   public FillLease fill(MirrorKey key) {
+    return fill(key, null, false);
+  }
+
+  /**
+   * Like {@link #fill(MirrorKey)}, for a request from {@code client}: a fill it starts counts
+   * against that client while nobody reads it (see {@link MirrorSettings#maxUnreadFillsPerClient}).
+   * A {@code partial} request (a range) joins a fill under way as usual, but starts none while the
+   * client already has that many unread fills: {@link FillLease.Kind#NOT_NOW} with {@link
+   * FillOutcome#UNREAD_LIMIT} (counted in {@code patchgate.mirror.fills{result=unread_limit}}), and
+   * the caller passes the range through.
+   *
+   * <p>A fill a range starts counts as unread from the start (its client asked for a part only, and
+   * is the reader the caller takes next), and the check and that count are one atomic step: a
+   * client sending ranges on many connections at once gets no more fills than the bound.
+   *
+   * @param client the client's address as the audit record names it, or null for none
+   * @param partial true when the client asked for part of the object only
+   */
+  public FillLease fill(MirrorKey key, String client, boolean partial) {
     Objects.requireNonNull(key, "key");
     while (true) {
       if (closed.get()) {
@@ -330,14 +351,22 @@ public final class MirrorStore implements AutoCloseable {
         requestRoom(settings.minFreeBytes() - usable);
         return notNow(FillOutcome.DISK_FULL);
       }
-      Fill fill = new Fill(this, key);
-      if (inflight.putIfAbsent(key.hex(), fill) == null) {
-        if (closed.get()) {
-          fill.abort(FillOutcome.CLOSED);
-          return notNow(FillOutcome.CLOSED);
-        }
-        return FillLease.filler(new FillWriter(fill));
+      boolean bounded = partial && client != null;
+      if (bounded && !unread.tryAdd(client, settings.maxUnreadFillsPerClient())) {
+        return notNow(FillOutcome.UNREAD_LIMIT);
       }
+      Fill fill = new Fill(this, key, client, bounded);
+      if (inflight.putIfAbsent(key.hex(), fill) != null) {
+        if (bounded) {
+          unread.remove(client); // another request started this URL's fill meanwhile: join it
+        }
+        continue;
+      }
+      if (closed.get()) {
+        fill.abort(FillOutcome.CLOSED);
+        return notNow(FillOutcome.CLOSED);
+      }
+      return FillLease.filler(new FillWriter(fill));
     }
   }
 
@@ -478,6 +507,14 @@ public final class MirrorStore implements AutoCloseable {
         index.size(), index.bytes(), settings.maxSizeBytes(), inflight.size(), usable);
   }
 
+  /**
+   * How many fills {@code client} started that are receiving with nobody reading them.
+   * Non-blocking.
+   */
+  public int unreadFills(String client) {
+    return unread.of(client);
+  }
+
   /** Writes the pending access records (hits, last access) to the meta files now. Blocking. */
   public void flush() {
     flushAccessRecords();
@@ -523,6 +560,10 @@ public final class MirrorStore implements AutoCloseable {
 
   MirrorSettings settings() {
     return settings;
+  }
+
+  UnreadFills unreadFills() {
+    return unread;
   }
 
   StoreLayout layout() {
