@@ -51,6 +51,7 @@ final class SniGate extends ChannelDuplexHandler {
   // What is left of a client record that is relayed without being read.
   private int relaying;
   private boolean helloPassed;
+  private boolean refused;
   // A copy of the server's bytes not yet read, while its answer is awaited.
   private ByteBuf answer;
   private boolean awaitingAnswer = true;
@@ -73,6 +74,10 @@ final class SniGate extends ChannelDuplexHandler {
       ctx.fireChannelRead(msg);
       return;
     }
+    if (refused) {
+      bytes.release(); // read in the same loop as the refused hello, before the close took effect
+      return;
+    }
     ByteBuf rest = relayRecordTail(ctx, bytes);
     if (rest == null) {
       return;
@@ -80,6 +85,7 @@ final class SniGate extends ChannelDuplexHandler {
     held = held == null ? rest : merge(ctx, held, rest);
     String refusal = relayChecked(ctx);
     if (refusal != null) {
+      refused = true;
       release();
       exchange.deniedInTunnel(refusal);
       ctx.close();

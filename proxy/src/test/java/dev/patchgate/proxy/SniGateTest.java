@@ -11,6 +11,9 @@ import dev.patchgate.audit.alert.AlertRules;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
@@ -203,6 +206,34 @@ class SniGateTest {
 
     assertThat(channel.isOpen()).isFalse();
     assertThat(refusal()).isEqualTo(SniGate.MALFORMED);
+  }
+
+  @Test
+  void bytesStillArrivingAfterARefusalAreDroppedAndKeepTheReason() {
+    // The close has not taken effect yet (a handler in front may pass on several buffers in a
+    // row): here a handler that holds the close back stands for that moment.
+    Exchange refused =
+        new Exchange("t-3", Instant.EPOCH, 0, "127.0.0.1", "CONNECT", HOST + ":443", false);
+    EmbeddedChannel tunnel =
+        new EmbeddedChannel(
+            new ChannelOutboundHandlerAdapter() {
+              @Override
+              public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+                promise.setSuccess();
+              }
+            },
+            new SniGate(refused, HOST, false));
+    ByteBuf late = Unpooled.wrappedBuffer("SSH-2.0-OpenSSH_9.6\r\n".getBytes());
+    try {
+      tunnel.writeInbound(Unpooled.wrappedBuffer(OTHER_HELLO));
+      tunnel.writeInbound(late);
+
+      assertThat(late.refCnt()).isZero();
+      assertThat((Object) tunnel.readInbound()).as("relayed").isNull();
+      assertThat(refused.toRecord(0, 0, 0).reason()).isEqualTo(SniGate.MISMATCH);
+    } finally {
+      tunnel.finishAndReleaseAll();
+    }
   }
 
   @Test
