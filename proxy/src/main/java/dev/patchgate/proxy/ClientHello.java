@@ -31,8 +31,8 @@ final class ClientHello {
   private static final int HANDSHAKE_CLIENT_HELLO = 1;
   private static final int EXTENSION_SERVER_NAME = 0;
   private static final int NAME_TYPE_HOST = 0;
-  // encrypted_client_hello (RFC 9849), the drafts' code points still found in the wild
-  // (draft-08 to draft-12), and its predecessor encrypted_server_name (ESNI, draft-02 to -04).
+  // encrypted_client_hello (0xfe0d since draft-ietf-tls-esni-13), the code points of its earlier
+  // drafts (0xfe08 to 0xfe0c), and its predecessor encrypted_server_name (ESNI).
   private static final int EXTENSION_ECH = 0xfe0d;
   private static final int EXTENSION_ECH_DRAFT_FIRST = 0xfe08;
   private static final int EXTENSION_ESNI = 0xffce;
