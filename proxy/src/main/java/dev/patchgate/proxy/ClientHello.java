@@ -6,24 +6,36 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Reads the server name (SNI) from the TLS ClientHello that opens a tunnel, without consuming the
- * bytes: the caller forwards them unchanged once the name has been checked. Pure and stateless.
+ * Reads the server name (SNI) from a plaintext TLS ClientHello, without consuming the bytes: the
+ * caller forwards them unchanged once the name has been checked. Pure and stateless.
  *
  * <p>The handshake message may span several TLS records; they are reassembled up to {@link
  * #MAX_HANDSHAKE} bytes. Anything the TLS specification forbids and a server might read differently
  * from us (two server_name extensions, two host names in one, a name with bytes outside printable
- * ASCII) is malformed, so the name we check is the only name a server could see.
+ * ASCII, another handshake message after the ClientHello in its last record) is malformed, so the
+ * name we check is the only name a server could see. A ClientHello that offers Encrypted Client
+ * Hello is reported as such: the name that counts is then encrypted, and the outer one says
+ * nothing.
  */
 final class ClientHello {
   /** Large post-quantum key shares make ClientHellos of a few KB; nothing legitimate nears this. */
   static final int MAX_HANDSHAKE = 64 * 1024;
 
-  private static final int RECORD_HEADER = 5;
-  private static final int CONTENT_HANDSHAKE = 22;
-  private static final int MAX_RECORD = (1 << 14) + 2048;
+  /** The TLS record header: content type, version (2), length (2); never encrypted. */
+  static final int RECORD_HEADER = 5;
+
+  /** The longest record fragment any TLS version allows (TLS 1.2's ciphertext bound). */
+  static final int MAX_RECORD = (1 << 14) + 2048;
+
+  static final int CONTENT_HANDSHAKE = 22;
   private static final int HANDSHAKE_CLIENT_HELLO = 1;
   private static final int EXTENSION_SERVER_NAME = 0;
   private static final int NAME_TYPE_HOST = 0;
+  // encrypted_client_hello (0xfe0d since draft-ietf-tls-esni-13), the code points of its earlier
+  // drafts (0xfe08 to 0xfe0c), and its predecessor encrypted_server_name (ESNI).
+  private static final int EXTENSION_ECH = 0xfe0d;
+  private static final int EXTENSION_ECH_DRAFT_FIRST = 0xfe08;
+  private static final int EXTENSION_ESNI = 0xffce;
 
   /** What the bytes so far say. */
   enum Kind {
@@ -36,23 +48,32 @@ final class ClientHello {
     /** A well-formed ClientHello without a server name. */
     NO_SNI,
     /** A well-formed ClientHello naming a server: {@link Result#serverName}. */
-    SNI
+    SNI,
+    /**
+     * A well-formed ClientHello offering Encrypted Client Hello (or its predecessor ESNI): the
+     * server may act on an encrypted name, whatever the outer one says.
+     */
+    ECH
   }
 
   /**
    * @param kind the outcome
    * @param serverName the name as sent, lower-cased; only for {@link Kind#SNI}
+   * @param length for a well-formed ClientHello ({@link Kind#SNI}, {@link Kind#NO_SNI}, {@link
+   *     Kind#ECH}): how many bytes, from the first, the records carrying it take; otherwise 0
    */
-  record Result(Kind kind, String serverName) {
-    static final Result NEED_MORE = new Result(Kind.NEED_MORE, null);
-    static final Result NOT_TLS = new Result(Kind.NOT_TLS, null);
-    static final Result MALFORMED = new Result(Kind.MALFORMED, null);
-    static final Result NO_SNI = new Result(Kind.NO_SNI, null);
+  record Result(Kind kind, String serverName, int length) {
+    static final Result NEED_MORE = new Result(Kind.NEED_MORE, null, 0);
+    static final Result NOT_TLS = new Result(Kind.NOT_TLS, null, 0);
+    static final Result MALFORMED = new Result(Kind.MALFORMED, null, 0);
   }
 
   private ClientHello() {}
 
-  /** Reads {@code in}'s readable bytes, which start at the first byte the client sent. */
+  /**
+   * Reads {@code in}'s readable bytes, which start at a record boundary of the client's stream (its
+   * first byte, or the record after the last one read).
+   */
   static Result read(ByteBuf in) {
     int start = in.readerIndex();
     int end = in.writerIndex();
@@ -105,13 +126,18 @@ final class ClientHello {
         }
       }
       if (need >= 0 && have >= need) {
-        return parseBody(handshake, 4, need);
+        if (have != need) {
+          // TLS 1.3 (RFC 8446 5.1) makes a ClientHello end its record; no client coalesces
+          // anything with it, and a message we did not check must not ride along.
+          return Result.MALFORMED;
+        }
+        return parseBody(handshake, 4, need, pos - start);
       }
     }
   }
 
   /** Parses a ClientHello body (RFC 8446 4.1.2; older versions share the layout). */
-  private static Result parseBody(byte[] b, int from, int to) {
+  private static Result parseBody(byte[] b, int from, int to, int recordsLength) {
     Cursor c = new Cursor(b, from, to);
     if (!c.skip(2 + 32) // legacy_version, random
         || !c.skipVector(1, 0, 32) // legacy_session_id
@@ -120,7 +146,7 @@ final class ClientHello {
       return Result.MALFORMED;
     }
     if (c.remaining() == 0) {
-      return Result.NO_SNI; // SSL 3.0-style hello without extensions
+      return new Result(Kind.NO_SNI, null, recordsLength); // SSL 3.0-style hello without extensions
     }
     int extensionsLength = c.u16();
     if (extensionsLength != c.remaining()) {
@@ -128,6 +154,7 @@ final class ClientHello {
     }
     String name = null;
     boolean seen = false;
+    boolean encrypted = false;
     while (c.remaining() > 0) {
       if (c.remaining() < 4) {
         return Result.MALFORMED;
@@ -138,6 +165,7 @@ final class ClientHello {
         return Result.MALFORMED;
       }
       if (type != EXTENSION_SERVER_NAME) {
+        encrypted |= isEncryptedHello(type);
         c.skip(length);
         continue;
       }
@@ -151,7 +179,17 @@ final class ClientHello {
       }
       c.skip(length);
     }
-    return seen ? new Result(Kind.SNI, name) : Result.NO_SNI;
+    if (encrypted) {
+      return new Result(Kind.ECH, null, recordsLength);
+    }
+    return seen
+        ? new Result(Kind.SNI, name, recordsLength)
+        : new Result(Kind.NO_SNI, null, recordsLength);
+  }
+
+  private static boolean isEncryptedHello(int extensionType) {
+    return (extensionType >= EXTENSION_ECH_DRAFT_FIRST && extensionType <= EXTENSION_ECH)
+        || extensionType == EXTENSION_ESNI;
   }
 
   /** The one host_name of a server_name extension (RFC 6066 3), or null if malformed. */

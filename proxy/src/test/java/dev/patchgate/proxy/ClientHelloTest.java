@@ -23,8 +23,31 @@ class ClientHelloTest {
 
   @Test
   void theJdksClientHelloNamesItsServer() throws Exception {
-    assertThat(read(jdkHello("updates.example.test")))
-        .isEqualTo(new ClientHello.Result(ClientHello.Kind.SNI, "updates.example.test"));
+    byte[] hello = jdkHello("updates.example.test");
+    assertThat(read(hello))
+        .isEqualTo(
+            new ClientHello.Result(ClientHello.Kind.SNI, "updates.example.test", hello.length));
+  }
+
+  @Test
+  void theLengthCoversTheHellosRecordsAndNothingAfterThem() {
+    byte[] hello = TlsHellos.hello().serverName("updates.example.test").records(100);
+    byte[] changeCipherSpec = TlsHellos.record(TlsHellos.CHANGE_CIPHER_SPEC, new byte[] {1});
+    byte[] earlyData = TlsHellos.record(TlsHellos.APPLICATION_DATA, new byte[40]);
+
+    ClientHello.Result result = read(concat(hello, changeCipherSpec, earlyData));
+
+    assertThat(result.serverName()).isEqualTo("updates.example.test");
+    assertThat(result.length()).isEqualTo(hello.length);
+  }
+
+  @Test
+  void aHelloWithEncryptedClientHelloIsReportedWhateverItsOuterName() {
+    byte[] hello =
+        TlsHellos.hello().serverName("updates.example.test").encryptedClientHello().record();
+
+    assertThat(read(hello))
+        .isEqualTo(new ClientHello.Result(ClientHello.Kind.ECH, null, hello.length));
   }
 
   @Test
@@ -57,8 +80,10 @@ class ClientHelloTest {
 
   @Test
   void theNameIsLowerCasedForComparison() {
-    assertThat(read(record(handshake(serverNameExtension(hostName("Updates.Example.TEST"))))))
-        .isEqualTo(new ClientHello.Result(ClientHello.Kind.SNI, "updates.example.test"));
+    assertThat(
+            read(record(handshake(serverNameExtension(hostName("Updates.Example.TEST")))))
+                .serverName())
+        .isEqualTo("updates.example.test");
   }
 
   static Stream<Arguments> refusedOpenings() {
@@ -105,7 +130,41 @@ class ClientHelloTest {
         row(
             "oversized handshake",
             ClientHello.Kind.MALFORMED,
-            record(new byte[] {1, 0x10, 0, 0, 3, 3})));
+            record(new byte[] {1, 0x10, 0, 0, 3, 3})),
+        // Another handshake message (here a second ClientHello with another name) in the hello's
+        // last record: it would reach the server unchecked.
+        row(
+            "a second hello coalesced into the first one's record",
+            ClientHello.Kind.MALFORMED,
+            record(
+                concat(
+                    handshake(goodExtension),
+                    handshake(serverNameExtension(hostName("evil.example")))))),
+        // Encrypted Client Hello: an ECH-capable front serves the encrypted inner name.
+        row(
+            "encrypted_client_hello",
+            ClientHello.Kind.ECH,
+            record(handshake(concat(goodExtension, extension(0xfe0d, new byte[] {0, 0, 1}))))),
+        // ECH without an outer name is ECH all the same.
+        row(
+            "encrypted_client_hello without SNI",
+            ClientHello.Kind.ECH,
+            record(handshake(extension(0xfe0d, new byte[] {0, 0, 1})))),
+        // An ECH draft's code point, which early deployments still answer.
+        row(
+            "draft encrypted_client_hello (0xfe0a)",
+            ClientHello.Kind.ECH,
+            record(handshake(concat(goodExtension, extension(0xfe0a, new byte[] {0, 0, 1}))))),
+        // ESNI, ECH's predecessor: the server name itself is encrypted.
+        row(
+            "encrypted_server_name (ESNI)",
+            ClientHello.Kind.ECH,
+            record(handshake(concat(goodExtension, extension(0xffce, new byte[] {0, 0, 1}))))),
+        // ECH inside a malformed hello is malformed first.
+        row(
+            "encrypted_client_hello with an overrunning length",
+            ClientHello.Kind.MALFORMED,
+            record(handshake(concat(goodExtension, new byte[] {(byte) 0xfe, 0x0d, 0, 9, 0})))));
   }
 
   private static Arguments row(String name, ClientHello.Kind kind, byte[] bytes) {
@@ -170,6 +229,10 @@ class ClientHelloTest {
             u16(extensions.length),
             extensions);
     return concat(new byte[] {1, 0, (byte) (body.length >> 8), (byte) body.length}, body);
+  }
+
+  private static byte[] extension(int type, byte[] body) {
+    return concat(u16(type), u16(body.length), body);
   }
 
   private static byte[] withType(byte[] handshake, int type) {

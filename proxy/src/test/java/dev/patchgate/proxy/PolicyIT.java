@@ -4,20 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -370,6 +378,25 @@ class PolicyIT {
         .containsEntry("decision", "allow");
   }
 
+  // TLS 1.2 encrypts its Finished inside a handshake record: the gate must have left the tunnel
+  // once the server's ServerHello went by, or it would take that record for a broken ClientHello.
+  @Test
+  void aTls12ClientNamingTheConnectHostGetsThrough() throws Exception {
+    startWithTlsVendor();
+    try (Socket socket = connect("updates.example.test", tlsOrigin.port());
+        SSLSocket tls = tlsOver(socket, "updates.example.test")) {
+      tls.setEnabledProtocols(new String[] {"TLSv1.2"});
+      tls.startHandshake();
+      assertThat(tls.getSession().getProtocol()).isEqualTo("TLSv1.2");
+      RawHttp.send(
+          tls,
+          "GET /files/kb.cab HTTP/1.1\r\nHost: updates.example.test\r\nConnection: close\r\n\r\n");
+      assertThat(RawHttp.read(tls, false).body()).isEqualTo(KB_CAB);
+    }
+    assertThat(gateway.awaitRecordFor("updates.example.test:" + tlsOrigin.port()))
+        .containsEntry("decision", "allow");
+  }
+
   static Stream<Arguments> tunnelOpenings() {
     return Stream.of(
         // Domain fronting: the tunnel looks like an allowed host, TLS talks to another.
@@ -413,6 +440,216 @@ class PolicyIT {
       assertThat(gateway.awaitRecordFor("updates.example.test:" + upstream.port()))
           .containsEntry("decision", "deny")
           .containsEntry("reason", SniGate.NOT_TLS);
+    }
+  }
+
+  // The HelloRetryRequest bypass (issue 10): the first ClientHello names the allowed host with an
+  // empty key share, a TLS 1.3 server asks for a retry, and the second, still plaintext,
+  // ClientHello
+  // names another server, which the server would then serve.
+  @Test
+  void aSecondClientHelloNamingAnotherServerAfterAHelloRetryRequestIsCutOffAndAlerted()
+      throws Exception {
+    try (TlsRelay relay = new TlsRelay(tlsOrigin.port());
+        AlertHook alerts = new AlertHook()) {
+      startWithVendorOn(relay.port(), alerts.config());
+      byte[] first = TlsHellos.hello().serverName("updates.example.test").record();
+      try (Socket socket = connect("updates.example.test", relay.port())) {
+        TlsHellos.Retry retry = askedToRetry(socket, first);
+
+        byte[] second =
+            TlsHellos.hello()
+                .serverName("fronted.example.net")
+                .keyShare(retry.group())
+                .cookie(retry.cookie())
+                .record();
+        socket.getOutputStream().write(concat(CHANGE_CIPHER_SPEC, second));
+
+        assertThatThrownBy(() -> TlsHellos.readHandshakeMessage(socket.getInputStream()))
+            .as("the tunnel is closed instead of the server answering")
+            .isInstanceOf(IOException.class);
+      }
+      assertThat(gateway.awaitRecordFor("updates.example.test:" + relay.port()))
+          .containsEntry("decision", "deny")
+          .containsEntry("reason", SniGate.MISMATCH);
+      assertThat(relay.received())
+          .as("what reached the origin: the first hello, not the second")
+          .isEqualTo(concat(first, CHANGE_CIPHER_SPEC));
+      alerts.await("sni_mismatch");
+    }
+  }
+
+  // The same flow with a second ClientHello that names the CONNECT host: a legitimate retry works.
+  @Test
+  void aSecondClientHelloNamingTheConnectHostAfterAHelloRetryRequestGetsTheServerHello()
+      throws Exception {
+    try (TlsRelay relay = new TlsRelay(tlsOrigin.port())) {
+      startWithVendorOn(relay.port(), "");
+      byte[] first = TlsHellos.hello().serverName("updates.example.test").record();
+      byte[] second;
+      try (Socket socket = connect("updates.example.test", relay.port())) {
+        TlsHellos.Retry retry = askedToRetry(socket, first);
+
+        second =
+            TlsHellos.hello()
+                .serverName("updates.example.test")
+                .keyShare(retry.group())
+                .cookie(retry.cookie())
+                .record();
+        socket.getOutputStream().write(concat(CHANGE_CIPHER_SPEC, second));
+
+        byte[] answer = TlsHellos.readHandshakeMessage(socket.getInputStream());
+        assertThat(answer[0]).as("a ServerHello").isEqualTo((byte) 2);
+        assertThat(TlsHellos.isRetry(answer)).isFalse();
+      }
+      assertThat(gateway.awaitRecordFor("updates.example.test:" + relay.port()))
+          .containsEntry("decision", "allow");
+      assertThat(relay.received()).isEqualTo(concat(first, CHANGE_CIPHER_SPEC, second));
+    }
+  }
+
+  // Encrypted Client Hello (issue 10): the outer name is the allowed host, an ECH-capable front
+  // would serve the encrypted inner one.
+  @Test
+  void aClientHelloWithEncryptedClientHelloIsRefusedBeforeAnyByteReachesTheOrigin()
+      throws Exception {
+    AtomicLong relayed = new AtomicLong();
+    try (ScriptedOrigin upstream =
+            new ScriptedOrigin(
+                c ->
+                    relayed.addAndGet(
+                        c.getInputStream().transferTo(OutputStream.nullOutputStream())));
+        AlertHook alerts = new AlertHook()) {
+      startWithVendorOn(upstream.port(), alerts.config());
+      try (Socket socket = connect("updates.example.test", upstream.port())) {
+        socket
+            .getOutputStream()
+            .write(
+                TlsHellos.hello()
+                    .serverName("updates.example.test")
+                    .keyShare(TlsHellos.X25519)
+                    .encryptedClientHello()
+                    .record());
+        assertThat(socket.getInputStream().read()).isEqualTo(-1);
+      }
+      assertThat(gateway.awaitRecordFor("updates.example.test:" + upstream.port()))
+          .containsEntry("decision", "deny")
+          .containsEntry("reason", SniGate.ECH);
+      await().atMost(Duration.ofSeconds(5)).until(() -> upstream.connections() <= 1);
+      assertThat(relayed.get()).as("bytes that reached the upstream").isZero();
+      alerts.await("sni_mismatch");
+    }
+  }
+
+  private static final byte[] CHANGE_CIPHER_SPEC =
+      TlsHellos.record(TlsHellos.CHANGE_CIPHER_SPEC, new byte[] {1});
+
+  /**
+   * Sends {@code hello} (which offers no key share) and reads the HelloRetryRequest a TLS 1.3
+   * server must answer it with.
+   */
+  private static TlsHellos.Retry askedToRetry(Socket socket, byte[] hello) throws IOException {
+    socket.getOutputStream().write(hello);
+    byte[] answer = TlsHellos.readHandshakeMessage(socket.getInputStream());
+    assertThat(TlsHellos.isRetry(answer))
+        .as("the origin speaks TLS 1.3 and asks for another key share")
+        .isTrue();
+    return TlsHellos.retry(answer);
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    return TlsHellos.concat(parts);
+  }
+
+  /** A TCP relay in front of the TLS origin that keeps every byte the gateway sent through it. */
+  private static final class TlsRelay implements AutoCloseable {
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final ScriptedOrigin relay;
+
+    TlsRelay(int originPort) throws IOException {
+      relay =
+          new ScriptedOrigin(
+              gatewaySide -> {
+                try (Socket origin = new Socket(InetAddress.getLoopbackAddress(), originPort)) {
+                  Thread back = new Thread(() -> pump(origin, gatewaySide, null));
+                  back.setDaemon(true);
+                  back.start();
+                  pump(gatewaySide, origin, received);
+                } finally {
+                  closed.complete(null);
+                }
+              });
+    }
+
+    int port() {
+      return relay.port();
+    }
+
+    /** What the gateway sent, once it has closed its upstream connection. */
+    byte[] received() throws Exception {
+      closed.get(10, TimeUnit.SECONDS);
+      synchronized (received) {
+        return received.toByteArray();
+      }
+    }
+
+    private static void pump(Socket from, Socket to, ByteArrayOutputStream copy) {
+      byte[] buffer = new byte[8192];
+      try {
+        InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream();
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+          if (copy != null) {
+            synchronized (copy) {
+              copy.write(buffer, 0, n);
+            }
+          }
+          out.write(buffer, 0, n);
+        }
+        to.shutdownOutput();
+      } catch (IOException e) {
+        // One side closed: the relay ends with it.
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      relay.close();
+    }
+  }
+
+  /** A webhook receiver on loopback that the gateway's alerts go to. */
+  private static final class AlertHook implements AutoCloseable {
+    private final HttpServer server;
+    private final List<String> posts = new CopyOnWriteArrayList<>();
+
+    AlertHook() throws IOException {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      server.createContext(
+          "/hook",
+          exchange -> {
+            posts.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+          });
+      server.start();
+    }
+
+    String config() {
+      return "patchgate.alerts.webhook.url = \"http://127.0.0.1:%d/hook\"\n"
+          .formatted(server.getAddress().getPort());
+    }
+
+    void await(String kind) {
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> posts.stream().anyMatch(p -> p.contains("\"kind\":\"" + kind + "\"")));
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
     }
   }
 
@@ -534,16 +771,23 @@ class PolicyIT {
   }
 
   private void startWithVendorOn(int port) throws Exception {
+    startWithVendorOn(port, "");
+  }
+
+  /** Like {@link #startWithVendorOn(int)}, with {@code config} appended to the configuration. */
+  private void startWithVendorOn(int port, String config) throws Exception {
     gateway =
-        GatewayHarness.start(
-            dir,
-            """
-            entries {
-              vendor { hosts = ["updates.example.test"], ports = [%d], addresses = ["127.0.0.0/8"] }
-            }
-            """
-                .formatted(port),
-            new FakeResolver().answer("updates.example.test", "127.0.0.1"));
+        GatewayHarness.with(
+                dir,
+                """
+                entries {
+                  vendor { hosts = ["updates.example.test"], ports = [%d], addresses = ["127.0.0.0/8"] }
+                }
+                """
+                    .formatted(port))
+            .resolver(new FakeResolver().answer("updates.example.test", "127.0.0.1"))
+            .config(config)
+            .start();
   }
 
   /** A raw socket with an open tunnel to host:port. */

@@ -21,6 +21,9 @@ public final class AlertRules {
   /** How every reason of the gateway's TLS SNI check begins. */
   public static final String SNI_REASON_PREFIX = "TLS SNI";
 
+  /** How the gateway's refusal of an Encrypted Client Hello begins. */
+  public static final String ECH_REASON_PREFIX = "TLS ECH";
+
   private AlertRules() {}
 
   /** The alert {@code record} raises, if any; never throws for a valid record. */
@@ -30,7 +33,8 @@ public final class AlertRules {
     if (decision == AuditDecision.ALLOW) {
       return Optional.empty();
     }
-    if (reason != null && reason.startsWith(SNI_REASON_PREFIX)) {
+    if (reason != null
+        && (reason.startsWith(SNI_REASON_PREFIX) || reason.startsWith(ECH_REASON_PREFIX))) {
       return Optional.of(AlertKind.SNI_MISMATCH);
     }
     if (decision != AuditDecision.DENY) {

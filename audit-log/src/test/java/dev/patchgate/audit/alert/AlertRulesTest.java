@@ -21,6 +21,7 @@ class AlertRulesTest {
         "DENY  | TLS SNI missing for a named host                             | SNI_MISMATCH",
         "DENY  | TLS SNI check: the tunnel did not start with a TLS ClientHello | SNI_MISMATCH",
         "ERROR | TLS SNI check: malformed TLS ClientHello                     | SNI_MISMATCH",
+        "DENY  | TLS ECH cannot be checked                                    | SNI_MISMATCH",
         "ERROR | upstream connection failed                                   | none",
         "ERROR | malformed request target                                     | none",
         "ALLOW | none                                                         | none",
