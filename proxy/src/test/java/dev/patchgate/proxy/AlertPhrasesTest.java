@@ -21,4 +21,9 @@ class AlertPhrasesTest {
     assertThat(new String[] {SniGate.MISMATCH, SniGate.MISSING, SniGate.NOT_TLS, SniGate.MALFORMED})
         .allMatch(reason -> reason.startsWith(AlertRules.SNI_REASON_PREFIX));
   }
+
+  @Test
+  void theEchRefusalStartsWithThePrefixTheAlertRulesLookFor() {
+    assertThat(SniGate.ECH).startsWith(AlertRules.ECH_REASON_PREFIX);
+  }
 }
