@@ -3,6 +3,7 @@ package dev.patchgate.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.ByteProcessor;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -123,12 +124,14 @@ final class RequestFramer extends ChannelDuplexHandler {
       }
       end = pending.writerIndex(); // too long: the decoder refuses it
     }
-    ByteBuf head = pending.readRetainedSlice(end - pending.readerIndex());
-    scanner.reset();
-    if (!pending.isReadable()) {
-      pending.release();
+    ByteBuf head;
+    if (end == pending.writerIndex()) {
+      head = pending; // the usual case: exactly one request arrived
       pending = null;
+    } else {
+      head = pending.readRetainedSlice(end - pending.readerIndex());
     }
+    scanner.reset();
     state = RequestLine.isConnect(head) ? State.CONNECTING : State.IN_EXCHANGE;
     session.nextRequestLine(RequestLine.of(head));
     session.bytesHandedOver(head.readableBytes());
@@ -232,7 +235,7 @@ final class RequestFramer extends ChannelDuplexHandler {
    * Finds where a request head ends, resuming where the last search stopped so that a head arriving
    * byte by byte is scanned once.
    */
-  static final class HeadScanner {
+  static final class HeadScanner implements ByteProcessor {
     // Offset from the buffer's reader index where scanning resumes.
     private int scanned;
     private boolean inFirstLine;
@@ -248,33 +251,39 @@ final class RequestFramer extends ChannelDuplexHandler {
 
     /** The index just past the head's empty line, or -1 when it has not arrived yet. */
     int endOfHead(ByteBuf buf) {
-      int from = buf.readerIndex();
+      int from = buf.readerIndex() + scanned;
       int to = buf.writerIndex();
-      for (int i = from + scanned; i < to; i++) {
-        byte b = buf.getByte(i);
-        if (!started) {
-          // Netty's decoder skips control characters and white space before the request line.
-          if (b <= ' ' || b == 0x7f) {
-            continue;
-          }
+      int found = from < to ? buf.forEachByte(from, to - from, this) : -1;
+      if (found < 0) {
+        scanned = to - buf.readerIndex();
+        return -1;
+      }
+      scanned = 0;
+      return found + 1;
+    }
+
+    /** Takes one byte; false at the LF that ends the head's empty line. */
+    @Override
+    public boolean process(byte b) {
+      if (!started) {
+        // Netty's decoder skips control characters and white space before the request line.
+        if (b > ' ' && b != 0x7f) {
           started = true;
           inFirstLine = true;
           lineEmpty = false;
-          continue;
         }
-        if (b == '\n') {
-          if (lineEmpty && !inFirstLine) {
-            scanned = 0;
-            return i + 1;
-          }
-          inFirstLine = false;
-          lineEmpty = true;
-        } else if (b != '\r') {
-          lineEmpty = false;
-        }
+        return true;
       }
-      scanned = to - from;
-      return -1;
+      if (b == '\n') {
+        if (lineEmpty && !inFirstLine) {
+          return false;
+        }
+        inFirstLine = false;
+        lineEmpty = true;
+      } else if (b != '\r') {
+        lineEmpty = false;
+      }
+      return true;
     }
   }
 }
