@@ -6,6 +6,16 @@ import dev.patchgate.audit.alert.AlertKind;
 import dev.patchgate.audit.alert.AlertSink;
 import dev.patchgate.mirror.MirrorSettings;
 import dev.patchgate.mirror.MirrorStore;
+import dev.patchgate.proxy.config.GatewaySettings;
+import dev.patchgate.proxy.exchange.ExchangeLog;
+import dev.patchgate.proxy.exchange.GatewayMetrics;
+import dev.patchgate.proxy.exchange.OpenTunnels;
+import dev.patchgate.proxy.mirror.MirrorStage;
+import dev.patchgate.proxy.mirror.fetch.MirrorFetcher;
+import dev.patchgate.proxy.request.GatewayFiltersSource;
+import dev.patchgate.proxy.upstream.RefusingHostResolver;
+import dev.patchgate.proxy.upstream.SelfAddress;
+import dev.patchgate.proxy.upstream.UpstreamResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.BindException;
@@ -24,7 +34,7 @@ import org.littleshoot.proxy.impl.DefaultHttpProxyServer;
  * by {@link #start}; {@link #close} stops listening and closes every connection. The audit sink
  * belongs to the caller, who closes it after the gateway.
  */
-final class Gateway implements AutoCloseable {
+public final class Gateway implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
   // Threads for the mirror's blocking fill writes; each fill keeps at most one task queued.
   private static final int FILL_THREADS = 2;
@@ -80,7 +90,7 @@ final class Gateway implements AutoCloseable {
   }
 
   /** Thrown when the listener cannot be opened; the message is one line for the operator. */
-  static final class StartException extends Exception {
+  public static final class StartException extends Exception {
     private static final long serialVersionUID = 1L;
 
     StartException(String message, Throwable cause) {
@@ -88,7 +98,7 @@ final class Gateway implements AutoCloseable {
     }
   }
 
-  static Gateway start(
+  public static Gateway start(
       GatewaySettings settings,
       Supplier<Allowlist> policy,
       AuditSink audit,
@@ -118,23 +128,22 @@ final class Gateway implements AutoCloseable {
     SelfAddress self = new SelfAddress();
     // Both limits, and room for the line ends between them: a longer head is refused anyway.
     int maxHead = settings.maxRequestLine() + settings.maxHeaderSize() + 4;
+    ClientPipeline.Shared shared =
+        new ClientPipeline.Shared(
+            log,
+            tunnels,
+            policy,
+            resolver,
+            self,
+            auditWritable,
+            mirrorStage::get,
+            maxHead,
+            settings.idleTimeout());
     GatewayServerGroup group =
         new GatewayServerGroup(
             settings.clientThreads(),
             settings.upstreamThreads(),
-            channel -> {
-              InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
-              ClientSession session = new ClientSession(channel, remote.getAddress(), log, tunnels);
-              channel.attr(ClientSession.KEY).set(session);
-              AdmissionStage admission =
-                  new AdmissionStage(
-                      session, policy, resolver, self, auditWritable, mirrorStage.get());
-              channel
-                  .pipeline()
-                  .addFirst(
-                      WireTap.NAME,
-                      new WireTap(session, admission, maxHead, settings.idleTimeout()));
-            });
+            channel -> ClientPipeline.accepted(channel, shared));
     Mirror mirror = null;
     if (settings.mirror() != null) {
       try {
@@ -185,7 +194,7 @@ final class Gateway implements AutoCloseable {
   }
 
   /** Where clients connect (the bound port when 0 was configured). */
-  InetSocketAddress address() {
+  public InetSocketAddress address() {
     return server.getListenAddress();
   }
 
@@ -212,7 +221,7 @@ final class Gateway implements AutoCloseable {
     tunnels.policyChanged(next);
   }
 
-  static String describe(InetSocketAddress address) {
+  public static String describe(InetSocketAddress address) {
     String host = address.getHostString();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
   }

@@ -23,12 +23,12 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #get} is what the request path asks, from any thread; the watcher's callbacks run on
  * its own thread.
  */
-final class PolicyReload implements Supplier<Allowlist>, AutoCloseable {
+public final class PolicyReload implements Supplier<Allowlist>, AutoCloseable {
   /**
    * How often the file is looked at. A change must look the same on two looks in a row before it is
    * read (a half-written file is never loaded), so an edit is in force within about a second.
    */
-  static final Duration POLL = Duration.ofMillis(500);
+  public static final Duration POLL = Duration.ofMillis(500);
 
   static final String RELOADS = "patchgate.allowlist.reloads";
   static final String VALID = "patchgate.allowlist.valid";
@@ -54,12 +54,13 @@ final class PolicyReload implements Supplier<Allowlist>, AutoCloseable {
   }
 
   /** Starts watching {@code file}, whose contents are {@code initial}. */
-  static PolicyReload watch(Path file, Allowlist initial, Duration poll, MeterRegistry registry) {
+  public static PolicyReload watch(
+      Path file, Allowlist initial, Duration poll, MeterRegistry registry) {
     return new PolicyReload(file, initial, poll, registry);
   }
 
   /** From now on, policy changes reach {@code started} (to close tunnels they no longer allow). */
-  void gatewayStarted(Gateway started) {
+  public void gatewayStarted(Gateway started) {
     gateway = started;
   }
 
@@ -78,7 +79,7 @@ final class PolicyReload implements Supplier<Allowlist>, AutoCloseable {
     public void reloaded(Allowlist previous, Allowlist next) {
       applied.increment();
       valid.set(1);
-      LOG.info("allowlist reloaded: {} (was {})", Cli.entries(next), Cli.entries(previous));
+      LOG.info("allowlist reloaded: {} (was {})", entries(next), entries(previous));
       Gateway running = gateway;
       if (running != null) {
         running.policyChanged(next);
@@ -94,5 +95,10 @@ final class PolicyReload implements Supplier<Allowlist>, AutoCloseable {
               + " fixed:\n{}",
           problems.problems().stream().map(Problem::toString).collect(Collectors.joining("\n")));
     }
+  }
+
+  /** "1 entry", "12 entries": how the log and the command line count an allowlist. */
+  public static String entries(Allowlist allowlist) {
+    return allowlist.size() + (allowlist.size() == 1 ? " entry" : " entries");
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patchgate.allowlist.Decision;
 import dev.patchgate.audit.alert.AlertRules;
+import dev.patchgate.proxy.tunnel.SniGate;
 import org.junit.jupiter.api.Test;
 
 /**

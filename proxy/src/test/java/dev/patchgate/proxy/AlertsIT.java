@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.patchgate.proxy.exchange.GatewayMetrics;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.patchgate.audit.AuditChainVerifier;
+import dev.patchgate.proxy.cli.Cli;
+import dev.patchgate.proxy.exchange.Exchange;
+import dev.patchgate.proxy.exchange.GatewayMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -2,6 +2,7 @@ package dev.patchgate.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.patchgate.proxy.cli.Cli;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;

@@ -6,14 +6,14 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock that stands still until the test moves it. Thread-safe. */
-final class FakeClock extends Clock {
+public final class FakeClock extends Clock {
   private volatile Instant now;
 
-  FakeClock(Instant now) {
+  public FakeClock(Instant now) {
     this.now = now;
   }
 
-  void set(Instant value) {
+  public void set(Instant value) {
     now = value;
   }
 

@@ -1,5 +1,6 @@
 package dev.patchgate.proxy;
 
+import dev.patchgate.proxy.upstream.UpstreamResolver;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayDeque;

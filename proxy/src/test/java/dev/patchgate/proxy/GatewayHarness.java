@@ -7,6 +7,7 @@ import dev.patchgate.audit.AuditJsonReader;
 import dev.patchgate.audit.JsonLinesAuditWriter;
 import dev.patchgate.audit.alert.AlertDispatcher;
 import dev.patchgate.audit.alert.AlertSink;
+import dev.patchgate.proxy.config.GatewaySettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;

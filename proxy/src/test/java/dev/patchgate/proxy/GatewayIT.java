@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.patchgate.audit.AuditFields;
+import dev.patchgate.proxy.exchange.Exchange;
+import dev.patchgate.proxy.exchange.GatewayMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -3,6 +3,7 @@ package dev.patchgate.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patchgate.proxy.exchange.Exchange;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.patchgate.proxy.exchange.Exchange;
+import dev.patchgate.proxy.tunnel.SniGate;
+import dev.patchgate.proxy.upstream.SelfAddress;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -14,18 +14,18 @@ import java.util.Map;
  * Raw HTTP/1.1 over a socket, for requests no well-behaved client would send, and exact byte
  * counts.
  */
-final class RawHttp {
+public final class RawHttp {
   private RawHttp() {}
 
   /** One response as it came off the wire. */
-  record Response(int status, Map<String, String> headers, byte[] body, long wireBytes) {
-    String bodyText() {
+  public record Response(int status, Map<String, String> headers, byte[] body, long wireBytes) {
+    public String bodyText() {
       return new String(body, StandardCharsets.ISO_8859_1);
     }
   }
 
   /** Sends {@code request} (CRLF line ends expected in the text) and returns its byte length. */
-  static int send(Socket socket, String request) throws IOException {
+  public static int send(Socket socket, String request) throws IOException {
     byte[] bytes = request.getBytes(StandardCharsets.ISO_8859_1);
     socket.getOutputStream().write(bytes);
     socket.getOutputStream().flush();
@@ -33,7 +33,7 @@ final class RawHttp {
   }
 
   /** Reads one response; a body is read by Content-Length, or to the end for a closing response. */
-  static Response read(Socket socket, boolean headRequest) throws IOException {
+  public static Response read(Socket socket, boolean headRequest) throws IOException {
     InputStream in = socket.getInputStream();
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;
@@ -74,7 +74,7 @@ final class RawHttp {
   }
 
   /** Reads until the other side closes; returns everything. */
-  static byte[] readToEnd(Socket socket) throws IOException {
+  public static byte[] readToEnd(Socket socket) throws IOException {
     return socket.getInputStream().readAllBytes();
   }
 }

@@ -3,6 +3,10 @@ package dev.patchgate.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.patchgate.proxy.exchange.Exchange;
+import dev.patchgate.proxy.exchange.RequestLine;
+import dev.patchgate.proxy.request.RequestGate;
+import dev.patchgate.proxy.tunnel.SniGate;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A raw TCP origin on loopback that runs a script on each connection: for tunnels with exact byte
  * counts and for upstreams that misbehave.
  */
-final class ScriptedOrigin implements AutoCloseable {
+public final class ScriptedOrigin implements AutoCloseable {
   /** What the origin does with one accepted connection. */
-  interface Script {
+  public interface Script {
     void run(Socket connection) throws IOException;
   }
 
@@ -26,7 +26,7 @@ final class ScriptedOrigin implements AutoCloseable {
   /** Completes with the first failure of a script, so a test can see it. */
   final CompletableFuture<Throwable> failure = new CompletableFuture<>();
 
-  ScriptedOrigin(Script script) throws IOException {
+  public ScriptedOrigin(Script script) throws IOException {
     server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     threads.execute(
         () -> {
@@ -49,11 +49,11 @@ final class ScriptedOrigin implements AutoCloseable {
         });
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
-  int connections() {
+  public int connections() {
     return connections.get();
   }
 

@@ -18,13 +18,13 @@ import java.util.HexFormat;
  * would: a second ClientHello naming another server, an empty key share, an Encrypted Client Hello
  * extension. The ClientHellos are real TLS 1.3 ones a JDK server answers.
  */
-final class TlsHellos {
-  static final int CHANGE_CIPHER_SPEC = 20;
-  static final int ALERT = 21;
-  static final int HANDSHAKE = 22;
-  static final int APPLICATION_DATA = 23;
-  static final int X25519 = 0x001d;
-  static final int SECP256R1 = 0x0017;
+public final class TlsHellos {
+  public static final int CHANGE_CIPHER_SPEC = 20;
+  public static final int ALERT = 21;
+  public static final int HANDSHAKE = 22;
+  public static final int APPLICATION_DATA = 23;
+  public static final int X25519 = 0x001d;
+  public static final int SECP256R1 = 0x0017;
 
   /** SHA-256 of "HelloRetryRequest": the random of every HelloRetryRequest (RFC 8446 4.1.3). */
   private static final byte[] RETRY_RANDOM =
@@ -36,12 +36,12 @@ final class TlsHellos {
   private static final int EXTENSION_SUPPORTED_VERSIONS = 0x002b;
   private static final int EXTENSION_COOKIE = 0x002c;
   private static final int EXTENSION_KEY_SHARE = 0x0033;
-  static final int EXTENSION_ECH = 0xfe0d;
+  public static final int EXTENSION_ECH = 0xfe0d;
 
   private TlsHellos() {}
 
   /** A TLS 1.3 ClientHello under construction. */
-  static final class Hello {
+  public static final class Hello {
     private String serverName;
     private byte[] keyShares = new byte[0];
     private byte[] cookie;
@@ -49,37 +49,37 @@ final class TlsHellos {
     private final byte[] sessionId = new byte[32];
 
     /** Sends {@code name} as SNI (the default is none). */
-    Hello serverName(String name) {
+    public Hello serverName(String name) {
       serverName = name;
       return this;
     }
 
     /** Offers a key share for {@code group}; without one the server must ask for a retry. */
-    Hello keyShare(int group) throws Exception {
+    public Hello keyShare(int group) throws Exception {
       byte[] key = publicKey(group);
       keyShares = concat(u16(group), u16(key.length), key);
       return this;
     }
 
     /** Echoes the cookie of a HelloRetryRequest (null: none). */
-    Hello cookie(byte[] value) {
+    public Hello cookie(byte[] value) {
       cookie = value;
       return this;
     }
 
     /** Adds an encrypted_client_hello extension (its contents do not matter to the gateway). */
-    Hello encryptedClientHello() {
+    public Hello encryptedClientHello() {
       return withExtension(EXTENSION_ECH, new byte[] {0, 0, 1, 0, 1, 7, 0, 0, 0, 0});
     }
 
     /** Adds any extension. */
-    Hello withExtension(int type, byte[] body) {
+    public Hello withExtension(int type, byte[] body) {
       extra = concat(extra, u16(type), u16(body.length), body);
       return this;
     }
 
     /** The handshake message: type, length, body. */
-    byte[] message() {
+    public byte[] message() {
       byte[] extensions =
           concat(
               serverName == null ? new byte[0] : serverNameExtension(serverName),
@@ -104,12 +104,12 @@ final class TlsHellos {
     }
 
     /** The message in one handshake record. */
-    byte[] record() {
+    public byte[] record() {
       return TlsHellos.record(HANDSHAKE, message());
     }
 
     /** The message in handshake records of at most {@code fragment} bytes each. */
-    byte[] records(int fragment) {
+    public byte[] records(int fragment) {
       byte[] message = message();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       for (int from = 0; from < message.length; from += fragment) {
@@ -122,12 +122,12 @@ final class TlsHellos {
     }
   }
 
-  static Hello hello() {
+  public static Hello hello() {
     return new Hello();
   }
 
   /** A server's answer: a ServerHello, or a HelloRetryRequest when {@code retry}, in a record. */
-  static byte[] serverHello(boolean retry) {
+  public static byte[] serverHello(boolean retry) {
     byte[] random = retry ? retryRandom() : new byte[32];
     byte[] body =
         concat(
@@ -140,12 +140,12 @@ final class TlsHellos {
     return record(HANDSHAKE, handshake(2, body));
   }
 
-  static byte[] retryRandom() {
+  public static byte[] retryRandom() {
     return RETRY_RANDOM.clone();
   }
 
   /** What a HelloRetryRequest asks for: the group to share a key in, and a cookie to echo. */
-  record Retry(int group, byte[] cookie) {}
+  public record Retry(int group, byte[] cookie) {}
 
   /**
    * Reads the server's records from {@code in} up to the end of its first handshake message,
@@ -154,7 +154,7 @@ final class TlsHellos {
    * @return the message (type, length, body)
    * @throws EOFException if the connection ends first
    */
-  static byte[] readHandshakeMessage(InputStream in) throws IOException {
+  public static byte[] readHandshakeMessage(InputStream in) throws IOException {
     DataInputStream data = new DataInputStream(in);
     ByteArrayOutputStream message = new ByteArrayOutputStream();
     while (true) {
@@ -177,12 +177,12 @@ final class TlsHellos {
   }
 
   /** True when {@code message} is a ServerHello that is a HelloRetryRequest. */
-  static boolean isRetry(byte[] message) {
+  public static boolean isRetry(byte[] message) {
     return message[0] == 2 && Arrays.equals(message, 6, 38, retryRandom(), 0, 32);
   }
 
   /** The group and cookie a HelloRetryRequest message asks for. */
-  static Retry retry(byte[] message) {
+  public static Retry retry(byte[] message) {
     int pos = 4 + 2 + 32;
     pos += 1 + (message[pos] & 0xff); // legacy_session_id_echo
     pos += 2 + 1; // cipher_suite, legacy_compression_method
@@ -235,18 +235,18 @@ final class TlsHellos {
         EXTENSION_SERVER_NAME, vector16(concat(new byte[] {0}, u16(bytes.length), bytes)));
   }
 
-  static byte[] extension(int type, byte[] body) {
+  public static byte[] extension(int type, byte[] body) {
     return concat(u16(type), u16(body.length), body);
   }
 
-  static byte[] handshake(int type, byte[] body) {
+  public static byte[] handshake(int type, byte[] body) {
     return concat(
         new byte[] {(byte) type, (byte) (body.length >> 16), (byte) (body.length >> 8)},
         new byte[] {(byte) body.length},
         body);
   }
 
-  static byte[] record(int type, byte[] fragment) {
+  public static byte[] record(int type, byte[] fragment) {
     return concat(new byte[] {(byte) type, 3, 3}, u16(fragment.length), fragment);
   }
 
@@ -254,7 +254,7 @@ final class TlsHellos {
     return concat(u16(content.length), content);
   }
 
-  static byte[] u16(int n) {
+  public static byte[] u16(int n) {
     return new byte[] {(byte) (n >> 8), (byte) n};
   }
 
@@ -266,7 +266,7 @@ final class TlsHellos {
     return (b[at] & 0xff) << 16 | (b[at + 1] & 0xff) << 8 | b[at + 2] & 0xff;
   }
 
-  static byte[] concat(byte[]... parts) {
+  public static byte[] concat(byte[]... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] part : parts) {
       out.writeBytes(part);

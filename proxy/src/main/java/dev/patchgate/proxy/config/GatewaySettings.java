@@ -1,0 +1,441 @@
+package dev.patchgate.proxy.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import dev.patchgate.audit.AuditWriterSettings;
+import dev.patchgate.audit.alert.AlertChannelSettings;
+import dev.patchgate.audit.alert.AlertSettings;
+import dev.patchgate.audit.alert.LogSettings;
+import dev.patchgate.audit.alert.SyslogSettings;
+import dev.patchgate.audit.alert.WebhookSettings;
+import dev.patchgate.mirror.MirrorSettings;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The gateway's configuration, read once from {@code reference.conf} overlaid with the operator's
+ * file, validated, and immutable from then on.
+ *
+ * @param configFile the operator's file, or empty when running on the embedded defaults
+ * @param listen where clients connect (unresolved host name or literal, and port)
+ * @param allowlist the administrator's allowlist file
+ * @param audit how the audit log is written (directory, flush interval, retention, Squid log)
+ * @param auditFailClosed true to answer 503 while audit records cannot be written
+ * @param mirror the package store: where, how big, how many ranges; null when the mirror is off
+ * @param connectTimeout dialling an upstream server
+ * @param idleTimeout closing a connection with no traffic
+ * @param dnsTimeout resolving an upstream name
+ * @param maxRequestLine longest request line accepted
+ * @param maxHeaderSize largest request header block accepted
+ * @param clientThreads event-loop threads for client connections
+ * @param upstreamThreads event-loop threads for upstream connections
+ * @param alerts the alert window and channels
+ */
+public record GatewaySettings(
+    Optional<Path> configFile,
+    InetSocketAddress listen,
+    Path allowlist,
+    AuditWriterSettings audit,
+    boolean auditFailClosed,
+    MirrorSettings mirror,
+    Duration connectTimeout,
+    Duration idleTimeout,
+    Duration dnsTimeout,
+    int maxRequestLine,
+    int maxHeaderSize,
+    int clientThreads,
+    int upstreamThreads,
+    AlertSettings alerts) {
+
+  private static final String ROOT = "patchgate";
+
+  /** Thrown when the configuration cannot be used; the message lists every problem, one a line. */
+  public static final class InvalidSettingsException extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final List<String> problems;
+
+    InvalidSettingsException(List<String> problems) {
+      super(String.join("\n", problems));
+      this.problems = List.copyOf(problems);
+    }
+
+    public List<String> problems() {
+      return problems;
+    }
+  }
+
+  /** Reads the embedded defaults, overlaid with {@code file} when given. */
+  public static GatewaySettings load(Optional<Path> file) throws InvalidSettingsException {
+    Config defaults = ConfigFactory.defaultReference(GatewaySettings.class.getClassLoader());
+    Config config = defaults;
+    if (file.isPresent()) {
+      Path path = file.get();
+      if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+        throw new InvalidSettingsException(
+            List.of(path + ": cannot read configuration file (does it exist, and is it a file?)"));
+      }
+      try {
+        Config own =
+            ConfigFactory.parseFile(
+                path.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        config = own.withFallback(defaults).resolve();
+      } catch (ConfigException e) {
+        throw new InvalidSettingsException(List.of(describe(e)));
+      }
+    }
+    Config patchgate;
+    try {
+      patchgate = config.getConfig(ROOT);
+    } catch (ConfigException e) {
+      throw new InvalidSettingsException(
+          List.of(describe(e) + " (expected an object: patchgate { listen = ... })"));
+    }
+    return from(patchgate, defaults.getConfig(ROOT), file);
+  }
+
+  private static GatewaySettings from(Config c, Config defaults, Optional<Path> file)
+      throws InvalidSettingsException {
+    List<String> problems = new ArrayList<>();
+    // Every key has a default in reference.conf, so the defaults are the list of known keys.
+    Set<String> known = new TreeSet<>();
+    defaults.entrySet().forEach(e -> known.add(e.getKey()));
+    for (var e : c.entrySet()) {
+      if (!known.contains(e.getKey())) {
+        problems.add(
+            where(e.getValue())
+                + "unknown key 'patchgate."
+                + e.getKey()
+                + "' (expected one of: patchgate."
+                + String.join(", patchgate.", known)
+                + ")");
+      }
+    }
+    Reader r = new Reader(c, problems);
+    InetSocketAddress listen = r.get("listen", GatewaySettings::parseListen);
+    Path allowlist = r.get("allowlist", GatewaySettings::parsePath);
+    Path auditDir = r.get("audit.dir", GatewaySettings::parsePath);
+    Duration flush = r.duration("audit.flush-interval");
+    int retainDays = r.integer("audit.retain-days", 1, 100_000);
+    boolean squidLog = r.bool("audit.squid-log");
+    Boolean failClosed = r.get("audit.on-failure", GatewaySettings::parseOnFailure);
+    Path mirrorDir = r.get("mirror.dir", GatewaySettings::parsePath);
+    boolean mirrorOn = r.bool("mirror.enabled");
+    long maxSize = r.size("mirror.max-size");
+    long maxObjectSize = r.size("mirror.max-object-size");
+    long minFree = r.size("mirror.min-free");
+    int maxRanges = r.integer("mirror.max-ranges", 1, 1000);
+    long memory = r.bytes("mirror.memory-cache", 0, Integer.MAX_VALUE);
+    int memoryMaxObject =
+        r.bytes("mirror.memory-max-object-size", 0, MirrorSettings.MAX_MEMORY_OBJECT);
+    int maxUnreadFills =
+        r.integer(
+            "mirror.max-unread-fills-per-client", 0, MirrorSettings.MAX_UNREAD_FILLS_PER_CLIENT);
+    Duration connect = r.duration("timeouts.connect");
+    Duration idle = r.duration("timeouts.idle");
+    Duration dns = r.duration("timeouts.dns");
+    int requestLine = r.bytes("limits.request-line", 256, 1 << 20);
+    int headerSize = r.bytes("limits.header-size", 1024, 1 << 20);
+    int clientThreads = r.threads("threads.client");
+    int upstreamThreads = r.threads("threads.upstream");
+    AlertSettings alerts = alerts(r);
+    if (!problems.isEmpty()) {
+      throw new InvalidSettingsException(problems);
+    }
+    MirrorSettings mirror = null;
+    if (mirrorOn) {
+      MirrorSettings mirrorDefaults = MirrorSettings.defaults(mirrorDir);
+      try {
+        mirror =
+            new MirrorSettings(
+                mirrorDir,
+                maxSize,
+                // An object larger than the whole store could never be kept.
+                Math.min(maxObjectSize, maxSize),
+                minFree,
+                maxRanges,
+                mirrorDefaults.accessFlushInterval(),
+                // A fill must be given up only after the upstream connection itself would be.
+                max(mirrorDefaults.fillStallTimeout(), idle.multipliedBy(2)),
+                memory,
+                memoryMaxObject,
+                maxUnreadFills);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidSettingsException(List.of("patchgate.mirror: " + e.getMessage()));
+      }
+    }
+    return new GatewaySettings(
+        file,
+        listen,
+        allowlist,
+        new AuditWriterSettings(auditDir, flush, retainDays, squidLog),
+        failClosed,
+        mirror,
+        connect,
+        idle,
+        dns,
+        requestLine,
+        headerSize,
+        clientThreads,
+        upstreamThreads,
+        alerts);
+  }
+
+  /** The alert channels that are switched on: the log by default, syslog and webhook when named. */
+  private static AlertSettings alerts(Reader r) {
+    Duration window = r.duration("alerts.window");
+    List<AlertChannelSettings> channels = new ArrayList<>();
+    if (r.bool("alerts.log")) {
+      channels.add(new LogSettings());
+    }
+    String syslogHost = r.get("alerts.syslog.host", String::strip);
+    if (syslogHost != null && !syslogHost.isEmpty()) {
+      int port = r.integer("alerts.syslog.port", 1, 65_535);
+      SyslogSettings.Protocol protocol =
+          r.get("alerts.syslog.protocol", GatewaySettings::parseSyslogProtocol);
+      Integer facility = r.get("alerts.syslog.facility", SyslogSettings::facilityCode);
+      if (protocol != null && facility != null) {
+        channels.add(
+            new SyslogSettings(
+                syslogHost, port, protocol, facility, SyslogSettings.DEFAULT_CONNECT_TIMEOUT));
+      }
+    }
+    Duration timeout = r.duration("alerts.webhook.timeout");
+    WebhookSettings webhook = r.get("alerts.webhook.url", url -> webhook(url, timeout));
+    if (webhook != null) {
+      channels.add(webhook);
+    }
+    return window == null ? AlertSettings.disabled() : new AlertSettings(window, channels);
+  }
+
+  private static SyslogSettings.Protocol parseSyslogProtocol(String value) {
+    return switch (value) {
+      case "udp" -> SyslogSettings.Protocol.UDP;
+      case "tcp" -> SyslogSettings.Protocol.TCP;
+      default -> throw new IllegalArgumentException("expected udp or tcp");
+    };
+  }
+
+  /** The webhook channel, or null when {@code url} is blank (the channel is off). */
+  private static WebhookSettings webhook(String url, Duration timeout) {
+    if (url.isBlank()) {
+      return null;
+    }
+    try {
+      return new WebhookSettings(
+          new URI(url.strip()), timeout == null ? WebhookSettings.DEFAULT_TIMEOUT : timeout);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(
+          "not a URL (expected e.g. https://collector.example/hook)");
+    }
+  }
+
+  /** Parses "host:port" or "[v6]:port"; the host stays unresolved until the listener binds. */
+  public static InetSocketAddress parseListen(String value) {
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0 || colon == value.length() - 1) {
+      throw new IllegalArgumentException("expected host:port, e.g. \"127.0.0.1:3128\"");
+    }
+    String host = value.substring(0, colon);
+    String portText = value.substring(colon + 1);
+    if (host.startsWith("[") != host.endsWith("]")) {
+      throw new IllegalArgumentException("an IPv6 address goes in brackets, e.g. \"[::1]:3128\"");
+    }
+    if (host.startsWith("[")) {
+      host = host.substring(1, host.length() - 1);
+    } else if (host.contains(":")) {
+      throw new IllegalArgumentException("an IPv6 address goes in brackets, e.g. \"[::1]:3128\"");
+    }
+    if (host.isEmpty()
+        || !portText.chars().allMatch(ch -> ch >= '0' && ch <= '9')
+        || portText.length() > 5) {
+      throw new IllegalArgumentException("expected host:port, e.g. \"127.0.0.1:3128\"");
+    }
+    int port = Integer.parseInt(portText);
+    if (port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535");
+    }
+    return InetSocketAddress.createUnresolved(host, port);
+  }
+
+  private static Boolean parseOnFailure(String value) {
+    return switch (value) {
+      case "fail-closed" -> true;
+      case "fail-open" -> false;
+      default -> throw new IllegalArgumentException("expected fail-closed or fail-open");
+    };
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  /** The directory of the daily audit files. */
+  public Path auditDir() {
+    return audit.dir();
+  }
+
+  private static Path parsePath(String value) {
+    if (value.isBlank()) {
+      throw new IllegalArgumentException("expected a file system path");
+    }
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("not a valid path: " + e.getReason(), e);
+    }
+  }
+
+  /** "file:line: message" for a Typesafe Config error, without Typesafe's own origin prefix. */
+  static String describe(ConfigException e) {
+    String message = e.getMessage();
+    if (e.origin() == null) {
+      return message;
+    }
+    String prefix = e.origin().description() + ": ";
+    if (message.startsWith(prefix)) {
+      message = message.substring(prefix.length());
+    }
+    String where =
+        e.origin().filename() == null
+            ? e.origin().description() + ": "
+            : e.origin().filename() + ":" + Math.max(0, e.origin().lineNumber()) + ": ";
+    return where + message;
+  }
+
+  /** A problem with one key's value, naming the key in full as the operator writes it. */
+  private static String keyProblem(ConfigException e, String key, String fix) {
+    String described = describe(e).replace("'" + key + "'", "'" + ROOT + "." + key + "'");
+    // Typesafe names the key unquoted in type errors ("audit.squid-log has type STRING ...").
+    described = described.replace(": " + key + " has type", ": " + ROOT + "." + key + " has type");
+    return described + " (" + fix + ")";
+  }
+
+  private static String where(ConfigValue value) {
+    var origin = value.origin();
+    if (origin == null || origin.filename() == null) {
+      return "";
+    }
+    return origin.filename() + ":" + origin.lineNumber() + ": ";
+  }
+
+  /** Reads typed values, turning each bad one into a problem line instead of an exception. */
+  private static final class Reader {
+    private final Config config;
+    private final List<String> problems;
+
+    Reader(Config config, List<String> problems) {
+      this.config = config;
+      this.problems = problems;
+    }
+
+    /** Records "file:line: patchgate.KEY: message" for a value that was read but is wrong. */
+    private void problem(String key, String message) {
+      problems.add(where(config.getValue(key)) + ROOT + "." + key + ": " + message);
+    }
+
+    <T> T get(String key, Function<String, T> parser) {
+      try {
+        String raw = config.getString(key);
+        try {
+          return parser.apply(raw);
+        } catch (IllegalArgumentException e) {
+          problem(key, "\"" + raw + "\" (" + e.getMessage() + ")");
+          return null;
+        }
+      } catch (ConfigException e) {
+        problems.add(keyProblem(e, key, "expected a quoted string"));
+        return null;
+      }
+    }
+
+    Duration duration(String key) {
+      try {
+        Duration d = config.getDuration(key);
+        if (d.isNegative() || d.isZero()) {
+          problem(key, "must be positive (expected e.g. 10s, 500ms, 2m)");
+        }
+        return d;
+      } catch (ConfigException e) {
+        problems.add(keyProblem(e, key, "expected e.g. 10s, 500ms, 2m"));
+        return null;
+      }
+    }
+
+    int bytes(String key, int min, int max) {
+      try {
+        long n = config.getBytes(key);
+        if (n < min || n > max) {
+          problem(key, n + " bytes is out of range (expected " + min + ".." + max + ", e.g. 16k)");
+        }
+        return (int) Math.max(min, Math.min(max, n));
+      } catch (ConfigException e) {
+        problems.add(keyProblem(e, key, "expected a size such as 16k"));
+        return min;
+      }
+    }
+
+    int integer(String key, int min, int max) {
+      try {
+        int n = config.getInt(key);
+        if (n < min || n > max) {
+          problem(key, n + " is out of range (expected " + min + ".." + max + ")");
+          return min;
+        }
+        return n;
+      } catch (ConfigException e) {
+        problems.add(keyProblem(e, key, "expected a whole number"));
+        return min;
+      }
+    }
+
+    long size(String key) {
+      try {
+        long n = config.getBytes(key);
+        if (n < 1) {
+          problem(key, n + " must be positive (expected e.g. 50g, 512m)");
+        }
+        return n;
+      } catch (ConfigException e) {
+        problems.add(keyProblem(e, key, "expected a size such as 50g"));
+        return 1;
+      }
+    }
+
+    boolean bool(String key) {
+      try {
+        return config.getBoolean(key);
+      } catch (ConfigException e) {
+        problems.add(keyProblem(e, key, "expected true or false"));
+        return false;
+      }
+    }
+
+    int threads(String key) {
+      try {
+        int n = config.getInt(key);
+        if (n < 0 || n > 256) {
+          problem(key, n + " is out of range (expected 0..256; 0 means twice the CPU count)");
+          return 1;
+        }
+        return n == 0 ? 2 * Runtime.getRuntime().availableProcessors() : n;
+      } catch (ConfigException e) {
+        problems.add(keyProblem(e, key, "expected a whole number"));
+        return 1;
+      }
+    }
+  }
+}

@@ -1,0 +1,210 @@
+package dev.patchgate.proxy.exchange;
+
+import dev.patchgate.allowlist.Allowlist;
+import dev.patchgate.allowlist.Decision;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AttributeKey;
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One client connection's bookkeeping: the bytes that crossed it, the exchange in progress, and the
+ * upstream addresses already pinned for it.
+ *
+ * <p>Byte counters and the current exchange are touched only on the connection's event loop (the
+ * taps run there, and Netty runs writes issued from upstream threads there too), so they need no
+ * locks. An exchange's bytes are the difference between the totals at its end and at the end of the
+ * exchange before it. Bytes read count when the request framer hands them to the request path, one
+ * request at a time, so a pipelined request's head is charged to its own record, never to the one
+ * before it; bytes that were read but never handed on are charged to the exchange in progress when
+ * the connection closes.
+ */
+public final class ClientSession {
+  public static final AttributeKey<ClientSession> KEY = AttributeKey.valueOf("patchgate.session");
+
+  private final Channel channel;
+  private final InetAddress clientAddress;
+  // Formatted once: every exchange on the connection records it.
+  private final String clientIp;
+  private final ExchangeLog log;
+  private final OpenTunnels tunnels;
+  private final Map<String, InetAddress> upstreamByAuthority = new ConcurrentHashMap<>(4);
+
+  private long bytesArrived;
+  private long bytesRead;
+  private long bytesWritten;
+  private long readMark;
+  private long writtenMark;
+  private Exchange current;
+  private RequestFlow framer;
+  private RequestLine nextRequestLine = RequestLine.NONE;
+
+  public ClientSession(
+      Channel channel, InetAddress clientAddress, ExchangeLog log, OpenTunnels tunnels) {
+    this.channel = channel;
+    this.tunnels = tunnels;
+    this.clientAddress = clientAddress;
+    this.clientIp = clientAddress.getHostAddress();
+    this.log = log;
+  }
+
+  public InetAddress clientAddress() {
+    return clientAddress;
+  }
+
+  /**
+   * What hands this connection's requests to the request path, one at a time (the request framer):
+   * it is told when each exchange ends and when the tunnel opens.
+   */
+  public interface RequestFlow {
+    /**
+     * The exchange in progress ended; the next request may go on.
+     *
+     * @param endsConnection true when nothing may follow it on this connection
+     */
+    void exchangeEnded(boolean endsConnection);
+
+    /** The CONNECT's 200 is on its way: from now on the connection carries a tunnel. */
+    void tunnelOpened();
+  }
+
+  /** The request flow told of this connection's exchanges; set once, by the framer. */
+  public void framedBy(RequestFlow flow) {
+    framer = flow;
+  }
+
+  /** The raw request line of the head the framer is handing on, for an unparseable request. */
+  public void nextRequestLine(RequestLine line) {
+    nextRequestLine = line;
+  }
+
+  /** A request head was decoded (well formed or not): it opens the next exchange. */
+  public Exchange requestArrived(HttpRequest request) {
+    if (current != null) {
+      // The framer hands on one head at a time, so this cannot happen; if it did, the previous
+      // exchange would end here, as far as bookkeeping can tell.
+      finish();
+    }
+    current = log.open(clientIp, request, nextRequestLine);
+    nextRequestLine = RequestLine.NONE;
+    return current;
+  }
+
+  /** The exchange in progress, or null between exchanges. */
+  public Exchange current() {
+    return current;
+  }
+
+  /** Bytes came off the client's socket. */
+  void bytesArrived(long n) {
+    bytesArrived += n;
+  }
+
+  /** Bytes went on to the request path (a request head) or into the open tunnel. */
+  public void bytesHandedOver(long n) {
+    bytesRead += n;
+  }
+
+  /** Bytes written to the client so far, over the connection's life. Event loop only. */
+  long bytesWritten() {
+    return bytesWritten;
+  }
+
+  void bytesWritten(long n) {
+    bytesWritten += n;
+  }
+
+  /** The last byte of {@code exchange}'s response reached the client's socket. */
+  void responseEnded(Exchange exchange) {
+    if (current == exchange) {
+      finish();
+    }
+  }
+
+  /** The client connection closed: whatever is in progress (a tunnel, a cut download) ends now. */
+  void closed() {
+    tunnels.closed(this);
+    bytesRead = bytesArrived;
+    if (current != null) {
+      finish();
+    }
+  }
+
+  /** The current exchange's CONNECT succeeded: the connection now carries its tunnel. */
+  void tunnelOpened() {
+    tunnels.opened(this);
+    if (framer != null) {
+      framer.tunnelOpened();
+    }
+  }
+
+  /**
+   * The allowlist was reloaded (any thread): if the open tunnel's request is no longer allowed, or
+   * no longer to the address it was dialled on, the tunnel is closed and its record says why.
+   */
+  void recheckTunnel(Allowlist next) {
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              Exchange tunnel = current;
+              if (tunnel == null || tunnel.access() == null || tunnel.pinned() == null) {
+                return;
+              }
+              Decision decision = next.decide(tunnel.access());
+              if (!decision.allowed() || decision.addressRefusal(tunnel.pinned()) != null) {
+                tunnel.closedByReload();
+                channel.close();
+              }
+            });
+  }
+
+  /**
+   * The upstream connection for {@code authority} closed (any thread). If the client is still
+   * waiting for the rest of a response from it, that response can never complete: the client's
+   * connection is closed so that the cut download cannot pass for a whole one. LittleProxy itself
+   * leaves the client waiting when an upstream closes mid-body.
+   */
+  public void upstreamClosed(String authority) {
+    if (channel.eventLoop().isShuttingDown()) {
+      return; // the gateway is stopping and closes every client itself
+    }
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              Exchange exchange = current;
+              if (exchange != null
+                  && exchange.responseOpen()
+                  && exchange.target() != null
+                  && authority.equals(exchange.target().authority())) {
+                exchange.failed(Exchange.UPSTREAM_BROKEN);
+                channel.close();
+              }
+            });
+  }
+
+  /** The upstream address an earlier exchange on this connection pinned for {@code authority}. */
+  public InetAddress knownUpstream(String authority) {
+    return upstreamByAuthority.get(authority);
+  }
+
+  public void rememberUpstream(String authority, InetAddress address) {
+    upstreamByAuthority.put(authority, address);
+  }
+
+  private void finish() {
+    Exchange done = current;
+    current = null;
+    long toClient = bytesWritten - writtenMark;
+    long fromClient = bytesRead - readMark;
+    writtenMark = bytesWritten;
+    readMark = bytesRead;
+    log.finished(done, toClient, fromClient);
+    if (framer != null) {
+      framer.exchangeEnded(done.endsConnection());
+    }
+  }
+}

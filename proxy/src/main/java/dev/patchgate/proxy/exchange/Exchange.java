@@ -1,0 +1,326 @@
+package dev.patchgate.proxy.exchange;
+
+import dev.patchgate.allowlist.AccessRequest;
+import dev.patchgate.allowlist.Decision;
+import dev.patchgate.allowlist.Target;
+import dev.patchgate.audit.AuditDecision;
+import dev.patchgate.audit.AuditRecord;
+import dev.patchgate.audit.CacheOutcome;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One request/response exchange (or one CONNECT tunnel) as the audit log will tell it, built up
+ * step by step along the request path and turned into a record once, at the end.
+ *
+ * <p>Written mostly on the client connection's event loop; the fields that upstream callbacks may
+ * set from another thread ({@link #failed}, {@link #upstream}) are volatile.
+ */
+public final class Exchange {
+  /** A request head the decoder could not parse. */
+  public static final String MALFORMED_REQUEST = "malformed request";
+
+  public static final String UPSTREAM_NOT_FOUND = "upstream host not found";
+  public static final String UPSTREAM_UNREACHABLE = "upstream connection failed";
+  public static final String UPSTREAM_TIMEOUT = "upstream timed out";
+  public static final String UPSTREAM_BROKEN = "upstream response malformed or cut short";
+  public static final String UPSTREAM_SWITCHED_PROTOCOLS = "upstream tried to switch protocols";
+  public static final String AUDIT_UNAVAILABLE = "audit log unavailable; the gateway fails closed";
+  public static final String INTEGRITY_MISMATCH =
+      "content does not match the SHA-1 in its file name; delivered but not kept in the mirror";
+  public static final String CLOSED_BY_RELOAD =
+      "closed: the reloaded allowlist no longer allows it";
+
+  private final String id;
+  private final Instant startedAt;
+  private final long startNanos;
+  private final String client;
+  private final String method;
+  private final boolean connect;
+  private final boolean closeAfterResponse;
+  // Set when nothing can safely follow this exchange on its connection.
+  private boolean lastOnConnection;
+
+  private String url;
+  private Target target;
+  private String entry;
+  private volatile AuditDecision decision = AuditDecision.ERROR;
+  private volatile CacheOutcome cache = CacheOutcome.NONE;
+  private volatile String reason;
+  private volatile boolean wouldDeny;
+  private volatile int status;
+  private volatile String upstream;
+  private boolean responseOpen;
+  private String contentType;
+  private Long objectLength;
+  private AccessRequest access;
+  private Decision verdict;
+  private Refusal refusal;
+  private InetAddress pinned;
+  private BooleanSupplier integrityMismatch = () -> false;
+
+  public Exchange(
+      String id,
+      Instant startedAt,
+      long startNanos,
+      String client,
+      String method,
+      String rawUrl,
+      boolean closeAfterResponse) {
+    this.id = id;
+    this.startedAt = startedAt;
+    this.startNanos = startNanos;
+    this.client = client;
+    this.method = method;
+    this.connect = "CONNECT".equals(method);
+    this.url = rawUrl;
+    this.closeAfterResponse = closeAfterResponse;
+  }
+
+  /**
+   * The gateway's own answer to a request it does not forward.
+   *
+   * @param status the status to send
+   * @param reason the fixed phrase the body names
+   * @param close true to close the connection after the answer
+   */
+  public record Refusal(HttpResponseStatus status, String reason, boolean close) {}
+
+  /** The request's form was refused (400/405) before any policy was consulted. */
+  public void rejected(HttpResponseStatus status, String why) {
+    decision = AuditDecision.ERROR;
+    reason = why;
+    // The framing of whatever follows on this connection cannot be trusted: close it.
+    refusal = new Refusal(status, why, true);
+  }
+
+  /** A malformed request, which LittleProxy answers itself, closing the connection. */
+  void malformed(String why) {
+    decision = AuditDecision.ERROR;
+    reason = why;
+    lastOnConnection = true;
+  }
+
+  /**
+   * The origin answered with a 1xx other than 100 (101 Switching Protocols): the client gets 502
+   * instead, and the connection closes, since what followed would be another protocol, unchecked.
+   */
+  void upstreamSwitchedProtocols() {
+    failed(UPSTREAM_SWITCHED_PROTOCOLS);
+    lastOnConnection = true;
+  }
+
+  /** The request is well formed: from now on the record names its canonical target. */
+  public void admitted(Target canonical) {
+    target = canonical;
+    url = canonical.url();
+  }
+
+  /** The allowlist's verdict on {@code request}. */
+  public void decided(AccessRequest request, Decision verdict) {
+    access = request;
+    this.verdict = verdict;
+    entry = verdict.entry();
+    if (verdict.allowed()) {
+      decision = AuditDecision.ALLOW;
+      // An entry in report mode lets the request through and says why it would not have.
+      wouldDeny = verdict.wouldDeny();
+      reason = verdict.wouldDeny() ? verdict.reason() : null;
+      cache = connect ? CacheOutcome.NONE : CacheOutcome.BYPASS;
+    } else {
+      denied(verdict.reason());
+    }
+  }
+
+  /**
+   * The request is denied (by the allowlist, or because its host resolved to an address the entry
+   * does not allow): 403, and a denied CONNECT's connection is closed.
+   */
+  public void denied(String why) {
+    decision = AuditDecision.DENY;
+    reason = why;
+    wouldDeny = false;
+    refusal = new Refusal(HttpResponseStatus.FORBIDDEN, why, connect);
+  }
+
+  /** The allowed upstream address to dial; checked, and never looked up again. */
+  public void pin(InetAddress address) {
+    pinned = address;
+    upstream = address.getHostAddress();
+  }
+
+  /** The audit log cannot be written and the gateway is set to fail closed: 503. */
+  public void auditUnavailable() {
+    decision = AuditDecision.ERROR;
+    reason = AUDIT_UNAVAILABLE;
+    refusal = new Refusal(HttpResponseStatus.SERVICE_UNAVAILABLE, AUDIT_UNAVAILABLE, connect);
+  }
+
+  /** The upstream host has no address: the gateway answers 502 itself. */
+  public void notFound() {
+    failed(UPSTREAM_NOT_FOUND);
+    refusal = new Refusal(HttpResponseStatus.BAD_GATEWAY, UPSTREAM_NOT_FOUND, connect);
+  }
+
+  /**
+   * Asked when the record is built: true when the download did not match the SHA-1 its name
+   * announces. Event loop only.
+   */
+  public void integrityCheck(BooleanSupplier mismatched) {
+    integrityMismatch = mismatched;
+  }
+
+  /** True when the gateway is about to answer 502 because the upstream host has no address. */
+  public boolean upstreamNotFound() {
+    return refusal != null && UPSTREAM_NOT_FOUND.equals(refusal.reason());
+  }
+
+  /** The upstream host has no address, but the mirror answers with its stored copy instead. */
+  public void servedOffline() {
+    decision = AuditDecision.ALLOW;
+    reason = null;
+    refusal = null;
+  }
+
+  /** The tunnel's first bytes broke a rule (the TLS SNI check); the tunnel is being closed. */
+  public void deniedInTunnel(String why) {
+    decision = AuditDecision.DENY;
+    reason = why;
+    wouldDeny = false;
+  }
+
+  /** A reloaded allowlist no longer allows this open tunnel; it is being closed. */
+  void closedByReload() {
+    failed(CLOSED_BY_RELOAD);
+  }
+
+  /** How the mirror took part: hit, stale, miss, or bypass when it handed the request back. */
+  public void cached(CacheOutcome outcome) {
+    cache = outcome;
+  }
+
+  public String client() {
+    return client;
+  }
+
+  /** The answer the gateway gives instead of forwarding, or null to forward. */
+  public Refusal refusal() {
+    return refusal;
+  }
+
+  /** The address to dial, or null before the request path pinned one. */
+  public InetAddress pinned() {
+    return pinned;
+  }
+
+  /** The allowlist's verdict, or null before it was asked. */
+  public Decision verdict() {
+    return verdict;
+  }
+
+  /** What the allowlist was asked, or null before it was asked. */
+  AccessRequest access() {
+    return access;
+  }
+
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  /** An allowed request could not be completed upstream; the entry that allowed it is kept. */
+  public void failed(String why) {
+    decision = AuditDecision.ERROR;
+    reason = why;
+  }
+
+  void upstream(String address) {
+    upstream = address;
+  }
+
+  /**
+   * A response head went to the client; its body follows until {@link #responseFinished}.
+   *
+   * @param contentType the media type as sent, or null
+   * @param length the whole object's length the head declares, or null
+   */
+  void responseStarted(int code, String contentType, Long length) {
+    status = code;
+    responseOpen = true;
+    this.contentType = contentType;
+    this.objectLength = length;
+  }
+
+  void responseFinished() {
+    responseOpen = false;
+  }
+
+  /** True between a response head and its last part. */
+  boolean responseOpen() {
+    return responseOpen;
+  }
+
+  int status() {
+    return status;
+  }
+
+  /**
+   * True when the client asked for the connection to close after this exchange ({@code Connection:
+   * close}, or HTTP/1.0 without keep-alive). LittleProxy strips that header before it looks at it,
+   * so the gateway keeps the client's wish here.
+   */
+  public boolean closeAfterResponse() {
+    return closeAfterResponse;
+  }
+
+  /**
+   * True when nothing may follow this exchange on its connection: the client asked to close, the
+   * request's framing was suspect, or the gateway cannot tell where the next request would begin.
+   */
+  boolean endsConnection() {
+    return closeAfterResponse || lastOnConnection || (refusal != null && refusal.close());
+  }
+
+  public boolean isConnect() {
+    return connect;
+  }
+
+  boolean isHead() {
+    return "HEAD".equals(method);
+  }
+
+  public Target target() {
+    return target;
+  }
+
+  /**
+   * The finished record; byte counts are what crossed the client's connection for this exchange.
+   */
+  public AuditRecord toRecord(long bytesToClient, long bytesFromClient, long nowNanos) {
+    if (decision == AuditDecision.ALLOW && reason == null && integrityMismatch.getAsBoolean()) {
+      reason = INTEGRITY_MISMATCH;
+    }
+    return new AuditRecord(
+        startedAt,
+        id,
+        client,
+        method,
+        url,
+        target == null ? null : target.host(),
+        target == null ? null : target.port(),
+        decision,
+        entry,
+        reason,
+        wouldDeny,
+        status,
+        bytesToClient,
+        bytesFromClient,
+        TimeUnit.NANOSECONDS.toMillis(nowNanos - startNanos),
+        contentType,
+        objectLength,
+        cache,
+        upstream);
+  }
+}

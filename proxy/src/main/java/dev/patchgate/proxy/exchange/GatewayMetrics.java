@@ -1,0 +1,97 @@
+package dev.patchgate.proxy.exchange;
+
+import dev.patchgate.audit.AuditDecision;
+import dev.patchgate.audit.AuditRecord;
+import dev.patchgate.audit.AuditSink;
+import dev.patchgate.audit.alert.AlertChannelCounts;
+import dev.patchgate.audit.alert.AlertSink;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.ToLongFunction;
+
+/** The gateway's counters, registered once; names and tags are part of the operator's interface. */
+public final class GatewayMetrics {
+  public static final String REQUESTS = "patchgate.requests";
+  public static final String BYTES = "patchgate.bytes";
+  static final String AUDIT_FAILURES = "patchgate.audit.failures";
+  public static final String AUDIT_WRITE_FAILURES = "patchgate.audit.write.failures";
+  public static final String AUDIT_DROPPED = "patchgate.audit.dropped";
+  public static final String AUDIT_HEALTHY = "patchgate.audit.healthy";
+  public static final String ALERTS_SENT = "patchgate.alerts.sent";
+  static final String ALERTS_FAILED = "patchgate.alerts.failed";
+  static final String ALERTS_DROPPED = "patchgate.alerts.dropped";
+
+  private final Map<AuditDecision, Counter> requests = new EnumMap<>(AuditDecision.class);
+  private final Counter bytesToClients;
+  private final Counter bytesFromClients;
+  private final Counter auditFailures;
+
+  public GatewayMetrics(MeterRegistry registry, AuditSink audit, AlertSink alerts) {
+    for (AuditDecision d : AuditDecision.values()) {
+      requests.put(
+          d,
+          Counter.builder(REQUESTS)
+              .description("Requests and tunnels, by the gateway's decision")
+              .tag("decision", d.wireName())
+              .register(registry));
+    }
+    bytesToClients =
+        Counter.builder(BYTES).baseUnit("bytes").tag("direction", "to_client").register(registry);
+    bytesFromClients =
+        Counter.builder(BYTES).baseUnit("bytes").tag("direction", "from_client").register(registry);
+    auditFailures =
+        Counter.builder(AUDIT_FAILURES)
+            .description("Exchanges whose audit record could not be produced")
+            .register(registry);
+    // The sink counts its own troubles; these read them, so a metrics failure cannot touch it.
+    FunctionCounter.builder(AUDIT_WRITE_FAILURES, audit, AuditSink::writeFailures)
+        .description("Failed attempts to write audit records (each retry counts)")
+        .register(registry);
+    FunctionCounter.builder(AUDIT_DROPPED, audit, AuditSink::droppedRecords)
+        .description("Audit records given up")
+        .register(registry);
+    Gauge.builder(AUDIT_HEALTHY, audit, sink -> sink.healthy() ? 1 : 0)
+        .description("1 while audit records are being written, 0 while writes fail")
+        .register(registry);
+    // Alert channels count their own deliveries; these read them.
+    for (AlertChannelCounts channel : alerts.channelCounts()) {
+      String name = channel.channel();
+      FunctionCounter.builder(ALERTS_SENT, alerts, a -> count(a, name, AlertChannelCounts::sent))
+          .description("Alerts delivered, by channel")
+          .tag("channel", name)
+          .register(registry);
+      FunctionCounter.builder(
+              ALERTS_FAILED, alerts, a -> count(a, name, AlertChannelCounts::failed))
+          .description("Alerts given up after their retries, by channel")
+          .tag("channel", name)
+          .register(registry);
+    }
+    FunctionCounter.builder(ALERTS_DROPPED, alerts, AlertSink::droppedEvents)
+        .description("Alert events refused because the alert queue was full")
+        .register(registry);
+  }
+
+  private static double count(
+      AlertSink alerts, String channel, ToLongFunction<AlertChannelCounts> which) {
+    for (AlertChannelCounts counts : alerts.channelCounts()) {
+      if (counts.channel().equals(channel)) {
+        return which.applyAsLong(counts);
+      }
+    }
+    return 0;
+  }
+
+  void exchangeFinished(AuditRecord record) {
+    requests.get(record.decision()).increment();
+    bytesToClients.increment((double) record.bytesToClient());
+    bytesFromClients.increment((double) record.bytesFromClient());
+  }
+
+  void auditFailure() {
+    auditFailures.increment();
+  }
+}

@@ -1,0 +1,339 @@
+package dev.patchgate.proxy.mirror;
+
+import dev.patchgate.allowlist.MirrorPolicy;
+import dev.patchgate.allowlist.Target;
+import dev.patchgate.audit.CacheOutcome;
+import dev.patchgate.audit.alert.AlertKind;
+import dev.patchgate.audit.alert.AlertSink;
+import dev.patchgate.mirror.FillLease;
+import dev.patchgate.mirror.FillOutcome;
+import dev.patchgate.mirror.FillReader;
+import dev.patchgate.mirror.MirrorAction;
+import dev.patchgate.mirror.MirrorDecision;
+import dev.patchgate.mirror.MirrorKey;
+import dev.patchgate.mirror.MirrorRules;
+import dev.patchgate.mirror.MirrorStore;
+import dev.patchgate.mirror.MirrorStrategy;
+import dev.patchgate.mirror.StoredObject;
+import dev.patchgate.proxy.exchange.Exchange;
+import dev.patchgate.proxy.exchange.GatewayResponses;
+import dev.patchgate.proxy.mirror.fetch.MirrorFetch;
+import dev.patchgate.proxy.mirror.fetch.MirrorFetchPassThrough;
+import dev.patchgate.proxy.mirror.fetch.MirrorFetcher;
+import dev.patchgate.proxy.upstream.HostHeader;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The mirror's part of the request path, for an allowed plain-HTTP GET or HEAD whose address is
+ * pinned: decide (the pure {@link MirrorStrategy}), then serve a stored copy, follow a fill (the
+ * gateway's own upstream fetch, started here if none runs for the URL), or hand the request back to
+ * be forwarded as usual. Every client of a URL being filled, the first one included, reads the
+ * growing file, so a client that leaves never stops the fill. Runs on the client's event loop.
+ */
+public final class MirrorStage {
+  private final MirrorStore store;
+  private final MirrorFetcher fetcher;
+  private final MirrorHitWriter hits;
+  private final AlertSink alerts;
+  private final int maxRanges;
+  private final Clock clock;
+
+  public MirrorStage(
+      MirrorStore store, MirrorFetcher fetcher, AlertSink alerts, int maxRanges, Clock clock) {
+    this.store = store;
+    this.fetcher = fetcher;
+    this.hits = new MirrorHitWriter(maxRanges, clock);
+    this.alerts = alerts;
+    this.maxRanges = maxRanges;
+    this.clock = clock;
+  }
+
+  /** True for the requests the mirror may take part in; the others are forwarded untouched. */
+  public static boolean applies(Exchange exchange, HttpRequest request) {
+    return !exchange.isConnect()
+        && (exchange.pinned() != null || exchange.upstreamNotFound())
+        && (HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method()));
+  }
+
+  /**
+   * Answers the request from the mirror, or says to forward it.
+   *
+   * @return completes (on the event loop) with true when the caller must forward the request as
+   *     usual, false when it was answered (or its connection closed)
+   */
+  public Future<Boolean> handle(ChannelHandlerContext ctx, Exchange exchange, HttpRequest request) {
+    Promise<Boolean> done = ctx.executor().newPromise();
+    Target target = exchange.target();
+    MirrorRules rules = rulesOf(exchange.verdict().mirror());
+    MirrorKey key = rules.keyOf(target.url());
+    Optional<StoredObject> stored = store.lookup(key);
+    // An isolated network's usual way of being offline: the name does not resolve at all.
+    boolean offline = exchange.pinned() == null;
+    MirrorDecision decision =
+        MirrorStrategy.decide(
+            request.method().name(),
+            request.headers()::getAll,
+            stored.map(StoredObject::meta),
+            rules,
+            clock.instant(),
+            offline);
+    if (offline && decision.action() != MirrorAction.SERVE_STALE) {
+      done.setSuccess(true); // nothing stored to stand in: the 502 stands
+      return done;
+    }
+    if (offline) {
+      exchange.servedOffline();
+    }
+    switch (decision.action()) {
+      case SERVE, SERVE_STALE -> {
+        CacheOutcome outcome =
+            decision.action() == MirrorAction.SERVE ? CacheOutcome.HIT : CacheOutcome.STALE;
+        if (!serveStored(ctx, exchange, request, stored.get(), outcome, done)) {
+          fill(ctx, exchange, request, key, decision, stored, done);
+        }
+      }
+      case FILL, REVALIDATE -> fill(ctx, exchange, request, key, decision, stored, done);
+      default -> done.setSuccess(true);
+    }
+    return done;
+  }
+
+  /** The allowing entry's mirror settings, in the mirror module's terms. */
+  private static MirrorRules rulesOf(MirrorPolicy policy) {
+    return new MirrorRules(policy.enabled(), policy.dropQuery(), policy.maxAge());
+  }
+
+  private boolean serveStored(
+      ChannelHandlerContext ctx,
+      Exchange exchange,
+      HttpRequest request,
+      StoredObject object,
+      CacheOutcome outcome,
+      Promise<Boolean> done) {
+    // Noted first: a small object's last write can complete, and its record be written, inside
+    // serve().
+    exchange.cached(outcome);
+    Optional<ChannelFuture> written =
+        hits.serve(ctx, object, request, !exchange.closeAfterResponse());
+    if (written.isEmpty()) {
+      exchange.cached(CacheOutcome.MISS);
+      return false; // evicted or purged since the lookup: a miss after all
+    }
+    written.get().addListener(f -> done.trySuccess(false));
+    return true;
+  }
+
+  private void fill(
+      ChannelHandlerContext ctx,
+      Exchange exchange,
+      HttpRequest request,
+      MirrorKey key,
+      MirrorDecision decision,
+      Optional<StoredObject> stored,
+      Promise<Boolean> done) {
+    // A range of an object not stored yet starts a fill of the whole object, which goes on when
+    // the client has its bytes or leaves; the store bounds how many such fills one client leaves.
+    boolean partial =
+        stored.isEmpty()
+            && HttpMethod.GET.equals(request.method())
+            && request.headers().contains(HttpHeaderNames.RANGE);
+    FillLease lease = store.fill(key, exchange.client(), partial);
+    if (lease.kind() == FillLease.Kind.NOT_NOW) {
+      if (lease.reason() == FillOutcome.UNREAD_LIMIT) {
+        exchange.cached(CacheOutcome.BYPASS); // forwarded as the plain range it is
+      }
+      done.setSuccess(true); // disk nearly full, the store closing, or too many unread fills
+      return;
+    }
+    FillReader reader;
+    MirrorHandOver handOver = null;
+    if (lease.kind() == FillLease.Kind.FILLER) {
+      // This client follows the fill like any other; joined before the fetch starts, because a
+      // fetch that fails at once (connection refused) settles the fill before a second lookup.
+      reader = lease.writer().follow();
+      if (request.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0) {
+        // An answer the mirror does not keep still reaches this client from the same fetch.
+        handOver = handOver(ctx, exchange, request, stored, done);
+      }
+      startFetch(exchange, request, decision, lease, handOver);
+    } else {
+      reader = lease.reader();
+    }
+    MirrorHandOver passThrough = handOver;
+    exchange.cached(CacheOutcome.MISS);
+    // The record is written when the last byte has left, which the follower sends only once the
+    // body is complete, and by then the verdict is known: the record says the mirror kept none.
+    exchange.integrityCheck(() -> reader.verdict() == FillOutcome.INTEGRITY_MISMATCH);
+    MirrorFollower.follow(ctx, reader, request, !exchange.closeAfterResponse(), maxRanges, clock)
+        .addListener(
+            (Future<MirrorFollower.Ending> f) -> {
+              MirrorFollower.Ending ending = f.getNow();
+              switch (ending == null ? MirrorFollower.Ending.CLIENT_GONE : ending) {
+                case COMPLETE, CLIENT_GONE -> done.trySuccess(false);
+                case CUT -> {
+                  exchange.failed(Exchange.UPSTREAM_BROKEN);
+                  done.trySuccess(false);
+                }
+                case FORWARD -> {
+                  exchange.cached(CacheOutcome.BYPASS);
+                  done.trySuccess(true);
+                }
+                case FALLBACK -> {
+                  if (passThrough == null) {
+                    fallBack(ctx, exchange, request, key, stored, reader, done);
+                  } else {
+                    passThrough.afterFallback(
+                        () -> fallBack(ctx, exchange, request, key, stored, reader, done));
+                  }
+                }
+              }
+            });
+  }
+
+  /** The fill ended before a byte reached this client: serve what the store has, or forward. */
+  private void fallBack(
+      ChannelHandlerContext ctx,
+      Exchange exchange,
+      HttpRequest request,
+      MirrorKey key,
+      Optional<StoredObject> before,
+      FillReader reader,
+      Promise<Boolean> done) {
+    // Not reader.outcome(): that completes after the followers were told, so it may not be set yet.
+    FillOutcome outcome = reader.verdict();
+    if (outcome == FillOutcome.SWITCHED_PROTOCOLS) {
+      endSwitched(ctx, exchange, request, done);
+      return;
+    }
+    if (outcome == FillOutcome.NOT_MODIFIED) {
+      Optional<StoredObject> revalidated = store.lookup(key);
+      if (revalidated.isPresent()
+          && serveStored(ctx, exchange, request, revalidated.get(), CacheOutcome.HIT, done)) {
+        return;
+      }
+    }
+    // The upstream could not be reached or broke before answering: the stored copy, even stale,
+    // is better than no update at all.
+    if (outcome == FillOutcome.UPSTREAM_ERROR
+        && before.isPresent()
+        && serveStored(ctx, exchange, request, before.get(), CacheOutcome.STALE, done)) {
+      return;
+    }
+    exchange.cached(CacheOutcome.BYPASS);
+    done.trySuccess(true);
+  }
+
+  /**
+   * The upstream answered the fill with a 1xx other than 100: final. Forwarding the request would
+   * ask the same upstream again and could turn the connection into a raw relay; the client gets a
+   * 502 and the connection is closed, so nothing pipelined behind it is read.
+   */
+  private static void endSwitched(
+      ChannelHandlerContext ctx, Exchange exchange, HttpRequest request, Promise<Boolean> done) {
+    exchange.failed(Exchange.UPSTREAM_SWITCHED_PROTOCOLS);
+    ctx.writeAndFlush(
+            GatewayResponses.refusal(
+                HttpResponseStatus.BAD_GATEWAY,
+                Exchange.UPSTREAM_SWITCHED_PROTOCOLS,
+                HttpMethod.HEAD.equals(request.method()),
+                true))
+        .addListener(
+            f -> {
+              // Closed first: the caller then reads nothing more from this connection.
+              ctx.channel().close();
+              done.trySuccess(false);
+            });
+  }
+
+  private MirrorHandOver handOver(
+      ChannelHandlerContext ctx,
+      Exchange exchange,
+      HttpRequest request,
+      Optional<StoredObject> stored,
+      Promise<Boolean> done) {
+    return new MirrorHandOver(
+        ctx,
+        !exchange.closeAfterResponse(),
+        stored.isPresent(),
+        new MirrorHandOver.Client() {
+          @Override
+          public void passing() {
+            exchange.cached(CacheOutcome.BYPASS);
+          }
+
+          @Override
+          public void answered() {
+            done.trySuccess(false);
+          }
+
+          @Override
+          public void broken() {
+            exchange.failed(Exchange.UPSTREAM_BROKEN);
+            done.trySuccess(false);
+          }
+
+          @Override
+          public void serveStale() {
+            if (!serveStored(ctx, exchange, request, stored.get(), CacheOutcome.STALE, done)) {
+              exchange.cached(CacheOutcome.BYPASS);
+              done.trySuccess(true);
+            }
+          }
+        });
+  }
+
+  /**
+   * Starts the fetch that fills the mirror; {@code handOver}, if not null, gets the answer when the
+   * mirror does not keep it.
+   */
+  private void startFetch(
+      Exchange exchange,
+      HttpRequest request,
+      MirrorDecision decision,
+      FillLease lease,
+      MirrorHandOver handOver) {
+    Target target = exchange.target();
+    String path = target.path();
+    MirrorFetch fetch;
+    try {
+      fetch =
+          fetcher.fetch(
+              new InetSocketAddress(exchange.pinned(), target.port()),
+              HostHeader.of(target),
+              path,
+              request.headers(),
+              decision.conditionalHeaders(),
+              lease.writer(),
+              handOver == null ? MirrorFetchPassThrough.NOBODY : handOver);
+    } catch (IllegalArgumentException e) {
+      lease.writer().abort(FillOutcome.UPSTREAM_ERROR);
+      if (handOver != null) {
+        handOver.notStarted();
+      }
+      return;
+    }
+    if (handOver != null) {
+      handOver.attach(fetch);
+    }
+    String client = exchange.client();
+    fetch
+        .outcome()
+        .thenAccept(
+            result -> {
+              if (result.fill() == FillOutcome.INTEGRITY_MISMATCH) {
+                alerts.raise(AlertKind.MIRROR_INTEGRITY, client, target.host(), target.url());
+              }
+            });
+  }
+}

@@ -1,0 +1,281 @@
+package dev.patchgate.proxy.request;
+
+import dev.patchgate.allowlist.AccessRequest;
+import dev.patchgate.allowlist.Allowlist;
+import dev.patchgate.allowlist.Decision;
+import dev.patchgate.allowlist.Target;
+import dev.patchgate.proxy.exchange.ClientSession;
+import dev.patchgate.proxy.exchange.Exchange;
+import dev.patchgate.proxy.mirror.MirrorStage;
+import dev.patchgate.proxy.tunnel.SniGate;
+import dev.patchgate.proxy.upstream.SelfAddress;
+import dev.patchgate.proxy.upstream.UpstreamResolver;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The request path's first steps, run on each request before LittleProxy sees it:
+ *
+ * <ol>
+ *   <li>open the exchange (every decoded request head, malformed ones too, gets a record);
+ *   <li>in fail-closed mode, refuse with 503 while the audit log cannot be written;
+ *   <li>check the request's form ({@link RequestGate});
+ *   <li>decide ({@link Allowlist#decide}), with the policy current at this moment;
+ *   <li>resolve the host once, off the event loop, and check every address; pin the first one the
+ *       allowing entry accepts, which is the only address ever dialled for this request;
+ *   <li>for a CONNECT, put a {@link SniGate} in front of the tunnel;
+ *   <li>for a plain-HTTP GET or HEAD, let the {@link MirrorStage} answer from the mirror, or hand
+ *       the request on to LittleProxy.
+ * </ol>
+ *
+ * The outcome is left on the {@link Exchange}: {@link GatewayFilters} answers with its refusal or
+ * forwards to its pinned address. The {@link RequestFramer} in front of the decoder hands on one
+ * request at a time; while a lookup or the mirror is busy with it, whatever else of it arrives (its
+ * last empty content) waits here in order, so the event loop keeps serving its other connections.
+ * Runs on the client's event loop only.
+ */
+public final class AdmissionStage extends ChannelInboundHandlerAdapter {
+  public static final String NAME = "patchgate-admission";
+
+  private final ClientSession session;
+  private final Supplier<Allowlist> policy;
+  private final UpstreamResolver resolver;
+  private final SelfAddress self;
+  private final BooleanSupplier auditWritable;
+  private final MirrorStage mirror;
+  private final ArrayDeque<Object> held = new ArrayDeque<>();
+  private HttpRequest resolving;
+  // True while the mirror answers a request: what arrives meanwhile waits in order.
+  private boolean mirroring;
+  // The mirror answered the request: its (empty) body parts are not LittleProxy's.
+  private boolean dropContent;
+
+  public AdmissionStage(
+      ClientSession session,
+      Supplier<Allowlist> policy,
+      UpstreamResolver resolver,
+      SelfAddress self,
+      BooleanSupplier auditWritable,
+      MirrorStage mirror) {
+    this.session = session;
+    this.mirror = mirror;
+    this.auditWritable = auditWritable;
+    this.policy = policy;
+    this.resolver = resolver;
+    this.self = self;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (waiting()) {
+      held.add(msg);
+      return;
+    }
+    admit(ctx, msg);
+  }
+
+  private boolean waiting() {
+    return resolving != null || mirroring;
+  }
+
+  private void admit(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest request) {
+      Exchange exchange = session.requestArrived(request);
+      if (request.decoderResult().isFailure()) {
+        ctx.fireChannelRead(msg); // LittleProxy answers it with 400
+      } else if (decide(exchange, request)) {
+        lookUp(ctx, exchange, request);
+      } else {
+        proceed(ctx, exchange, request);
+      }
+      return;
+    }
+    if (dropContent && msg instanceof HttpContent) {
+      dropContent = !(msg instanceof LastHttpContent);
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  /** The request is decided and, if allowed, pinned: on to the mirror or to LittleProxy. */
+  private void proceed(ChannelHandlerContext ctx, Exchange exchange, HttpRequest request) {
+    guardTunnel(ctx, exchange);
+    if (mirror == null || !MirrorStage.applies(exchange, request)) {
+      ctx.fireChannelRead(request);
+      return;
+    }
+    mirroring = true;
+    mirror
+        .handle(ctx, exchange, request)
+        .addListener(
+            (Future<Boolean> answered) -> {
+              mirroring = false;
+              if (!ctx.channel().isActive()) {
+                return; // channelInactive released what was held
+              }
+              if (Boolean.TRUE.equals(answered.getNow())) {
+                ctx.fireChannelRead(request);
+              } else {
+                dropContent = true;
+              }
+              drain(ctx);
+            });
+  }
+
+  /** Admits what waited while the connection was busy, until it is busy again. */
+  private void drain(ChannelHandlerContext ctx) {
+    while (!waiting() && !held.isEmpty()) {
+      admit(ctx, held.poll());
+    }
+  }
+
+  /** An allowed CONNECT's first bytes must pass the SNI check, unless its entry turned it off. */
+  private static void guardTunnel(ChannelHandlerContext ctx, Exchange exchange) {
+    Decision decision = exchange.verdict();
+    if (!exchange.isConnect()
+        || exchange.refusal() != null
+        || decision == null
+        || !decision.allowed()
+        || !decision.sniCheck()) {
+      return;
+    }
+    Target target = exchange.target();
+    SniGate gate = new SniGate(exchange, target.host(), target.isIpLiteral());
+    if (ctx.pipeline().get(SniGate.NAME) != null) {
+      // An earlier CONNECT on this connection failed before its tunnel opened.
+      ctx.pipeline().replace(SniGate.NAME, SniGate.NAME, gate);
+    } else {
+      ctx.pipeline().addAfter(ctx.name(), SniGate.NAME, gate);
+    }
+  }
+
+  /**
+   * Checks the form and the policy, and pins the address when no lookup is needed.
+   *
+   * @return true when the host must be looked up before the request can go on
+   */
+  private boolean decide(Exchange exchange, HttpRequest request) {
+    if (!auditWritable.getAsBoolean()) {
+      // Fail-closed: an unaudited update proxy is not acceptable in a hospital. The record of
+      // this refusal waits in the writer's backlog with the others.
+      exchange.auditUnavailable();
+      return false;
+    }
+    Admission admission = RequestGate.check(request);
+    if (admission instanceof Admission.Rejected rejected) {
+      exchange.rejected(rejected.status(), rejected.reason());
+      return false;
+    }
+    Target target = ((Admission.Admitted) admission).target();
+    exchange.admitted(target);
+    AccessRequest access =
+        new AccessRequest(
+            session.clientAddress(), request.method().name(), target, exchange.startedAt());
+    Decision decision = policy.get().decide(access);
+    exchange.decided(access, decision);
+    if (!decision.allowed()) {
+      return false;
+    }
+    if (target.isIpLiteral()) {
+      checkAndPin(exchange, List.of(literal(target.host())));
+      return false;
+    }
+    // A connection that already dialled this host keeps the address it checked then; it is
+    // checked again because the policy may have changed since.
+    InetAddress known = session.knownUpstream(target.authority());
+    if (known != null) {
+      checkAndPin(exchange, List.of(known));
+      return false;
+    }
+    return true;
+  }
+
+  private void lookUp(ChannelHandlerContext ctx, Exchange exchange, HttpRequest request) {
+    resolving = request;
+    resolver
+        .resolve(exchange.target().host())
+        .whenComplete(
+            (addresses, failure) -> {
+              try {
+                ctx.executor().execute(() -> resolved(ctx, exchange, addresses));
+              } catch (RejectedExecutionException e) {
+                // The gateway is stopping; its shutdown closes this connection.
+              }
+            });
+  }
+
+  private void resolved(ChannelHandlerContext ctx, Exchange exchange, List<InetAddress> addresses) {
+    if (!ctx.channel().isActive() || resolving == null) {
+      return; // channelInactive released what was held
+    }
+    if (addresses == null || addresses.isEmpty()) {
+      exchange.notFound();
+    } else {
+      checkAndPin(exchange, addresses);
+    }
+    HttpRequest request = resolving;
+    resolving = null;
+    proceed(ctx, exchange, request);
+    drain(ctx);
+  }
+
+  /** Pins the first address the decision accepts, or denies with the first address's refusal. */
+  private void checkAndPin(Exchange exchange, List<InetAddress> addresses) {
+    Decision decision = exchange.verdict();
+    int port = exchange.target().port();
+    String firstRefusal = null;
+    for (InetAddress address : addresses) {
+      String refusal =
+          self.isGateway(address, port) ? SelfAddress.REFUSAL : decision.addressRefusal(address);
+      if (refusal == null) {
+        exchange.pin(address);
+        return;
+      }
+      if (firstRefusal == null) {
+        firstRefusal = refusal;
+      }
+    }
+    exchange.denied(firstRefusal);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    resolving = null;
+    mirroring = false;
+    releaseHeld();
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseHeld();
+  }
+
+  private void releaseHeld() {
+    for (Object msg = held.poll(); msg != null; msg = held.poll()) {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private static InetAddress literal(String host) {
+    try {
+      // An IP literal (checked strictly by TargetParser) is parsed, never looked up.
+      return InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("TargetParser admitted an unparseable IP literal", e);
+    }
+  }
+}

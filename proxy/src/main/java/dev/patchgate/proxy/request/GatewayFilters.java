@@ -1,0 +1,103 @@
+package dev.patchgate.proxy.request;
+
+import dev.patchgate.allowlist.Scheme;
+import dev.patchgate.allowlist.Target;
+import dev.patchgate.proxy.exchange.ClientSession;
+import dev.patchgate.proxy.exchange.Exchange;
+import dev.patchgate.proxy.exchange.GatewayResponses;
+import dev.patchgate.proxy.upstream.HostHeader;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import org.littleshoot.proxy.HttpFiltersAdapter;
+
+/**
+ * The request path's last steps, as LittleProxy calls them: answer with the refusal the {@link
+ * AdmissionStage} decided on, or rewrite the request so that LittleProxy forwards exactly what was
+ * decided, to exactly the address that was checked. Upstream failures are noted on the {@link
+ * Exchange}; the record itself is written when the exchange ends.
+ */
+final class GatewayFilters extends HttpFiltersAdapter {
+  private final ClientSession session;
+  private final Exchange exchange;
+
+  GatewayFilters(HttpRequest originalRequest, ClientSession session, Exchange exchange) {
+    super(originalRequest);
+    this.session = session;
+    this.exchange = exchange;
+  }
+
+  @Override
+  public HttpResponse clientToProxyRequest(HttpObject httpObject) {
+    if (!(httpObject instanceof HttpRequest request)) {
+      // Admitted requests carry no body (RequestGate), so only their empty last part comes here.
+      return null;
+    }
+    Exchange.Refusal refusal = exchange.refusal();
+    if (refusal != null) {
+      boolean head = HttpMethod.HEAD.equals(request.method());
+      return GatewayResponses.refusal(refusal.status(), refusal.reason(), head, refusal.close());
+    }
+    Target target = exchange.target();
+    // LittleProxy takes the upstream host from the URI and forwards the client's Host header as
+    // it is: both now say exactly what the policy allowed.
+    if (target.scheme() == Scheme.HTTPS) {
+      request.setUri(target.authority());
+    } else {
+      request.setUri("http://" + target.authority() + target.path());
+      request.headers().set(HttpHeaderNames.HOST, HostHeader.of(target));
+      // No request carries a body, so an upstream "100 Continue" would only be a stray response.
+      request.headers().remove(HttpHeaderNames.EXPECT);
+    }
+    return null;
+  }
+
+  /**
+   * Called only when LittleProxy opens a new upstream connection (a kept-alive one is reused
+   * without it): the address pinned by the admission stage, never a new lookup.
+   */
+  @Override
+  public InetSocketAddress proxyToServerResolutionStarted(String resolvingServerHostAndPort) {
+    Target target = exchange.target();
+    InetAddress pinned = exchange.pinned();
+    if (pinned == null) {
+      // Cannot happen for an admitted request; unresolved, it meets RefusingHostResolver (502).
+      exchange.failed(Exchange.UPSTREAM_NOT_FOUND);
+      return InetSocketAddress.createUnresolved(target.host(), target.port());
+    }
+    session.rememberUpstream(target.authority(), pinned);
+    return new InetSocketAddress(pinned, target.port());
+  }
+
+  @Override
+  public void proxyToServerConnectionSucceeded(ChannelHandlerContext serverCtx) {
+    String authority = exchange.target().authority();
+    serverCtx.channel().closeFuture().addListener(f -> session.upstreamClosed(authority));
+  }
+
+  @Override
+  public void proxyToServerConnectionFailed() {
+    exchange.failed(Exchange.UPSTREAM_UNREACHABLE);
+  }
+
+  @Override
+  public void serverToProxyResponseTimedOut() {
+    exchange.failed(Exchange.UPSTREAM_TIMEOUT);
+  }
+
+  @Override
+  public HttpObject serverToProxyResponse(HttpObject httpObject) {
+    if (httpObject.decoderResult().isFailure()) {
+      // A response cut short or malformed upstream must not reach the client looking complete:
+      // returning null makes LittleProxy close both connections.
+      exchange.failed(Exchange.UPSTREAM_BROKEN);
+      return null;
+    }
+    return httpObject;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.patchgate.proxy.request;
+
+import dev.patchgate.proxy.exchange.ClientSession;
+import dev.patchgate.proxy.exchange.Exchange;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpRequest;
+import org.littleshoot.proxy.HttpFilters;
+import org.littleshoot.proxy.HttpFiltersSourceAdapter;
+
+/** Creates the request path for each request LittleProxy accepts. */
+public final class GatewayFiltersSource extends HttpFiltersSourceAdapter {
+
+  @Override
+  public HttpFilters filterRequest(HttpRequest originalRequest, ChannelHandlerContext ctx) {
+    ClientSession session = ctx.channel().attr(ClientSession.KEY).get();
+    Exchange exchange = session == null ? null : session.current();
+    if (exchange == null) {
+      // Cannot happen while WireTap and ExchangeTap are installed; if it did, nothing could be
+      // audited, so nothing is let through.
+      ctx.channel().close();
+      return new RefuseAll(originalRequest);
+    }
+    return new GatewayFilters(originalRequest, session, exchange);
+  }
+
+  // Whole bodies are never aggregated: update files are several GB.
+  @Override
+  public int getMaximumRequestBufferSizeInBytes() {
+    return 0;
+  }
+
+  @Override
+  public int getMaximumResponseBufferSizeInBytes() {
+    return 0;
+  }
+}

@@ -1,0 +1,139 @@
+package dev.patchgate.proxy.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.patchgate.audit.alert.WebhookSettings;
+import dev.patchgate.proxy.Gateway;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class GatewaySettingsTest {
+  @TempDir Path dir;
+
+  @Test
+  void embeddedDefaultsMatchTheDocumentedOnes() throws Exception {
+    GatewaySettings s = GatewaySettings.load(Optional.empty());
+
+    assertThat(Gateway.describe(s.listen())).isEqualTo("127.0.0.1:3128");
+    assertThat(s.allowlist()).isEqualTo(Path.of("deploy/allowlist.conf"));
+    assertThat(s.auditDir()).isEqualTo(Path.of("var/audit"));
+    assertThat(s.mirror().dir()).isEqualTo(Path.of("var/mirror"));
+    assertThat(s.mirror().maxSizeBytes()).isEqualTo(50L << 30);
+    assertThat(s.mirror().memoryBytes()).isEqualTo(32L << 20);
+    assertThat(s.mirror().memoryMaxObjectBytes()).isEqualTo(64 << 10);
+    assertThat(s.mirror().maxUnreadFillsPerClient()).isEqualTo(2);
+    assertThat(s.audit().flushInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(s.audit().retainDays()).isEqualTo(400);
+    assertThat(s.audit().squidLog()).isFalse();
+    assertThat(s.auditFailClosed()).isTrue();
+    assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(s.maxHeaderSize()).isEqualTo(16 * 1024);
+    assertThat(s.maxRequestLine()).isEqualTo(8 * 1024);
+    assertThat(s.clientThreads()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
+  }
+
+  @Test
+  void theBoundOnUnreadFillsPerClientCanBeSetAndZeroTurnsRangeFillsOff() throws Exception {
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(file, "patchgate.mirror.max-unread-fills-per-client = 0\n");
+
+    assertThat(GatewaySettings.load(Optional.of(file)).mirror().maxUnreadFillsPerClient()).isZero();
+  }
+
+  @Test
+  void theShippedSampleConfigurationLoadsWithTheDocumentedBound() throws Exception {
+    Path sample = Path.of("../deploy/patchgate.conf");
+
+    assertThat(GatewaySettings.load(Optional.of(sample)).mirror().maxUnreadFillsPerClient())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void aWebhookIsAnAlertChannelOnlyWhenItsUrlIsSet() throws Exception {
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(
+        file,
+        "patchgate.alerts.webhook.url = \" https://collector.example/hook \"\n"
+            + "patchgate.alerts.webhook.timeout = 3s\n");
+
+    assertThat(GatewaySettings.load(Optional.of(file)).alerts().channels())
+        .contains(
+            new WebhookSettings(
+                URI.create("https://collector.example/hook"), Duration.ofSeconds(3)));
+    assertThat(GatewaySettings.load(Optional.empty()).alerts().channels())
+        .noneMatch(c -> c instanceof WebhookSettings);
+  }
+
+  @Test
+  void aConfigFileOverridesOnlyWhatItSets() throws Exception {
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(file, "patchgate.listen = \"[::1]:8080\"\npatchgate.timeouts.idle = 5m\n");
+
+    GatewaySettings s = GatewaySettings.load(Optional.of(file));
+
+    assertThat(Gateway.describe(s.listen())).isEqualTo("[::1]:8080");
+    assertThat(s.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(s.allowlist()).isEqualTo(Path.of("deploy/allowlist.conf"));
+    assertThat(s.configFile()).contains(file);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "patchgate.listen = \"3128\"                 | patchgate.conf:1: patchgate.listen: \"3128\" (expected host:port",
+        "patchgate.listen = \"::1:3128\"             | an IPv6 address goes in brackets",
+        "patchgate.listen = \"127.0.0.1:99999\"      | port must be 0..65535",
+        "patchgate.timeouts.connect = forever       | patchgate.conf:1: Invalid value at 'patchgate.timeouts.connect'",
+        "patchgate.timeouts.idle = 0s               | patchgate.timeouts.idle: must be positive",
+        "patchgate.limits.header-size = 1g          | out of range",
+        "patchgate.threads.client = -1              | out of range",
+        "patchgate.audit.on-failure = ignore        | patchgate.audit.on-failure: \"ignore\" (expected fail-closed or fail-open)",
+        "patchgate.audit.retain-days = 0            | patchgate.audit.retain-days: 0 is out of range",
+        "patchgate.audit.squid-log = maybe          | patchgate.audit.squid-log",
+        "patchgate.auditt.dir = x                   | patchgate.conf:1: unknown key 'patchgate.auditt.dir'",
+        "patchgate { listen =                       | patchgate.conf:",
+        "patchgate = 5                              | patchgate.conf:1: patchgate has type NUMBER",
+        "patchgate.alerts.webhook.url = \"http://a b\" | patchgate.alerts.webhook.url: \"http://a b\" (not a URL",
+        "patchgate.mirror.memory-max-object-size = 2m | patchgate.mirror.memory-max-object-size",
+        "patchgate.mirror.max-unread-fills-per-client = -1 | patchgate.mirror.max-unread-fills-per-client: -1 is out of range (expected 0..1000)",
+        "patchgate.mirror.max-unread-fills-per-client = many | patchgate.mirror.max-unread-fills-per-client",
+      })
+  void aBadValueIsReportedWithFileLineAndFix(String content, String expected) throws Exception {
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(file, content + "\n");
+
+    assertThatThrownBy(() -> GatewaySettings.load(Optional.of(file)))
+        .isInstanceOf(GatewaySettings.InvalidSettingsException.class)
+        .message()
+        .contains(expected);
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() throws Exception {
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(
+        file,
+        "patchgate.listen = \"nope\"\npatchgate.timeouts.idle = 0s\npatchgate.colour = blue\n");
+
+    assertThatThrownBy(() -> GatewaySettings.load(Optional.of(file)))
+        .isInstanceOfSatisfying(
+            GatewaySettings.InvalidSettingsException.class,
+            e -> assertThat(e.problems()).hasSize(3));
+  }
+
+  @Test
+  void aMissingConfigFileIsOneClearProblem() {
+    assertThatThrownBy(() -> GatewaySettings.load(Optional.of(dir.resolve("nope.conf"))))
+        .hasMessageContaining("nope.conf: cannot read configuration file");
+  }
+}
