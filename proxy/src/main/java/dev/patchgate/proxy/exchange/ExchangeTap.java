@@ -58,6 +58,14 @@ public final class ExchangeTap extends ChannelOutboundHandlerAdapter {
       ctx.write(msg, promise);
       return;
     }
+    if (exchange.isConnect() && exchange.status() == CONNECTION_ESTABLISHED) {
+      // The tunnel is open: its bytes are the client's and the server's, and LittleProxy has taken
+      // its encoder out. A response it still writes (a late "502" when its connection flow fails
+      // after the tunnel opened) could not be sent, and must not rewrite the tunnel's record.
+      ReferenceCountUtil.release(msg);
+      promise.setFailure(new ClosedChannelException());
+      return;
+    }
     if (msg instanceof HttpResponse response
         && response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
       // The 502 goes out before LittleProxy hears that its write failed: a failed 101 still makes
