@@ -211,19 +211,14 @@ final class EntryReader {
   private void checkPlainHttpOnly(
       String entry, ConfigObject fields, Set<Scheme> schemes, boolean schemesGiven) {
     for (String key : List.of(METHODS, PATHS)) {
-      ConfigValue value = fields.get(key);
-      if (value != null && !schemes.contains(Scheme.HTTP)) {
-        problems.add(
-            value.origin(),
-            "entry "
-                + entry
-                + ": '"
-                + key
-                + "' applies to plain HTTP only, but the entry's schemes are [https];"
-                + " remove '"
-                + key
-                + "' or add http to 'schemes'");
-      }
+      checkOnlyFor(
+          entry,
+          fields,
+          schemes,
+          key,
+          Scheme.HTTP,
+          "plain HTTP only",
+          "remove '" + key + "' or add http to 'schemes'");
     }
     ConfigValue paths = fields.get(PATHS);
     if (paths != null && !schemesGiven) {
@@ -236,40 +231,57 @@ final class EntryReader {
               + " tunnels to these hosts through without a path check");
     }
     for (String key : List.of(MIRROR, MIRROR_DROP_QUERY, MIRROR_MAX_AGE)) {
-      ConfigValue value = fields.get(key);
-      if (value != null && !schemes.contains(Scheme.HTTP)) {
-        problems.add(
-            value.origin(),
-            "entry "
-                + entry
-                + ": '"
-                + key
-                + "' applies to plain HTTP downloads only (tunnels are never mirrored), but the"
-                + " entry's schemes are [https]; remove it");
-      }
+      checkOnlyFor(
+          entry,
+          fields,
+          schemes,
+          key,
+          Scheme.HTTP,
+          "plain HTTP downloads only (tunnels are never mirrored)",
+          "remove it");
     }
-    ConfigValue kbFiles = fields.get(KB_FILES);
-    if (kbFiles != null && !schemes.contains(Scheme.HTTP)) {
-      problems.add(
-          kbFiles.origin(),
-          "entry "
-              + entry
-              + ": '"
-              + KB_FILES
-              + "' applies to plain HTTP downloads only (the patch report reads KB numbers from"
-              + " the file names of plain-HTTP URLs), but the entry's schemes are [https]; remove"
-              + " it");
+    checkOnlyFor(
+        entry,
+        fields,
+        schemes,
+        KB_FILES,
+        Scheme.HTTP,
+        "plain HTTP downloads only (the patch report reads KB numbers from the file names of"
+            + " plain-HTTP URLs)",
+        "remove it");
+    checkOnlyFor(
+        entry, fields, schemes, SNI_CHECK, Scheme.HTTPS, "CONNECT tunnels only", "remove it");
+  }
+
+  /**
+   * Records a problem when {@code key} is set although the entry's schemes leave out {@code
+   * needed}, the only scheme it applies to: "'key' applies to {@code appliesTo}, but the entry's
+   * schemes are [the other one]; {@code fix}".
+   */
+  private void checkOnlyFor(
+      String entry,
+      ConfigObject fields,
+      Set<Scheme> schemes,
+      String key,
+      Scheme needed,
+      String appliesTo,
+      String fix) {
+    ConfigValue value = fields.get(key);
+    if (value == null || schemes.contains(needed)) {
+      return;
     }
-    ConfigValue sni = fields.get(SNI_CHECK);
-    if (sni != null && !schemes.contains(Scheme.HTTPS)) {
-      problems.add(
-          sni.origin(),
-          "entry "
-              + entry
-              + ": '"
-              + SNI_CHECK
-              + "' applies to CONNECT tunnels only, but the entry's schemes are [http];"
-              + " remove it");
-    }
+    String others = needed == Scheme.HTTP ? "[https]" : "[http]";
+    problems.add(
+        value.origin(),
+        "entry "
+            + entry
+            + ": '"
+            + key
+            + "' applies to "
+            + appliesTo
+            + ", but the entry's schemes are "
+            + others
+            + "; "
+            + fix);
   }
 }
