@@ -108,14 +108,8 @@ final class EntryOptionReader {
       return otherwise;
     }
     if (value.valueType() != ConfigValueType.BOOLEAN) {
-      problems.add(
-          value.origin(),
-          "entry "
-              + entry
-              + ": '"
-              + key
-              + "' must be true or false, not "
-              + quote(FileProblems.render(value)));
+      problems.addForKey(
+          value, entry, key, "must be true or false, not " + quote(FileProblems.render(value)));
       return otherwise;
     }
     return (Boolean) value.unwrapped();
@@ -134,14 +128,11 @@ final class EntryOptionReader {
     } catch (ConfigException e) {
       // reported below
     }
-    problems.add(
-        value.origin(),
-        "entry "
-            + entry
-            + ": '"
-            + MIRROR_MAX_AGE
-            + "' must be a positive duration such as 1h or 7d, not "
-            + quote(FileProblems.render(value)));
+    problems.addForKey(
+        value,
+        entry,
+        MIRROR_MAX_AGE,
+        "must be a positive duration such as 1h or 7d, not " + quote(FileProblems.render(value)));
     return Optional.empty();
   }
 }

@@ -271,17 +271,10 @@ final class EntryReader {
       return;
     }
     String others = needed == Scheme.HTTP ? "[https]" : "[http]";
-    problems.add(
-        value.origin(),
-        "entry "
-            + entry
-            + ": '"
-            + key
-            + "' applies to "
-            + appliesTo
-            + ", but the entry's schemes are "
-            + others
-            + "; "
-            + fix);
+    problems.addForKey(
+        value,
+        entry,
+        key,
+        "applies to " + appliesTo + ", but the entry's schemes are " + others + "; " + fix);
   }
 }

@@ -2,10 +2,7 @@ package dev.patchgate.allowlist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValue;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -14,14 +11,6 @@ class EntryListReaderTest {
 
   private final FileProblems problems = new FileProblems("allowlist.conf");
   private final EntryListReader lists = new EntryListReader(problems, Set.of("his-pcs", "labs"));
-
-  private static ConfigValue value(String hocon) {
-    return ConfigFactory.parseString("k = " + hocon).root().get("k");
-  }
-
-  private List<String> messages() {
-    return problems.sorted().stream().map(Problem::message).toList();
-  }
 
   @Test
   void absentKeys_giveEachKeysDefault_andNoProblem() {
@@ -38,10 +27,10 @@ class EntryListReaderTest {
 
   @Test
   void readPorts_keepsTheGoodElements_andReportsEachBadOne() {
-    int[] ports = lists.readPorts(ENTRY, value("[80, \"81\", 70000, 1.5, 443]"));
+    int[] ports = lists.readPorts(ENTRY, KeyValues.value("[80, \"81\", 70000, 1.5, 443]"));
 
     assertThat(ports).containsExactly(80, 443);
-    assertThat(messages())
+    assertThat(KeyValues.messages(problems))
         .containsExactly(
             "entry 'e': port '81' must be a number without quotes, e.g. ports = [8080]",
             "entry 'e': port '70000' is outside 1..65535",
@@ -50,16 +39,17 @@ class EntryListReaderTest {
 
   @Test
   void readSchemes_withNoUsableScheme_fallsBackToBoth() {
-    assertThat(lists.readSchemes(ENTRY, value("[ftp]"))).isEqualTo(EnumSet.allOf(Scheme.class));
-    assertThat(messages())
+    assertThat(lists.readSchemes(ENTRY, KeyValues.value("[ftp]")))
+        .isEqualTo(EnumSet.allOf(Scheme.class));
+    assertThat(KeyValues.messages(problems))
         .containsExactly(
             "entry 'e': scheme 'ftp' is not one of: http, https (https means CONNECT tunnels)");
   }
 
   @Test
   void readMethods_isCaseInsensitive_andNamesTheFixForConnect() {
-    assertThat(lists.readMethods(ENTRY, value("[get, CONNECT]"))).containsExactly("GET");
-    assertThat(messages())
+    assertThat(lists.readMethods(ENTRY, KeyValues.value("[get, CONNECT]"))).containsExactly("GET");
+    assertThat(KeyValues.messages(problems))
         .containsExactly(
             "entry 'e': method 'CONNECT' is not one of: GET, HEAD; tunnels are allowed with"
                 + " schemes = [https]");
@@ -67,15 +57,18 @@ class EntryListReaderTest {
 
   @Test
   void readClients_dropsRepeatedGroups_andSuggestsAKnownOne() {
-    assertThat(lists.readClients(ENTRY, value("[his-pcs, labs, his-pcs, lab]")))
+    assertThat(lists.readClients(ENTRY, KeyValues.value("[his-pcs, labs, his-pcs, lab]")))
         .containsExactly("his-pcs", "labs");
-    assertThat(messages()).singleElement().asString().startsWith("entry 'e': unknown client group");
+    assertThat(KeyValues.messages(problems))
+        .singleElement()
+        .asString()
+        .startsWith("entry 'e': unknown client group");
   }
 
   @Test
   void readSchedule_sameWindowsInTwoEntries_shareOneCompiledSchedule() {
-    Schedule first = lists.readSchedule("'a'", value("[\"Mon-Fri 22:00-06:00\"]"));
-    Schedule second = lists.readSchedule("'b'", value("[\"  Mon-Fri   22:00-06:00 \"]"));
+    Schedule first = lists.readSchedule("'a'", KeyValues.value("[\"Mon-Fri 22:00-06:00\"]"));
+    Schedule second = lists.readSchedule("'b'", KeyValues.value("[\"  Mon-Fri   22:00-06:00 \"]"));
 
     assertThat(first).isNotNull().isSameAs(second);
     assertThat(problems.count()).isZero();
@@ -83,10 +76,10 @@ class EntryListReaderTest {
 
   @Test
   void readAddresses_refusesTheWholeAddressSpace() {
-    assertThat(lists.readAddresses(ENTRY, value("[\"0.0.0.0/0\", \"10.20.0.0/24\"]")))
+    assertThat(lists.readAddresses(ENTRY, KeyValues.value("[\"0.0.0.0/0\", \"10.20.0.0/24\"]")))
         .extracting(Cidr::toString)
         .containsExactly(Cidr.parse("10.20.0.0/24").toString());
-    assertThat(messages())
+    assertThat(KeyValues.messages(problems))
         .singleElement()
         .asString()
         .contains("this would switch the address check off for the entry");

@@ -2,8 +2,6 @@ package dev.patchgate.allowlist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -24,14 +22,6 @@ class EntryOptionReaderTest {
           List::of);
   private final EntryOptionReader options = new EntryOptionReader(problems, catalog);
 
-  private static ConfigValue value(String hocon) {
-    return ConfigFactory.parseString("k = " + hocon).root().get("k");
-  }
-
-  private List<String> messages() {
-    return problems.sorted().stream().map(Problem::message).toList();
-  }
-
   @Test
   void absentKeys_giveEachKeysDefault_andNoProblem() {
     assertThat(options.readProfile(ENTRY, null)).isNull();
@@ -45,11 +35,11 @@ class EntryOptionReaderTest {
 
   @Test
   void readProfile_namedByManyEntries_isLookedUpOnce() {
-    assertThat(options.readProfile("'a'", value("vendor-x"))).isNull();
-    assertThat(options.readProfile("'b'", value("vendor-x"))).isNull();
+    assertThat(options.readProfile("'a'", KeyValues.value("vendor-x"))).isNull();
+    assertThat(options.readProfile("'b'", KeyValues.value("vendor-x"))).isNull();
 
     assertThat(lookups).hasValue(1);
-    assertThat(messages())
+    assertThat(KeyValues.messages(problems))
         .containsExactly(
             "entry 'a': unknown profile 'vendor-x' (this patchgate ships no profiles; list the"
                 + " hosts instead)",
@@ -59,23 +49,27 @@ class EntryOptionReaderTest {
 
   @Test
   void readMode_reportIsTrue_enforceIsFalse_anythingElseIsAProblem() {
-    assertThat(options.readMode(ENTRY, value("report"))).isTrue();
-    assertThat(options.readMode(ENTRY, value("enforce"))).isFalse();
-    assertThat(options.readMode(ENTRY, value("true"))).isFalse();
-    assertThat(messages()).singleElement().asString().startsWith("entry 'e': mode 'true' is not");
+    assertThat(options.readMode(ENTRY, KeyValues.value("report"))).isTrue();
+    assertThat(options.readMode(ENTRY, KeyValues.value("enforce"))).isFalse();
+    assertThat(options.readMode(ENTRY, KeyValues.value("true"))).isFalse();
+    assertThat(KeyValues.messages(problems))
+        .singleElement()
+        .asString()
+        .startsWith("entry 'e': mode 'true' is not");
   }
 
   @Test
   void readBoolean_aStringIsAProblem_andTheDefaultStays() {
-    assertThat(options.readBoolean(ENTRY, "mirror", value("\"no\""), true)).isTrue();
-    assertThat(messages()).containsExactly("entry 'e': 'mirror' must be true or false, not 'no'");
+    assertThat(options.readBoolean(ENTRY, "mirror", KeyValues.value("\"no\""), true)).isTrue();
+    assertThat(KeyValues.messages(problems))
+        .containsExactly("entry 'e': 'mirror' must be true or false, not 'no'");
   }
 
   @Test
   void readMaxAge_takesAPositiveDuration_andRefusesZero() {
-    assertThat(options.readMaxAge(ENTRY, value("7d"))).contains(Duration.ofDays(7));
-    assertThat(options.readMaxAge(ENTRY, value("0s"))).isEmpty();
-    assertThat(messages())
+    assertThat(options.readMaxAge(ENTRY, KeyValues.value("7d"))).contains(Duration.ofDays(7));
+    assertThat(options.readMaxAge(ENTRY, KeyValues.value("0s"))).isEmpty();
+    assertThat(KeyValues.messages(problems))
         .containsExactly(
             "entry 'e': 'mirror-max-age' must be a positive duration such as 1h or 7d, not '0s'");
   }

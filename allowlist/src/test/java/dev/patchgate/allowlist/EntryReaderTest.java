@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The key combinations an entry refuses, read straight from EntryReader. */
@@ -17,10 +16,6 @@ class EntryReaderTest {
     return reader.read("x", value, 0);
   }
 
-  private List<String> messages() {
-    return problems.sorted().stream().map(Problem::message).toList();
-  }
-
   @Test
   void read_mirrorKeysOnATunnelOnlyEntry_areEachRefused() {
     Entry entry =
@@ -29,7 +24,7 @@ class EntryReaderTest {
                 + " mirror-drop-query = true, mirror-max-age = 1d");
 
     assertThat(entry).isNull();
-    assertThat(messages())
+    assertThat(KeyValues.messages(problems))
         .containsExactly(
             "entry 'x': 'mirror' applies to plain HTTP downloads only (tunnels are never"
                 + " mirrored), but the entry's schemes are [https]; remove it",
@@ -46,7 +41,7 @@ class EntryReaderTest {
             "hosts = [\"u.example\"], schemes = [http, https], methods = [GET], paths = [\"/u/\"],"
                 + " mirror = true, kb-files = true, sni-check = true");
 
-    assertThat(messages()).isEmpty();
+    assertThat(KeyValues.messages(problems)).isEmpty();
     assertThat(entry).isNotNull();
   }
 }
