@@ -109,7 +109,7 @@ final class AllowlistReader {
           "'"
               + ENTRIES
               + "' must be an object of named entries, e.g. entries { windows-update { "
-              + EntryReader.HOSTS_EXAMPLE
+              + EntryKeys.HOSTS_EXAMPLE
               + " } }");
     } else if (entriesValue != null) {
       for (Map.Entry<String, ConfigValue> entry :

@@ -8,6 +8,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -43,6 +44,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * within two poll intervals. A stamp whose modification time is less than {@link #RACY} old is not
  * trusted, and the content is hashed on every poll until it is older: a second write within the
  * same timestamp tick that keeps the size would otherwise go unseen (git calls this "racy clean").
+ *
+ * <p>File times are wall-clock times, so the racy check compares them with the wall clock the
+ * watcher is given ({@link Clock#systemUTC()} unless a caller passes its own).
  *
  * <p>One daemon thread, named {@value #THREAD_NAME}, does every check and runs every callback, so
  * callbacks never overlap. {@link #current} may be read from any thread. Failures are never thrown
@@ -85,6 +89,7 @@ public final class AllowlistWatcher implements AutoCloseable {
 
   private final Path file;
   private final Listener listener;
+  private final Clock clock;
   private final boolean unixStamps;
   private final ScheduledThreadPoolExecutor executor;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -98,10 +103,11 @@ public final class AllowlistWatcher implements AutoCloseable {
   /** A changed stamp seen by one poll, waiting for the next to see it too; null when none. */
   private FileStamp pendingStamp;
 
-  private AllowlistWatcher(Path file, Allowlist initial, Listener listener) {
+  private AllowlistWatcher(Path file, Allowlist initial, Listener listener, Clock clock) {
     this.file = file;
     this.current = initial;
     this.listener = listener;
+    this.clock = clock;
     this.unixStamps = file.getFileSystem().supportedFileAttributeViews().contains("unix");
     this.executor = new ScheduledThreadPoolExecutor(1, this::newThread);
   }
@@ -123,14 +129,28 @@ public final class AllowlistWatcher implements AutoCloseable {
    */
   public static AllowlistWatcher start(
       Path file, Allowlist initial, Duration pollInterval, Listener listener) {
+    return start(file, initial, pollInterval, listener, Clock.systemUTC());
+  }
+
+  /**
+   * Starts watching a file, comparing file times with {@code clock}; see {@link #start(Path,
+   * Allowlist, Duration, Listener)}.
+   *
+   * @param clock the wall clock that tells whether a modification time is too recent to trust
+   * @throws NullPointerException if any argument is null
+   * @throws IllegalArgumentException if {@code pollInterval} is not positive
+   */
+  public static AllowlistWatcher start(
+      Path file, Allowlist initial, Duration pollInterval, Listener listener, Clock clock) {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(initial, "initial");
     Objects.requireNonNull(pollInterval, "pollInterval");
     Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(clock, "clock");
     if (pollInterval.isNegative() || pollInterval.isZero()) {
       throw new IllegalArgumentException("pollInterval must be positive: " + pollInterval);
     }
-    AllowlistWatcher watcher = new AllowlistWatcher(file, initial, listener);
+    AllowlistWatcher watcher = new AllowlistWatcher(file, initial, listener, clock);
     watcher.lastStamp = watcher.stamp();
     watcher.lastContent = watcher.contentKey();
     long nanos = pollInterval.toNanos();
@@ -227,7 +247,7 @@ public final class AllowlistWatcher implements AutoCloseable {
     }
     FileStamp stamp = stamp();
     boolean changed = !Objects.equals(stamp, lastStamp);
-    if (!changed && !stamp.isRacy(Instant.now())) {
+    if (!changed && !stamp.isRacy(clock.instant())) {
       return;
     }
     if (changed && settle && !Objects.equals(stamp, pendingStamp)) {
@@ -334,12 +354,12 @@ public final class AllowlistWatcher implements AutoCloseable {
    * What a poll compares. {@code changed} (ctime) is null where the platform has none, {@code key}
    * may be null where the file system has no file keys.
    */
-  private record FileStamp(long size, FileTime modified, Object changed, Object key) {
+  record FileStamp(long size, FileTime modified, Object changed, Object key) {
     /** A file that is gone or whose attributes cannot be read. */
     static final FileStamp MISSING = new FileStamp(-1, FileTime.fromMillis(0), null, null);
 
+    /** Whether the modification time is less than {@link #RACY} before {@code now}. */
     boolean isRacy(Instant now) {
-      // File times are wall-clock by nature, so this compares with the wall clock, not a seam.
       return modified.toInstant().isAfter(now.minus(RACY));
     }
   }

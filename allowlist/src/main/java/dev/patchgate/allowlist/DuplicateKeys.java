@@ -1,5 +1,8 @@
 package dev.patchgate.allowlist;
 
+import dev.patchgate.allowlist.HoconScanner.GiveUp;
+import dev.patchgate.allowlist.HoconScanner.Kind;
+import dev.patchgate.allowlist.HoconScanner.Token;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,11 +15,10 @@ import java.util.Set;
  * twice, or one key set twice in an entry or at the top.
  *
  * <p>Typesafe Config's parsed tree has already merged them, so this reads the raw text with a small
- * scanner that knows HOCON's tokens (quoted and triple-quoted strings, comments, substitutions,
- * brackets, separators) and the nesting of keys, dotted keys included ({@code entries.a.hosts =
- * [...]} defines entry {@code a}), and nothing else. It runs only on text Typesafe Config has
- * already accepted; on anything it does not understand it stops and returns what it found, so it
- * can miss a duplicate but never invent one.
+ * scanner that knows HOCON's tokens ({@link HoconScanner}) and follows the nesting of keys, dotted
+ * keys included ({@code entries.a.hosts = [...]} defines entry {@code a}), and nothing else. It
+ * runs only on text Typesafe Config has already accepted; on anything it does not understand it
+ * stops and returns what it found, so it can miss a duplicate but never invent one.
  */
 final class DuplicateKeys {
   /** The two object keys whose members are named blocks. */
@@ -33,7 +35,7 @@ final class DuplicateKeys {
    */
   record Duplicate(List<String> path, int firstLine, int line) {}
 
-  private final Scanner scanner;
+  private final HoconScanner scanner;
 
   /** First lines of definitions, by path joined with NUL (cheaper to hash than a list). */
   private final Map<String, Integer> blocks = new HashMap<>();
@@ -43,7 +45,7 @@ final class DuplicateKeys {
   private final List<Duplicate> leafDuplicates = new ArrayList<>();
 
   private DuplicateKeys(String text) {
-    this.scanner = new Scanner(text);
+    this.scanner = new HoconScanner(text);
   }
 
   /** Every repeated definition in the text, in file order; empty when there are none. */
@@ -217,256 +219,5 @@ final class DuplicateKeys {
     }
     path.add(element.toString());
     return path;
-  }
-
-  private enum Kind {
-    OPEN_BRACE,
-    CLOSE_BRACE,
-    OPEN_BRACKET,
-    CLOSE_BRACKET,
-    COMMA,
-    COLON,
-    EQUALS,
-    PLUS_EQUALS,
-    NEWLINE,
-    QUOTED,
-    UNQUOTED,
-    SUBSTITUTION,
-    EOF
-  }
-
-  private static final class Token {
-    final Kind kind;
-    final String text;
-    final int line;
-    final boolean spaceBefore;
-
-    Token(Kind kind, String text, int line, boolean spaceBefore) {
-      this.kind = kind;
-      this.text = text;
-      this.line = line;
-      this.spaceBefore = spaceBefore;
-    }
-  }
-
-  /** Thrown to stop scanning at anything the scanner does not model. */
-  private static final class GiveUp extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    GiveUp() {
-      super(null, null, false, false);
-    }
-  }
-
-  /** HOCON's tokens, with one token of push-back. */
-  private static final class Scanner {
-    /** Characters that end an unquoted string (HOCON's forbidden characters and whitespace). */
-    private static final String FORBIDDEN = "$\"{}[]:=,+#`^?!@*&\\";
-
-    private final String text;
-    private int pos;
-    private int line = 1;
-    private Token pushedBack;
-
-    Scanner(String text) {
-      this.text = text;
-    }
-
-    boolean startsWithBrace() {
-      Token first = nextSkipping(Kind.NEWLINE);
-      if (first.kind == Kind.OPEN_BRACE) {
-        return true;
-      }
-      pushBack(first);
-      return false;
-    }
-
-    void pushBack(Token token) {
-      if (pushedBack != null) {
-        throw new GiveUp();
-      }
-      pushedBack = token;
-    }
-
-    Token nextSkipping(Kind skipped) {
-      Token token = next();
-      while (token.kind == skipped) {
-        token = next();
-      }
-      return token;
-    }
-
-    Token nextSkipping(Kind skipped, Kind alsoSkipped) {
-      Token token = next();
-      while (token.kind == skipped || token.kind == alsoSkipped) {
-        token = next();
-      }
-      return token;
-    }
-
-    /** True when the next token is a key separator, so "include" is a key, not a directive. */
-    boolean peekIsSeparator() {
-      Token next = next();
-      pushBack(next);
-      return next.kind == Kind.EQUALS
-          || next.kind == Kind.COLON
-          || next.kind == Kind.PLUS_EQUALS
-          || next.kind == Kind.OPEN_BRACE;
-    }
-
-    void skipLine() {
-      Token token = next();
-      while (token.kind != Kind.NEWLINE && token.kind != Kind.EOF) {
-        token = next();
-      }
-    }
-
-    Token next() {
-      if (pushedBack != null) {
-        Token token = pushedBack;
-        pushedBack = null;
-        return token;
-      }
-      boolean space = false;
-      while (pos < text.length()) {
-        char c = text.charAt(pos);
-        if (c == '\n') {
-          pos++;
-          return new Token(Kind.NEWLINE, "\n", line++, space);
-        }
-        if (c == '#' || text.startsWith("//", pos)) {
-          while (pos < text.length() && text.charAt(pos) != '\n') {
-            pos++;
-          }
-          continue;
-        }
-        if (Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\uFEFF') {
-          pos++;
-          space = true;
-          continue;
-        }
-        int at = line;
-        Kind mark = punctuation(c);
-        if (mark != null) {
-          pos++;
-          return new Token(mark, String.valueOf(c), at, space);
-        }
-        switch (c) {
-          case '+':
-            if (text.startsWith("+=", pos)) {
-              pos += 2;
-              return new Token(Kind.PLUS_EQUALS, "+=", at, space);
-            }
-            throw new GiveUp();
-          case '"':
-            return new Token(Kind.QUOTED, quoted(), at, space);
-          case '$':
-            if (text.startsWith("${", pos)) {
-              int close = text.indexOf('}', pos);
-              if (close < 0) {
-                throw new GiveUp();
-              }
-              pos = close + 1;
-              return new Token(Kind.SUBSTITUTION, "", at, space);
-            }
-            throw new GiveUp();
-          default:
-            if (FORBIDDEN.indexOf(c) >= 0) {
-              throw new GiveUp();
-            }
-            return new Token(Kind.UNQUOTED, unquoted(), at, space);
-        }
-      }
-      return new Token(Kind.EOF, "", line, space);
-    }
-
-    /** The token a one-character punctuation mark makes, or null for any other character. */
-    private static Kind punctuation(char c) {
-      return switch (c) {
-        case '{' -> Kind.OPEN_BRACE;
-        case '}' -> Kind.CLOSE_BRACE;
-        case '[' -> Kind.OPEN_BRACKET;
-        case ']' -> Kind.CLOSE_BRACKET;
-        case ',' -> Kind.COMMA;
-        case ':' -> Kind.COLON;
-        case '=' -> Kind.EQUALS;
-        default -> null;
-      };
-    }
-
-    private String unquoted() {
-      int start = pos;
-      while (pos < text.length()) {
-        char c = text.charAt(pos);
-        if (Character.isWhitespace(c)
-            || Character.isSpaceChar(c)
-            || c == '\uFEFF'
-            || FORBIDDEN.indexOf(c) >= 0
-            || text.startsWith("//", pos)) {
-          break;
-        }
-        pos++;
-      }
-      return text.substring(start, pos);
-    }
-
-    /** The character a backslash-u escape (four hex digits) at {@code pos} stands for. */
-    private char unicodeEscape() {
-      if (pos + 6 > text.length()) {
-        throw new GiveUp();
-      }
-      int value = 0;
-      for (int i = pos + 2; i < pos + 6; i++) {
-        int digit = Character.digit(text.charAt(i), 16);
-        if (digit < 0) {
-          throw new GiveUp();
-        }
-        value = value << 4 | digit;
-      }
-      return (char) value;
-    }
-
-    private String quoted() {
-      if (text.startsWith("\"\"\"", pos)) {
-        int close = text.indexOf("\"\"\"", pos + 3);
-        if (close < 0) {
-          throw new GiveUp();
-        }
-        // Quotes right before the closing three belong to the string.
-        while (text.startsWith("\"\"\"\"", close)) {
-          close++;
-        }
-        String body = text.substring(pos + 3, close);
-        line += (int) body.chars().filter(ch -> ch == '\n').count();
-        pos = close + 3;
-        return body;
-      }
-      StringBuilder value = new StringBuilder();
-      pos++;
-      while (pos < text.length()) {
-        char c = text.charAt(pos);
-        if (c == '"') {
-          pos++;
-          return value.toString();
-        }
-        if (c == '\n') {
-          throw new GiveUp();
-        }
-        if (c == '\\' && pos + 1 < text.length()) {
-          char escaped = text.charAt(pos + 1);
-          if (escaped == 'u') {
-            value.append(unicodeEscape());
-            pos += 6;
-            continue;
-          }
-          value.append(escaped == 'n' ? '\n' : escaped == 't' ? '\t' : escaped);
-          pos += 2;
-          continue;
-        }
-        value.append(c);
-        pos++;
-      }
-      throw new GiveUp();
-    }
   }
 }

@@ -1,84 +1,52 @@
 package dev.patchgate.allowlist;
 
 import static dev.patchgate.allowlist.AllowlistReader.quote;
+import static dev.patchgate.allowlist.EntryKeys.ADDRESSES;
+import static dev.patchgate.allowlist.EntryKeys.CLIENTS;
+import static dev.patchgate.allowlist.EntryKeys.HOSTS;
+import static dev.patchgate.allowlist.EntryKeys.HOSTS_EXAMPLE;
+import static dev.patchgate.allowlist.EntryKeys.KB_FILES;
+import static dev.patchgate.allowlist.EntryKeys.KEYS;
+import static dev.patchgate.allowlist.EntryKeys.METHODS;
+import static dev.patchgate.allowlist.EntryKeys.MIRROR;
+import static dev.patchgate.allowlist.EntryKeys.MIRROR_DROP_QUERY;
+import static dev.patchgate.allowlist.EntryKeys.MIRROR_MAX_AGE;
+import static dev.patchgate.allowlist.EntryKeys.MODE;
+import static dev.patchgate.allowlist.EntryKeys.PATHS;
+import static dev.patchgate.allowlist.EntryKeys.PORTS;
+import static dev.patchgate.allowlist.EntryKeys.PROFILE;
+import static dev.patchgate.allowlist.EntryKeys.SCHEDULE;
+import static dev.patchgate.allowlist.EntryKeys.SCHEMES;
+import static dev.patchgate.allowlist.EntryKeys.SNI_CHECK;
 
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads one entry of the allowlist file: every key, its defaults, and the combinations that cannot
- * mean what the administrator wants. Problems go to the file's {@link FileProblems}; an entry with
- * any problem is not built.
+ * Reads one entry of the allowlist file: checks its name and keys, has each key read ({@link
+ * EntryOptionReader} for the single values, {@link EntryListReader} for the lists), refuses the
+ * combinations that cannot mean what the administrator wants, and builds the {@link Entry}.
+ * Problems go to the file's {@link FileProblems}; an entry with any problem is not built.
  *
  * <p>Not thread-safe; one per file read.
  */
 final class EntryReader {
-  static final String PROFILE = "profile";
-  static final String HOSTS = "hosts";
-  static final String PORTS = "ports";
-  static final String SCHEMES = "schemes";
-  static final String METHODS = "methods";
-  static final String PATHS = "paths";
-  static final String CLIENTS = "clients";
-  static final String SCHEDULE = "schedule";
-  static final String ADDRESSES = "addresses";
-  static final String MODE = "mode";
-  static final String SNI_CHECK = "sni-check";
-  static final String MIRROR = "mirror";
-  static final String MIRROR_DROP_QUERY = "mirror-drop-query";
-  static final String MIRROR_MAX_AGE = "mirror-max-age";
-  static final String KB_FILES = "kb-files";
-  static final List<String> KEYS =
-      List.of(
-          PROFILE,
-          HOSTS,
-          PORTS,
-          SCHEMES,
-          METHODS,
-          PATHS,
-          CLIENTS,
-          SCHEDULE,
-          ADDRESSES,
-          MODE,
-          SNI_CHECK,
-          MIRROR,
-          MIRROR_DROP_QUERY,
-          MIRROR_MAX_AGE,
-          KB_FILES);
-
-  static final String HOSTS_EXAMPLE = "hosts = [\"updates.example.com\"]";
-  private static final String PORTS_EXAMPLE = "ports = [8080]";
   private static final int DEFAULT_HTTP_PORT = 80;
   private static final int DEFAULT_CONNECT_PORT = 443;
-  private static final List<String> METHOD_NAMES = List.of("GET", "HEAD");
 
   private final FileProblems problems;
   private final ClientGroups groups;
-  private final Set<String> groupNames;
-  private final ProfileCatalog profiles;
-  private final Map<String, Optional<Profile>> profileCache = new HashMap<>();
-  private final Set<String> checkedWindows = new HashSet<>();
-  private final Map<List<String>, Schedule> schedules = new HashMap<>();
+  private final EntryOptionReader options;
+  private final EntryListReader lists;
 
   /**
    * @param groups the file's client groups, or null when it has no {@code clients} block
@@ -88,8 +56,8 @@ final class EntryReader {
       FileProblems problems, ClientGroups groups, Set<String> groupNames, ProfileCatalog profiles) {
     this.problems = problems;
     this.groups = groups;
-    this.groupNames = groupNames;
-    this.profiles = profiles;
+    this.options = new EntryOptionReader(problems, profiles);
+    this.lists = new EntryListReader(problems, groupNames);
   }
 
   /** The entry, or null when it has problems (which are recorded). */
@@ -126,9 +94,9 @@ final class EntryReader {
       }
     }
     ConfigValue schemesValue = fields.get(SCHEMES);
-    Set<Scheme> schemes = readSchemes(entry, schemesValue);
-    Profile profile = readProfile(entry, fields.get(PROFILE));
-    List<HostPattern> ownHosts = readHosts(entry, fields.get(HOSTS));
+    Set<Scheme> schemes = lists.readSchemes(entry, schemesValue);
+    Profile profile = options.readProfile(entry, fields.get(PROFILE));
+    List<HostPattern> ownHosts = lists.readHosts(entry, fields.get(HOSTS));
     if (fields.get(PROFILE) == null && fields.get(HOSTS) == null) {
       problems.add(
           value.origin(),
@@ -142,7 +110,7 @@ final class EntryReader {
               + HOSTS_EXAMPLE
               + " or profile = windows-update");
     }
-    int[] ports = readPorts(entry, fields.get(PORTS));
+    int[] ports = lists.readPorts(entry, fields.get(PORTS));
     if (fields.get(PORTS) != null && fields.get(HOSTS) == null && fields.get(PROFILE) != null) {
       problems.add(
           fields.get(PORTS).origin(),
@@ -153,19 +121,19 @@ final class EntryReader {
               + " applies to the entry's own hosts, and it has none: a profile's hosts bring"
               + " their own ports; remove 'ports' or add 'hosts'");
     }
-    Set<String> methods = readMethods(entry, fields.get(METHODS));
-    PathPrefixes paths = readPaths(entry, fields.get(PATHS));
-    List<String> clients = readClients(entry, fields.get(CLIENTS));
-    Schedule schedule = readSchedule(entry, fields.get(SCHEDULE));
-    List<Cidr> addresses = readAddresses(entry, fields.get(ADDRESSES));
-    boolean report = readMode(entry, fields.get(MODE));
-    boolean sniCheck = readBoolean(entry, SNI_CHECK, fields.get(SNI_CHECK), true);
+    Set<String> methods = lists.readMethods(entry, fields.get(METHODS));
+    PathPrefixes paths = lists.readPaths(entry, fields.get(PATHS));
+    List<String> clients = lists.readClients(entry, fields.get(CLIENTS));
+    Schedule schedule = lists.readSchedule(entry, fields.get(SCHEDULE));
+    List<Cidr> addresses = lists.readAddresses(entry, fields.get(ADDRESSES));
+    boolean report = options.readMode(entry, fields.get(MODE));
+    boolean sniCheck = options.readBoolean(entry, SNI_CHECK, fields.get(SNI_CHECK), true);
     MirrorPolicy mirror =
         new MirrorPolicy(
-            readBoolean(entry, MIRROR, fields.get(MIRROR), true),
-            readBoolean(entry, MIRROR_DROP_QUERY, fields.get(MIRROR_DROP_QUERY), false),
-            readMaxAge(entry, fields.get(MIRROR_MAX_AGE)));
-    boolean kbFiles = readBoolean(entry, KB_FILES, fields.get(KB_FILES), false);
+            options.readBoolean(entry, MIRROR, fields.get(MIRROR), true),
+            options.readBoolean(entry, MIRROR_DROP_QUERY, fields.get(MIRROR_DROP_QUERY), false),
+            options.readMaxAge(entry, fields.get(MIRROR_MAX_AGE)));
+    boolean kbFiles = options.readBoolean(entry, KB_FILES, fields.get(KB_FILES), false);
     checkPlainHttpOnly(entry, fields, schemes, schemesValue != null);
     Map<HostRule, Map<Scheme, Set<Integer>>> hosts = new LinkedHashMap<>();
     for (HostPattern host : ownHosts) {
@@ -239,404 +207,18 @@ final class EntryReader {
     }
   }
 
-  private Profile readProfile(String entry, ConfigValue value) {
-    if (value == null) {
-      return null;
-    }
-    String name = FileProblems.render(value);
-    if (value.valueType() != ConfigValueType.STRING) {
-      problems.add(
-          value.origin(),
-          "'"
-              + PROFILE
-              + "' in entry "
-              + entry
-              + " must be one profile name, not "
-              + quote(name)
-              + ", e.g. profile = windows-update");
-      return null;
-    }
-    Optional<Profile> profile;
-    try {
-      profile = profileCache.computeIfAbsent(name, profiles::find);
-    } catch (IllegalStateException e) {
-      problems.add(
-          value.origin(),
-          "entry "
-              + entry
-              + ": cannot read patchgate's shipped profiles ("
-              + e.getMessage()
-              + "); this is a fault in patchgate, please report it");
-      return null;
-    }
-    if (profile.isPresent()) {
-      return profile.get();
-    }
-    List<String> known = profiles.names();
-    problems.add(
-        value.origin(),
-        "entry "
-            + entry
-            + ": unknown profile "
-            + quote(name)
-            + (known.isEmpty()
-                ? " (this patchgate ships no profiles; list the hosts instead)"
-                : " (known profiles: " + String.join(", ", known) + ")")
-            + Suggestions.didYouMean(name, known));
-    return null;
-  }
-
-  private List<HostPattern> readHosts(String entry, ConfigValue value) {
-    ConfigList list =
-        problems.list(
-            value,
-            "'" + HOSTS + "' in entry " + entry,
-            HOSTS_EXAMPLE,
-            "list at least one, e.g. " + HOSTS_EXAMPLE);
-    if (list == null) {
-      return List.of();
-    }
-    List<HostPattern> hosts = new ArrayList<>();
-    for (ConfigValue element : list) {
-      if (element.valueType() != ConfigValueType.STRING) {
-        problems.add(
-            element.origin(),
-            "entry "
-                + entry
-                + ": host "
-                + quote(FileProblems.render(element))
-                + " must be a quoted string, e.g. \"updates.example.com\"");
-        continue;
-      }
-      String text = (String) element.unwrapped();
-      try {
-        hosts.add(HostPattern.parse(text));
-      } catch (IllegalArgumentException e) {
-        problems.add(
-            element.origin(), "entry " + entry + ": host " + quote(text) + ": " + e.getMessage());
-      }
-    }
-    return hosts;
-  }
-
-  private int[] readPorts(String entry, ConfigValue value) {
-    ConfigList list =
-        problems.list(
-            value,
-            "'" + PORTS + "' in entry " + entry,
-            PORTS_EXAMPLE,
-            "remove it to allow the defaults (80 for http, 443 for CONNECT) or list the ports,"
-                + " e.g. "
-                + PORTS_EXAMPLE);
-    if (list == null) {
-      return new int[0];
-    }
-    int[] ports = new int[list.size()];
-    int count = 0;
-    for (ConfigValue element : list) {
-      String where = "entry " + entry + ": port " + quote(FileProblems.render(element));
-      if (element.valueType() == ConfigValueType.STRING) {
-        problems.add(
-            element.origin(), where + " must be a number without quotes, e.g. " + PORTS_EXAMPLE);
-        continue;
-      }
-      Object number = element.unwrapped();
-      if (!(number instanceof Integer || number instanceof Long)) {
-        problems.add(element.origin(), where + " must be a whole number from 1 to 65535");
-        continue;
-      }
-      long port = ((Number) number).longValue();
-      if (port < 1 || port > 65535) {
-        problems.add(element.origin(), where + " is outside 1..65535");
-        continue;
-      }
-      ports[count++] = (int) port;
-    }
-    return Arrays.copyOf(ports, count);
-  }
-
-  private Set<Scheme> readSchemes(String entry, ConfigValue value) {
-    Set<Scheme> schemes = EnumSet.allOf(Scheme.class);
-    ConfigList list =
-        problems.list(
-            value,
-            "'" + SCHEMES + "' in entry " + entry,
-            "schemes = [http]",
-            "remove it to allow both, or list them, e.g. schemes = [http]");
-    if (list == null) {
-      return schemes;
-    }
-    schemes = EnumSet.noneOf(Scheme.class);
-    for (ConfigValue element : list) {
-      String text = FileProblems.render(element);
-      switch (text.toLowerCase(Locale.ROOT)) {
-        case "http":
-          schemes.add(Scheme.HTTP);
-          break;
-        case "https":
-          schemes.add(Scheme.HTTPS);
-          break;
-        default:
-          problems.add(
-              element.origin(),
-              "entry "
-                  + entry
-                  + ": scheme "
-                  + quote(text)
-                  + " is not one of: http, https (https means CONNECT tunnels)");
-      }
-    }
-    return schemes.isEmpty() ? EnumSet.allOf(Scheme.class) : schemes;
-  }
-
-  private Set<String> readMethods(String entry, ConfigValue value) {
-    Set<String> methods = new LinkedHashSet<>(METHOD_NAMES);
-    ConfigList list =
-        problems.list(
-            value,
-            "'" + METHODS + "' in entry " + entry,
-            "methods = [GET]",
-            "remove it to allow GET and HEAD, or list them, e.g. methods = [GET]");
-    if (list == null) {
-      return methods;
-    }
-    methods.clear();
-    for (ConfigValue element : list) {
-      String text = FileProblems.render(element);
-      String method = text.toUpperCase(Locale.ROOT);
-      if (METHOD_NAMES.contains(method)) {
-        methods.add(method);
-      } else if (method.equals("CONNECT")) {
-        problems.add(
-            element.origin(),
-            "entry "
-                + entry
-                + ": method "
-                + quote(text)
-                + " is not one of: GET, HEAD; tunnels are allowed with schemes = [https]");
-      } else {
-        problems.add(
-            element.origin(),
-            "entry "
-                + entry
-                + ": method "
-                + quote(text)
-                + " is not one of: GET, HEAD (patchgate answers every other method with 405)");
-      }
-    }
-    return methods;
-  }
-
-  private PathPrefixes readPaths(String entry, ConfigValue value) {
-    ConfigList list =
-        problems.list(
-            value,
-            "'" + PATHS + "' in entry " + entry,
-            "paths = [\"/c/msdownload/\"]",
-            "remove it to allow every path, or list prefixes, e.g. paths = [\"/c/msdownload/\"]");
-    if (list == null) {
-      return null;
-    }
-    List<String> prefixes = new ArrayList<>();
-    for (ConfigValue element : list) {
-      String text = FileProblems.render(element);
-      String problem = PathPrefixes.problemWith(text);
-      if (problem != null) {
-        problems.add(element.origin(), "entry " + entry + ": path " + quote(text) + ": " + problem);
-      } else {
-        prefixes.add(text);
-      }
-    }
-    return new PathPrefixes(prefixes);
-  }
-
-  private List<String> readClients(String entry, ConfigValue value) {
-    ConfigList list =
-        problems.list(
-            value,
-            "'" + CLIENTS + "' in entry " + entry,
-            "clients = [his-pcs]",
-            "remove it to serve every registered client, or list groups, e.g. clients = [his-pcs]");
-    if (list == null) {
-      return null;
-    }
-    List<String> clients = new ArrayList<>();
-    for (ConfigValue element : list) {
-      String name = FileProblems.render(element);
-      if (groupNames == null) {
-        problems.add(
-            element.origin(),
-            "entry "
-                + entry
-                + ": client group "
-                + quote(name)
-                + " is not defined: the file has no clients { } block; add one, e.g. clients { "
-                + (AllowlistReader.NAME.matcher(name).matches() ? name : "his-pcs")
-                + " = [\"10.10.0.0/16\"] }");
-      } else if (!groupNames.contains(name)) {
-        problems.add(
-            element.origin(),
-            "entry "
-                + entry
-                + ": unknown client group "
-                + quote(name)
-                + " (known groups: "
-                + String.join(", ", groupNames)
-                + ")"
-                + Suggestions.didYouMean(name, groupNames));
-      } else if (!clients.contains(name)) {
-        clients.add(name);
-      }
-    }
-    return clients;
-  }
-
-  private Schedule readSchedule(String entry, ConfigValue value) {
-    ConfigList list =
-        problems.list(
-            value,
-            "'" + SCHEDULE + "' in entry " + entry,
-            "schedule = [\"Mon-Fri 22:00-06:00\"]",
-            "remove it to allow every hour, or list windows,"
-                + " e.g. schedule = [\"Mon-Fri 22:00-06:00\"]");
-    if (list == null) {
-      return null;
-    }
-    List<String> windows = new ArrayList<>();
-    for (ConfigValue element : list) {
-      String text = FileProblems.render(element);
-      try {
-        if (!checkedWindows.contains(text)) {
-          Schedule.checkWindow(text);
-          checkedWindows.add(text);
-        }
-        windows.add(text.trim().replaceAll("\\s+", " "));
-      } catch (IllegalArgumentException e) {
-        problems.add(
-            element.origin(),
-            "entry " + entry + ": schedule " + quote(text) + ": " + e.getMessage());
-      }
-    }
-    // Large files repeat a few schedules many times; entries share one compiled copy.
-    return windows.isEmpty() ? null : schedules.computeIfAbsent(windows, Schedule::of);
-  }
-
-  private List<Cidr> readAddresses(String entry, ConfigValue value) {
-    ConfigList list =
-        problems.list(
-            value,
-            "'" + ADDRESSES + "' in entry " + entry,
-            "addresses = [\"10.20.0.0/24\"]",
-            "remove it, or list the internal ranges the hosts may resolve into,"
-                + " e.g. addresses = [\"10.20.0.0/24\"]");
-    if (list == null) {
-      return List.of();
-    }
-    List<Cidr> ranges = new ArrayList<>();
-    for (ConfigValue element : list) {
-      String text = FileProblems.render(element);
-      String where = "entry " + entry + ": address range " + quote(text) + ": ";
-      try {
-        Cidr range = Cidr.parse(text);
-        if (range.prefix() == 0) {
-          problems.add(
-              element.origin(),
-              where
-                  + "this would switch the address check off for the entry; name the internal"
-                  + " range its hosts resolve into, e.g. 10.20.0.0/24");
-        } else {
-          ranges.add(range);
-        }
-      } catch (IllegalArgumentException e) {
-        problems.add(element.origin(), where + e.getMessage());
-      }
-    }
-    return ranges;
-  }
-
-  private boolean readMode(String entry, ConfigValue value) {
-    if (value == null) {
-      return false;
-    }
-    String text = FileProblems.render(value);
-    if (value.valueType() == ConfigValueType.STRING) {
-      if (text.equals("enforce")) {
-        return false;
-      }
-      if (text.equals("report")) {
-        return true;
-      }
-    }
-    problems.add(
-        value.origin(),
-        "entry "
-            + entry
-            + ": mode "
-            + quote(text)
-            + " is not one of: enforce, report (report lets requests through and records what"
-            + " enforce would deny)");
-    return false;
-  }
-
-  private boolean readBoolean(String entry, String key, ConfigValue value, boolean otherwise) {
-    if (value == null) {
-      return otherwise;
-    }
-    if (value.valueType() != ConfigValueType.BOOLEAN) {
-      problems.add(
-          value.origin(),
-          "entry "
-              + entry
-              + ": '"
-              + key
-              + "' must be true or false, not "
-              + quote(FileProblems.render(value)));
-      return otherwise;
-    }
-    return (Boolean) value.unwrapped();
-  }
-
-  private Optional<Duration> readMaxAge(String entry, ConfigValue value) {
-    if (value == null) {
-      return Optional.empty();
-    }
-    try {
-      Duration age =
-          ConfigFactory.empty().withValue(MIRROR_MAX_AGE, value).getDuration(MIRROR_MAX_AGE);
-      if (!age.isNegative() && !age.isZero()) {
-        return Optional.of(age);
-      }
-    } catch (ConfigException e) {
-      // reported below
-    }
-    problems.add(
-        value.origin(),
-        "entry "
-            + entry
-            + ": '"
-            + MIRROR_MAX_AGE
-            + "' must be a positive duration such as 1h or 7d, not "
-            + quote(FileProblems.render(value)));
-    return Optional.empty();
-  }
-
   /** Keys that only mean something for plain HTTP, or only for CONNECT, against the schemes. */
   private void checkPlainHttpOnly(
       String entry, ConfigObject fields, Set<Scheme> schemes, boolean schemesGiven) {
     for (String key : List.of(METHODS, PATHS)) {
-      ConfigValue value = fields.get(key);
-      if (value != null && !schemes.contains(Scheme.HTTP)) {
-        problems.add(
-            value.origin(),
-            "entry "
-                + entry
-                + ": '"
-                + key
-                + "' applies to plain HTTP only, but the entry's schemes are [https];"
-                + " remove '"
-                + key
-                + "' or add http to 'schemes'");
-      }
+      checkOnlyFor(
+          entry,
+          fields,
+          schemes,
+          key,
+          Scheme.HTTP,
+          "plain HTTP only",
+          "remove '" + key + "' or add http to 'schemes'");
     }
     ConfigValue paths = fields.get(PATHS);
     if (paths != null && !schemesGiven) {
@@ -649,40 +231,50 @@ final class EntryReader {
               + " tunnels to these hosts through without a path check");
     }
     for (String key : List.of(MIRROR, MIRROR_DROP_QUERY, MIRROR_MAX_AGE)) {
-      ConfigValue value = fields.get(key);
-      if (value != null && !schemes.contains(Scheme.HTTP)) {
-        problems.add(
-            value.origin(),
-            "entry "
-                + entry
-                + ": '"
-                + key
-                + "' applies to plain HTTP downloads only (tunnels are never mirrored), but the"
-                + " entry's schemes are [https]; remove it");
-      }
+      checkOnlyFor(
+          entry,
+          fields,
+          schemes,
+          key,
+          Scheme.HTTP,
+          "plain HTTP downloads only (tunnels are never mirrored)",
+          "remove it");
     }
-    ConfigValue kbFiles = fields.get(KB_FILES);
-    if (kbFiles != null && !schemes.contains(Scheme.HTTP)) {
-      problems.add(
-          kbFiles.origin(),
-          "entry "
-              + entry
-              + ": '"
-              + KB_FILES
-              + "' applies to plain HTTP downloads only (the patch report reads KB numbers from"
-              + " the file names of plain-HTTP URLs), but the entry's schemes are [https]; remove"
-              + " it");
+    checkOnlyFor(
+        entry,
+        fields,
+        schemes,
+        KB_FILES,
+        Scheme.HTTP,
+        "plain HTTP downloads only (the patch report reads KB numbers from the file names of"
+            + " plain-HTTP URLs)",
+        "remove it");
+    checkOnlyFor(
+        entry, fields, schemes, SNI_CHECK, Scheme.HTTPS, "CONNECT tunnels only", "remove it");
+  }
+
+  /**
+   * Records a problem when {@code key} is set although the entry's schemes leave out {@code
+   * needed}, the only scheme it applies to: "'key' applies to {@code appliesTo}, but the entry's
+   * schemes are [the other one]; {@code fix}".
+   */
+  private void checkOnlyFor(
+      String entry,
+      ConfigObject fields,
+      Set<Scheme> schemes,
+      String key,
+      Scheme needed,
+      String appliesTo,
+      String fix) {
+    ConfigValue value = fields.get(key);
+    if (value == null || schemes.contains(needed)) {
+      return;
     }
-    ConfigValue sni = fields.get(SNI_CHECK);
-    if (sni != null && !schemes.contains(Scheme.HTTPS)) {
-      problems.add(
-          sni.origin(),
-          "entry "
-              + entry
-              + ": '"
-              + SNI_CHECK
-              + "' applies to CONNECT tunnels only, but the entry's schemes are [http];"
-              + " remove it");
-    }
+    String others = needed == Scheme.HTTP ? "[https]" : "[http]";
+    problems.addForKey(
+        value,
+        entry,
+        key,
+        "applies to " + appliesTo + ", but the entry's schemes are " + others + "; " + fix);
   }
 }

@@ -29,6 +29,14 @@ final class FileProblems {
     problems.add(new Problem(file, lineOf(origin), message));
   }
 
+  /**
+   * Records a problem with the value of {@code key} in {@code entry} (the entry's name as quoted in
+   * messages): "entry 'e': 'key' {@code what}".
+   */
+  void addForKey(ConfigValue value, String entry, String key, String what) {
+    add(value.origin(), "entry " + entry + ": '" + key + "' " + what);
+  }
+
   void add(int line, String message) {
     problems.add(new Problem(file, line, message));
   }

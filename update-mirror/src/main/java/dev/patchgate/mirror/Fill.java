@@ -7,7 +7,6 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -33,10 +32,18 @@ import java.util.concurrent.CompletableFuture;
  * does not make the fill read; another client's reader does. The count ({@link UnreadFills})
  * changes under {@code lock}, so it is exact whichever thread opens or closes a reader or ends the
  * fill.
+ *
+ * <p><b>Why one class of this size.</b> A fill is a state machine ({@code PENDING → STREAMING →
+ * COMPLETE | ABORTED}, with the outcome {@code COMMITTING} in between) whose state, waiters,
+ * reference count and unread count all change under the one {@code lock}, and whose filler and
+ * follower sides meet there and in the publish-then-check of {@code available} against {@code
+ * waiterCount}. Split into classes, every transition would reach into another class's lock and
+ * fields; kept together, each transition and the invariants it keeps read in one place. What does
+ * not touch that state is apart: the body's digests ({@link BodyDigests}), and the handles callers
+ * hold ({@link FillWriter}, {@link FillReader}).
  */
 final class Fill {
   private static final long SPACE_CHECK_INTERVAL = 64L << 20;
-  private static final int SCRATCH_BYTES = 64 * 1024;
 
   private final MirrorStore store;
   private final MirrorKey key;
@@ -65,9 +72,7 @@ final class Fill {
   private volatile long declared = -1;
 
   // Confined to the filler (start, write, complete run on one thread at a time).
-  private MessageDigest sha256;
-  private MessageDigest sha1;
-  private byte[] scratch;
+  private BodyDigests digests;
   private FileChannel channel;
   private long written;
   private long nextSpaceCheck = SPACE_CHECK_INTERVAL;
@@ -168,8 +173,7 @@ final class Fill {
       return false;
     }
     channel = w;
-    sha256 = Hex.digest("SHA-256");
-    sha1 = expectedSha1.isPresent() ? Hex.digest("SHA-1") : null;
+    digests = new BodyDigests(expectedSha1.isPresent());
     generation = gen;
     receivedAt = store.now();
     responseDate = HttpDates.first(headers.all("Date")).orElse(receivedAt);
@@ -227,7 +231,7 @@ final class Fill {
       abort(store.spaceExhausted() ? FillOutcome.DISK_FULL : FillOutcome.WRITE_FAILED);
       return false;
     }
-    digest(src);
+    digests.update(src);
     written = after;
     lastProgressMillis = store.nowMillis();
     available = after;
@@ -244,35 +248,6 @@ final class Fill {
     return true;
   }
 
-  /**
-   * Feeds the bytes to the digests. A heap buffer's array is hashed in place; a direct buffer (what
-   * Netty hands over) is copied once into a scratch array that both digests then read, because
-   * {@code MessageDigest.update(ByteBuffer)} copies a direct buffer in small pieces for each
-   * digest, which halves the fill rate.
-   */
-  private void digest(ByteBuffer src) {
-    if (src.hasArray()) {
-      int off = src.arrayOffset() + src.position();
-      sha256.update(src.array(), off, src.remaining());
-      if (sha1 != null) {
-        sha1.update(src.array(), off, src.remaining());
-      }
-      return;
-    }
-    if (scratch == null) {
-      scratch = new byte[SCRATCH_BYTES];
-    }
-    ByteBuffer view = src.duplicate();
-    while (view.hasRemaining()) {
-      int n = Math.min(view.remaining(), scratch.length);
-      view.get(scratch, 0, n);
-      sha256.update(scratch, 0, n);
-      if (sha1 != null) {
-        sha1.update(scratch, 0, n);
-      }
-    }
-  }
-
   FillOutcome complete() {
     FillState s = state;
     if (s == FillState.PENDING) {
@@ -285,8 +260,8 @@ final class Fill {
     if (d >= 0 && written < d) {
       return abort(FillOutcome.SHORT_BODY);
     }
-    String sha256Hex = Hex.of(sha256.digest());
-    Optional<String> sha1Hex = sha1 == null ? Optional.empty() : Optional.of(Hex.of(sha1.digest()));
+    String sha256Hex = digests.sha256Hex();
+    Optional<String> sha1Hex = digests.sha1Hex();
     boolean mismatch = expectedSha1.isPresent() && !expectedSha1.equals(sha1Hex);
     FillOutcome verdict = mismatch ? FillOutcome.INTEGRITY_MISMATCH : FillOutcome.COMMITTING;
     List<Runnable> due;

@@ -3,35 +3,31 @@ package dev.patchgate.mirror;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The on-disk package store: committed objects under {@code dir/objects}, single-flight fills
- * through {@code dir/tmp}, size-bounded by least-recently-used eviction.
+ * The on-disk package store, as the gateway and the {@code mirror} command see it: committed
+ * objects under {@code dir/objects}, single-flight fills through {@code dir/tmp}, size-bounded by
+ * least-recently-used eviction.
+ *
+ * <p>A facade over the parts that do the work, each with one concern: {@link CommittedObjects} (the
+ * index, the memory copies and every change to the files of committed objects), {@link
+ * InflightFills} (the fills under way and their admission), {@link StoreEviction} (least recently
+ * used first, by size and by free space), {@link StoreAdmin} (list, purge, verify) and {@link
+ * StoreLock} (the directory's owner). This class wires them, owns the I/O thread and the store's
+ * life cycle, and is what {@link Fill} and {@link StoredObject} call back into.
  *
  * <p><b>Commit protocol.</b> A fill writes {@code tmp/<key>-<gen>.part}; when the body is complete
  * and verified (length, announced SHA-1) the store's I/O thread forces it to disk, renames it to
@@ -40,6 +36,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * commit point. Then the index points at the new object and the replaced object's data file, if
  * any, is deleted. A crash at any step leaves either the old committed object or the new one;
  * start-up removes the rest (see {@link StoreScan}).
+ *
+ * <p><b>Locking.</b> Every change to the committed object of one URL (commit, eviction, purge,
+ * quarantine, the write of its access record) runs under that URL's lock stripe in {@link
+ * CommittedObjects}; lookups take no lock. A fill's own state changes under the fill's lock ({@link
+ * Fill}); the fills under way are a concurrent map, one per URL ({@link InflightFills}).
  *
  * <p><b>Threading.</b> {@link #lookup}, {@link #fill}, {@link #revalidated}, {@link #stats} and
  * {@link StoredObject#touch()} never block: they touch memory only (and {@code fill} one {@code
@@ -50,32 +51,19 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MirrorStore implements AutoCloseable {
   static final String IO_THREAD = "patchgate-mirror-io";
-  private static final int LOCK_STRIPES = 64;
-
-  /**
-   * The stores open in this JVM, by real directory. Checked before the lock file is opened: closing
-   * any channel on a file drops every POSIX lock this process holds on it, so a second open that
-   * merely tried the lock would end the first store's lock.
-   */
-  private static final Set<Path> OPEN_HERE = ConcurrentHashMap.newKeySet();
 
   private final MirrorSettings settings;
   private final Clock clock;
   private final StoreLayout layout;
   private final UsableSpace space;
   private final MirrorMetrics metrics;
-  private final ObjectIndex index = new ObjectIndex();
-  private final MemoryTier memory;
-  private final ConcurrentHashMap<String, Fill> inflight = new ConcurrentHashMap<>();
+  private final CommittedObjects objects;
   private final UnreadFills unread = new UnreadFills();
-  private final Set<StoredObject> dirty = ConcurrentHashMap.newKeySet();
-  private final Object[] locks = new Object[LOCK_STRIPES];
   private final ScheduledThreadPoolExecutor io;
-  private final FileChannel lockChannel;
-  private final FileLock fileLock;
-  private final Path realDir;
-  private final AtomicLong roomWanted = new AtomicLong();
-  private final AtomicBoolean roomScheduled = new AtomicBoolean();
+  private final StoreEviction eviction;
+  private final InflightFills fills;
+  private final StoreAdmin admin;
+  private final StoreLock lock;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private MirrorStore(
@@ -84,21 +72,19 @@ public final class MirrorStore implements AutoCloseable {
       MeterRegistry registry,
       UsableSpace space,
       StoreLayout layout,
-      FileChannel lockChannel,
-      FileLock fileLock,
-      Path realDir) {
+      StoreLock lock) {
     this.settings = settings;
-    this.realDir = realDir;
     this.clock = clock;
     this.space = space;
     this.layout = layout;
-    this.lockChannel = lockChannel;
-    this.fileLock = fileLock;
+    this.lock = lock;
     this.metrics = new MirrorMetrics(registry);
-    this.memory = new MemoryTier(settings.memoryBytes(), settings.memoryMaxObjectBytes());
-    for (int i = 0; i < locks.length; i++) {
-      locks[i] = new Object();
-    }
+    this.objects =
+        new CommittedObjects(
+            layout,
+            clock,
+            metrics,
+            new MemoryTier(settings.memoryBytes(), settings.memoryMaxObjectBytes()));
     this.io =
         new ScheduledThreadPoolExecutor(
             1,
@@ -107,13 +93,16 @@ public final class MirrorStore implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.eviction = new StoreEviction(objects, settings.maxSizeBytes(), metrics, io);
+    this.fills = new InflightFills(this, settings, space, metrics, unread, eviction, closed);
+    this.admin = new StoreAdmin(objects);
     metrics.gauges(
         this,
-        s -> s.index.bytes(),
-        s -> s.index.size(),
-        s -> s.inflight.size(),
+        s -> s.objects.bytes(),
+        s -> s.objects.size(),
+        s -> s.fills.size(),
         s -> s.unread.total(),
-        s -> s.memory.bytes());
+        s -> s.objects.memoryBytes());
   }
 
   /**
@@ -141,53 +130,15 @@ public final class MirrorStore implements AutoCloseable {
     Objects.requireNonNull(registry, "registry");
     StoreLayout layout = new StoreLayout(settings.dir());
     layout.createDirectories();
-    Path realDir = settings.dir().toRealPath();
-    if (!OPEN_HERE.add(realDir)) {
-      throw new IOException("mirror store " + settings.dir() + " is already open in this process");
-    }
-    try {
-      return openLocked(settings, clock, registry, space, layout, realDir);
-    } catch (IOException | RuntimeException e) {
-      OPEN_HERE.remove(realDir);
-      throw e;
-    }
-  }
-
-  private static MirrorStore openLocked(
-      MirrorSettings settings,
-      Clock clock,
-      MeterRegistry registry,
-      UsableSpace space,
-      StoreLayout layout,
-      Path realDir)
-      throws IOException {
-    FileChannel lockChannel =
-        FileChannel.open(layout.lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock fileLock;
-    try {
-      fileLock = lockChannel.tryLock();
-    } catch (IOException e) {
-      lockChannel.close();
-      throw e;
-    }
-    if (fileLock == null) {
-      lockChannel.close();
-      throw new IOException(
-          "mirror store "
-              + settings.dir()
-              + " is in use by another patchgate process (it holds "
-              + layout.lockFile
-              + ")");
-    }
+    StoreLock lock = StoreLock.acquire(settings.dir(), layout);
     MirrorStore store;
     try {
       StoreScan.Result scan = StoreScan.rebuild(layout);
-      store =
-          new MirrorStore(settings, clock, registry, space, layout, lockChannel, fileLock, realDir);
-      store.load(scan.objects());
+      store = new MirrorStore(settings, clock, registry, space, layout, lock);
+      store.objects.restore(scan.objects());
+      store.eviction.evictIfNeeded(null);
     } catch (IOException | RuntimeException e) {
-      fileLock.release();
-      lockChannel.close();
+      lock.release();
       throw e;
     }
     long period = settings.accessFlushInterval().toMillis();
@@ -195,47 +146,12 @@ public final class MirrorStore implements AutoCloseable {
     return store;
   }
 
-  private void load(List<StoreScan.Found> found) {
-    List<StoredObject> objects = new ArrayList<>(found.size());
-    for (StoreScan.Found f : found) {
-      MetaRecord r = f.record();
-      objects.add(
-          new StoredObject(
-              this,
-              f.hex(),
-              r.dataName(),
-              f.data(),
-              r.meta(),
-              r.hits(),
-              r.lastAccess().toEpochMilli()));
-    }
-    // Inserted oldest access first, so the LRU order survives the restart.
-    objects.sort(Comparator.comparingLong(StoredObject::lastAccessMillis));
-    for (StoredObject o : objects) {
-      index.put(o);
-    }
-    evictIfNeeded(null);
-  }
-
   /**
    * Reads the objects of a store without opening it: no lock, nothing removed; for {@code mirror
    * ls} beside a running gateway. Sorted by URL. Blocking.
    */
   public static List<ListedObject> list(Path dir) throws IOException {
-    List<ListedObject> out = new ArrayList<>();
-    for (StoreScan.Found f : StoreScan.readOnly(new StoreLayout(dir))) {
-      MetaRecord r = f.record();
-      out.add(
-          new ListedObject(
-              r.meta().url(),
-              r.meta().length(),
-              r.meta().storedAt(),
-              r.lastAccess(),
-              r.hits(),
-              r.meta().sha256()));
-    }
-    out.sort(Comparator.comparing(ListedObject::url));
-    return out;
+    return StoreAdmin.list(dir);
   }
 
   // ---- the request path ----
@@ -245,7 +161,7 @@ public final class MirrorStore implements AutoCloseable {
    * counted in {@code patchgate.mirror.misses}; call {@link StoredObject#touch()} when serving it.
    */
   public Optional<StoredObject> lookup(MirrorKey key) {
-    StoredObject o = closed.get() ? null : index.get(key.hex());
+    StoredObject o = closed.get() ? null : objects.get(key.hex());
     if (o == null || !o.url().equals(key.url())) {
       metrics.miss();
       return Optional.empty();
@@ -263,40 +179,7 @@ public final class MirrorStore implements AutoCloseable {
    * on first use (one read of a small file); a read-only view, shared.
    */
   public Optional<ByteBuffer> content(StoredObject object) {
-    if (!memory.holds(object.length())) {
-      return Optional.empty();
-    }
-    byte[] bytes = memory.get(object.dataName());
-    if (bytes == null) {
-      bytes = readChecked(object);
-      if (bytes == null) {
-        return Optional.empty();
-      }
-      memory.put(object.dataName(), bytes);
-    }
-    return Optional.of(ByteBuffer.wrap(bytes).asReadOnlyBuffer());
-  }
-
-  private byte[] readChecked(StoredObject object) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(object.dataPath());
-    } catch (NoSuchFileException e) {
-      return null;
-    } catch (IOException e) {
-      metrics.error("read");
-      return null;
-    }
-    StoredMeta meta = object.meta();
-    if (bytes.length != meta.length()) {
-      quarantine(object, "length " + bytes.length + " (expected " + meta.length() + ")", "read");
-      return null;
-    }
-    if (!Hex.of(Hex.digest("SHA-256").digest(bytes)).equals(meta.sha256())) {
-      quarantine(object, "content does not match its SHA-256", "read");
-      return null;
-    }
-    return bytes;
+    return objects.content(object);
   }
 
   /**
@@ -331,48 +214,7 @@ public final class MirrorStore implements AutoCloseable {
    * @param partial true when the client asked for part of the object only
    */
   public FillLease fill(MirrorKey key, String client, boolean partial) {
-    Objects.requireNonNull(key, "key");
-    while (true) {
-      if (closed.get()) {
-        return notNow(FillOutcome.CLOSED);
-      }
-      Fill existing = inflight.get(key.hex());
-      if (existing != null) {
-        FillReader reader = existing.follow();
-        if (reader != null) {
-          return FillLease.follower(reader);
-        }
-        // It has settled and let go of its file; it is leaving the map.
-        inflight.remove(key.hex(), existing);
-        continue;
-      }
-      long usable = usable();
-      if (usable < settings.minFreeBytes()) {
-        requestRoom(settings.minFreeBytes() - usable);
-        return notNow(FillOutcome.DISK_FULL);
-      }
-      boolean bounded = partial && client != null;
-      if (bounded && !unread.tryAdd(client, settings.maxUnreadFillsPerClient())) {
-        return notNow(FillOutcome.UNREAD_LIMIT);
-      }
-      Fill fill = new Fill(this, key, client, bounded);
-      if (inflight.putIfAbsent(key.hex(), fill) != null) {
-        if (bounded) {
-          unread.remove(client); // another request started this URL's fill meanwhile: join it
-        }
-        continue;
-      }
-      if (closed.get()) {
-        fill.abort(FillOutcome.CLOSED);
-        return notNow(FillOutcome.CLOSED);
-      }
-      return FillLease.filler(new FillWriter(fill));
-    }
-  }
-
-  private FillLease notNow(FillOutcome reason) {
-    metrics.fill(reason);
-    return FillLease.notNow(reason);
+    return fills.lease(key, client, partial);
   }
 
   /**
@@ -381,28 +223,14 @@ public final class MirrorStore implements AutoCloseable {
    * file follows lazily. Returns false if the object is gone. Non-blocking.
    */
   public boolean revalidated(MirrorKey key, HeaderLookup notModifiedHeaders) {
-    StoredObject o = index.get(key.hex());
-    if (o == null || !o.url().equals(key.url())) {
-      return false;
-    }
-    o.replaceMeta(o.meta().revalidated(notModifiedHeaders, clock.instant()));
-    dirty.add(o);
-    return true;
+    return objects.revalidated(key, notModifiedHeaders);
   }
 
   // ---- administration ----
 
   /** Every committed object, sorted by URL. Non-blocking (memory only). */
   public List<ListedObject> ls() {
-    List<ListedObject> out = new ArrayList<>();
-    for (StoredObject o : index.snapshot()) {
-      StoredMeta m = o.meta();
-      out.add(
-          new ListedObject(
-              m.url(), m.length(), m.storedAt(), o.lastAccess(), o.hits(), m.sha256()));
-    }
-    out.sort(Comparator.comparing(ListedObject::url));
-    return out;
+    return admin.ls();
   }
 
   /**
@@ -411,16 +239,7 @@ public final class MirrorStore implements AutoCloseable {
    * affected. Blocking: deletes files.
    */
   public PurgeReport purge(String urlPrefix) {
-    Objects.requireNonNull(urlPrefix, "urlPrefix");
-    int count = 0;
-    long bytes = 0;
-    for (StoredObject o : index.snapshot()) {
-      if (o.url().startsWith(urlPrefix) && remove(o)) {
-        count++;
-        bytes += o.length();
-      }
-    }
-    return new PurgeReport(count, bytes);
+    return admin.purge(urlPrefix);
   }
 
   /**
@@ -429,70 +248,7 @@ public final class MirrorStore implements AutoCloseable {
    * whole store on the caller's thread (minutes for a big one); the store keeps serving meanwhile.
    */
   public VerifyReport verify() throws IOException {
-    List<StoredObject> all = index.snapshot();
-    all.sort(Comparator.comparing(StoredObject::url));
-    List<VerifyReport.Quarantined> quarantined = new ArrayList<>();
-    ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-    int checked = 0;
-    long bytes = 0;
-    for (StoredObject o : all) {
-      String problem = null;
-      long read = 0;
-      try (FileChannel ch = o.open()) {
-        MessageDigest md = Hex.digest("SHA-256");
-        int n;
-        while ((n = ch.read(buf.clear(), read)) > 0) {
-          md.update(buf.array(), 0, n);
-          read += n;
-        }
-        if (read != o.length()) {
-          problem = "length mismatch";
-        } else if (!Hex.of(md.digest()).equals(o.meta().sha256())) {
-          problem = "sha256 mismatch";
-        }
-      } catch (NoSuchFileException e) {
-        if (index.get(o.hex()) != o) {
-          continue;
-        }
-        problem = "data file missing";
-      }
-      checked++;
-      bytes += read;
-      if (problem != null) {
-        quarantine(o, problem, "verify").ifPresent(quarantined::add);
-      }
-    }
-    return new VerifyReport(checked, bytes, quarantined);
-  }
-
-  private Optional<VerifyReport.Quarantined> quarantine(
-      StoredObject o, String problem, String stage) {
-    Path movedTo = null;
-    synchronized (lockFor(o.hex())) {
-      if (!index.remove(o)) {
-        return Optional.empty();
-      }
-      dirty.remove(o);
-      memory.forget(o.dataName());
-      Path dataTarget = layout.quarantine.resolve(o.dataName());
-      String metaName = o.dataName().substring(0, o.dataName().length() - 5) + ".meta";
-      try {
-        Files.move(o.dataPath(), dataTarget, StandardCopyOption.REPLACE_EXISTING);
-        movedTo = dataTarget;
-      } catch (IOException e) {
-        deleteOrCount(o.dataPath());
-      }
-      try {
-        Files.move(
-            layout.meta(o.hex()),
-            layout.quarantine.resolve(metaName),
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (IOException e) {
-        deleteOrCount(layout.meta(o.hex()));
-      }
-    }
-    metrics.integrityFailure(stage);
-    return Optional.of(new VerifyReport.Quarantined(o.url(), problem, movedTo));
+    return admin.verify();
   }
 
   /** The store's usage now. Non-blocking apart from one {@code statvfs}. */
@@ -504,7 +260,7 @@ public final class MirrorStore implements AutoCloseable {
       usable = -1;
     }
     return new MirrorStats(
-        index.size(), index.bytes(), settings.maxSizeBytes(), inflight.size(), usable);
+        objects.size(), objects.bytes(), settings.maxSizeBytes(), fills.size(), usable);
   }
 
   /**
@@ -517,7 +273,7 @@ public final class MirrorStore implements AutoCloseable {
 
   /** Writes the pending access records (hits, last access) to the meta files now. Blocking. */
   public void flush() {
-    flushAccessRecords();
+    objects.flushAccessRecords();
   }
 
   /**
@@ -530,9 +286,7 @@ public final class MirrorStore implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    for (Fill f : inflight.values()) {
-      f.abort(FillOutcome.CLOSED);
-    }
+    fills.abortAll();
     io.shutdown();
     boolean interrupted = false;
     try {
@@ -542,21 +296,18 @@ public final class MirrorStore implements AutoCloseable {
     } catch (InterruptedException e) {
       interrupted = true;
     }
-    flushAccessRecords();
+    objects.flushAccessRecords();
     try {
-      fileLock.release();
-      lockChannel.close();
+      lock.release();
     } catch (IOException e) {
       metrics.error("close");
-    } finally {
-      OPEN_HERE.remove(realDir);
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
   }
 
-  // ---- for fills and stored objects ----
+  // ---- for fills ----
 
   MirrorSettings settings() {
     return settings;
@@ -578,11 +329,6 @@ public final class MirrorStore implements AutoCloseable {
     return clock.instant();
   }
 
-  void accessed(StoredObject o) {
-    metrics.hit();
-    dirty.add(o);
-  }
-
   void recordError(String op) {
     metrics.error(op);
   }
@@ -591,38 +337,14 @@ public final class MirrorStore implements AutoCloseable {
     metrics.integrityFailure(stage);
   }
 
-  /**
-   * Whether a fill that will write {@code declared} bytes (-1: unknown) fits: usable space minus
-   * what other fills have declared and not yet written must stay above {@code minFreeBytes}. Asks
-   * eviction for the difference when it does not.
-   */
+  /** See {@link InflightFills#admit}. */
   boolean admit(Fill fill, long declared) {
-    long reserved = 0;
-    for (Fill other : inflight.values()) {
-      if (other != fill) {
-        reserved += other.reservedRemaining();
-      }
-    }
-    long deficit = settings.minFreeBytes() + Math.max(0, declared) + reserved - usable();
-    if (deficit > 0) {
-      requestRoom(deficit);
-      return false;
-    }
-    return true;
+    return fills.admit(fill, declared);
   }
 
   /** Whether usable space fell below half the floor: fills in progress stop. */
   boolean spaceExhausted() {
-    return usable() < settings.minFreeBytes() / 2;
-  }
-
-  private long usable() {
-    try {
-      return space.bytes();
-    } catch (IOException e) {
-      metrics.error("usable-space");
-      return 0;
-    }
+    return fills.spaceExhausted();
   }
 
   void commitLater(Fill fill, String sha256, Optional<String> sha1) {
@@ -635,30 +357,9 @@ public final class MirrorStore implements AutoCloseable {
 
   /** Runs on the I/O thread: moves a verified fill into the store; see the class comment. */
   void publish(String hex, String dataName, Path tmp, StoredMeta meta) throws IOException {
-    Path shard = layout.shard(hex);
-    Files.createDirectories(shard);
-    Path data = shard.resolve(dataName);
-    StoredObject committed;
-    synchronized (lockFor(hex)) {
-      Files.move(tmp, data, StandardCopyOption.ATOMIC_MOVE);
-      long now = clock.millis();
-      StoredObject object = new StoredObject(this, hex, dataName, data, meta, 0, now);
-      try {
-        MetaFile.write(layout.meta(hex), layout.tmpMeta(hex), object.record());
-      } catch (IOException e) {
-        deleteOrCount(data);
-        throw e;
-      }
-      StoredObject old = index.put(object);
-      if (old != null) {
-        dirty.remove(old);
-        memory.forget(old.dataName());
-        deleteOrCount(old.dataPath());
-      }
-      committed = object;
-    }
+    StoredObject committed = objects.publish(hex, dataName, tmp, meta);
     try {
-      evictIfNeeded(committed);
+      eviction.evictIfNeeded(committed);
     } catch (RuntimeException e) {
       // The object is committed whatever eviction does; the next commit evicts again.
       metrics.error("evict");
@@ -666,8 +367,7 @@ public final class MirrorStore implements AutoCloseable {
   }
 
   void settled(Fill fill, FillOutcome outcome) {
-    inflight.remove(fill.key().hex(), fill);
-    metrics.fill(outcome);
+    fills.settled(fill, outcome);
   }
 
   // ---- the I/O thread ----
@@ -675,16 +375,8 @@ public final class MirrorStore implements AutoCloseable {
   /** Periodic work: access records to disk, stalled fills aborted. */
   void maintain() {
     try {
-      flushAccessRecords();
-      long now = clock.millis();
-      long limit = settings.fillStallTimeout().toMillis();
-      for (Fill f : inflight.values()) {
-        FillState s = f.state();
-        boolean receiving = s == FillState.PENDING || s == FillState.STREAMING;
-        if (receiving && now - f.lastProgressMillis() >= limit) {
-          f.abort(FillOutcome.STALLED);
-        }
-      }
+      objects.flushAccessRecords();
+      fills.abortStalled(clock.millis(), settings.fillStallTimeout().toMillis());
     } catch (RuntimeException e) {
       // A periodic task that throws is never run again: count it and carry on.
       metrics.error("maintain");
@@ -694,93 +386,5 @@ public final class MirrorStore implements AutoCloseable {
   /** Waits until the I/O thread has run everything queued so far; for tests. */
   void awaitIo() throws InterruptedException, ExecutionException {
     io.submit(() -> {}).get();
-  }
-
-  private void flushAccessRecords() {
-    for (Iterator<StoredObject> it = dirty.iterator(); it.hasNext(); ) {
-      StoredObject o = it.next();
-      it.remove();
-      synchronized (lockFor(o.hex())) {
-        if (index.get(o.hex()) != o) {
-          continue;
-        }
-        try {
-          MetaFile.write(layout.meta(o.hex()), layout.tmpMeta(o.hex()), o.record());
-        } catch (IOException e) {
-          metrics.error("meta-write");
-        }
-      }
-    }
-  }
-
-  /** Evicts down to the low-water mark if over max-size, never {@code keep} (the new commit). */
-  private void evictIfNeeded(StoredObject keep) {
-    long max = settings.maxSizeBytes();
-    if (index.bytes() <= max) {
-      return;
-    }
-    // Down to a low-water mark, so the sort behind the LRU order runs once per 5% of max-size.
-    long target = max - max / 20;
-    for (StoredObject o : index.leastRecentlyUsedFirst()) {
-      if (index.bytes() <= target) {
-        break;
-      }
-      if (o != keep && remove(o)) {
-        metrics.eviction("size");
-      }
-    }
-  }
-
-  private void requestRoom(long bytes) {
-    roomWanted.accumulateAndGet(bytes, Math::max);
-    if (roomScheduled.compareAndSet(false, true)) {
-      try {
-        io.execute(this::makeRoom);
-      } catch (RejectedExecutionException e) {
-        roomScheduled.set(false);
-      }
-    }
-  }
-
-  private void makeRoom() {
-    roomScheduled.set(false);
-    long wanted = roomWanted.getAndSet(0);
-    long freed = 0;
-    for (StoredObject o : index.leastRecentlyUsedFirst()) {
-      if (freed >= wanted) {
-        break;
-      }
-      if (remove(o)) {
-        freed += o.length();
-        metrics.eviction("space");
-      }
-    }
-  }
-
-  private boolean remove(StoredObject o) {
-    synchronized (lockFor(o.hex())) {
-      if (!index.remove(o)) {
-        return false;
-      }
-      dirty.remove(o);
-      memory.forget(o.dataName());
-      // Meta first: a crash in between leaves an unreferenced data file, which start-up removes.
-      deleteOrCount(layout.meta(o.hex()));
-      deleteOrCount(o.dataPath());
-      return true;
-    }
-  }
-
-  private void deleteOrCount(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      metrics.error("delete");
-    }
-  }
-
-  private Object lockFor(String hex) {
-    int firstByte = (Character.digit(hex.charAt(0), 16) << 4) | Character.digit(hex.charAt(1), 16);
-    return locks[firstByte & (LOCK_STRIPES - 1)];
   }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * object with a new file. Thread-safe.
  */
 public final class StoredObject {
-  private final MirrorStore store;
+  private final CommittedObjects store;
   private final String hex;
   private final String dataName;
   private final Path dataPath;
@@ -25,7 +25,7 @@ public final class StoredObject {
   private volatile long lastAccessMillis;
 
   StoredObject(
-      MirrorStore store,
+      CommittedObjects store,
       String hex,
       String dataName,
       Path dataPath,

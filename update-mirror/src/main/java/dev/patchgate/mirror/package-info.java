@@ -8,5 +8,10 @@
  * dev.patchgate.mirror.ByteRanges}) or drives a single-flight fill through {@link
  * dev.patchgate.mirror.MirrorStore#fill}. Every class is thread-safe unless its Javadoc says
  * otherwise; the only blocking calls are the disk reads and writes documented as such.
+ *
+ * <p>{@link dev.patchgate.mirror.MirrorStore} is the store's one public face; behind it each
+ * concern has its own package-private class: the committed objects ({@code CommittedObjects}), the
+ * fills under way ({@code InflightFills}, {@code Fill}), eviction ({@code StoreEviction}), the
+ * administrative calls ({@code StoreAdmin}) and the directory's lock ({@code StoreLock}).
  */
 package dev.patchgate.mirror;
