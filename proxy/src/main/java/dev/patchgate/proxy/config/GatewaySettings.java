@@ -35,7 +35,7 @@ import java.util.function.Function;
  * @param allowlist the administrator's allowlist file
  * @param audit how the audit log is written (directory, flush interval, retention, Squid log)
  * @param auditFailClosed true to answer 503 while audit records cannot be written
- * @param mirror the package store: where, how big, how many ranges; null when the mirror is off
+ * @param mirroring the package store, on (where, how big, how many ranges) or off
  * @param connectTimeout dialling an upstream server
  * @param idleTimeout closing a connection with no traffic
  * @param dnsTimeout resolving an upstream name
@@ -51,7 +51,7 @@ public record GatewaySettings(
     Path allowlist,
     AuditWriterSettings audit,
     boolean auditFailClosed,
-    MirrorSettings mirror,
+    MirrorSwitch mirroring,
     Duration connectTimeout,
     Duration idleTimeout,
     Duration dnsTimeout,
@@ -62,6 +62,14 @@ public record GatewaySettings(
     AlertSettings alerts) {
 
   private static final String ROOT = "patchgate";
+
+  /**
+   * The store's settings, or null when the mirror is off: for the command line, which still reads
+   * the mirror this way; the gateway reads {@link #mirroring()}.
+   */
+  public MirrorSettings mirror() {
+    return mirroring instanceof MirrorSwitch.On on ? on.settings() : null;
+  }
 
   /** Thrown when the configuration cannot be used; the message lists every problem, one a line. */
   public static final class InvalidSettingsException extends Exception {
@@ -155,24 +163,25 @@ public record GatewaySettings(
     if (!problems.isEmpty()) {
       throw new InvalidSettingsException(problems);
     }
-    MirrorSettings mirror = null;
+    MirrorSwitch mirror = MirrorSwitch.off();
     if (mirrorOn) {
       MirrorSettings mirrorDefaults = MirrorSettings.defaults(mirrorDir);
       try {
         mirror =
-            new MirrorSettings(
-                mirrorDir,
-                maxSize,
-                // An object larger than the whole store could never be kept.
-                Math.min(maxObjectSize, maxSize),
-                minFree,
-                maxRanges,
-                mirrorDefaults.accessFlushInterval(),
-                // A fill must be given up only after the upstream connection itself would be.
-                max(mirrorDefaults.fillStallTimeout(), idle.multipliedBy(2)),
-                memory,
-                memoryMaxObject,
-                maxUnreadFills);
+            new MirrorSwitch.On(
+                new MirrorSettings(
+                    mirrorDir,
+                    maxSize,
+                    // An object larger than the whole store could never be kept.
+                    Math.min(maxObjectSize, maxSize),
+                    minFree,
+                    maxRanges,
+                    mirrorDefaults.accessFlushInterval(),
+                    // A fill must be given up only after the upstream connection itself would be.
+                    max(mirrorDefaults.fillStallTimeout(), idle.multipliedBy(2)),
+                    memory,
+                    memoryMaxObject,
+                    maxUnreadFills));
       } catch (IllegalArgumentException e) {
         throw new InvalidSettingsException(List.of("patchgate.mirror: " + e.getMessage()));
       }
