@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * request at a time, so a pipelined request's head is charged to its own record, never to the one
  * before it; bytes that were read but never handed on are charged to the exchange in progress when
  * the connection closes.
+ *
+ * <p>Public for the gateway's wiring and the request path.
  */
 public final class ClientSession {
   public static final AttributeKey<ClientSession> KEY = AttributeKey.valueOf("patchgate.session");

@@ -13,7 +13,11 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.ToLongFunction;
 
-/** The gateway's counters, registered once; names and tags are part of the operator's interface. */
+/**
+ * The gateway's counters, registered once; names and tags are part of the operator's interface.
+ *
+ * <p>Public for the gateway's wiring and the end-to-end tests, which read its meter names.
+ */
 public final class GatewayMetrics {
   public static final String REQUESTS = "patchgate.requests";
   public static final String BYTES = "patchgate.bytes";

@@ -48,6 +48,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Confined to the channel's event loop, except the queue's listener callbacks, which hop onto
  * it.
+ *
+ * <p>One unit, though over 500 lines: it is the fetch's state machine, and every state reads and
+ * writes the same few fields (the state, the early body parts, the pause flags, the idle clock);
+ * the parts that stand alone already live apart ({@link MirrorFillQueue}, {@link
+ * MirrorFetchRequest}, {@link HopByHop}).
  */
 final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
     implements MirrorFillQueue.Listener {

@@ -38,6 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Thread-safe; one per gateway. Channels run on the given event-loop group (NIO); the disk pool
  * runs {@link FillWriter#start} and {@link FillWriter#write}, at most one task per fill at a time.
+ *
+ * <p>Public for the gateway's wiring and the mirror.
  */
 public final class MirrorFetcher {
   /** Longest status line accepted from an upstream. */
