@@ -3,10 +3,10 @@ package dev.patchgate.proxy.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patchgate.audit.AuditRecord;
-import dev.patchgate.audit.AuditSink;
 import dev.patchgate.audit.alert.AlertChannelCounts;
 import dev.patchgate.audit.alert.AlertKind;
 import dev.patchgate.audit.alert.AlertSink;
+import dev.patchgate.proxy.RecordingAuditSink;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -14,9 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -150,45 +148,6 @@ class ExchangeLogTest {
         }
       };
     }
-  }
-
-  private static final class RecordingAuditSink implements AuditSink {
-    final List<AuditRecord> records = new CopyOnWriteArrayList<>();
-    volatile boolean failing;
-
-    @Override
-    public void append(AuditRecord record) {
-      if (failing) {
-        throw new IllegalStateException("audit disk gone");
-      }
-      records.add(record);
-    }
-
-    @Override
-    public CompletableFuture<Void> sync() {
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public long writeFailures() {
-      return 0;
-    }
-
-    @Override
-    public long droppedRecords() {
-      return 0;
-    }
-
-    @Override
-    public boolean healthy() {
-      return true;
-    }
-
-    @Override
-    public void onHealthChange(Consumer<Boolean> listener) {}
-
-    @Override
-    public void close() {}
   }
 
   private static final class RecordingAlertSink implements AlertSink {

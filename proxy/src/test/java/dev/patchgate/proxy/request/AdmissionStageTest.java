@@ -3,9 +3,9 @@ package dev.patchgate.proxy.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patchgate.allowlist.Allowlist;
-import dev.patchgate.audit.AuditRecord;
 import dev.patchgate.audit.AuditSink;
 import dev.patchgate.audit.alert.AlertSink;
+import dev.patchgate.proxy.RecordingAuditSink;
 import dev.patchgate.proxy.exchange.ClientSession;
 import dev.patchgate.proxy.exchange.Exchange;
 import dev.patchgate.proxy.exchange.ExchangeLog;
@@ -28,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -170,7 +169,7 @@ class AdmissionStageTest {
   }
 
   private static ExchangeLog log() {
-    AuditSink audit = new NoAuditSink();
+    AuditSink audit = new RecordingAuditSink();
     return new ExchangeLog(
         audit,
         AlertSink.disabled(),
@@ -192,37 +191,5 @@ class AdmissionStageTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** Takes every record and keeps none: these tests look at the decisions, not the log. */
-  private static final class NoAuditSink implements AuditSink {
-    @Override
-    public void append(AuditRecord record) {}
-
-    @Override
-    public CompletableFuture<Void> sync() {
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public long writeFailures() {
-      return 0;
-    }
-
-    @Override
-    public long droppedRecords() {
-      return 0;
-    }
-
-    @Override
-    public boolean healthy() {
-      return true;
-    }
-
-    @Override
-    public void onHealthChange(Consumer<Boolean> listener) {}
-
-    @Override
-    public void close() {}
   }
 }
