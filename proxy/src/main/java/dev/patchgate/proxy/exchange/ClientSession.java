@@ -155,8 +155,9 @@ public final class ClientSession {
               if (tunnel == null || tunnel.access() == null || tunnel.pinned() == null) {
                 return;
               }
-              Decision decision = next.decide(tunnel.access());
-              if (!decision.allowed() || decision.addressRefusal(tunnel.pinned()) != null) {
+              Decision allowlistDecision = next.decide(tunnel.access());
+              if (!allowlistDecision.allowed()
+                  || allowlistDecision.addressRefusal(tunnel.pinned()) != null) {
                 tunnel.closedByReload();
                 channel.close();
               }
