@@ -78,6 +78,7 @@ public final class JsonLinesAuditWriter implements AuditSink {
   private final AuditWriterSettings settings;
   private final Path dir;
   private final Clock clock;
+  private final Ticker ticker;
   private final long flushIntervalNanos;
   private final long maxBacklog;
 
@@ -103,9 +104,8 @@ public final class JsonLinesAuditWriter implements AuditSink {
   private final List<CompletableFuture<Void>> waiters = new ArrayList<>();
   private final List<Object> drained = new ArrayList<>(MAX_DRAIN);
   private final StringBuilder line = new StringBuilder(512);
-  private long lastAttemptNanos = System.nanoTime();
-  // Long ago: the first flush fsyncs.
-  private long lastForceNanos = lastAttemptNanos - Long.MAX_VALUE / 2;
+  private long lastAttemptNanos;
+  private long lastForceNanos;
   private boolean lastWriteFailed;
   private Instant failingSince;
   private long failuresAtStreakStart;
@@ -140,8 +140,27 @@ public final class JsonLinesAuditWriter implements AuditSink {
   }
 
   JsonLinesAuditWriter(AuditWriterSettings settings, Clock clock, long maxBacklog) {
+    this(settings, clock, Ticker.SYSTEM, maxBacklog);
+  }
+
+  /**
+   * Same as {@link #JsonLinesAuditWriter(AuditWriterSettings, Clock)}, measuring flush intervals
+   * with {@code ticker}.
+   *
+   * @param ticker measures the flush interval and how often drops are reported; waiting for the
+   *     writer to finish at {@link #close} still counts real time, since it really waits
+   */
+  public JsonLinesAuditWriter(AuditWriterSettings settings, Clock clock, Ticker ticker) {
+    this(settings, clock, ticker, DEFAULT_MAX_BACKLOG);
+  }
+
+  JsonLinesAuditWriter(AuditWriterSettings settings, Clock clock, Ticker ticker, long maxBacklog) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
+    this.lastAttemptNanos = ticker.read();
+    // Long ago: the first flush fsyncs.
+    this.lastForceNanos = lastAttemptNanos - Long.MAX_VALUE / 2;
     if (maxBacklog < 1) {
       throw new IllegalArgumentException("maxBacklog: " + maxBacklog + " (expected: >= 1)");
     }
@@ -306,7 +325,7 @@ public final class JsonLinesAuditWriter implements AuditSink {
     if (!hasWork() && waiters.isEmpty()) {
       return queue.take();
     }
-    long wait = lastAttemptNanos + flushIntervalNanos - System.nanoTime();
+    long wait = lastAttemptNanos + flushIntervalNanos - ticker.read();
     return wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
   }
 
@@ -371,7 +390,7 @@ public final class JsonLinesAuditWriter implements AuditSink {
       completeWaiters();
       return false;
     }
-    if (System.nanoTime() - lastAttemptNanos >= flushIntervalNanos) {
+    if (ticker.read() - lastAttemptNanos >= flushIntervalNanos) {
       return true;
     }
     if (lastWriteFailed) {
@@ -391,7 +410,7 @@ public final class JsonLinesAuditWriter implements AuditSink {
    * when the last fsync is a flush interval old.
    */
   private void flush(boolean forceNow) {
-    lastAttemptNanos = System.nanoTime();
+    lastAttemptNanos = ticker.read();
     boolean force =
         forceNow || !waiters.isEmpty() || lastAttemptNanos - lastForceNanos >= flushIntervalNanos;
     long before = recordsHeld();
@@ -498,7 +517,7 @@ public final class JsonLinesAuditWriter implements AuditSink {
 
   private void reportDrops() {
     long total = dropped.sum();
-    long now = System.nanoTime();
+    long now = ticker.read();
     // Here rather than in append(), which runs on event loops; at most once per flush interval, and
     // not while a failure streak is already reported (its end reports the drops).
     if (total != droppedReported
@@ -525,6 +544,8 @@ public final class JsonLinesAuditWriter implements AuditSink {
       long records = chainLog.recordsWritten() + chainLog.pendingRecords();
       chainLog.addMarker(AuditMarkers.stop(clock.instant(), records, dropped.sum()));
     }
+    // Real time, not the ticker's: this loop parks the thread, and a ticker held still by a test
+    // must not keep close() waiting for ever.
     long deadline = System.nanoTime() + CLOSE_GRACE_NANOS;
     flush(true);
     while (hasWork() && deadline - System.nanoTime() > 0) {

@@ -2,11 +2,13 @@ package dev.patchgate.proxy;
 
 import dev.patchgate.allowlist.Allowlist;
 import dev.patchgate.audit.AuditSink;
+import dev.patchgate.audit.Ticker;
 import dev.patchgate.audit.alert.AlertKind;
 import dev.patchgate.audit.alert.AlertSink;
 import dev.patchgate.mirror.MirrorSettings;
 import dev.patchgate.mirror.MirrorStore;
 import dev.patchgate.proxy.config.GatewaySettings;
+import dev.patchgate.proxy.config.MirrorSwitch;
 import dev.patchgate.proxy.exchange.ExchangeLog;
 import dev.patchgate.proxy.exchange.GatewayMetrics;
 import dev.patchgate.proxy.exchange.OpenTunnels;
@@ -33,6 +35,8 @@ import org.littleshoot.proxy.impl.DefaultHttpProxyServer;
  * The running gateway: LittleProxy listening with patchgate's request path, taps and pools. Started
  * by {@link #start}; {@link #close} stops listening and closes every connection. The audit sink
  * belongs to the caller, who closes it after the gateway.
+ *
+ * <p>Public for the command line and the end-to-end tests, which start and stop it.
  */
 public final class Gateway implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -52,16 +56,25 @@ public final class Gateway implements AutoCloseable {
     this.mirror = mirror;
   }
 
-  /** The package store and what fills it; owned by the gateway, closed with it. */
-  private record Mirror(MirrorStore store, ExecutorService diskPool, MirrorStage stage) {
+  /**
+   * The package store and what fills it, owned by the gateway and closed with it; {@link #OFF} when
+   * the mirror is off.
+   */
+  private record Mirror(MirrorStage stage, Runnable closer) {
+    static final Mirror OFF = new Mirror(MirrorStage.disabled(), () -> {});
+
     static Mirror open(
         GatewaySettings settings,
         GatewayServerGroup group,
         AlertSink alerts,
         MeterRegistry registry,
-        Clock clock)
+        Clock clock,
+        Ticker ticker)
         throws StartException {
-      MirrorSettings mirror = settings.mirror();
+      if (!(settings.mirroring() instanceof MirrorSwitch.On on)) {
+        return OFF;
+      }
+      MirrorSettings mirror = on.settings();
       MirrorStore store;
       try {
         store = MirrorStore.open(mirror, clock, registry);
@@ -77,15 +90,20 @@ public final class Gateway implements AutoCloseable {
               settings.connectTimeout(),
               settings.idleTimeout(),
               diskPool,
-              MirrorFetcher.DEFAULT_QUEUE_HIGH_MARK);
+              MirrorFetcher.DEFAULT_QUEUE_HIGH_MARK,
+              ticker);
       MirrorStage stage =
           new MirrorStage(store, fetcher, alerts, mirror.maxRangesPerRequest(), clock);
-      return new Mirror(store, diskPool, stage);
+      return new Mirror(
+          stage,
+          () -> {
+            store.close(); // ends the fills in progress, so no fetch writes after this
+            diskPool.shutdown();
+          });
     }
 
     void close() {
-      store.close(); // ends the fills in progress, so no fetch writes after this
-      diskPool.shutdown();
+      closer.run();
     }
   }
 
@@ -107,9 +125,28 @@ public final class Gateway implements AutoCloseable {
       UpstreamResolver resolver,
       Clock clock)
       throws StartException {
+    return start(settings, policy, audit, alerts, registry, resolver, clock, Ticker.SYSTEM);
+  }
+
+  /**
+   * Starts the gateway.
+   *
+   * @param clock the wall clock: record dates, the mirror's freshness
+   * @param ticker measures durations: an exchange's time, a fill's idle upstream
+   * @throws StartException when the listener or the mirror cannot be opened
+   */
+  public static Gateway start(
+      GatewaySettings settings,
+      Supplier<Allowlist> policy,
+      AuditSink audit,
+      AlertSink alerts,
+      MeterRegistry registry,
+      UpstreamResolver resolver,
+      Clock clock,
+      Ticker ticker)
+      throws StartException {
     ExchangeLog log =
-        new ExchangeLog(
-            audit, alerts, new GatewayMetrics(registry, audit, alerts), clock, System::nanoTime);
+        new ExchangeLog(audit, alerts, new GatewayMetrics(registry, audit, alerts), clock, ticker);
     audit.onHealthChange(
         healthy -> {
           if (!healthy) {
@@ -123,7 +160,8 @@ public final class Gateway implements AutoCloseable {
           }
         });
     OpenTunnels tunnels = new OpenTunnels();
-    AtomicReference<MirrorStage> mirrorStage = new AtomicReference<>();
+    // Set once the mirror is open, before the listener accepts a connection.
+    AtomicReference<MirrorStage> mirrorStage = new AtomicReference<>(MirrorStage.disabled());
     BooleanSupplier auditWritable = settings.auditFailClosed() ? audit::healthy : () -> true;
     SelfAddress self = new SelfAddress();
     // Both limits, and room for the line ends between them: a longer head is refused anyway.
@@ -144,23 +182,19 @@ public final class Gateway implements AutoCloseable {
             settings.clientThreads(),
             settings.upstreamThreads(),
             channel -> ClientPipeline.accepted(channel, shared));
-    Mirror mirror = null;
-    if (settings.mirror() != null) {
-      try {
-        mirror = Mirror.open(settings, group, alerts, registry, clock);
-      } catch (StartException e) {
-        group.shutdown(false);
-        throw e;
-      }
-      mirrorStage.set(mirror.stage());
+    Mirror mirror;
+    try {
+      mirror = Mirror.open(settings, group, alerts, registry, clock, ticker);
+    } catch (StartException e) {
+      group.shutdown(false);
+      throw e;
     }
+    mirrorStage.set(mirror.stage());
     InetSocketAddress listen = settings.listen();
     InetSocketAddress bindTo = new InetSocketAddress(listen.getHostString(), listen.getPort());
     if (bindTo.isUnresolved()) {
       group.shutdown(false);
-      if (mirror != null) {
-        mirror.close();
-      }
+      mirror.close();
       throw new StartException("cannot listen on " + describe(listen) + ": unknown host", null);
     }
     try {
@@ -181,9 +215,7 @@ public final class Gateway implements AutoCloseable {
       return new Gateway(server, group, tunnels, mirror);
     } catch (RuntimeException e) {
       group.shutdown(false);
-      if (mirror != null) {
-        mirror.close();
-      }
+      mirror.close();
       Throwable cause = e.getCause() == null ? e : e.getCause();
       String why =
           cause instanceof BindException
@@ -206,9 +238,7 @@ public final class Gateway implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (mirror != null) {
-      mirror.close();
-    }
+    mirror.close();
     server.stop();
     group.awaitTermination(STOP_TIMEOUT);
   }

@@ -78,6 +78,7 @@ final class GatewayServerGroup extends ServerGroup {
 
   /** Waits (at most {@code timeout} in all) until every pool has terminated. */
   void awaitTermination(Duration timeout) {
+    // Real time, not an injected ticker: this bounds a real wait for threads to stop.
     long deadline = System.nanoTime() + timeout.toNanos();
     for (EventLoopGroup group : List.of(acceptors, clientWorkers, upstreamWorkers)) {
       long left = Math.max(0, deadline - System.nanoTime());

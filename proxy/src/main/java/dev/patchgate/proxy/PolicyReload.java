@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #get} is what the request path asks, from any thread; the watcher's callbacks run on
  * its own thread.
+ *
+ * <p>Public for the command line and the end-to-end tests.
  */
 public final class PolicyReload implements Supplier<Allowlist>, AutoCloseable {
   /**

@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigValue;
 import dev.patchgate.audit.AuditWriterSettings;
 import dev.patchgate.audit.alert.AlertChannelSettings;
 import dev.patchgate.audit.alert.AlertSettings;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * The gateway's configuration, read once from {@code reference.conf} overlaid with the operator's
@@ -35,7 +33,7 @@ import java.util.function.Function;
  * @param allowlist the administrator's allowlist file
  * @param audit how the audit log is written (directory, flush interval, retention, Squid log)
  * @param auditFailClosed true to answer 503 while audit records cannot be written
- * @param mirror the package store: where, how big, how many ranges; null when the mirror is off
+ * @param mirroring the package store, on (where, how big, how many ranges) or off
  * @param connectTimeout dialling an upstream server
  * @param idleTimeout closing a connection with no traffic
  * @param dnsTimeout resolving an upstream name
@@ -44,6 +42,7 @@ import java.util.function.Function;
  * @param clientThreads event-loop threads for client connections
  * @param upstreamThreads event-loop threads for upstream connections
  * @param alerts the alert window and channels
+ *     <p>Public for the gateway's wiring, the command line and the end-to-end tests.
  */
 public record GatewaySettings(
     Optional<Path> configFile,
@@ -51,7 +50,7 @@ public record GatewaySettings(
     Path allowlist,
     AuditWriterSettings audit,
     boolean auditFailClosed,
-    MirrorSettings mirror,
+    MirrorSwitch mirroring,
     Duration connectTimeout,
     Duration idleTimeout,
     Duration dnsTimeout,
@@ -61,7 +60,15 @@ public record GatewaySettings(
     int upstreamThreads,
     AlertSettings alerts) {
 
-  private static final String ROOT = "patchgate";
+  static final String ROOT = "patchgate";
+
+  /**
+   * The store's settings, or null when the mirror is off: for the command line, which still reads
+   * the mirror this way; the gateway reads {@link #mirroring()}.
+   */
+  public MirrorSettings mirror() {
+    return mirroring instanceof MirrorSwitch.On on ? on.settings() : null;
+  }
 
   /** Thrown when the configuration cannot be used; the message lists every problem, one a line. */
   public static final class InvalidSettingsException extends Exception {
@@ -116,7 +123,7 @@ public record GatewaySettings(
     for (var e : c.entrySet()) {
       if (!known.contains(e.getKey())) {
         problems.add(
-            where(e.getValue())
+            SettingsReader.where(e.getValue())
                 + "unknown key 'patchgate."
                 + e.getKey()
                 + "' (expected one of: patchgate."
@@ -124,7 +131,7 @@ public record GatewaySettings(
                 + ")");
       }
     }
-    Reader r = new Reader(c, problems);
+    SettingsReader r = new SettingsReader(c, problems);
     InetSocketAddress listen = r.get("listen", GatewaySettings::parseListen);
     Path allowlist = r.get("allowlist", GatewaySettings::parsePath);
     Path auditDir = r.get("audit.dir", GatewaySettings::parsePath);
@@ -155,24 +162,25 @@ public record GatewaySettings(
     if (!problems.isEmpty()) {
       throw new InvalidSettingsException(problems);
     }
-    MirrorSettings mirror = null;
+    MirrorSwitch mirror = MirrorSwitch.off();
     if (mirrorOn) {
       MirrorSettings mirrorDefaults = MirrorSettings.defaults(mirrorDir);
       try {
         mirror =
-            new MirrorSettings(
-                mirrorDir,
-                maxSize,
-                // An object larger than the whole store could never be kept.
-                Math.min(maxObjectSize, maxSize),
-                minFree,
-                maxRanges,
-                mirrorDefaults.accessFlushInterval(),
-                // A fill must be given up only after the upstream connection itself would be.
-                max(mirrorDefaults.fillStallTimeout(), idle.multipliedBy(2)),
-                memory,
-                memoryMaxObject,
-                maxUnreadFills);
+            new MirrorSwitch.On(
+                new MirrorSettings(
+                    mirrorDir,
+                    maxSize,
+                    // An object larger than the whole store could never be kept.
+                    Math.min(maxObjectSize, maxSize),
+                    minFree,
+                    maxRanges,
+                    mirrorDefaults.accessFlushInterval(),
+                    // A fill must be given up only after the upstream connection itself would be.
+                    max(mirrorDefaults.fillStallTimeout(), idle.multipliedBy(2)),
+                    memory,
+                    memoryMaxObject,
+                    maxUnreadFills));
       } catch (IllegalArgumentException e) {
         throw new InvalidSettingsException(List.of("patchgate.mirror: " + e.getMessage()));
       }
@@ -195,7 +203,7 @@ public record GatewaySettings(
   }
 
   /** The alert channels that are switched on: the log by default, syslog and webhook when named. */
-  private static AlertSettings alerts(Reader r) {
+  private static AlertSettings alerts(SettingsReader r) {
     Duration window = r.duration("alerts.window");
     List<AlertChannelSettings> channels = new ArrayList<>();
     if (r.bool("alerts.log")) {
@@ -314,128 +322,5 @@ public record GatewaySettings(
             ? e.origin().description() + ": "
             : e.origin().filename() + ":" + Math.max(0, e.origin().lineNumber()) + ": ";
     return where + message;
-  }
-
-  /** A problem with one key's value, naming the key in full as the operator writes it. */
-  private static String keyProblem(ConfigException e, String key, String fix) {
-    String described = describe(e).replace("'" + key + "'", "'" + ROOT + "." + key + "'");
-    // Typesafe names the key unquoted in type errors ("audit.squid-log has type STRING ...").
-    described = described.replace(": " + key + " has type", ": " + ROOT + "." + key + " has type");
-    return described + " (" + fix + ")";
-  }
-
-  private static String where(ConfigValue value) {
-    var origin = value.origin();
-    if (origin == null || origin.filename() == null) {
-      return "";
-    }
-    return origin.filename() + ":" + origin.lineNumber() + ": ";
-  }
-
-  /** Reads typed values, turning each bad one into a problem line instead of an exception. */
-  private static final class Reader {
-    private final Config config;
-    private final List<String> problems;
-
-    Reader(Config config, List<String> problems) {
-      this.config = config;
-      this.problems = problems;
-    }
-
-    /** Records "file:line: patchgate.KEY: message" for a value that was read but is wrong. */
-    private void problem(String key, String message) {
-      problems.add(where(config.getValue(key)) + ROOT + "." + key + ": " + message);
-    }
-
-    <T> T get(String key, Function<String, T> parser) {
-      try {
-        String raw = config.getString(key);
-        try {
-          return parser.apply(raw);
-        } catch (IllegalArgumentException e) {
-          problem(key, "\"" + raw + "\" (" + e.getMessage() + ")");
-          return null;
-        }
-      } catch (ConfigException e) {
-        problems.add(keyProblem(e, key, "expected a quoted string"));
-        return null;
-      }
-    }
-
-    Duration duration(String key) {
-      try {
-        Duration d = config.getDuration(key);
-        if (d.isNegative() || d.isZero()) {
-          problem(key, "must be positive (expected e.g. 10s, 500ms, 2m)");
-        }
-        return d;
-      } catch (ConfigException e) {
-        problems.add(keyProblem(e, key, "expected e.g. 10s, 500ms, 2m"));
-        return null;
-      }
-    }
-
-    int bytes(String key, int min, int max) {
-      try {
-        long n = config.getBytes(key);
-        if (n < min || n > max) {
-          problem(key, n + " bytes is out of range (expected " + min + ".." + max + ", e.g. 16k)");
-        }
-        return (int) Math.max(min, Math.min(max, n));
-      } catch (ConfigException e) {
-        problems.add(keyProblem(e, key, "expected a size such as 16k"));
-        return min;
-      }
-    }
-
-    int integer(String key, int min, int max) {
-      try {
-        int n = config.getInt(key);
-        if (n < min || n > max) {
-          problem(key, n + " is out of range (expected " + min + ".." + max + ")");
-          return min;
-        }
-        return n;
-      } catch (ConfigException e) {
-        problems.add(keyProblem(e, key, "expected a whole number"));
-        return min;
-      }
-    }
-
-    long size(String key) {
-      try {
-        long n = config.getBytes(key);
-        if (n < 1) {
-          problem(key, n + " must be positive (expected e.g. 50g, 512m)");
-        }
-        return n;
-      } catch (ConfigException e) {
-        problems.add(keyProblem(e, key, "expected a size such as 50g"));
-        return 1;
-      }
-    }
-
-    boolean bool(String key) {
-      try {
-        return config.getBoolean(key);
-      } catch (ConfigException e) {
-        problems.add(keyProblem(e, key, "expected true or false"));
-        return false;
-      }
-    }
-
-    int threads(String key) {
-      try {
-        int n = config.getInt(key);
-        if (n < 0 || n > 256) {
-          problem(key, n + " is out of range (expected 0..256; 0 means twice the CPU count)");
-          return 1;
-        }
-        return n == 0 ? 2 * Runtime.getRuntime().availableProcessors() : n;
-      } catch (ConfigException e) {
-        problems.add(keyProblem(e, key, "expected a whole number"));
-        return 1;
-      }
-    }
   }
 }

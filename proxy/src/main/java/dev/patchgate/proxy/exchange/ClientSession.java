@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * request at a time, so a pipelined request's head is charged to its own record, never to the one
  * before it; bytes that were read but never handed on are charged to the exchange in progress when
  * the connection closes.
+ *
+ * <p>Public for the gateway's wiring and the request path.
  */
 public final class ClientSession {
   public static final AttributeKey<ClientSession> KEY = AttributeKey.valueOf("patchgate.session");
@@ -153,8 +155,9 @@ public final class ClientSession {
               if (tunnel == null || tunnel.access() == null || tunnel.pinned() == null) {
                 return;
               }
-              Decision decision = next.decide(tunnel.access());
-              if (!decision.allowed() || decision.addressRefusal(tunnel.pinned()) != null) {
+              Decision allowlistDecision = next.decide(tunnel.access());
+              if (!allowlistDecision.allowed()
+                  || allowlistDecision.addressRefusal(tunnel.pinned()) != null) {
                 tunnel.closedByReload();
                 channel.close();
               }

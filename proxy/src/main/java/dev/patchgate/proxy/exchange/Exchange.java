@@ -16,8 +16,13 @@ import java.util.function.BooleanSupplier;
  * One request/response exchange (or one CONNECT tunnel) as the audit log will tell it, built up
  * step by step along the request path and turned into a record once, at the end.
  *
+ * <p>Two decisions are kept apart: the allowlist's ({@link #allowlistDecision()}, what the policy
+ * said of the request) and the audit record's (allow, deny or error, as the exchange ended).
+ *
  * <p>Written mostly on the client connection's event loop; the fields that upstream callbacks may
  * set from another thread ({@link #failed}, {@link #upstream}) are volatile.
+ *
+ * <p>Public for the request path, the tunnel gate and the mirror, which note outcomes on it.
  */
 public final class Exchange {
   /** A request head the decoder could not parse. */
@@ -47,7 +52,8 @@ public final class Exchange {
   private String url;
   private Target target;
   private String entry;
-  private volatile AuditDecision decision = AuditDecision.ERROR;
+  // What the audit record says of the exchange (allow, deny, error), as it stands now.
+  private volatile AuditDecision auditDecision = AuditDecision.ERROR;
   private volatile CacheOutcome cache = CacheOutcome.NONE;
   private volatile String reason;
   private volatile boolean wouldDeny;
@@ -57,7 +63,8 @@ public final class Exchange {
   private String contentType;
   private Long objectLength;
   private AccessRequest access;
-  private Decision verdict;
+  // What the allowlist said of the request; null before it was asked.
+  private Decision allowlistDecision;
   private Refusal refusal;
   private InetAddress pinned;
   private BooleanSupplier integrityMismatch = () -> false;
@@ -91,7 +98,7 @@ public final class Exchange {
 
   /** The request's form was refused (400/405) before any policy was consulted. */
   public void rejected(HttpResponseStatus status, String why) {
-    decision = AuditDecision.ERROR;
+    auditDecision = AuditDecision.ERROR;
     reason = why;
     // The framing of whatever follows on this connection cannot be trusted: close it.
     refusal = new Refusal(status, why, true);
@@ -99,7 +106,7 @@ public final class Exchange {
 
   /** A malformed request, which LittleProxy answers itself, closing the connection. */
   void malformed(String why) {
-    decision = AuditDecision.ERROR;
+    auditDecision = AuditDecision.ERROR;
     reason = why;
     lastOnConnection = true;
   }
@@ -119,19 +126,19 @@ public final class Exchange {
     url = canonical.url();
   }
 
-  /** The allowlist's verdict on {@code request}. */
-  public void decided(AccessRequest request, Decision verdict) {
+  /** The allowlist's decision on {@code request}. */
+  public void decided(AccessRequest request, Decision allowlistDecision) {
     access = request;
-    this.verdict = verdict;
-    entry = verdict.entry();
-    if (verdict.allowed()) {
-      decision = AuditDecision.ALLOW;
+    this.allowlistDecision = allowlistDecision;
+    entry = allowlistDecision.entry();
+    if (allowlistDecision.allowed()) {
+      auditDecision = AuditDecision.ALLOW;
       // An entry in report mode lets the request through and says why it would not have.
-      wouldDeny = verdict.wouldDeny();
-      reason = verdict.wouldDeny() ? verdict.reason() : null;
+      wouldDeny = allowlistDecision.wouldDeny();
+      reason = allowlistDecision.wouldDeny() ? allowlistDecision.reason() : null;
       cache = connect ? CacheOutcome.NONE : CacheOutcome.BYPASS;
     } else {
-      denied(verdict.reason());
+      denied(allowlistDecision.reason());
     }
   }
 
@@ -140,7 +147,7 @@ public final class Exchange {
    * does not allow): 403, and a denied CONNECT's connection is closed.
    */
   public void denied(String why) {
-    decision = AuditDecision.DENY;
+    auditDecision = AuditDecision.DENY;
     reason = why;
     wouldDeny = false;
     refusal = new Refusal(HttpResponseStatus.FORBIDDEN, why, connect);
@@ -154,7 +161,7 @@ public final class Exchange {
 
   /** The audit log cannot be written and the gateway is set to fail closed: 503. */
   public void auditUnavailable() {
-    decision = AuditDecision.ERROR;
+    auditDecision = AuditDecision.ERROR;
     reason = AUDIT_UNAVAILABLE;
     refusal = new Refusal(HttpResponseStatus.SERVICE_UNAVAILABLE, AUDIT_UNAVAILABLE, connect);
   }
@@ -180,14 +187,14 @@ public final class Exchange {
 
   /** The upstream host has no address, but the mirror answers with its stored copy instead. */
   public void servedOffline() {
-    decision = AuditDecision.ALLOW;
+    auditDecision = AuditDecision.ALLOW;
     reason = null;
     refusal = null;
   }
 
   /** The tunnel's first bytes broke a rule (the TLS SNI check); the tunnel is being closed. */
   public void deniedInTunnel(String why) {
-    decision = AuditDecision.DENY;
+    auditDecision = AuditDecision.DENY;
     reason = why;
     wouldDeny = false;
   }
@@ -216,9 +223,9 @@ public final class Exchange {
     return pinned;
   }
 
-  /** The allowlist's verdict, or null before it was asked. */
-  public Decision verdict() {
-    return verdict;
+  /** The allowlist's decision, or null before it was asked; not the audit record's decision. */
+  public Decision allowlistDecision() {
+    return allowlistDecision;
   }
 
   /** What the allowlist was asked, or null before it was asked. */
@@ -232,7 +239,7 @@ public final class Exchange {
 
   /** An allowed request could not be completed upstream; the entry that allowed it is kept. */
   public void failed(String why) {
-    decision = AuditDecision.ERROR;
+    auditDecision = AuditDecision.ERROR;
     reason = why;
   }
 
@@ -299,7 +306,9 @@ public final class Exchange {
    * The finished record; byte counts are what crossed the client's connection for this exchange.
    */
   public AuditRecord toRecord(long bytesToClient, long bytesFromClient, long nowNanos) {
-    if (decision == AuditDecision.ALLOW && reason == null && integrityMismatch.getAsBoolean()) {
+    if (auditDecision == AuditDecision.ALLOW
+        && reason == null
+        && integrityMismatch.getAsBoolean()) {
       reason = INTEGRITY_MISMATCH;
     }
     return new AuditRecord(
@@ -310,7 +319,7 @@ public final class Exchange {
         url,
         target == null ? null : target.host(),
         target == null ? null : target.port(),
-        decision,
+        auditDecision,
         entry,
         reason,
         wouldDeny,

@@ -2,6 +2,7 @@ package dev.patchgate.proxy.exchange;
 
 import dev.patchgate.audit.AuditRecord;
 import dev.patchgate.audit.AuditSink;
+import dev.patchgate.audit.Ticker;
 import dev.patchgate.audit.alert.AlertSink;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
@@ -9,13 +10,16 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Opens exchanges and hands finished ones to the audit sink, the metrics and the alerts. A failure
- * here is caught, logged and counted: it must never break the request path by accident.
+ * of any of the three is caught, logged and counted on its own: it must never break the request
+ * path by accident, nor keep the others from their part. Dates come from the clock, durations from
+ * the ticker.
+ *
+ * <p>Public for the gateway's wiring.
  */
 public final class ExchangeLog {
   private static final Logger LOG = LoggerFactory.getLogger(ExchangeLog.class);
@@ -25,22 +29,18 @@ public final class ExchangeLog {
   private final AlertSink alerts;
   private final GatewayMetrics metrics;
   private final Clock clock;
-  private final LongSupplier nanoTime;
+  private final Ticker ticker;
   // Ids are "<boot>-<sequence>": unique across restarts without coordination.
   private final String bootId;
   private final AtomicLong sequence = new AtomicLong();
 
   public ExchangeLog(
-      AuditSink sink,
-      AlertSink alerts,
-      GatewayMetrics metrics,
-      Clock clock,
-      LongSupplier nanoTime) {
+      AuditSink sink, AlertSink alerts, GatewayMetrics metrics, Clock clock, Ticker ticker) {
     this.sink = sink;
     this.alerts = alerts;
     this.metrics = metrics;
     this.clock = clock;
-    this.nanoTime = nanoTime;
+    this.ticker = ticker;
     byte[] boot = new byte[4];
     new SecureRandom().nextBytes(boot);
     this.bootId = HexFormat.of().formatHex(boot);
@@ -59,7 +59,7 @@ public final class ExchangeLog {
         new Exchange(
             id,
             clock.instant(),
-            nanoTime.getAsLong(),
+            ticker.read(),
             clientIp,
             malformed ? line.method() : request.method().name(),
             malformed ? line.target() : request.uri(),
@@ -77,15 +77,36 @@ public final class ExchangeLog {
         || "close".equalsIgnoreCase(request.headers().get(PROXY_CONNECTION));
   }
 
+  /**
+   * Hands a finished exchange to the audit sink, the metrics and the alerts, each on its own: a
+   * failure of one is caught, logged and counted under its own name, and the others still run.
+   */
   void finished(Exchange exchange, long bytesToClient, long bytesFromClient) {
+    AuditRecord record;
     try {
-      AuditRecord record = exchange.toRecord(bytesToClient, bytesFromClient, nanoTime.getAsLong());
+      record = exchange.toRecord(bytesToClient, bytesFromClient, ticker.read());
+    } catch (RuntimeException e) {
+      LOG.error("could not build the record of a finished exchange", e);
+      metrics.auditFailure();
+      return;
+    }
+    try {
       sink.append(record);
+    } catch (RuntimeException e) {
+      LOG.error("could not hand a finished exchange to the audit log", e);
+      metrics.auditFailure();
+    }
+    try {
       metrics.exchangeFinished(record);
+    } catch (RuntimeException e) {
+      LOG.error("could not count a finished exchange in the metrics", e);
+      metrics.metricsFailure();
+    }
+    try {
       alerts.onRecord(record);
     } catch (RuntimeException e) {
-      metrics.auditFailure();
-      LOG.error("could not record a finished exchange", e);
+      LOG.error("could not check a finished exchange for alerts", e);
+      metrics.alertFailure();
     }
   }
 }

@@ -27,6 +27,8 @@ import java.nio.channels.ClosedChannelException;
  *
  * <p>The completion listener is added after the write has passed down the pipeline, so it runs
  * after {@link WireTap} has counted the response's last bytes.
+ *
+ * <p>Public for the gateway's wiring and the request path's filters.
  */
 public final class ExchangeTap extends ChannelOutboundHandlerAdapter {
   public static final String NAME = "patchgate-exchange";

@@ -13,7 +13,11 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.ToLongFunction;
 
-/** The gateway's counters, registered once; names and tags are part of the operator's interface. */
+/**
+ * The gateway's counters, registered once; names and tags are part of the operator's interface.
+ *
+ * <p>Public for the gateway's wiring and the end-to-end tests, which read its meter names.
+ */
 public final class GatewayMetrics {
   public static final String REQUESTS = "patchgate.requests";
   public static final String BYTES = "patchgate.bytes";
@@ -24,11 +28,15 @@ public final class GatewayMetrics {
   public static final String ALERTS_SENT = "patchgate.alerts.sent";
   static final String ALERTS_FAILED = "patchgate.alerts.failed";
   static final String ALERTS_DROPPED = "patchgate.alerts.dropped";
+  static final String METRICS_FAILURES = "patchgate.metrics.failures";
+  static final String ALERT_RULE_FAILURES = "patchgate.alerts.rule.failures";
 
   private final Map<AuditDecision, Counter> requests = new EnumMap<>(AuditDecision.class);
   private final Counter bytesToClients;
   private final Counter bytesFromClients;
   private final Counter auditFailures;
+  private final Counter metricsFailures;
+  private final Counter alertFailures;
 
   public GatewayMetrics(MeterRegistry registry, AuditSink audit, AlertSink alerts) {
     for (AuditDecision d : AuditDecision.values()) {
@@ -46,6 +54,14 @@ public final class GatewayMetrics {
     auditFailures =
         Counter.builder(AUDIT_FAILURES)
             .description("Exchanges whose audit record could not be produced")
+            .register(registry);
+    metricsFailures =
+        Counter.builder(METRICS_FAILURES)
+            .description("Finished exchanges the metrics could not count")
+            .register(registry);
+    alertFailures =
+        Counter.builder(ALERT_RULE_FAILURES)
+            .description("Finished exchanges the alert rules could not look at")
             .register(registry);
     // The sink counts its own troubles; these read them, so a metrics failure cannot touch it.
     FunctionCounter.builder(AUDIT_WRITE_FAILURES, audit, AuditSink::writeFailures)
@@ -91,7 +107,26 @@ public final class GatewayMetrics {
     bytesFromClients.increment((double) record.bytesFromClient());
   }
 
+  /** A finished exchange's audit record could not be produced or handed to the sink. */
   void auditFailure() {
-    auditFailures.increment();
+    quietly(auditFailures);
+  }
+
+  /** Counting a finished exchange failed: counted apart from audit failures. */
+  void metricsFailure() {
+    quietly(metricsFailures);
+  }
+
+  /** The alert rules could not look at a finished exchange. */
+  void alertFailure() {
+    quietly(alertFailures);
+  }
+
+  private static void quietly(Counter counter) {
+    try {
+      counter.increment();
+    } catch (RuntimeException e) {
+      // The registry itself is broken: the caller logged the failure, nothing more can be done.
+    }
   }
 }

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The gateway's own answers. The body names the status and the reason phrase and nothing else: no
  * host names, addresses or versions of the network behind the gateway.
+ *
+ * <p>Public for the request path and the mirror, which answer with it.
  */
 public final class GatewayResponses {
   private GatewayResponses() {}

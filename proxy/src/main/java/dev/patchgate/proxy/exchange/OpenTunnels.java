@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The client connections carrying an open CONNECT tunnel, so that an allowlist reload can close the
  * tunnels it no longer allows. An HTTP request needs no such list: the next one is decided by the
  * new policy anyway. Thread-safe.
+ *
+ * <p>Public for the gateway's wiring.
  */
 public final class OpenTunnels {
   private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();

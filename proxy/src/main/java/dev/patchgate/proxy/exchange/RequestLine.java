@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
  * is cut, and the record says how long the whole was: {@code ...(request line: 102400 bytes)}, or
  * {@code ...(request line: over 24576 bytes)} when the line had not ended where the gateway stopped
  * reading.
+ *
+ * <p>Public for the request framer, which reads the raw request line.
  */
 public final class RequestLine {
   static final int MAX_METHOD = 64;

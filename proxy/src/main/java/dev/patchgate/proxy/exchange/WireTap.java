@@ -10,6 +10,8 @@ import io.netty.channel.FileRegion;
  * Sits at the head of a client connection's pipeline and counts the bytes that cross the wire in
  * each direction, tunnels included. Bytes written count once the socket took them (on the write's
  * completion), so a download cut short is not credited with bytes that never left.
+ *
+ * <p>Public for the gateway's wiring and the request path's filters.
  */
 public final class WireTap extends ChannelDuplexHandler {
   public static final String NAME = "patchgate-wire";

@@ -8,6 +8,8 @@ import dev.patchgate.audit.alert.AlertSink;
 import dev.patchgate.mirror.FillLease;
 import dev.patchgate.mirror.FillOutcome;
 import dev.patchgate.mirror.FillReader;
+import dev.patchgate.mirror.FillWriter;
+import dev.patchgate.mirror.HeaderField;
 import dev.patchgate.mirror.MirrorAction;
 import dev.patchgate.mirror.MirrorDecision;
 import dev.patchgate.mirror.MirrorKey;
@@ -24,6 +26,7 @@ import dev.patchgate.proxy.upstream.HostHeader;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -32,6 +35,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -40,10 +44,32 @@ import java.util.Optional;
  * gateway's own upstream fetch, started here if none runs for the URL), or hand the request back to
  * be forwarded as usual. Every client of a URL being filled, the first one included, reads the
  * growing file, so a client that leaves never stops the fill. Runs on the client's event loop.
+ *
+ * <p>A gateway without a mirror has the {@link #disabled()} stage, which takes part in nothing.
+ * Public for the gateway's wiring and the request path.
  */
 public final class MirrorStage {
+  private static final MirrorStage DISABLED = new MirrorStage();
+
+  /** Starts a fill's upstream fetch: {@link MirrorFetcher#fetch}, or a test's stand-in. */
+  @FunctionalInterface
+  interface FetchStarter {
+    /**
+     * @throws IllegalArgumentException when the fetch cannot even be started
+     */
+    MirrorFetch fetch(
+        InetSocketAddress address,
+        String host,
+        String pathAndQuery,
+        HttpHeaders clientHeaders,
+        List<HeaderField> conditional,
+        FillWriter writer,
+        MirrorFetchPassThrough passThrough);
+  }
+
+  private final boolean enabled;
   private final MirrorStore store;
-  private final MirrorFetcher fetcher;
+  private final FetchStarter fetcher;
   private final MirrorHitWriter hits;
   private final AlertSink alerts;
   private final int maxRanges;
@@ -51,6 +77,12 @@ public final class MirrorStage {
 
   public MirrorStage(
       MirrorStore store, MirrorFetcher fetcher, AlertSink alerts, int maxRanges, Clock clock) {
+    this(store, fetcher::fetch, alerts, maxRanges, clock);
+  }
+
+  MirrorStage(
+      MirrorStore store, FetchStarter fetcher, AlertSink alerts, int maxRanges, Clock clock) {
+    this.enabled = true;
     this.store = store;
     this.fetcher = fetcher;
     this.hits = new MirrorHitWriter(maxRanges, clock);
@@ -59,23 +91,42 @@ public final class MirrorStage {
     this.clock = clock;
   }
 
+  private MirrorStage() {
+    this.enabled = false;
+    this.store = null;
+    this.fetcher = null;
+    this.hits = null;
+    this.alerts = null;
+    this.maxRanges = 0;
+    this.clock = null;
+  }
+
+  /** The stage of a gateway whose mirror is off: it applies to no request. */
+  public static MirrorStage disabled() {
+    return DISABLED;
+  }
+
   /** True for the requests the mirror may take part in; the others are forwarded untouched. */
-  public static boolean applies(Exchange exchange, HttpRequest request) {
-    return !exchange.isConnect()
+  public boolean applies(Exchange exchange, HttpRequest request) {
+    return enabled
+        && !exchange.isConnect()
         && (exchange.pinned() != null || exchange.upstreamNotFound())
         && (HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method()));
   }
 
   /**
-   * Answers the request from the mirror, or says to forward it.
+   * Answers the request from the mirror, or says to forward it. Only for a request it {@link
+   * #applies} to.
    *
-   * @return completes (on the event loop) with true when the caller must forward the request as
-   *     usual, false when it was answered (or its connection closed)
+   * @return completes (on the event loop) with {@link MirrorResult#FORWARD} when the caller must
+   *     forward the request as usual, {@link MirrorResult#SERVED} when it was answered (or its
+   *     connection closed)
    */
-  public Future<Boolean> handle(ChannelHandlerContext ctx, Exchange exchange, HttpRequest request) {
-    Promise<Boolean> done = ctx.executor().newPromise();
+  public Future<MirrorResult> handle(
+      ChannelHandlerContext ctx, Exchange exchange, HttpRequest request) {
+    Promise<MirrorResult> done = ctx.executor().newPromise();
     Target target = exchange.target();
-    MirrorRules rules = rulesOf(exchange.verdict().mirror());
+    MirrorRules rules = rulesOf(exchange.allowlistDecision().mirror());
     MirrorKey key = rules.keyOf(target.url());
     Optional<StoredObject> stored = store.lookup(key);
     // An isolated network's usual way of being offline: the name does not resolve at all.
@@ -89,7 +140,7 @@ public final class MirrorStage {
             clock.instant(),
             offline);
     if (offline && decision.action() != MirrorAction.SERVE_STALE) {
-      done.setSuccess(true); // nothing stored to stand in: the 502 stands
+      done.setSuccess(MirrorResult.FORWARD); // nothing stored to stand in: the 502 stands
       return done;
     }
     if (offline) {
@@ -104,7 +155,7 @@ public final class MirrorStage {
         }
       }
       case FILL, REVALIDATE -> fill(ctx, exchange, request, key, decision, stored, done);
-      default -> done.setSuccess(true);
+      default -> done.setSuccess(MirrorResult.FORWARD);
     }
     return done;
   }
@@ -120,7 +171,7 @@ public final class MirrorStage {
       HttpRequest request,
       StoredObject object,
       CacheOutcome outcome,
-      Promise<Boolean> done) {
+      Promise<MirrorResult> done) {
     // Noted first: a small object's last write can complete, and its record be written, inside
     // serve().
     exchange.cached(outcome);
@@ -130,7 +181,7 @@ public final class MirrorStage {
       exchange.cached(CacheOutcome.MISS);
       return false; // evicted or purged since the lookup: a miss after all
     }
-    written.get().addListener(f -> done.trySuccess(false));
+    written.get().addListener(f -> done.trySuccess(MirrorResult.SERVED));
     return true;
   }
 
@@ -141,7 +192,7 @@ public final class MirrorStage {
       MirrorKey key,
       MirrorDecision decision,
       Optional<StoredObject> stored,
-      Promise<Boolean> done) {
+      Promise<MirrorResult> done) {
     // A range of an object not stored yet starts a fill of the whole object, which goes on when
     // the client has its bytes or leaves; the store bounds how many such fills one client leaves.
     boolean partial =
@@ -153,7 +204,8 @@ public final class MirrorStage {
       if (lease.reason() == FillOutcome.UNREAD_LIMIT) {
         exchange.cached(CacheOutcome.BYPASS); // forwarded as the plain range it is
       }
-      done.setSuccess(true); // disk nearly full, the store closing, or too many unread fills
+      done.setSuccess(
+          MirrorResult.FORWARD); // disk nearly full, the store closing, or too many unread fills
       return;
     }
     FillReader reader;
@@ -180,14 +232,14 @@ public final class MirrorStage {
             (Future<MirrorFollower.Ending> f) -> {
               MirrorFollower.Ending ending = f.getNow();
               switch (ending == null ? MirrorFollower.Ending.CLIENT_GONE : ending) {
-                case COMPLETE, CLIENT_GONE -> done.trySuccess(false);
+                case COMPLETE, CLIENT_GONE -> done.trySuccess(MirrorResult.SERVED);
                 case CUT -> {
                   exchange.failed(Exchange.UPSTREAM_BROKEN);
-                  done.trySuccess(false);
+                  done.trySuccess(MirrorResult.SERVED);
                 }
                 case FORWARD -> {
                   exchange.cached(CacheOutcome.BYPASS);
-                  done.trySuccess(true);
+                  done.trySuccess(MirrorResult.FORWARD);
                 }
                 case FALLBACK -> {
                   if (passThrough == null) {
@@ -209,7 +261,7 @@ public final class MirrorStage {
       MirrorKey key,
       Optional<StoredObject> before,
       FillReader reader,
-      Promise<Boolean> done) {
+      Promise<MirrorResult> done) {
     // Not reader.outcome(): that completes after the followers were told, so it may not be set yet.
     FillOutcome outcome = reader.verdict();
     if (outcome == FillOutcome.SWITCHED_PROTOCOLS) {
@@ -231,7 +283,7 @@ public final class MirrorStage {
       return;
     }
     exchange.cached(CacheOutcome.BYPASS);
-    done.trySuccess(true);
+    done.trySuccess(MirrorResult.FORWARD);
   }
 
   /**
@@ -240,7 +292,10 @@ public final class MirrorStage {
    * 502 and the connection is closed, so nothing pipelined behind it is read.
    */
   private static void endSwitched(
-      ChannelHandlerContext ctx, Exchange exchange, HttpRequest request, Promise<Boolean> done) {
+      ChannelHandlerContext ctx,
+      Exchange exchange,
+      HttpRequest request,
+      Promise<MirrorResult> done) {
     exchange.failed(Exchange.UPSTREAM_SWITCHED_PROTOCOLS);
     ctx.writeAndFlush(
             GatewayResponses.refusal(
@@ -252,7 +307,7 @@ public final class MirrorStage {
             f -> {
               // Closed first: the caller then reads nothing more from this connection.
               ctx.channel().close();
-              done.trySuccess(false);
+              done.trySuccess(MirrorResult.SERVED);
             });
   }
 
@@ -261,7 +316,7 @@ public final class MirrorStage {
       Exchange exchange,
       HttpRequest request,
       Optional<StoredObject> stored,
-      Promise<Boolean> done) {
+      Promise<MirrorResult> done) {
     return new MirrorHandOver(
         ctx,
         !exchange.closeAfterResponse(),
@@ -274,20 +329,20 @@ public final class MirrorStage {
 
           @Override
           public void answered() {
-            done.trySuccess(false);
+            done.trySuccess(MirrorResult.SERVED);
           }
 
           @Override
           public void broken() {
             exchange.failed(Exchange.UPSTREAM_BROKEN);
-            done.trySuccess(false);
+            done.trySuccess(MirrorResult.SERVED);
           }
 
           @Override
           public void serveStale() {
             if (!serveStored(ctx, exchange, request, stored.get(), CacheOutcome.STALE, done)) {
               exchange.cached(CacheOutcome.BYPASS);
-              done.trySuccess(true);
+              done.trySuccess(MirrorResult.FORWARD);
             }
           }
         });

@@ -6,6 +6,7 @@ import dev.patchgate.allowlist.Decision;
 import dev.patchgate.allowlist.Target;
 import dev.patchgate.proxy.exchange.ClientSession;
 import dev.patchgate.proxy.exchange.Exchange;
+import dev.patchgate.proxy.mirror.MirrorResult;
 import dev.patchgate.proxy.mirror.MirrorStage;
 import dev.patchgate.proxy.tunnel.SniGate;
 import dev.patchgate.proxy.upstream.SelfAddress;
@@ -21,6 +22,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -40,11 +42,17 @@ import java.util.function.Supplier;
  *       the request on to LittleProxy.
  * </ol>
  *
- * The outcome is left on the {@link Exchange}: {@link GatewayFilters} answers with its refusal or
- * forwards to its pinned address. The {@link RequestFramer} in front of the decoder hands on one
+ * {@link #decide} runs the synchronous steps and says what follows as an {@link AdmissionResult}
+ * (refused, pinned, or a lookup first); the mirror's part ends in a {@link MirrorResult} (served,
+ * or forward).
+ *
+ * <p>The outcome is left on the {@link Exchange}: {@link GatewayFilters} answers with its refusal
+ * or forwards to its pinned address. The {@link RequestFramer} in front of the decoder hands on one
  * request at a time; while a lookup or the mirror is busy with it, whatever else of it arrives (its
  * last empty content) waits here in order, so the event loop keeps serving its other connections.
  * Runs on the client's event loop only.
+ *
+ * <p>Public for the gateway's wiring ({@code ClientPipeline}).
  */
 public final class AdmissionStage extends ChannelInboundHandlerAdapter {
   public static final String NAME = "patchgate-admission";
@@ -69,8 +77,8 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
       SelfAddress self,
       BooleanSupplier auditWritable,
       MirrorStage mirror) {
+    this.mirror = Objects.requireNonNull(mirror, "mirror (MirrorStage.disabled() when off)");
     this.session = session;
-    this.mirror = mirror;
     this.auditWritable = auditWritable;
     this.policy = policy;
     this.resolver = resolver;
@@ -95,10 +103,13 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
       Exchange exchange = session.requestArrived(request);
       if (request.decoderResult().isFailure()) {
         ctx.fireChannelRead(msg); // LittleProxy answers it with 400
-      } else if (decide(exchange, request)) {
-        lookUp(ctx, exchange, request);
+        return;
+      }
+      AdmissionResult result = decide(exchange, request);
+      if (result instanceof AdmissionResult.NeedsLookup lookup) {
+        lookUp(ctx, exchange, request, lookup.host());
       } else {
-        proceed(ctx, exchange, request);
+        proceed(ctx, exchange, request, result);
       }
       return;
     }
@@ -110,10 +121,59 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
     ctx.fireChannelRead(msg);
   }
 
-  /** The request is decided and, if allowed, pinned: on to the mirror or to LittleProxy. */
-  private void proceed(ChannelHandlerContext ctx, Exchange exchange, HttpRequest request) {
-    guardTunnel(ctx, exchange);
-    if (mirror == null || !MirrorStage.applies(exchange, request)) {
+  /**
+   * The admission steps, in order: the audit log, the form, the policy, the address. Each notes its
+   * outcome on the exchange for the record; the result says what happens next.
+   */
+  AdmissionResult decide(Exchange exchange, HttpRequest request) {
+    if (!auditWritable.getAsBoolean()) {
+      // Fail-closed: an unaudited update proxy is not acceptable in a hospital. The record of
+      // this refusal waits in the writer's backlog with the others.
+      exchange.auditUnavailable();
+      return refused(exchange);
+    }
+    Admission admission = RequestGate.check(request);
+    if (admission instanceof Admission.Rejected rejected) {
+      exchange.rejected(rejected.status(), rejected.reason());
+      return refused(exchange);
+    }
+    Target target = ((Admission.Admitted) admission).target();
+    exchange.admitted(target);
+    AccessRequest access =
+        new AccessRequest(
+            session.clientAddress(), request.method().name(), target, exchange.startedAt());
+    Decision allowlistDecision = policy.get().decide(access);
+    exchange.decided(access, allowlistDecision);
+    if (!allowlistDecision.allowed()) {
+      return refused(exchange);
+    }
+    if (target.isIpLiteral()) {
+      return checkAndPin(exchange, List.of(literal(target.host())));
+    }
+    // A connection that already dialled this host keeps the address it checked then; it is
+    // checked again because the policy may have changed since.
+    InetAddress known = session.knownUpstream(target.authority());
+    if (known != null) {
+      return checkAndPin(exchange, List.of(known));
+    }
+    return new AdmissionResult.NeedsLookup(target.host());
+  }
+
+  private static AdmissionResult.Refused refused(Exchange exchange) {
+    Exchange.Refusal refusal = exchange.refusal();
+    return new AdmissionResult.Refused(refusal.status().code(), refusal.reason());
+  }
+
+  /**
+   * The request is decided and, if allowed, pinned: a tunnel gets its SNI gate; a request the
+   * mirror applies to goes to the mirror; the rest to LittleProxy, which answers a refusal.
+   */
+  private void proceed(
+      ChannelHandlerContext ctx, Exchange exchange, HttpRequest request, AdmissionResult result) {
+    if (result instanceof AdmissionResult.Pinned) {
+      guardTunnel(ctx, exchange);
+    }
+    if (!mirror.applies(exchange, request)) {
       ctx.fireChannelRead(request);
       return;
     }
@@ -121,12 +181,12 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
     mirror
         .handle(ctx, exchange, request)
         .addListener(
-            (Future<Boolean> answered) -> {
+            (Future<MirrorResult> mirrored) -> {
               mirroring = false;
               if (!ctx.channel().isActive()) {
                 return; // channelInactive released what was held
               }
-              if (Boolean.TRUE.equals(answered.getNow())) {
+              if (mirrored.getNow() == MirrorResult.FORWARD) {
                 ctx.fireChannelRead(request);
               } else {
                 dropContent = true;
@@ -144,12 +204,7 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
 
   /** An allowed CONNECT's first bytes must pass the SNI check, unless its entry turned it off. */
   private static void guardTunnel(ChannelHandlerContext ctx, Exchange exchange) {
-    Decision decision = exchange.verdict();
-    if (!exchange.isConnect()
-        || exchange.refusal() != null
-        || decision == null
-        || !decision.allowed()
-        || !decision.sniCheck()) {
+    if (!exchange.isConnect() || !exchange.allowlistDecision().sniCheck()) {
       return;
     }
     Target target = exchange.target();
@@ -162,51 +217,11 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /**
-   * Checks the form and the policy, and pins the address when no lookup is needed.
-   *
-   * @return true when the host must be looked up before the request can go on
-   */
-  private boolean decide(Exchange exchange, HttpRequest request) {
-    if (!auditWritable.getAsBoolean()) {
-      // Fail-closed: an unaudited update proxy is not acceptable in a hospital. The record of
-      // this refusal waits in the writer's backlog with the others.
-      exchange.auditUnavailable();
-      return false;
-    }
-    Admission admission = RequestGate.check(request);
-    if (admission instanceof Admission.Rejected rejected) {
-      exchange.rejected(rejected.status(), rejected.reason());
-      return false;
-    }
-    Target target = ((Admission.Admitted) admission).target();
-    exchange.admitted(target);
-    AccessRequest access =
-        new AccessRequest(
-            session.clientAddress(), request.method().name(), target, exchange.startedAt());
-    Decision decision = policy.get().decide(access);
-    exchange.decided(access, decision);
-    if (!decision.allowed()) {
-      return false;
-    }
-    if (target.isIpLiteral()) {
-      checkAndPin(exchange, List.of(literal(target.host())));
-      return false;
-    }
-    // A connection that already dialled this host keeps the address it checked then; it is
-    // checked again because the policy may have changed since.
-    InetAddress known = session.knownUpstream(target.authority());
-    if (known != null) {
-      checkAndPin(exchange, List.of(known));
-      return false;
-    }
-    return true;
-  }
-
-  private void lookUp(ChannelHandlerContext ctx, Exchange exchange, HttpRequest request) {
+  private void lookUp(
+      ChannelHandlerContext ctx, Exchange exchange, HttpRequest request, String host) {
     resolving = request;
     resolver
-        .resolve(exchange.target().host())
+        .resolve(host)
         .whenComplete(
             (addresses, failure) -> {
               try {
@@ -221,34 +236,39 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
     if (!ctx.channel().isActive() || resolving == null) {
       return; // channelInactive released what was held
     }
+    AdmissionResult result;
     if (addresses == null || addresses.isEmpty()) {
       exchange.notFound();
+      result = refused(exchange);
     } else {
-      checkAndPin(exchange, addresses);
+      result = checkAndPin(exchange, addresses);
     }
     HttpRequest request = resolving;
     resolving = null;
-    proceed(ctx, exchange, request);
+    proceed(ctx, exchange, request, result);
     drain(ctx);
   }
 
   /** Pins the first address the decision accepts, or denies with the first address's refusal. */
-  private void checkAndPin(Exchange exchange, List<InetAddress> addresses) {
-    Decision decision = exchange.verdict();
+  private AdmissionResult checkAndPin(Exchange exchange, List<InetAddress> addresses) {
+    Decision allowlistDecision = exchange.allowlistDecision();
     int port = exchange.target().port();
     String firstRefusal = null;
     for (InetAddress address : addresses) {
       String refusal =
-          self.isGateway(address, port) ? SelfAddress.REFUSAL : decision.addressRefusal(address);
+          self.isGateway(address, port)
+              ? SelfAddress.REFUSAL
+              : allowlistDecision.addressRefusal(address);
       if (refusal == null) {
         exchange.pin(address);
-        return;
+        return new AdmissionResult.Pinned(address);
       }
       if (firstRefusal == null) {
         firstRefusal = refusal;
       }
     }
     exchange.denied(firstRefusal);
+    return refused(exchange);
   }
 
   @Override

@@ -7,7 +7,11 @@ import io.netty.handler.codec.http.HttpRequest;
 import org.littleshoot.proxy.HttpFilters;
 import org.littleshoot.proxy.HttpFiltersSourceAdapter;
 
-/** Creates the request path for each request LittleProxy accepts. */
+/**
+ * Creates the request path for each request LittleProxy accepts.
+ *
+ * <p>Public for the gateway's wiring, which hands it to LittleProxy.
+ */
 public final class GatewayFiltersSource extends HttpFiltersSourceAdapter {
 
   @Override

@@ -24,6 +24,8 @@ import io.netty.util.ReferenceCountUtil;
  * progress and more than {@link #HOLD_LIMIT} bytes wait, the connection stops reading.
  *
  * <p>A state machine of one connection: event loop only.
+ *
+ * <p>Public for the gateway's wiring ({@code ClientPipeline}).
  */
 public final class RequestFramer extends ChannelDuplexHandler implements ClientSession.RequestFlow {
   public static final String NAME = "patchgate-framer";

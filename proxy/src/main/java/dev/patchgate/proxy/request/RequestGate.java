@@ -19,6 +19,8 @@ import java.util.List;
  * <p>Refusing every request body closes the smuggling class outright: an update proxy only needs
  * GET, HEAD and CONNECT, none of which carries a body, so any {@code Transfer-Encoding} or non-zero
  * {@code Content-Length} means a client (or an attacker) disagrees with us about framing.
+ *
+ * <p>Public for the end-to-end tests, which name its reason phrases.
  */
 public final class RequestGate {
   static final String METHOD_NOT_ALLOWED = "method not allowed (GET, HEAD and CONNECT only)";

@@ -32,6 +32,8 @@ import io.netty.util.ReferenceCountUtil;
  * HTTP messages pass untouched, so it waits for the raw bytes that follow LittleProxy's switch to
  * tunnelling. Runs on the client's event loop only (Netty runs writes from the upstream side there
  * too).
+ *
+ * <p>Public for the request path, which puts it in front of an allowed tunnel.
  */
 public final class SniGate extends ChannelDuplexHandler {
   public static final String NAME = "patchgate-sni";

@@ -5,6 +5,8 @@ import dev.patchgate.allowlist.Target;
 /**
  * The {@code Host} header sent upstream, always made from the decided target, never taken from the
  * client. Public: the request path and the mirror's fetch both send it.
+ *
+ * <p>Public for the request path and the mirror, which send this header upstream.
  */
 public final class HostHeader {
   private HostHeader() {}

@@ -8,6 +8,8 @@ import org.littleshoot.proxy.HostResolver;
  * LittleProxy's own resolver, made to refuse: every upstream address comes from {@code
  * GatewayFilters.proxyToServerResolutionStarted}, which resolves once and pins the result, so a
  * second lookup (the DNS-rebinding window) never happens.
+ *
+ * <p>Public for the gateway's wiring, which hands it to LittleProxy.
  */
 public final class RefusingHostResolver implements HostResolver {
   @Override

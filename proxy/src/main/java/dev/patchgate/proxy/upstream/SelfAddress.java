@@ -14,6 +14,8 @@ import java.util.Set;
  * This holds whatever the allowlist says, since no entry can have a reason to want it.
  *
  * <p>Set once the listener is bound (the port may be chosen by the system); thread-safe.
+ *
+ * <p>Public for the gateway's wiring and the request path.
  */
 public final class SelfAddress {
   public static final String REFUSAL = "target is the gateway itself";

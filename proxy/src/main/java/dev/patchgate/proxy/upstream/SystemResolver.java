@@ -17,6 +17,8 @@ import java.util.concurrent.TimeoutException;
  * small pool of its own threads and bounded by a timeout: the JDK's lookup blocks and has no
  * timeout of its own. A lookup that outlives its timeout keeps its thread until the system gives
  * up, so the pool is bounded and a full pool fails new lookups at once instead of queueing them.
+ *
+ * <p>Public for the command line, which starts the gateway with it.
  */
 public final class SystemResolver implements UpstreamResolver {
   private static final int MAX_LOOKUPS = 64;

@@ -4,7 +4,12 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** Looks up an upstream host name's addresses, off the caller's thread. A seam for tests. */
+/**
+ * Looks up an upstream host name's addresses, off the caller's thread. A seam for tests.
+ *
+ * <p>Public for the gateway's wiring, the request path, the command line and the end-to-end tests
+ * (a fake resolver).
+ */
 public interface UpstreamResolver {
   /**
    * Looks up every address of {@code host} once. Never blocks the caller: the gateway calls this on

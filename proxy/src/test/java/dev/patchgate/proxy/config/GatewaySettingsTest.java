@@ -50,6 +50,25 @@ class GatewaySettingsTest {
   }
 
   @Test
+  void aMirrorThatIsOffIsTheOffSwitchNotNull() throws Exception {
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(file, "patchgate.mirror.enabled = false\n");
+
+    GatewaySettings s = GatewaySettings.load(Optional.of(file));
+
+    assertThat(s.mirroring()).isEqualTo(MirrorSwitch.off());
+    assertThat(s.mirror()).as("the command line's view").isNull();
+  }
+
+  @Test
+  void aMirrorThatIsOnCarriesItsStoreSettings() throws Exception {
+    GatewaySettings s = GatewaySettings.load(Optional.empty());
+
+    assertThat(s.mirroring()).isInstanceOf(MirrorSwitch.On.class);
+    assertThat(((MirrorSwitch.On) s.mirroring()).settings()).isSameAs(s.mirror());
+  }
+
+  @Test
   void theShippedSampleConfigurationLoadsWithTheDocumentedBound() throws Exception {
     Path sample = Path.of("../deploy/patchgate.conf");
 

@@ -10,6 +10,8 @@ import java.util.concurrent.RejectedExecutionException;
  * blocks. Steering runs later on the fetch's own event loop, never inside the caller's call, so a
  * pass-through callback may call {@link #resume()} or {@link #cancel()} without re-entering the
  * fetch.
+ *
+ * <p>Public for the mirror, which steers the fetch it started.
  */
 public final class MirrorFetch {
   private final EventLoop loop;

@@ -1,5 +1,6 @@
 package dev.patchgate.proxy.mirror.fetch;
 
+import dev.patchgate.audit.Ticker;
 import dev.patchgate.mirror.FillOutcome;
 import dev.patchgate.mirror.FillWriter;
 import dev.patchgate.mirror.FreshnessPolicy;
@@ -25,7 +26,6 @@ import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -48,19 +48,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Confined to the channel's event loop, except the queue's listener callbacks, which hop onto
  * it.
+ *
+ * <p>One unit, though over 500 lines: it is the fetch's state machine, and every state reads and
+ * writes the same few fields (the state, the early body parts, the pause flags, the idle clock);
+ * the parts that stand alone already live apart ({@link MirrorFillQueue}, {@link
+ * MirrorFetchRequest}, {@link HopByHop}).
  */
 final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
     implements MirrorFillQueue.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(MirrorFetchHandler.class);
-  private static final List<String> HOP_BY_HOP_RESPONSE_FIELDS =
-      List.of(
-          "Connection",
-          "Keep-Alive",
-          "Proxy-Connection",
-          "Proxy-Authenticate",
-          "TE",
-          "Trailer",
-          "Upgrade");
 
   private enum State {
     AWAITING_HEAD,
@@ -76,6 +72,7 @@ final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
   private final MirrorFillQueue queue;
   private final EventLoop loop;
   private final long idleNanos;
+  private final Ticker ticker;
   private final CompletableFuture<MirrorFetchOutcome> outcome = new CompletableFuture<>();
   private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
 
@@ -97,8 +94,10 @@ final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
       Executor diskPool,
       long queueHighMark,
       EventLoop loop,
-      long idleNanos) {
+      long idleNanos,
+      Ticker ticker) {
     this.request = request;
+    this.ticker = ticker;
     this.writer = writer;
     this.passThrough = passThrough;
     this.loop = loop;
@@ -163,7 +162,7 @@ final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
       ctx.close();
       return;
     }
-    lastActivity = System.nanoTime();
+    lastActivity = ticker.read();
     scheduleIdleCheck(idleNanos);
     ctx.writeAndFlush(request.toHttpRequest())
         .addListener(
@@ -180,7 +179,7 @@ final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
       ReferenceCountUtil.release(msg);
       return;
     }
-    lastActivity = System.nanoTime();
+    lastActivity = ticker.read();
     if (object.decoderResult().isFailure()) {
       ReferenceCountUtil.release(msg);
       cutShort(object.decoderResult().cause());
@@ -482,7 +481,7 @@ final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
   private void resumeReading() {
     if (paused && state != State.DONE) {
       paused = false;
-      lastActivity = System.nanoTime();
+      lastActivity = ticker.read();
       // Turning auto-read back on asks for a read at once.
       channel.config().setAutoRead(true);
     }
@@ -496,7 +495,7 @@ final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
     if (state == State.DONE) {
       return;
     }
-    long now = System.nanoTime();
+    long now = ticker.read();
     if (paused) {
       lastActivity = now;
     }
@@ -518,21 +517,10 @@ final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
 
   /** The upstream's head for the pass-through consumer: a copy without hop-by-hop fields. */
   private static HttpResponse consumerHead(HttpResponse upstream) {
-    HttpHeaders fields = upstream.headers().copy();
-    for (String token : upstream.headers().getAll(HttpHeaderNames.CONNECTION)) {
-      for (String name : token.split(",", -1)) {
-        String n = name.trim();
-        if (!n.isEmpty()
-            && !n.equalsIgnoreCase("Content-Length")
-            && !n.equalsIgnoreCase("Transfer-Encoding")) {
-          fields.remove(n);
-        }
-      }
-    }
-    for (String name : HOP_BY_HOP_RESPONSE_FIELDS) {
-      fields.remove(name);
-    }
-    return new DefaultHttpResponse(upstream.protocolVersion(), upstream.status(), fields);
+    return new DefaultHttpResponse(
+        upstream.protocolVersion(),
+        upstream.status(),
+        HopByHop.strippedResponse(upstream.headers()));
   }
 
   private static boolean isChunked(HttpHeaders fields) {

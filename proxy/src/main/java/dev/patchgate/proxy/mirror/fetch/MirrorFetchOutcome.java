@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param failure what went wrong on the upstream connection, or {@link Failure#NONE}
  * @param status the upstream's final response status, 0 if no response head arrived
  * @param bodyBytes body bytes received from the upstream
+ *     <p>Public because {@link MirrorFetch#outcome()} hands it to the mirror.
  */
 public record MirrorFetchOutcome(FillOutcome fill, Failure failure, int status, long bodyBytes) {
   /** What went wrong on the upstream connection. */

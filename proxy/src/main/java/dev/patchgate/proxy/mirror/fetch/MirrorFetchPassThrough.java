@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.HttpResponse;
  * SWITCHED_PROTOCOLS}), or when the fetch fails before a response head arrived (the fetch's outcome
  * says why). Callbacks must not block; one that throws cancels the fetch (and gets no {@link
  * #onError}).
+ *
+ * <p>Public for the mirror, whose hand-over receives the answer.
  */
 public interface MirrorFetchPassThrough {
   /**

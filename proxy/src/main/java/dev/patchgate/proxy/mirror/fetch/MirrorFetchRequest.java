@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,7 +86,7 @@ final class MirrorFetchRequest {
     requireToken("pathAndQuery", pathAndQuery, true);
     HttpHeaders out = new DefaultHttpHeaders();
     out.set(HttpHeaderNames.HOST, host);
-    Set<String> listedInConnection = connectionTokens(clientHeaders);
+    Set<String> listedInConnection = HopByHop.listedInConnection(clientHeaders);
     for (Map.Entry<String, String> field : clientHeaders) {
       String name = field.getKey().toLowerCase(Locale.ROOT);
       if (FORWARDED.contains(name) && !listedInConnection.contains(name)) {
@@ -129,20 +128,6 @@ final class MirrorFetchRequest {
         Unpooled.EMPTY_BUFFER,
         headers.copy(),
         new DefaultHttpHeaders());
-  }
-
-  /** The field names the client's {@code Connection} lists: hop-by-hop by declaration. */
-  private static Set<String> connectionTokens(HttpHeaders client) {
-    Set<String> tokens = new HashSet<>();
-    for (String value : client.getAll(HttpHeaderNames.CONNECTION)) {
-      for (String token : value.split(",", -1)) {
-        String t = token.trim().toLowerCase(Locale.ROOT);
-        if (!t.isEmpty()) {
-          tokens.add(t);
-        }
-      }
-    }
-    return tokens;
   }
 
   private static void requireToken(String what, String value, boolean path) {

@@ -1,5 +1,6 @@
 package dev.patchgate.proxy.mirror.fetch;
 
+import dev.patchgate.audit.Ticker;
 import dev.patchgate.mirror.FillWriter;
 import dev.patchgate.mirror.HeaderField;
 import io.netty.bootstrap.Bootstrap;
@@ -37,6 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Thread-safe; one per gateway. Channels run on the given event-loop group (NIO); the disk pool
  * runs {@link FillWriter#start} and {@link FillWriter#write}, at most one task per fill at a time.
+ *
+ * <p>Public for the gateway's wiring and the mirror.
  */
 public final class MirrorFetcher {
   /** Longest status line accepted from an upstream. */
@@ -55,6 +58,7 @@ public final class MirrorFetcher {
   private final Executor diskPool;
   private final long idleNanos;
   private final long queueHighMark;
+  private final Ticker ticker;
   private final Bootstrap bootstrap;
 
   /**
@@ -72,6 +76,21 @@ public final class MirrorFetcher {
       Duration idleTimeout,
       Executor diskPool,
       long queueHighMark) {
+    this(group, connectTimeout, idleTimeout, diskPool, queueHighMark, Ticker.SYSTEM);
+  }
+
+  /**
+   * Same as {@link #MirrorFetcher(EventLoopGroup, Duration, Duration, Executor, long)}, measuring
+   * the idle timeout with {@code ticker}.
+   */
+  public MirrorFetcher(
+      EventLoopGroup group,
+      Duration connectTimeout,
+      Duration idleTimeout,
+      Executor diskPool,
+      long queueHighMark,
+      Ticker ticker) {
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
     this.group = Objects.requireNonNull(group, "group");
     this.diskPool = Objects.requireNonNull(diskPool, "diskPool");
     if (connectTimeout.isNegative() || connectTimeout.isZero()) {
@@ -150,7 +169,7 @@ public final class MirrorFetcher {
     EventLoop loop = group.next();
     MirrorFetchHandler handler =
         new MirrorFetchHandler(
-            request, writer, passThrough, diskPool, queueHighMark, loop, idleNanos);
+            request, writer, passThrough, diskPool, queueHighMark, loop, idleNanos, ticker);
     Bootstrap own =
         bootstrap
             .clone(loop)

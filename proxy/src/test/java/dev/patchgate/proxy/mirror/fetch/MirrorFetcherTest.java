@@ -54,6 +54,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -569,6 +570,35 @@ class MirrorFetcherTest {
     assertThat(outcome)
         .isEqualTo(new MirrorFetchOutcome(FillOutcome.UPSTREAM_ERROR, Failure.TIMED_OUT, 200, 10));
     assertNothingStored(key);
+  }
+
+  @Test
+  void theIdleTimeoutIsMeasuredWithTheGivenTicker() throws Exception {
+    AtomicLong nanos = new AtomicLong();
+    Duration idle = Duration.ofMillis(100);
+    MirrorFetcher ticking =
+        new MirrorFetcher(group, Duration.ofSeconds(5), idle, disk, HIGH_MARK, nanos::get);
+    ScriptedOrigin silent = scripted(MirrorFetcherTest::headThenSilence);
+    MirrorKey key = key("http://updates.example.test/still.cab");
+
+    CompletableFuture<MirrorFetchOutcome> outcome =
+        ticking
+            .fetch(
+                pinned(silent.port()),
+                "updates.example.test",
+                "/still.cab",
+                EmptyHttpHeaders.INSTANCE,
+                List.of(),
+                filler(key),
+                MirrorFetchPassThrough.NOBODY)
+            .outcome();
+
+    // Several idle periods of real time go by while the ticker stands still: no timeout.
+    await().during(idle.multipliedBy(5)).atMost(WAIT).until(() -> !outcome.isDone());
+    nanos.addAndGet(idle.toNanos());
+
+    assertThat(outcome.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+        .isEqualTo(new MirrorFetchOutcome(FillOutcome.UPSTREAM_ERROR, Failure.TIMED_OUT, 200, 10));
   }
 
   @Test
