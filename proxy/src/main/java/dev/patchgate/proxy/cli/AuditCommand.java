@@ -29,43 +29,41 @@ import picocli.CommandLine.Spec;
     synopsisSubcommandLabel = "verify|query|report",
     commandListHeading = "%nCommands:%n",
     footer = {"", "DIR defaults to the configured patchgate.audit.dir."})
-final class AuditCommand implements Callable<Integer> {
-  @Spec private CommandSpec spec;
+final class AuditCommand extends CommandGroup {
+  /**
+   * A tool of {@code audit}: reads the configuration (even with {@code --dir}: a report reads its
+   * allowlist), exits 1 after printing why it is not valid, and otherwise runs on {@code --dir} or
+   * the configured directory; a value audit-log rejects is a usage error.
+   */
+  abstract static class Tool implements Callable<Integer> {
+    final Terminal terminal;
 
-  @Mixin private CommonOptions common;
+    @Spec private CommandSpec spec;
 
-  @Override
-  public Integer call() {
-    throw UsageErrors.of(spec, "expected verify, query or report");
-  }
+    @Mixin private CommonOptions common;
 
-  /** {@code --dir DIR}: where the audit files are. */
-  static final class Location {
-    @Spec(Spec.Target.MIXEE)
-    private CommandSpec mixee;
+    @Mixin private DirOption dir;
 
-    private Path dir;
-
-    @Option(
-        names = "--dir",
-        paramLabel = "DIR",
-        description = "the audit directory (default: patchgate.audit.dir)")
-    void dir(String value) {
-      dir = Path.of(UsageErrors.nonBlank(mixee, "--dir", "DIR", value));
+    Tool(Terminal terminal) {
+      this.terminal = terminal;
     }
 
-    /**
-     * The configuration, read even when {@code --dir} is given (a report reads its allowlist);
-     * empty after printing why it is not valid.
-     */
-    Optional<GatewaySettings> settings(CommonOptions common, Terminal terminal) {
-      return Configuration.settings("audit", common.config(), terminal.err());
+    @Override
+    public final Integer call() {
+      Optional<GatewaySettings> settings =
+          Configuration.settings("audit", common.config(), terminal.err());
+      if (settings.isEmpty()) {
+        return Cli.INVALID;
+      }
+      try {
+        return Cli.exitCode(run(settings.get(), dir.given().orElse(settings.get().auditDir())));
+      } catch (UsageException e) {
+        throw UsageErrors.of(spec, e.getMessage());
+      }
     }
 
-    /** The directory to read: {@code --dir}, else the configured one. */
-    Path dir(GatewaySettings settings) {
-      return dir != null ? dir : settings.auditDir();
-    }
+    /** Runs the tool on the audit directory {@code dir}; true when the run was complete. */
+    abstract boolean run(GatewaySettings settings, Path dir) throws UsageException;
   }
 
   /** {@code audit verify}. */
@@ -76,24 +74,14 @@ final class AuditCommand implements Callable<Integer> {
         "Walks the chain through every day file (plain and gzipped) and reports the first broken"
             + " record by file and line. Exits 0 intact, 1 broken or nothing to verify."
       })
-  static final class Verify implements Callable<Integer> {
-    private final Terminal terminal;
-
-    @Mixin private CommonOptions common;
-
-    @Mixin private Location location;
-
+  static final class Verify extends Tool {
     Verify(Terminal terminal) {
-      this.terminal = terminal;
+      super(terminal);
     }
 
     @Override
-    public Integer call() {
-      return location
-          .settings(common, terminal)
-          .map(s -> AuditVerifyCommand.run(location.dir(s), terminal.out(), terminal.err()))
-          .map(Cli::exitCode)
-          .orElse(Cli.INVALID);
+    boolean run(GatewaySettings settings, Path dir) {
+      return AuditVerifyCommand.run(dir, terminal.out(), terminal.err());
     }
   }
 
@@ -105,15 +93,7 @@ final class AuditCommand implements Callable<Integer> {
         "Every filter given must match (they are ANDed). Exits 0 when the query ran, also with"
             + " no match; 1 with no audit files or a file not readable to its end."
       })
-  static final class Query implements Callable<Integer> {
-    private final Terminal terminal;
-
-    @Spec private CommandSpec spec;
-
-    @Mixin private CommonOptions common;
-
-    @Mixin private Location location;
-
+  static final class Query extends Tool {
     @Mixin private Filters filters;
 
     @Option(names = "--decision", paramLabel = "D", description = "allow, deny or error")
@@ -144,18 +124,14 @@ final class AuditCommand implements Callable<Integer> {
     private String format;
 
     Query(Terminal terminal) {
-      this.terminal = terminal;
+      super(terminal);
     }
 
     @Override
-    public Integer call() {
-      Optional<GatewaySettings> settings = location.settings(common, terminal);
-      if (settings.isEmpty()) {
-        return Cli.INVALID;
-      }
+    boolean run(GatewaySettings settings, Path dir) throws UsageException {
       AuditQueryCommand.Options options =
           new AuditQueryCommand.Options(
-              location.dir(settings.get()),
+              dir,
               filters.since,
               filters.until,
               filters.client,
@@ -167,11 +143,7 @@ final class AuditCommand implements Callable<Integer> {
               filters.entry,
               limit,
               format);
-      try {
-        return Cli.exitCode(AuditQueryCommand.run(options, terminal.out(), terminal.err()));
-      } catch (UsageException e) {
-        throw UsageErrors.of(spec, e.getMessage());
-      }
+      return AuditQueryCommand.run(options, terminal.out(), terminal.err());
     }
   }
 
@@ -227,15 +199,7 @@ final class AuditCommand implements Callable<Integer> {
         "Did PC 10.10.1.5 get KB5034441, and when?",
         "  patchgate audit report patches --client 10.10.1.5 --kb KB5034441"
       })
-  static final class Report implements Callable<Integer> {
-    private final Terminal terminal;
-
-    @Spec private CommandSpec spec;
-
-    @Mixin private CommonOptions common;
-
-    @Mixin private Location location;
-
+  static final class Report extends Tool {
     @Parameters(
         arity = "0..1",
         paramLabel = "patches|denied",
@@ -255,20 +219,15 @@ final class AuditCommand implements Callable<Integer> {
     private String format;
 
     Report(Terminal terminal) {
-      this.terminal = terminal;
+      super(terminal);
     }
 
     @Override
-    public Integer call() {
-      Optional<GatewaySettings> settings = location.settings(common, terminal);
-      if (settings.isEmpty()) {
-        return Cli.INVALID;
-      }
-      Path allowlist = settings.get().allowlist();
+    boolean run(GatewaySettings settings, Path dir) throws UsageException {
       AuditReportCommand.Options options =
           new AuditReportCommand.Options(
               report,
-              location.dir(settings.get()),
+              dir,
               filters.since,
               filters.until,
               filters.client,
@@ -276,16 +235,11 @@ final class AuditCommand implements Callable<Integer> {
               filters.host,
               kb,
               format);
-      try {
-        return Cli.exitCode(
-            AuditReportCommand.run(
-                options,
-                () -> ReportKbSources.from(allowlist, terminal.err()),
-                terminal.out(),
-                terminal.err()));
-      } catch (UsageException e) {
-        throw UsageErrors.of(spec, e.getMessage());
-      }
+      return AuditReportCommand.run(
+          options,
+          () -> ReportKbSources.from(settings.allowlist(), terminal.err()),
+          terminal.out(),
+          terminal.err());
     }
   }
 }

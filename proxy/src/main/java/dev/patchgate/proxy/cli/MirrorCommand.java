@@ -37,56 +37,50 @@ import picocli.CommandLine.Spec;
       "DIR defaults to the configured patchgate.mirror.dir,",
       "HOST:PORT to patchgate.listen."
     })
-final class MirrorCommand implements Callable<Integer> {
-  @Spec private CommandSpec spec;
+final class MirrorCommand extends CommandGroup {
+  /**
+   * A tool of {@code mirror} that works on the store: {@code --dir}, else the configured one. Exits
+   * 1 after saying why there is none (an invalid configuration, or the mirror is off and no {@code
+   * --dir} was given).
+   */
+  abstract static class OnStore implements Callable<Integer> {
+    final Terminal terminal;
 
-  @Mixin private CommonOptions common;
+    @Spec CommandSpec spec;
 
-  @Override
-  public Integer call() {
-    throw UsageErrors.of(spec, "expected ls, verify, purge or prefetch");
-  }
+    @Mixin private CommonOptions common;
 
-  /** {@code --dir DIR}: which store. */
-  static final class Store {
-    @Spec(Spec.Target.MIXEE)
-    private CommandSpec mixee;
+    @Mixin private DirOption dir;
 
-    private Path dir;
-
-    @Option(
-        names = "--dir",
-        paramLabel = "DIR",
-        description = "the mirror store (default: patchgate.mirror.dir)")
-    void dir(String value) {
-      dir = Path.of(UsageErrors.nonBlank(mixee, "--dir", "DIR", value));
+    OnStore(Terminal terminal) {
+      this.terminal = terminal;
     }
 
-    /**
-     * The store to use; empty after saying why there is none (an invalid configuration, or the
-     * mirror is off and no {@code --dir} was given).
-     */
-    Optional<Path> dir(CommonOptions common, Terminal terminal) {
+    @Override
+    public final Integer call() {
       Optional<GatewaySettings> settings =
           Configuration.settings("mirror", common.config(), terminal.err());
       if (settings.isEmpty()) {
-        return Optional.empty();
+        return Cli.INVALID;
       }
-      if (dir != null) {
-        return Optional.of(dir);
+      if (dir.given().isPresent()) {
+        return run(dir.given().get());
       }
       if (settings.get().mirror() == null) {
         terminal
             .err()
             .println(
                 "patchgate mirror "
-                    + mixee.name()
+                    + spec.name()
                     + ": the mirror is off (patchgate.mirror.enabled = false); name a store with"
                     + " --dir DIR");
-        return Optional.empty();
+        return Cli.INVALID;
       }
-      return Optional.of(settings.get().mirror().dir());
+      return run(settings.get().mirror().dir());
     }
+
+    /** Runs the tool on the store in {@code dir}; returns the exit code. */
+    abstract int run(Path dir);
   }
 
   /** {@code mirror ls}. */
@@ -96,23 +90,14 @@ final class MirrorCommand implements Callable<Integer> {
         "Lists every stored object: URL, size, when stored, last hit, hits.",
         "Sorted by URL. Works beside a running gateway (hit counts reach the disk within 30 s)."
       })
-  static final class Ls implements Callable<Integer> {
-    private final Terminal terminal;
-
-    @Mixin private CommonOptions common;
-
-    @Mixin private Store store;
-
+  static final class Ls extends OnStore {
     Ls(Terminal terminal) {
-      this.terminal = terminal;
+      super(terminal);
     }
 
     @Override
-    public Integer call() {
-      return store
-          .dir(common, terminal)
-          .map(dir -> MirrorAdmin.ls(dir, terminal))
-          .orElse(Cli.INVALID);
+    int run(Path dir) {
+      return MirrorAdmin.ls(dir, terminal);
     }
   }
 
@@ -123,23 +108,14 @@ final class MirrorCommand implements Callable<Integer> {
         "Re-reads every object and checks its length and SHA-256.",
         "Damaged objects are moved to DIR/quarantine. Exits 0 all intact, 1 damage found."
       })
-  static final class Verify implements Callable<Integer> {
-    private final Terminal terminal;
-
-    @Mixin private CommonOptions common;
-
-    @Mixin private Store store;
-
+  static final class Verify extends OnStore {
     Verify(Terminal terminal) {
-      this.terminal = terminal;
+      super(terminal);
     }
 
     @Override
-    public Integer call() {
-      return store
-          .dir(common, terminal)
-          .map(dir -> MirrorAdmin.verify(dir, terminal))
-          .orElse(Cli.INVALID);
+    int run(Path dir) {
+      return MirrorAdmin.verify(dir, terminal);
     }
   }
 
@@ -150,30 +126,18 @@ final class MirrorCommand implements Callable<Integer> {
         "Removes every object whose URL starts with URL-PREFIX.",
         "For example http://download.vendor.example/old/; http:// removes everything."
       })
-  static final class Purge implements Callable<Integer> {
+  static final class Purge extends OnStore {
     private static final String HTTP = "http://";
-
-    private final Terminal terminal;
-
-    @Spec private CommandSpec spec;
-
-    @Mixin private CommonOptions common;
-
-    @Mixin private Store store;
 
     @Parameters(arity = "0..1", paramLabel = "URL-PREFIX", description = "what to remove")
     private String prefix;
 
     Purge(Terminal terminal) {
-      this.terminal = terminal;
+      super(terminal);
     }
 
     @Override
-    public Integer call() {
-      Optional<Path> dir = store.dir(common, terminal);
-      if (dir.isEmpty()) {
-        return Cli.INVALID;
-      }
+    int run(Path dir) {
       if (prefix == null) {
         throw UsageErrors.of(
             spec, "expected a URL prefix, e.g. http://download.vendor.example/old/");
@@ -185,7 +149,7 @@ final class MirrorCommand implements Callable<Integer> {
                 + prefix
                 + "' is not an http:// URL prefix (the mirror stores plain-HTTP downloads only)");
       }
-      return MirrorAdmin.purge(dir.get(), prefix, terminal);
+      return MirrorAdmin.purge(dir, prefix, terminal);
     }
   }
 

@@ -69,17 +69,21 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     if (arg.startsWith("-") && arg.length() > 1) {
       return "unknown option '" + arg + "'";
     }
-    List<String> commands =
-        spec.subcommands().entrySet().stream()
-            .filter(c -> !c.getKey().equals("help"))
-            .filter(c -> !c.getValue().getCommandSpec().usageMessage().hidden())
-            .map(Map.Entry::getKey)
-            .toList();
+    List<String> commands = subcommands(spec);
     if (commands.isEmpty()) {
       return "unexpected argument '" + arg + "'";
     }
     String which = spec.parent() == null ? "command" : spec.name() + " command";
     return "unknown " + which + " '" + arg + "'; expected " + orList(commands);
+  }
+
+  /** The names of the subcommands of {@code spec} a user is told about, in order. */
+  static List<String> subcommands(CommandSpec spec) {
+    return spec.subcommands().entrySet().stream()
+        .filter(c -> !c.getKey().equals("help"))
+        .filter(c -> !c.getValue().getCommandSpec().usageMessage().hidden())
+        .map(Map.Entry::getKey)
+        .toList();
   }
 
   /** {@code a, b or c}. */
