@@ -8,6 +8,7 @@ import dev.patchgate.proxy.config.GatewaySettings;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +26,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "audit",
     description = "The audit log's tools: verify the chain, query records, make reports.",
-    subcommands = {AuditCommand.Verify.class, AuditCommand.Query.class, AuditCommand.Report.class},
+    subcommands = {
+      AuditCommand.Verify.class,
+      AuditCommand.Query.class,
+      AuditCommand.Report.class,
+      CommandLine.HelpCommand.class
+    },
     synopsisSubcommandLabel = "verify|query|report",
     commandListHeading = "%nCommands:%n",
     footer = {"", "DIR defaults to the configured patchgate.audit.dir."})

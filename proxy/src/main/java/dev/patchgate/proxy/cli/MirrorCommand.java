@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
       MirrorCommand.Ls.class,
       MirrorCommand.Verify.class,
       MirrorCommand.Purge.class,
-      MirrorCommand.PrefetchUrls.class
+      MirrorCommand.PrefetchUrls.class,
+      CommandLine.HelpCommand.class
     },
     synopsisSubcommandLabel = "ls|verify|purge|prefetch",
     commandListHeading = "%nCommands:%n",

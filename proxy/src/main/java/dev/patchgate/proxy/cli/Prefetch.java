@@ -185,7 +185,9 @@ final class Prefetch {
   /** Reads the body to its end, drawing the progress bar meanwhile; returns its length. */
   private long download(InputStream body, String counter, OptionalLong length) throws IOException {
     ProgressBar bar =
-        terminal.interactive() ? new ProgressBar(err, counter, length.orElse(-1)) : null;
+        terminal.interactive()
+            ? new ProgressBar(err, counter, length.orElse(-1), System::nanoTime)
+            : null;
     long n = 0;
     byte[] buffer = new byte[1 << 16];
     if (bar != null) {

@@ -3,6 +3,7 @@ package dev.patchgate.proxy.cli;
 import dev.patchgate.audit.text.ByteSize;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * {@code [2/5] 1.2 GiB / 4.7 GiB [#####---------------] 26%}, redrawn in place on a terminal with
@@ -14,6 +15,7 @@ final class ProgressBar {
   private static final long REDRAW_NANOS = 200_000_000L;
 
   private final PrintStream err;
+  private final LongSupplier nanoTime;
   private final String counter;
   private final long total;
   private int width;
@@ -22,9 +24,11 @@ final class ProgressBar {
   /**
    * @param counter what the line starts with, e.g. {@code [2/5] }
    * @param total the download's length, or -1 when not known (then no bar, only the count)
+   * @param nanoTime the clock that spaces the redrawings, as {@link System#nanoTime}
    */
-  ProgressBar(PrintStream err, String counter, long total) {
+  ProgressBar(PrintStream err, String counter, long total, LongSupplier nanoTime) {
     this.err = err;
+    this.nanoTime = nanoTime;
     this.counter = counter;
     this.total = total;
   }
@@ -47,12 +51,12 @@ final class ProgressBar {
     err.print("\r" + line);
     err.flush();
     width = drawn;
-    nextDraw = System.nanoTime() + REDRAW_NANOS;
+    nextDraw = nanoTime.getAsLong() + REDRAW_NANOS;
   }
 
   /** Draws {@code done} bytes if the last drawing is old enough. */
   void update(long done) {
-    if (System.nanoTime() - nextDraw >= 0) {
+    if (nanoTime.getAsLong() - nextDraw >= 0) {
       draw(done);
     }
   }

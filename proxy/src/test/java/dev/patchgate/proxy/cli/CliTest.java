@@ -210,6 +210,8 @@ class CliTest {
         "audit report --help   | Usage: patchgate audit report  | --kb KB5034441",
         "mirror --help         | Usage: patchgate mirror        | prefetch",
         "mirror purge --help   | Usage: patchgate mirror purge  | URL-PREFIX",
+        "mirror help purge     | Usage: patchgate mirror purge  | URL-PREFIX",
+        "audit help query      | Usage: patchgate audit query   | --decision=D",
       })
   void everyCommandsHelpComesFromTheFrame(String args, String usage, String mentions) {
     assertThat(execute(args.split(" "))).isZero();
