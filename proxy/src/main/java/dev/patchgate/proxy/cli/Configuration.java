@@ -3,6 +3,7 @@ package dev.patchgate.proxy.cli;
 import dev.patchgate.allowlist.Allowlist;
 import dev.patchgate.allowlist.AllowlistException;
 import dev.patchgate.allowlist.Problem;
+import dev.patchgate.audit.text.DisplayText;
 import dev.patchgate.proxy.config.GatewaySettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -23,14 +24,22 @@ record Configuration(GatewaySettings settings, Allowlist allowlist, List<String>
     try {
       settings = GatewaySettings.load(file);
     } catch (GatewaySettings.InvalidSettingsException e) {
-      return new Configuration(null, null, e.problems());
+      return new Configuration(null, null, cleaned(e.problems()));
     }
     try {
       return new Configuration(settings, Allowlist.load(settings.allowlist()), List.of());
     } catch (AllowlistException e) {
       return new Configuration(
-          settings, null, e.problems().stream().map(Problem::toString).toList());
+          settings, null, cleaned(e.problems().stream().map(Problem::toString).toList()));
     }
+  }
+
+  /**
+   * The problems as they may be shown: they quote the files' values, which must not drive the
+   * terminal either.
+   */
+  private static List<String> cleaned(List<String> problems) {
+    return problems.stream().map(DisplayText::clean).toList();
   }
 
   /**
@@ -41,7 +50,7 @@ record Configuration(GatewaySettings settings, Allowlist allowlist, List<String>
     try {
       return Optional.of(GatewaySettings.load(file));
     } catch (GatewaySettings.InvalidSettingsException e) {
-      e.problems().forEach(err::println);
+      cleaned(e.problems()).forEach(err::println);
       err.println("patchgate " + command + ": the configuration is not valid");
       return Optional.empty();
     }

@@ -300,4 +300,18 @@ class CliTest {
     assertThat(err.toString(StandardCharsets.UTF_8))
         .isEqualTo("audit log: no audit files in " + audit.toAbsolutePath() + "\n");
   }
+
+  @Test
+  void aProblemQuotingAControlCharacterFromTheConfigurationIsPrintedCleaned() throws Exception {
+    Path config = dir.resolve("patchgate.conf");
+    // HOCON's own escape: the file says \u001b, the value read holds ESC.
+    Files.writeString(config, "patchgate.audit.on-failure = \"x\\u001b[2J\"\n");
+
+    assertThat(execute("check-config", "--config", config.toString())).isEqualTo(Cli.INVALID);
+
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("patchgate.audit.on-failure: \"x\\u001b[2J\" (expected fail-closed")
+        .doesNotContain("\u001b")
+        .endsWith("1 problem found\n");
+  }
 }
