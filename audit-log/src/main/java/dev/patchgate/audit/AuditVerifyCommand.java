@@ -1,5 +1,6 @@
 package dev.patchgate.audit;
 
+import dev.patchgate.audit.text.DisplayText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -30,18 +31,18 @@ public final class AuditVerifyCommand {
    */
   public static boolean run(Path dir, PrintStream out, PrintStream err) {
     if (!Files.isDirectory(dir)) {
-      err.println("audit log: no audit directory at " + dir.toAbsolutePath());
+      err.println(DisplayText.clean("audit log: no audit directory at " + dir.toAbsolutePath()));
       return false;
     }
     AuditVerification result;
     try {
       result = AuditChainVerifier.verify(dir);
     } catch (IOException e) {
-      err.println("audit log: cannot read " + dir.toAbsolutePath() + ": " + e);
+      err.println(DisplayText.clean("audit log: cannot read " + dir.toAbsolutePath() + ": " + e));
       return false;
     }
     if (result.files().isEmpty()) {
-      err.println("audit log: no audit files in " + dir.toAbsolutePath());
+      err.println(DisplayText.clean("audit log: no audit files in " + dir.toAbsolutePath()));
       return false;
     }
     if (result.firstBreak().isPresent()) {

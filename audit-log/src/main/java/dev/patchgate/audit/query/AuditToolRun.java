@@ -1,5 +1,6 @@
 package dev.patchgate.audit.query;
 
+import dev.patchgate.audit.text.DisplayText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -7,8 +8,8 @@ import java.nio.file.Path;
 
 /**
  * How a tool that reads the audit files runs once its options are checked: no audit files, or an
- * I/O error, is one line on {@code err} and not a complete run; otherwise the body's summary says
- * whether every file was read. Stateless.
+ * I/O error, is one line on {@code err} (cleaned: it names what the user typed) and not a complete
+ * run; otherwise the body's summary says whether every file was read. Stateless.
  */
 public final class AuditToolRun {
   /** Does the tool's work. */
@@ -28,12 +29,12 @@ public final class AuditToolRun {
   public static boolean run(String name, Path dir, Body body, PrintStream err) {
     try {
       if (!AuditScanner.hasAuditFiles(dir)) {
-        err.println(name + ": no audit files in " + dir);
+        err.println(DisplayText.clean(name + ": no audit files in " + dir));
         return false;
       }
       return body.run().complete();
     } catch (IOException | UncheckedIOException e) {
-      err.println(name + ": " + e.getMessage());
+      err.println(DisplayText.clean(name + ": " + e.getMessage()));
       return false;
     }
   }

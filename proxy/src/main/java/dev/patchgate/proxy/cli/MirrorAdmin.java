@@ -55,12 +55,14 @@ final class MirrorAdmin {
     try {
       objects = MirrorStore.list(dir);
     } catch (IOException e) {
-      terminal.err().println("patchgate mirror ls: cannot read " + dir.toAbsolutePath() + ": " + e);
+      terminal
+          .err()
+          .println(DisplayText.clean("patchgate mirror ls: cannot read " + shown(dir) + ": " + e));
       return Cli.INVALID;
     }
     PrintStream out = terminal.out();
     if (objects.isEmpty()) {
-      out.println("the mirror is empty (" + dir.toAbsolutePath() + ")");
+      out.println("the mirror is empty (" + shown(dir) + ")");
       return Cli.OK;
     }
     List<String[]> rows = new ArrayList<>();
@@ -109,18 +111,20 @@ final class MirrorAdmin {
                   + ": "
                   + (lockHeld(lock)
                       ? "the gateway is running and holds the mirror ("
-                          + lock.toAbsolutePath()
+                          + shown(lock)
                           + "); stop it first"
                       : "cannot open the mirror store "
-                          + dir.toAbsolutePath()
+                          + shown(dir)
                           + ": "
-                          + e.getMessage()));
+                          + DisplayText.clean(e.getMessage())));
       return Cli.INVALID;
     }
     try (store) {
       return body.run(store, terminal.out());
     } catch (IOException e) {
-      terminal.err().println("patchgate mirror " + command + ": " + e.getMessage());
+      terminal
+          .err()
+          .println("patchgate mirror " + command + ": " + DisplayText.clean(e.getMessage()));
       return Cli.INVALID;
     }
   }
@@ -135,7 +139,7 @@ final class MirrorAdmin {
     if (Files.isDirectory(dir.resolve("objects"))) {
       return true;
     }
-    err.println("patchgate mirror " + command + ": no mirror store at " + dir.toAbsolutePath());
+    err.println("patchgate mirror " + command + ": no mirror store at " + shown(dir));
     return false;
   }
 
@@ -182,7 +186,7 @@ final class MirrorAdmin {
             + "; "
             + report.quarantined().size()
             + " damaged, moved to "
-            + dir.resolve("quarantine").toAbsolutePath()
+            + shown(dir.resolve("quarantine"))
             + ":");
     for (VerifyReport.Quarantined q : report.quarantined()) {
       out.println(
@@ -231,6 +235,11 @@ final class MirrorAdmin {
     } catch (IllegalArgumentException e) {
       return prefix;
     }
+  }
+
+  /** A path the user may have typed (--dir), as it may be shown. */
+  private static String shown(Path path) {
+    return DisplayText.clean(path.toAbsolutePath().toString());
   }
 
   private static String iso(Instant t) {

@@ -4,6 +4,7 @@ import dev.patchgate.allowlist.Allowlist;
 import dev.patchgate.audit.JsonLinesAuditWriter;
 import dev.patchgate.audit.alert.AlertDispatcher;
 import dev.patchgate.audit.alert.AlertSink;
+import dev.patchgate.audit.text.DisplayText;
 import dev.patchgate.proxy.Gateway;
 import dev.patchgate.proxy.PolicyReload;
 import dev.patchgate.proxy.config.GatewaySettings;
@@ -69,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
           .err()
           .println(
               "patchgate run: cannot create the audit log directory "
-                  + settings.auditDir().toAbsolutePath()
+                  + DisplayText.clean(settings.auditDir().toAbsolutePath().toString())
                   + " ("
                   + whyNot(e.getCause())
                   + ")");
@@ -94,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
       policy.close();
       audit.close();
       alerts.close();
-      terminal.err().println("patchgate run: " + e.getMessage());
+      terminal.err().println(DisplayText.clean("patchgate run: " + e.getMessage()));
       return Cli.CANNOT_START;
     }
     policy.gatewayStarted(gateway);

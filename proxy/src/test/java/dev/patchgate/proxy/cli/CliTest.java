@@ -314,4 +314,21 @@ class CliTest {
         .doesNotContain("\u001b")
         .endsWith("1 problem found\n");
   }
+
+  @Test
+  void anAuditDirectoryWithControlCharactersIsEchoedCleaned() {
+    Path nowhere = dir.resolve("no\u001b[2Jwhere");
+
+    assertThat(execute("audit", "verify", "--dir", nowhere.toString())).isEqualTo(Cli.INVALID);
+    assertThat(execute("audit", "query", "--dir", nowhere.toString())).isEqualTo(Cli.INVALID);
+
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "audit log: no audit directory at "
+                + dir.toAbsolutePath()
+                + "/no\\u001b[2Jwhere\n"
+                + "patchgate audit query: no audit files in "
+                + dir
+                + "/no\\u001b[2Jwhere\n");
+  }
 }

@@ -363,6 +363,19 @@ class MirrorCommandTest {
   }
 
   @Test
+  void aStoreDirectoryWithControlCharactersIsEchoedCleaned() {
+    Path nowhere = tmp.resolve("no\u001b[2Jwhere");
+
+    assertThat(run("ls", "--dir", nowhere.toString())).isEqualTo(1);
+
+    assertThat(err())
+        .isEqualTo(
+            "patchgate mirror ls: no mirror store at "
+                + tmp.toAbsolutePath()
+                + "/no\\u001b[2Jwhere\n");
+  }
+
+  @Test
   void aUrlPrefixWithControlCharactersIsEchoedCleaned() {
     assertThat(run("purge", "ftp://a.example/\u001b[2J")).isEqualTo(2);
 
