@@ -1,5 +1,6 @@
 package dev.patchgate.audit;
 
+import dev.patchgate.audit.text.DisplayText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -7,61 +8,42 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The command that verifies an audit directory's hash chain, for the gateway's CLI: {@code [--dir
- * DIR]}.
+ * The check of an audit directory's hash chain behind {@code patchgate audit verify}; the gateway's
+ * command line parses {@code --dir} and turns the outcome into its exit code.
  *
- * <p>Exit codes: 0 when the chain is intact from the first line to the last; 1 when it is broken,
- * or when there is nothing to verify (no directory, no audit files) or a file cannot be read,
- * because in each case the log's integrity is not confirmed and a scheduled check must notice; 2
- * for a bad command line. Results go to {@code out}, the reasons nothing could be verified and
- * usage errors to {@code err}. Stateless.
+ * <p>The chain counts as verified only when it is intact from the first line to the last. A broken
+ * chain, nothing to verify (no directory, no audit files) and a file that cannot be read all count
+ * as not verified, because in each case the log's integrity is not confirmed and a scheduled check
+ * must notice. Results go to {@code out}, the reasons nothing could be verified to {@code err}.
+ * Stateless.
  */
 public final class AuditVerifyCommand {
-  /** One line of usage, without the program name. */
-  public static final String USAGE = "[--dir DIR]";
-
   private AuditVerifyCommand() {}
 
   /**
-   * Verifies the audit directory named by {@code --dir DIR} (or {@code --dir=DIR}), else {@code
-   * defaultDir}, and prints the outcome.
+   * Verifies the audit directory {@code dir} and prints the outcome.
    *
    * <p>Intact: {@code audit log verified: N records in M files, chain intact (first seq A, last seq
    * B)}, then, if the chain starts after seq 1, a line saying so, and the gap markers met ({@code 1
    * gap: FILE:LINE reason}). Broken: {@code audit log BROKEN at FILE:LINE (seq N): what was found}.
    *
-   * @return the exit code described in the class comment
+   * @return true when the chain was verified intact, false otherwise (see the class comment)
    */
-  public static int run(List<String> args, Path defaultDir, PrintStream out, PrintStream err) {
-    Path dir = defaultDir;
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      if (arg.equals("--dir") && i + 1 < args.size()) {
-        dir = Path.of(args.get(++i));
-      } else if (arg.startsWith("--dir=") && arg.length() > "--dir=".length()) {
-        dir = Path.of(arg.substring("--dir=".length()));
-      } else {
-        err.println(
-            arg.equals("--dir")
-                ? "--dir needs a directory"
-                : "unexpected argument: " + arg + " (expected: " + USAGE + ")");
-        return 2;
-      }
-    }
+  public static boolean run(Path dir, PrintStream out, PrintStream err) {
     if (!Files.isDirectory(dir)) {
-      err.println("audit log: no audit directory at " + dir.toAbsolutePath());
-      return 1;
+      err.println(DisplayText.clean("audit log: no audit directory at " + dir.toAbsolutePath()));
+      return false;
     }
     AuditVerification result;
     try {
       result = AuditChainVerifier.verify(dir);
     } catch (IOException e) {
-      err.println("audit log: cannot read " + dir.toAbsolutePath() + ": " + e);
-      return 1;
+      err.println(DisplayText.clean("audit log: cannot read " + dir.toAbsolutePath() + ": " + e));
+      return false;
     }
     if (result.files().isEmpty()) {
-      err.println("audit log: no audit files in " + dir.toAbsolutePath());
-      return 1;
+      err.println(DisplayText.clean("audit log: no audit files in " + dir.toAbsolutePath()));
+      return false;
     }
     if (result.firstBreak().isPresent()) {
       AuditChainBreak broken = result.firstBreak().get();
@@ -74,7 +56,7 @@ public final class AuditVerifyCommand {
               + (broken.seq() > 0 ? Long.toString(broken.seq()) : "unreadable")
               + "): "
               + broken.message());
-      return 1;
+      return false;
     }
     out.println(
         "audit log verified: "
@@ -101,7 +83,7 @@ public final class AuditVerifyCommand {
       out.println(gaps.size() + " gaps:");
       gaps.forEach(gap -> out.println("  " + describe(gap)));
     }
-    return 0;
+    return true;
   }
 
   private static String describe(AuditChainGap gap) {

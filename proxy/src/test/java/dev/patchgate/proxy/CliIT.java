@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.patchgate.proxy.cli.Cli;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,5 +94,66 @@ class CliIT {
           .anyMatch(l -> l.contains("missing.conf"))
           .noneMatch(l -> l.startsWith("\tat "));
     }
+  }
+
+  @Test
+  void helpOfTheJarAndOfEachCommandComesFromTheFrame() throws Exception {
+    for (String[] command :
+        List.of(
+            new String[] {"--help"},
+            new String[] {"audit", "query", "--help"},
+            new String[] {"mirror", "prefetch", "--help"})) {
+      try (GatewayProcess p = GatewayProcess.start(dir, List.of(), command)) {
+        assertThat(p.awaitExit()).isZero();
+        String name = String.join(" ", command).replace("--help", "").strip();
+        assertThat(p.output().get(0))
+            .startsWith("Usage: patchgate " + (name.isEmpty() ? "<command>" : name));
+      }
+    }
+  }
+
+  @Test
+  void anUnknownCommandWithControlCharactersIsEchoedCleaned() throws Exception {
+    try (GatewayProcess p = GatewayProcess.start(dir, List.of(), "serve\u001b[2J\u0007")) {
+      assertThat(p.awaitExit()).isEqualTo(Cli.USAGE);
+      assertThat(p.output())
+          .containsExactly(
+              "patchgate: unknown command 'serve\\u001b[2J\\u0007'; expected run, check-config,"
+                  + " explain, profiles, audit or mirror (see 'patchgate --help')");
+    }
+  }
+
+  /**
+   * The completion script the build writes beside the jar completes commands, subcommands and
+   * options, as bash calls it on TAB.
+   */
+  @Test
+  void theBuildWritesABashCompletionScriptForEveryCommand() throws Exception {
+    Path script = Path.of("target", "patchgate-completion.bash").toAbsolutePath();
+    assertThat(script).isRegularFile();
+
+    assertThat(complete(script, "patchgate", "mi")).containsExactly("mirror");
+    assertThat(complete(script, "patchgate", "audit", "")).contains("verify", "query", "report");
+    assertThat(complete(script, "patchgate", "audit", "query", "--ur"))
+        .containsExactly("--url-contains");
+    assertThat(complete(script, "patchgate", "mirror", "pre")).containsExactly("prefetch");
+  }
+
+  /** What bash offers for the last of {@code words} with the script sourced. */
+  private List<String> complete(Path script, String... words) throws Exception {
+    String line = String.join(" ", words);
+    String program =
+        "source '%s' 2>/dev/null; COMP_WORDS=(%s); COMP_CWORD=%d; COMP_LINE='%s';"
+                .formatted(
+                    script,
+                    Arrays.stream(words).map(w -> "'" + w + "'").collect(Collectors.joining(" ")),
+                    words.length - 1,
+                    line)
+            + " COMP_POINT=${#COMP_LINE}; _complete_patchgate 2>/dev/null;"
+            + " printf '%s\\n' \"${COMPREPLY[@]}\"";
+    Process bash = new ProcessBuilder("bash", "-c", program).redirectErrorStream(true).start();
+    String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(bash.waitFor()).as(output).isZero();
+    return output.lines().filter(l -> !l.isBlank()).toList();
   }
 }

@@ -1,6 +1,6 @@
 package dev.patchgate.audit.alert;
 
-import dev.patchgate.audit.query.DisplayText;
+import dev.patchgate.audit.text.DisplayText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

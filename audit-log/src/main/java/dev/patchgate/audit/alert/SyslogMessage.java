@@ -1,6 +1,6 @@
 package dev.patchgate.audit.alert;
 
-import dev.patchgate.audit.query.DisplayText;
+import dev.patchgate.audit.text.DisplayText;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 

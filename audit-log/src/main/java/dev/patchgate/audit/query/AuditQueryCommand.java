@@ -1,5 +1,6 @@
 package dev.patchgate.audit.query;
 
+import dev.patchgate.audit.text.DisplayText;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,61 +9,19 @@ import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * {@code patchgate audit query}: prints the audit records that match every filter given.
  *
- * <p>See {@link #USAGE} for the options. Exit status: 0 when the query ran (also when nothing
- * matched), 1 when the audit directory has no audit files or a file could not be read to its end
- * (the output may then be incomplete; a warning names the file), 2 for a usage error.
+ * <p>The gateway's command line parses the options into {@link Options}; this class checks their
+ * values (a {@link UsageException} names the option and what was expected) and runs the query. A
+ * run is complete when the audit directory has audit files and each was read to its end (the output
+ * may otherwise be incomplete; a warning names the file).
  */
 public final class AuditQueryCommand {
-  /** The usage text printed by {@code --help} and after a usage error. */
-  public static final String USAGE =
-      """
-      Usage: patchgate audit query [options]
-        Prints the audit records that match every filter given (filters are ANDed).
-        --since WHEN         from this UTC date (2026-11-01) or instant (2026-11-01T09:00:00Z,
-                             2026-11-01T18:00+09:00), inclusive; default: the oldest file
-        --until WHEN         up to this instant, exclusive; a date means through the end of that
-                             UTC day; default: the newest file
-        --client IP          requests from this client address
-        --host HOST          requests to this host, or to every host under *.suffix
-        --decision D         allow, deny or error
-        --status CODE        the status the client got (200, 206, 403, ...)
-        --method M           GET, HEAD, CONNECT, ...
-        --url-contains TEXT  the URL contains TEXT, ignoring case (e.g. kb5034441)
-        --entry NAME         the allowlist entry that allowed the request, ignoring case
-        --limit N            stop after N records
-        --format F           table (default), json (the original lines) or csv
-        --dir DIR            the audit directory (default: patchgate.audit.dir)
-        --help               print this help
-      """;
-
-  static final int EXIT_OK = AuditCommandSyntax.EXIT_OK;
-  static final int EXIT_INCOMPLETE = AuditCommandSyntax.EXIT_INCOMPLETE;
-  static final int EXIT_USAGE = AuditCommandSyntax.EXIT_USAGE;
-
-  private static final Set<String> WITH_VALUE =
-      Set.of(
-          "--since",
-          "--until",
-          "--client",
-          "--host",
-          "--decision",
-          "--status",
-          "--method",
-          "--url-contains",
-          "--entry",
-          "--limit",
-          "--format",
-          "--dir");
-  private static final Set<String> FLAGS = Set.of("--help");
-  private static final AuditCommandSyntax SYNTAX =
-      new AuditCommandSyntax("patchgate audit query", USAGE, WITH_VALUE, FLAGS);
   private static final Set<String> DECISIONS = Set.of("allow", "deny", "error");
   private static final int OUTPUT_BUFFER = 1 << 16;
   // How often (in rows) to ask whether the output was closed, e.g. by `| head`.
@@ -71,22 +30,40 @@ public final class AuditQueryCommand {
   private AuditQueryCommand() {}
 
   /**
-   * Runs the command.
+   * The query as the user wrote it; each filter is null when not given, and is checked by {@link
+   * #run}.
    *
-   * @param args the arguments after {@code query}
-   * @param defaultDir the audit directory when {@code --dir} is not given
+   * @param dir the audit directory
+   * @param format table (the default when null), json or csv
+   * @param limit a positive number of records, or null for all
+   */
+  public record Options(
+      Path dir,
+      String since,
+      String until,
+      String client,
+      String host,
+      String decision,
+      String status,
+      String method,
+      String urlContains,
+      String entry,
+      String limit,
+      String format) {}
+
+  /**
+   * Runs the query.
+   *
    * @param out where records go
    * @param err where warnings and errors go
-   * @return the exit status
+   * @return true when the run was complete (see the class comment), also when nothing matched
+   * @throws UsageException when an option's value is not valid; nothing was read
    */
-  public static int run(List<String> args, Path defaultDir, PrintStream out, PrintStream err) {
-    return SYNTAX.run(
-        args,
-        parsed -> Request.from(parsed, defaultDir),
-        r -> r.dir,
-        r -> query(r, out, err),
-        out,
-        err);
+  public static boolean run(Options options, PrintStream out, PrintStream err)
+      throws UsageException {
+    Request request = Request.from(options);
+    return AuditToolRun.run(
+        "patchgate audit query", request.dir, () -> query(request, out, err), err);
   }
 
   private static ScanSummary query(Request request, PrintStream out, PrintStream err)
@@ -121,43 +98,37 @@ public final class AuditQueryCommand {
 
   /** A checked command line. */
   private record Request(Path dir, AuditQuery query, String format, long limit) {
-    static Request from(CommandArgs args, Path defaultDir) throws UsageException {
-      if (!args.positionals().isEmpty()) {
-        throw new UsageException(
-            "unexpected argument " + DisplayText.clean(args.positionals().get(0)));
-      }
-      Path dir = args.value("--dir").map(Path::of).orElse(defaultDir);
+    static Request from(Options options) throws UsageException {
+      Path dir = options.dir();
       if (dir == null) {
         throw new UsageException("no audit directory: give --dir");
       }
-      String format = args.value("--format").orElse("table").toLowerCase(Locale.ROOT);
+      String format = Optional.ofNullable(options.format()).orElse("table");
+      format = format.toLowerCase(Locale.ROOT);
       if (!Set.of("table", "json", "csv").contains(format)) {
         throw new UsageException(
             "--format: '" + DisplayText.clean(format) + "' (expected: table, json or csv)");
       }
-      long limit = Long.MAX_VALUE;
-      if (args.has("--limit")) {
-        limit = positive("--limit", args.value("--limit").orElseThrow());
-      }
+      long limit = options.limit() == null ? Long.MAX_VALUE : positive("--limit", options.limit());
       AuditQuery.Builder query = AuditQuery.builder();
       try {
-        args.value("--since").ifPresent(v -> query.since(AuditTimes.since(v)));
-        args.value("--until").ifPresent(v -> query.until(AuditTimes.until(v)));
-        args.value("--host").ifPresent(query::host);
-        args.value("--client").ifPresent(query::client);
-        args.value("--method").ifPresent(query::method);
-        args.value("--url-contains").ifPresent(query::urlContains);
-        args.value("--entry").ifPresent(query::entry);
-        if (args.has("--decision")) {
-          String decision = args.value("--decision").orElseThrow().toLowerCase(Locale.ROOT);
+        Optional.ofNullable(options.since()).ifPresent(v -> query.since(AuditTimes.since(v)));
+        Optional.ofNullable(options.until()).ifPresent(v -> query.until(AuditTimes.until(v)));
+        Optional.ofNullable(options.host()).ifPresent(query::host);
+        Optional.ofNullable(options.client()).ifPresent(query::client);
+        Optional.ofNullable(options.method()).ifPresent(query::method);
+        Optional.ofNullable(options.urlContains()).ifPresent(query::urlContains);
+        Optional.ofNullable(options.entry()).ifPresent(query::entry);
+        if (options.decision() != null) {
+          String decision = options.decision().toLowerCase(Locale.ROOT);
           if (!DECISIONS.contains(decision)) {
             throw new IllegalArgumentException(
                 "--decision: '" + decision + "' (expected: allow, deny or error)");
           }
           query.decision(decision);
         }
-        if (args.has("--status")) {
-          query.status(status(args.value("--status").orElseThrow()));
+        if (options.status() != null) {
+          query.status(status(options.status()));
         }
         return new Request(dir, query.build(), format, limit);
       } catch (IllegalArgumentException e) {

@@ -3,6 +3,7 @@ package dev.patchgate.audit.query;
 import dev.patchgate.audit.AuditDayFile;
 import dev.patchgate.audit.AuditFields;
 import dev.patchgate.audit.AuditFiles;
+import dev.patchgate.audit.text.DisplayText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

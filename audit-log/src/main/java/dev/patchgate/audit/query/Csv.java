@@ -1,5 +1,6 @@
 package dev.patchgate.audit.query;
 
+import dev.patchgate.audit.text.DisplayText;
 import java.util.List;
 
 /**

@@ -1,6 +1,7 @@
 package dev.patchgate.audit.query;
 
 import dev.patchgate.audit.AuditFields;
+import dev.patchgate.audit.text.DisplayText;
 import java.io.IOException;
 import java.io.Writer;
 

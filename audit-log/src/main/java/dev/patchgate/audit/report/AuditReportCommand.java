@@ -1,13 +1,12 @@
 package dev.patchgate.audit.report;
 
-import dev.patchgate.audit.query.AuditCommandSyntax;
 import dev.patchgate.audit.query.AuditQuery;
 import dev.patchgate.audit.query.AuditScanner;
 import dev.patchgate.audit.query.AuditTimes;
-import dev.patchgate.audit.query.CommandArgs;
-import dev.patchgate.audit.query.DisplayText;
+import dev.patchgate.audit.query.AuditToolRun;
 import dev.patchgate.audit.query.ScanSummary;
 import dev.patchgate.audit.query.UsageException;
+import dev.patchgate.audit.text.DisplayText;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -20,99 +19,75 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * {@code patchgate audit report patches|denied}: the reports an administrator or a vendor's
  * engineer reads, as a table, CSV or one self-contained HTML page.
  *
- * <p>See {@link #USAGE}. Exit status: 0 when the report was made (also when it is empty), 1 when
- * the audit directory has no audit files or a file could not be read to its end (a warning names
- * it), 2 for a usage error.
+ * <p>The gateway's command line parses the options into {@link Options}; this class checks their
+ * values (a {@link UsageException} names the option and what was expected) and makes the report. A
+ * run is complete when the audit directory has audit files and each was read to its end (a warning
+ * names a file that was not).
  */
 public final class AuditReportCommand {
-  /** The usage text printed by {@code --help} and after a usage error. */
-  public static final String USAGE =
-      """
-      Usage: patchgate audit report patches [options]
-               Per client, the packages downloaded: file, host, KB number, size, complete or
-               not, from the mirror or upstream, when. Range requests of one file are merged.
-               A KB number is read from a file's name only when a Microsoft update host
-               served it, or an allowlist entry with kb-files = true allowed it.
-             patchgate audit report denied [options]
-               Per client, what was denied (host, reason), how often, first and last seen;
-               clients in no client group are flagged UNREGISTERED.
-      Options:
-        --since WHEN    from this UTC date (2026-11-01) or instant (2026-11-01T09:00:00Z),
-                        inclusive; default: the oldest file
-        --until WHEN    up to this instant, exclusive; a date means through the end of that
-                        UTC day; default: the newest file
-        --client IP     only this client
-        --entry NAME    (patches) only downloads allowed by this allowlist entry
-        --host HOST     (patches) only this host, or every host under *.suffix
-        --kb KB         (patches) only files of this KB number, e.g. KB5034441
-        --format F      table (default), csv or html
-        --dir DIR       the audit directory (default: patchgate.audit.dir)
-        --help          print this help
-      Did PC 10.10.1.5 get KB5034441, and when?
-        patchgate audit report patches --client 10.10.1.5 --kb KB5034441
-      """;
+  /** The report that lists downloads per client. */
+  public static final String PATCHES = "patches";
 
-  static final int EXIT_OK = AuditCommandSyntax.EXIT_OK;
-  static final int EXIT_INCOMPLETE = AuditCommandSyntax.EXIT_INCOMPLETE;
-  static final int EXIT_USAGE = AuditCommandSyntax.EXIT_USAGE;
+  /** The report that lists refusals per client. */
+  public static final String DENIED = "denied";
 
-  private static final String PATCHES = "patches";
-  private static final String DENIED = "denied";
-  private static final Set<String> COMMON =
-      Set.of("--since", "--until", "--client", "--format", "--dir");
-  private static final Set<String> PATCH_ONLY = Set.of("--entry", "--host", "--kb");
-  private static final Set<String> WITH_VALUE =
-      Stream.concat(COMMON.stream(), PATCH_ONLY.stream()).collect(Collectors.toUnmodifiableSet());
-  private static final Set<String> FLAGS = Set.of("--help");
-  private static final AuditCommandSyntax SYNTAX =
-      new AuditCommandSyntax("patchgate audit report", USAGE, WITH_VALUE, FLAGS);
   private static final int OUTPUT_BUFFER = 1 << 16;
 
   private AuditReportCommand() {}
 
   /**
-   * Runs the command.
+   * The report as the user asked for it; each filter is null when not given, and is checked by
+   * {@link #run}.
    *
-   * @param args the arguments after {@code report}: the report's name, then options
-   * @param defaultDir the audit directory when {@code --dir} is not given
+   * @param report {@link #PATCHES} or {@link #DENIED}
+   * @param dir the audit directory
+   * @param entry only for {@link #PATCHES}, as are {@code host} and {@code kb}
+   * @param format table (the default when null), csv or html
+   */
+  public record Options(
+      String report,
+      Path dir,
+      String since,
+      String until,
+      String client,
+      String entry,
+      String host,
+      String kb,
+      String format) {}
+
+  /**
+   * Makes the report.
+   *
    * @param kbSources which hosts and entries may name KB numbers; asked once, and only for the
-   *     {@code patches} report after its command line was accepted (so that what it costs, such as
+   *     {@code patches} report after its options were accepted (so that what it costs, such as
    *     reading the allowlist, and what it says on {@code err}, happen only when needed)
    * @param out where the report goes
    * @param err where warnings and errors go
-   * @return the exit status
+   * @return true when the run was complete (see the class comment), also when the report is empty
+   * @throws UsageException when an option's value is not valid; nothing was read
    */
-  public static int run(
-      List<String> args,
-      Path defaultDir,
-      Supplier<KbSources> kbSources,
-      PrintStream out,
-      PrintStream err) {
-    return run(args, defaultDir, kbSources, out, err, Clock.systemUTC());
+  public static boolean run(
+      Options options, Supplier<KbSources> kbSources, PrintStream out, PrintStream err)
+      throws UsageException {
+    return run(options, kbSources, out, err, Clock.systemUTC());
   }
 
-  static int run(
-      List<String> args,
-      Path defaultDir,
-      Supplier<KbSources> kbSources,
-      PrintStream out,
-      PrintStream err,
-      Clock clock) {
-    return SYNTAX.run(
-        args,
-        parsed -> Request.from(parsed, defaultDir),
-        r -> r.dir,
-        r -> report(r, kbSources, out, err, clock),
-        out,
+  static boolean run(
+      Options options, Supplier<KbSources> kbSources, PrintStream out, PrintStream err, Clock clock)
+      throws UsageException {
+    Request request = Request.from(options);
+    return AuditToolRun.run(
+        "patchgate audit report",
+        request.dir,
+        () -> report(request, kbSources, out, err, clock),
         err);
   }
 
@@ -167,31 +142,31 @@ public final class AuditReportCommand {
   private record Request(
       String report, Path dir, AuditQuery query, String format, String kb, List<String> filters) {
 
-    static Request from(CommandArgs args, Path defaultDir) throws UsageException {
-      List<String> positionals = args.positionals();
-      if (positionals.isEmpty()) {
+    static Request from(Options options) throws UsageException {
+      String report = options.report();
+      if (report == null) {
         throw new UsageException("name a report: patches or denied");
       }
-      String report = positionals.get(0);
       if (!report.equals(PATCHES) && !report.equals(DENIED)) {
         throw new UsageException(
             "unknown report '" + DisplayText.clean(report) + "' (expected: patches or denied)");
       }
-      if (positionals.size() > 1) {
-        throw new UsageException("unexpected argument " + DisplayText.clean(positionals.get(1)));
-      }
       if (report.equals(DENIED)) {
-        for (String option : PATCH_ONLY) {
-          if (args.has(option)) {
-            throw new UsageException(option + " applies to report patches only");
+        for (String[] option :
+            new String[][] {
+              {"--entry", options.entry()}, {"--host", options.host()}, {"--kb", options.kb()}
+            }) {
+          if (option[1] != null) {
+            throw new UsageException(option[0] + " applies to report patches only");
           }
         }
       }
-      Path dir = args.value("--dir").map(Path::of).orElse(defaultDir);
+      Path dir = options.dir();
       if (dir == null) {
         throw new UsageException("no audit directory: give --dir");
       }
-      String format = args.value("--format").orElse("table").toLowerCase(Locale.ROOT);
+      String format = Optional.ofNullable(options.format()).orElse("table");
+      format = format.toLowerCase(Locale.ROOT);
       if (!Set.of("table", "csv", "html").contains(format)) {
         throw new UsageException(
             "--format: '" + DisplayText.clean(format) + "' (expected: table, csv or html)");
@@ -199,27 +174,27 @@ public final class AuditReportCommand {
       try {
         AuditQuery.Builder query = AuditQuery.builder();
         List<String> filters = new ArrayList<>();
-        args.value("--since").ifPresent(v -> query.since(AuditTimes.since(v)));
-        args.value("--until").ifPresent(v -> query.until(AuditTimes.until(v)));
-        args.value("--client")
+        Optional.ofNullable(options.since()).ifPresent(v -> query.since(AuditTimes.since(v)));
+        Optional.ofNullable(options.until()).ifPresent(v -> query.until(AuditTimes.until(v)));
+        Optional.ofNullable(options.client())
             .ifPresent(
                 v -> {
                   query.client(v);
                   filters.add("client " + v.strip());
                 });
-        args.value("--entry")
+        Optional.ofNullable(options.entry())
             .ifPresent(
                 v -> {
                   query.entry(v);
                   filters.add("entry " + v.strip());
                 });
-        args.value("--host")
+        Optional.ofNullable(options.host())
             .ifPresent(
                 v -> {
                   query.host(v);
                   filters.add("host " + v.strip());
                 });
-        String kb = args.value("--kb").map(KbNumber::parse).orElse(null);
+        String kb = Optional.ofNullable(options.kb()).map(KbNumber::parse).orElse(null);
         if (kb != null) {
           // A cheap first cut on the raw line; the file name's KB is checked exactly later.
           query.urlContains(kb);

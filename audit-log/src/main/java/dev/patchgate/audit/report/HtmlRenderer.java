@@ -1,6 +1,7 @@
 package dev.patchgate.audit.report;
 
-import dev.patchgate.audit.query.DisplayText;
+import dev.patchgate.audit.text.ByteSize;
+import dev.patchgate.audit.text.DisplayText;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;

@@ -1,6 +1,8 @@
 package dev.patchgate.audit.report;
 
-import dev.patchgate.audit.query.DisplayText;
+import dev.patchgate.audit.text.ByteSize;
+import dev.patchgate.audit.text.DisplayText;
+import dev.patchgate.audit.text.TextTable;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -12,8 +14,6 @@ import java.util.Locale;
  * column's limit), numbers right-aligned, values made safe by {@link DisplayText#clean}.
  */
 final class TextTableRenderer {
-  private static final String GAP = "  ";
-
   private TextTableRenderer() {}
 
   static void render(ReportModel report, Writer out) throws IOException {
@@ -28,27 +28,16 @@ final class TextTableRenderer {
     for (ReportModel.Row row : report.rows()) {
       lines.add(cells(report, columns, row));
     }
-    int width = lines.get(0).length;
-    int[] widths = new int[width];
-    for (String[] line : lines) {
-      for (int i = 0; i < width; i++) {
-        widths[i] = Math.max(widths[i], line[i].length());
-      }
+    List<TextTable.Align> align = new ArrayList<>();
+    for (int i = columns.size(); i < lines.get(0).length; i++) {
+      align.add(TextTable.Align.LEFT);
     }
-    int offset = width - columns.size();
+    for (ReportModel.Column column : columns) {
+      align.add(isNumber(column) ? TextTable.Align.RIGHT : TextTable.Align.LEFT);
+    }
     String newline = System.lineSeparator();
-    for (String[] line : lines) {
-      StringBuilder text = new StringBuilder();
-      for (int i = 0; i < width; i++) {
-        boolean right = i >= offset && isNumber(columns.get(i - offset)) && line != lines.get(0);
-        String cell = line[i];
-        String pad = " ".repeat(widths[i] - cell.length());
-        text.append(right ? pad + cell : cell + (i == width - 1 ? "" : pad));
-        if (i < width - 1) {
-          text.append(GAP);
-        }
-      }
-      out.write(text.toString().stripTrailing());
+    for (String line : TextTable.lines(lines, align, TextTable.Header.LEFT)) {
+      out.write(line);
       out.write(newline);
     }
     if (report.rows().isEmpty()) {

@@ -100,7 +100,7 @@ class AuditQueryCommandTest {
     List<String> args = new ArrayList<>(filter);
     args.addAll(List.of("--format", "json"));
 
-    CommandRun run = CommandRun.of(AuditQueryCommand::run, dir, args.toArray(String[]::new));
+    CommandRun run = CommandRun.of(CommandRun.QUERY, dir, args.toArray(String[]::new));
 
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(ids(run)).containsExactlyElementsOf(expected);
@@ -109,7 +109,7 @@ class AuditQueryCommandTest {
   @Test
   void jsonOutputIsTheOriginalLinesWithSeqAndHash() {
     CommandRun run =
-        CommandRun.of(AuditQueryCommand::run, dir, "--format", "json", "--client", "10.10.1.7");
+        CommandRun.of(CommandRun.QUERY, dir, "--format", "json", "--client", "10.10.1.7");
 
     assertThat(run.out()).isEqualTo(log.lines.get("q5") + "\n");
     assertThat(run.out()).contains("\"seq\":", "\"hash\":\"");
@@ -117,7 +117,7 @@ class AuditQueryCommandTest {
 
   @Test
   void aMalformedLineIsReportedWithFileAndLineAndTheQueryGoesOn() {
-    CommandRun run = CommandRun.of(AuditQueryCommand::run, dir, "--format", "json");
+    CommandRun run = CommandRun.of(CommandRun.QUERY, dir, "--format", "json");
 
     assertThat(run.exit()).isZero();
     assertThat(run.err())
@@ -130,7 +130,7 @@ class AuditQueryCommandTest {
   @Test
   void csvHasAHeaderOfTheFieldNamesAndParsesBackToTheRecords() {
     CommandRun run =
-        CommandRun.of(AuditQueryCommand::run, dir, "--format", "csv", "--client", "10.10.1.5");
+        CommandRun.of(CommandRun.QUERY, dir, "--format", "csv", "--client", "10.10.1.5");
 
     List<List<String>> rows = CsvReader.parse(run.out());
     List<String> header = new ArrayList<>(AuditFields.IN_ORDER);
@@ -151,8 +151,7 @@ class AuditQueryCommandTest {
   @Test
   void csvCellsCannotRunAsFormulasOrBreakRowsAndControlCharactersAreShownEscaped() {
     CommandRun run =
-        CommandRun.of(
-            AuditQueryCommand::run, dir, "--format", "csv", "--since", "2026-11-23T11:00:00Z");
+        CommandRun.of(CommandRun.QUERY, dir, "--format", "csv", "--since", "2026-11-23T11:00:00Z");
 
     List<List<String>> rows = CsvReader.parse(run.out());
     int url = AuditFields.IN_ORDER.indexOf(AuditFields.URL);
@@ -165,8 +164,7 @@ class AuditQueryCommandTest {
 
   @Test
   void tableShowsAlignedColumnsWithTheFileNameOfALongUrlKept() {
-    CommandRun run =
-        CommandRun.of(AuditQueryCommand::run, dir, "--client", "10.10.1.5", "--limit", "3");
+    CommandRun run = CommandRun.of(CommandRun.QUERY, dir, "--client", "10.10.1.5", "--limit", "3");
 
     List<String> lines = run.outLines();
     assertThat(lines).hasSize(4);
@@ -186,14 +184,14 @@ class AuditQueryCommandTest {
 
   @Test
   void tableShowsHostileControlCharactersEscaped() {
-    CommandRun run = CommandRun.of(AuditQueryCommand::run, dir, "--since", "2026-11-23T11:00Z");
+    CommandRun run = CommandRun.of(CommandRun.QUERY, dir, "--since", "2026-11-23T11:00Z");
 
     assertThat(run.out()).doesNotContain("\u001b").contains("\\u001b[2J");
   }
 
   @Test
   void tableSaysSoWhenNothingMatches() {
-    CommandRun run = CommandRun.of(AuditQueryCommand::run, dir, "--client", "10.99.99.99");
+    CommandRun run = CommandRun.of(CommandRun.QUERY, dir, "--client", "10.99.99.99");
 
     assertThat(run.exit()).isZero();
     assertThat(run.outLines()).hasSize(2).last().isEqualTo("(no matching records)");
@@ -211,7 +209,7 @@ class AuditQueryCommandTest {
     Files.writeString(other.resolve("audit-2026-11-21.jsonl"), line + "\n");
 
     CommandRun run =
-        CommandRun.of(AuditQueryCommand::run, other, "--format", "json", "--until", "2026-11-20");
+        CommandRun.of(CommandRun.QUERY, other, "--format", "json", "--until", "2026-11-20");
 
     assertThat(ids(run)).containsExactly("late");
   }
@@ -224,7 +222,7 @@ class AuditQueryCommandTest {
 
     CommandRun run =
         CommandRun.of(
-            AuditQueryCommand::run,
+            CommandRun.QUERY,
             dir,
             "--format",
             "json",
@@ -262,7 +260,7 @@ class AuditQueryCommandTest {
     byte[] bytes = Files.readAllBytes(gz);
     Files.write(gz, Arrays.copyOf(bytes, bytes.length - 20));
 
-    CommandRun run = CommandRun.of(AuditQueryCommand::run, dir, "--format", "json");
+    CommandRun run = CommandRun.of(CommandRun.QUERY, dir, "--format", "json");
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).contains("audit-2026-11-21.jsonl.gz", "cannot be read");
@@ -271,7 +269,7 @@ class AuditQueryCommandTest {
 
   @Test
   void aDirectoryWithoutAuditFilesExitsWithOne(@TempDir Path empty) {
-    CommandRun run = CommandRun.of(AuditQueryCommand::run, empty);
+    CommandRun run = CommandRun.of(CommandRun.QUERY, empty);
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).isEqualTo("patchgate audit query: no audit files in " + empty + "\n");
@@ -280,7 +278,7 @@ class AuditQueryCommandTest {
   @Test
   void dirOptionOverridesTheDefaultDirectory(@TempDir Path empty) {
     CommandRun run =
-        CommandRun.of(AuditQueryCommand::run, empty, "--dir", dir.toString(), "--format", "json");
+        CommandRun.of(CommandRun.QUERY, empty, "--dir", dir.toString(), "--format", "json");
 
     assertThat(ids(run)).hasSize(11);
   }
@@ -288,18 +286,15 @@ class AuditQueryCommandTest {
   @ParameterizedTest
   @MethodSource("usageErrors")
   void aUsageErrorPrintsOneLineAndTheUsageAndExitsWithTwo(List<String> args, String message) {
-    CommandRun run = CommandRun.of(AuditQueryCommand::run, dir, args.toArray(String[]::new));
+    CommandRun run = CommandRun.of(CommandRun.QUERY, dir, args.toArray(String[]::new));
 
     assertThat(run.exit()).isEqualTo(2);
-    assertThat(run.err()).startsWith("patchgate audit query: " + message + "\nUsage:");
+    assertThat(run.err()).isEqualTo("patchgate audit query: " + message + "\n");
     assertThat(run.out()).isEmpty();
   }
 
   static Stream<Arguments> usageErrors() {
     return Stream.of(
-        Arguments.of(List.of("--bogus"), "unknown option --bogus"),
-        Arguments.of(List.of("--client"), "--client needs a value"),
-        Arguments.of(List.of("--client", "a", "--client", "b"), "--client given twice"),
         Arguments.of(List.of("--format", "xml"), "--format: 'xml' (expected: table, json or csv)"),
         Arguments.of(
             List.of("--decision", "maybe"), "--decision: 'maybe' (expected: allow, deny or error)"),
@@ -317,16 +312,7 @@ class AuditQueryCommandTest {
         Arguments.of(
             List.of("--since", "2026-11-23", "--until", "2026-11-22"),
             "--until must be after --since (the period is empty: 2026-11-23T00:00:00Z to"
-                + " 2026-11-23T00:00:00Z)"),
-        Arguments.of(List.of("stray"), "unexpected argument stray"));
-  }
-
-  @Test
-  void helpPrintsTheUsage() {
-    CommandRun run = CommandRun.of(AuditQueryCommand::run, dir, "--help");
-
-    assertThat(run.exit()).isZero();
-    assertThat(run.out()).isEqualTo(AuditQueryCommand.USAGE);
+                + " 2026-11-23T00:00:00Z)"));
   }
 
   private static List<String> ids(CommandRun run) {

@@ -61,7 +61,7 @@ class ContractCrossCheckTest {
             .filter(line -> !AuditJsonReader.readObject(line).containsKey(AuditFields.TYPE))
             .toList();
 
-    CommandRun run = CommandRun.of(AuditQueryCommand::run, dir, "--format", "json");
+    CommandRun run = CommandRun.of(CommandRun.QUERY, dir, "--format", "json");
 
     assertThat(written.size()).as("start and stop markers around the records").isGreaterThan(3);
     assertThat(records).hasSize(3);

@@ -3,6 +3,7 @@ package dev.patchgate.audit.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patchgate.audit.text.ByteSize;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

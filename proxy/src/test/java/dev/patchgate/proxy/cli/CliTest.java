@@ -193,4 +193,142 @@ class CliTest {
         .startsWith("patchgate profiles: no profile named 'windows-updates'")
         .contains("windows-update,");
   }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "help                  | Usage: patchgate <command>     | mirror",
+        "help audit            | Usage: patchgate audit         | verify",
+        "run --help            | Usage: patchgate run           | --config=FILE",
+        "check-config --help   | Usage: patchgate check-config  | --config=FILE",
+        "explain --help        | Usage: patchgate explain --client ADDRESS | --at=TIME",
+        "profiles --help       | Usage: patchgate profiles      | NAME",
+        "audit --help          | Usage: patchgate audit         | report",
+        "audit verify --help   | Usage: patchgate audit verify  | --dir=DIR",
+        "audit query -h        | Usage: patchgate audit query   | --url-contains=TEXT",
+        "audit report --help   | Usage: patchgate audit report  | --kb KB5034441",
+        "mirror --help         | Usage: patchgate mirror        | prefetch",
+        "mirror purge --help   | Usage: patchgate mirror purge  | URL-PREFIX",
+        "mirror help purge     | Usage: patchgate mirror purge  | URL-PREFIX",
+        "audit help query      | Usage: patchgate audit query   | --decision=D",
+      })
+  void everyCommandsHelpComesFromTheFrame(String args, String usage, String mentions) {
+    assertThat(execute(args.split(" "))).isZero();
+
+    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith(usage).contains(mentions);
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "audit                                 | patchgate audit: expected verify, query or report",
+        "audit rotate                          | patchgate audit: unknown audit command 'rotate'",
+        "audit verify --verbose                | patchgate audit verify: unknown option '--verbose'",
+        "audit verify --dir=                   | patchgate audit verify: --dir needs a directory",
+        "audit query --bogus                   | patchgate audit query: unknown option '--bogus'",
+        "audit query --client                  | patchgate audit query: --client needs a value",
+        "audit query --client a --client b     | patchgate audit query: --client given twice",
+        "audit query stray                     | patchgate audit query: unexpected argument 'stray'",
+        "audit query --format xml              | patchgate audit query: --format: 'xml' (expected:",
+        "audit report                          | patchgate audit report: name a report: patches",
+        "audit report denied --kb KB5034441    | patchgate audit report: --kb applies to report",
+        "audit report patches extra            | patchgate audit report: unexpected argument 'extra'",
+        "profiles a b                          | patchgate profiles: unexpected argument 'b'",
+        "explain --client 10.0.0.1 --client 10.0.0.2 http://a.example/ | patchgate explain:"
+            + " --client given twice",
+      })
+  void theAuditToolsAndEveryOtherCommandReportABadCommandLineTheSameWay(
+      String args, String expected) {
+    assertThat(execute(args.split(" +"))).isEqualTo(Cli.USAGE);
+
+    String line = err.toString(StandardCharsets.UTF_8);
+    String command = expected.substring(0, expected.indexOf(':'));
+    assertThat(line).startsWith(expected).endsWith(" (see '" + command + " --help')\n");
+    assertThat(line).hasLineCount(1);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void aCommandWithControlCharactersIsEchoedCleaned() {
+    assertThat(execute("serve\u001b]0;owned\u0007\u001b[2J")).isEqualTo(Cli.USAGE);
+
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "patchgate: unknown command 'serve\\u001b]0;owned\\u0007\\u001b[2J'; expected run,"
+                + " check-config, explain, profiles, audit or mirror (see 'patchgate --help')\n");
+  }
+
+  @Test
+  void anOptionWithControlCharactersIsEchoedCleaned() {
+    assertThat(execute("audit", "query", "--\u001b[31mred")).isEqualTo(Cli.USAGE);
+
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("patchgate audit query: unknown option '--\\u001b[31mred'")
+        .doesNotContain("\u001b");
+  }
+
+  @Test
+  void theAuditToolsReadTheDirectoryGivenWithDir() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+
+    assertThat(execute("audit", "verify", "--dir", empty.toString())).isEqualTo(Cli.INVALID);
+    assertThat(execute("audit", "query", "--dir=" + empty)).isEqualTo(Cli.INVALID);
+    assertThat(execute("audit", "report", "denied", "--dir", empty.toString()))
+        .isEqualTo(Cli.INVALID);
+
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "audit log: no audit files in "
+                + empty.toAbsolutePath()
+                + "\npatchgate audit query: no audit files in "
+                + empty
+                + "\npatchgate audit report: no audit files in "
+                + empty
+                + "\n");
+  }
+
+  @Test
+  void aConfigurationGivenBeforeTheSubcommandCounts() throws Exception {
+    Path config = dir.resolve("patchgate.conf");
+    Path audit = Files.createDirectories(dir.resolve("audit-here"));
+    Files.writeString(config, "patchgate.audit.dir = \"" + audit + "\"\n");
+
+    assertThat(execute("audit", "--config", config.toString(), "verify")).isEqualTo(Cli.INVALID);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo("audit log: no audit files in " + audit.toAbsolutePath() + "\n");
+  }
+
+  @Test
+  void aProblemQuotingAControlCharacterFromTheConfigurationIsPrintedCleaned() throws Exception {
+    Path config = dir.resolve("patchgate.conf");
+    // HOCON's own escape: the file says \u001b, the value read holds ESC.
+    Files.writeString(config, "patchgate.audit.on-failure = \"x\\u001b[2J\"\n");
+
+    assertThat(execute("check-config", "--config", config.toString())).isEqualTo(Cli.INVALID);
+
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("patchgate.audit.on-failure: \"x\\u001b[2J\" (expected fail-closed")
+        .doesNotContain("\u001b")
+        .endsWith("1 problem found\n");
+  }
+
+  @Test
+  void anAuditDirectoryWithControlCharactersIsEchoedCleaned() {
+    Path nowhere = dir.resolve("no\u001b[2Jwhere");
+
+    assertThat(execute("audit", "verify", "--dir", nowhere.toString())).isEqualTo(Cli.INVALID);
+    assertThat(execute("audit", "query", "--dir", nowhere.toString())).isEqualTo(Cli.INVALID);
+
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "audit log: no audit directory at "
+                + dir.toAbsolutePath()
+                + "/no\\u001b[2Jwhere\n"
+                + "patchgate audit query: no audit files in "
+                + dir
+                + "/no\\u001b[2Jwhere\n");
+  }
 }

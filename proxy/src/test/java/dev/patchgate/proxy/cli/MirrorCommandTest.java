@@ -18,6 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -97,12 +99,36 @@ class MirrorCommandTest {
   }
 
   private int run(InetSocketAddress gateway, String... args) {
-    return MirrorCommand.run(
-        List.of(args),
-        dir(),
-        gateway,
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return run(gateway, dir(), false, args);
+  }
+
+  /**
+   * Runs {@code patchgate mirror --config FILE ARGS} through the command-line frame, with a
+   * configuration naming the store {@code mirror} (the mirror off when null) and the gateway.
+   */
+  private int run(InetSocketAddress gateway, Path mirror, boolean terminal, String... args) {
+    Path config = tmp.resolve("patchgate.conf");
+    try {
+      Files.writeString(
+          config,
+          "patchgate.listen = \"%s:%d\"\n%s\n"
+              .formatted(
+                  gateway.getHostString(),
+                  gateway.getPort(),
+                  mirror == null
+                      ? "patchgate.mirror.enabled = false"
+                      : "patchgate.mirror.dir = \"" + mirror + "\""));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> argv = new ArrayList<>(List.of("mirror", "--config", config.toString()));
+    argv.addAll(List.of(args));
+    return new Cli(
+            new Terminal(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                terminal))
+        .execute(argv.toArray(String[]::new));
   }
 
   private String out() {
@@ -157,15 +183,12 @@ class MirrorCommandTest {
   void withTheMirrorOffAStoreMustBeNamed() throws Exception {
     openStore();
     fill("http://a.example:80/1.cab", 10);
-    PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-    PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-
-    assertThat(MirrorCommand.run(List.of("ls"), null, NO_GATEWAY, o, e)).isEqualTo(1);
+    assertThat(run(NO_GATEWAY, null, false, "ls")).isEqualTo(1);
     assertThat(err())
         .isEqualTo(
             "patchgate mirror ls: the mirror is off (patchgate.mirror.enabled = false); name a"
                 + " store with --dir DIR\n");
-    assertThat(MirrorCommand.run(List.of("ls", "--dir=" + dir()), null, NO_GATEWAY, o, e)).isZero();
+    assertThat(run(NO_GATEWAY, null, false, "ls", "--dir=" + dir())).isZero();
     assertThat(out()).contains("http://a.example:80/1.cab").endsWith("1 object, 10 B\n");
   }
 
@@ -218,7 +241,7 @@ class MirrorCommandTest {
     "http://vendor.example:8080/a?b, http://vendor.example:8080/a?b",
   })
   void aPurgePrefixThatNamesAWholeHostIsMatchedInTheStoredForm(String given, String used) {
-    assertThat(MirrorCommand.canonicalPrefix(given)).isEqualTo(used);
+    assertThat(MirrorAdmin.canonicalPrefix(given)).isEqualTo(used);
   }
 
   // ---- verify ----
@@ -318,11 +341,48 @@ class MirrorCommandTest {
 
   @Test
   void helpListsEverySubcommand() {
-    assertThat(run("ls", "--help")).isZero();
+    assertThat(run("--help")).isZero();
 
     assertThat(out())
-        .startsWith("Usage: patchgate mirror ls")
-        .contains("mirror verify", "mirror purge URL-PREFIX", "mirror prefetch FILE");
+        .startsWith("Usage: patchgate mirror")
+        .contains("  ls ", "  verify ", "  purge ", "  prefetch ", "stop the gateway first");
+    assertThat(err()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "ls,       Usage: patchgate mirror ls,       --dir=DIR",
+    "verify,   Usage: patchgate mirror verify,   --dir=DIR",
+    "purge,    Usage: patchgate mirror purge,    URL-PREFIX",
+    "prefetch, Usage: patchgate mirror prefetch, --gateway=HOST:PORT"
+  })
+  void eachSubcommandHasItsOwnHelp(String sub, String usage, String option) {
+    assertThat(run(sub, "--help")).isZero();
+
+    assertThat(out()).startsWith(usage).contains(option, "--config=FILE");
+  }
+
+  @Test
+  void aStoreDirectoryWithControlCharactersIsEchoedCleaned() {
+    Path nowhere = tmp.resolve("no\u001b[2Jwhere");
+
+    assertThat(run("ls", "--dir", nowhere.toString())).isEqualTo(1);
+
+    assertThat(err())
+        .isEqualTo(
+            "patchgate mirror ls: no mirror store at "
+                + tmp.toAbsolutePath()
+                + "/no\\u001b[2Jwhere\n");
+  }
+
+  @Test
+  void aUrlPrefixWithControlCharactersIsEchoedCleaned() {
+    assertThat(run("purge", "ftp://a.example/\u001b[2J")).isEqualTo(2);
+
+    assertThat(err())
+        .startsWith("patchgate mirror purge: 'ftp://a.example/\\u001b[2J' is not an http://")
+        .doesNotContain("\u001b")
+        .hasLineCount(1);
   }
 
   // ---- prefetch ----
@@ -397,14 +457,7 @@ class MirrorCommandTest {
     InetSocketAddress gateway = startProxy(new CopyOnWriteArrayList<>());
     Path file = urls("http://updates.example/3145728");
 
-    int exit =
-        MirrorCommand.run(
-            List.of("prefetch", file.toString()),
-            dir(),
-            gateway,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            true);
+    int exit = run(gateway, dir(), true, "prefetch", file.toString());
 
     assertThat(exit).isZero();
     String drawn = err();

@@ -1,4 +1,4 @@
-package dev.patchgate.audit.query;
+package dev.patchgate.audit.text;
 
 /**
  * Makes record values safe to show on a terminal, in a spreadsheet cell or in a warning.

@@ -1,14 +1,14 @@
-package dev.patchgate.audit.report;
+package dev.patchgate.audit.text;
 
 import java.util.Locale;
 
 /** Byte counts for people: {@code 812 B}, {@code 1.5 KiB}, {@code 245.5 MiB}, {@code 4.7 GiB}. */
-final class ByteSize {
+public final class ByteSize {
   private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
   private ByteSize() {}
 
-  static String human(long bytes) {
+  public static String human(long bytes) {
     if (bytes < 1024) {
       return bytes + " B";
     }
