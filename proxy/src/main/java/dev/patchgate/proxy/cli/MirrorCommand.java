@@ -1,6 +1,7 @@
 package dev.patchgate.proxy.cli;
 
 import dev.patchgate.proxy.config.GatewaySettings;
+import dev.patchgate.proxy.config.MirrorSwitch;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -68,7 +69,7 @@ final class MirrorCommand extends CommandGroup {
       if (dir.given().isPresent()) {
         return run(dir.given().get());
       }
-      if (settings.get().mirror() == null) {
+      if (!(settings.get().mirroring() instanceof MirrorSwitch.On on)) {
         terminal
             .err()
             .println(
@@ -78,7 +79,7 @@ final class MirrorCommand extends CommandGroup {
                     + " --dir DIR");
         return Cli.INVALID;
       }
-      return run(settings.get().mirror().dir());
+      return run(on.settings().dir());
     }
 
     /** Runs the tool on the store in {@code dir}; returns the exit code. */

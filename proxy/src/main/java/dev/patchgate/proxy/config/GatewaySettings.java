@@ -62,14 +62,6 @@ public record GatewaySettings(
 
   static final String ROOT = "patchgate";
 
-  /**
-   * The store's settings, or null when the mirror is off: for the command line, which still reads
-   * the mirror this way; the gateway reads {@link #mirroring()}.
-   */
-  public MirrorSettings mirror() {
-    return mirroring instanceof MirrorSwitch.On on ? on.settings() : null;
-  }
-
   /** Thrown when the configuration cannot be used; the message lists every problem, one a line. */
   public static final class InvalidSettingsException extends Exception {
     private static final long serialVersionUID = 1L;
