@@ -57,6 +57,12 @@ import org.slf4j.LoggerFactory;
  * gateway running out of memory.
  *
  * <p>Thread-safe. {@link #append} takes no lock held during I/O and does no I/O.
+ *
+ * <p>One class on purpose: the writer thread's loop, its backlog, its health streak and the callers
+ * waiting in {@link #sync()} are one state machine, touched by that one thread and changed together
+ * on every flush, success or failure. The parts that are not (the chain and its markers, {@link
+ * ChainedAuditLog}; the day files, {@link DailyAuditFiles}; compression and retention, {@link
+ * AuditMaintenance}) live in classes of their own.
  */
 public final class JsonLinesAuditWriter implements AuditSink {
   /** The flush interval the gateway uses unless configured otherwise. */
