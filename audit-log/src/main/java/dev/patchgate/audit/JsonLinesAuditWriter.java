@@ -466,9 +466,10 @@ public final class JsonLinesAuditWriter implements AuditSink {
 
   /** Hands days that can no longer be written to housekeeping, once per new day. */
   private void sweepFinishedDays() {
-    // Without any audit file yet there is nothing to protect but today's, which may start soon.
-    LocalDate finishedBefore =
-        chainLog.floor() != null ? chainLog.floor() : utcDateOf(clock.instant());
+    // Without any audit file yet no day is finished: the first record may be of any day (a
+    // download that began before the clock's today), and a sweep that ran while its file was being
+    // created would delete it. Only interrupted leftovers (.tmp) go then.
+    LocalDate finishedBefore = chainLog.floor() != null ? chainLog.floor() : LocalDate.MIN;
     LocalDate oldestAccess = squidPending.oldestDay();
     if (oldestAccess != null && oldestAccess.isBefore(finishedBefore)) {
       finishedBefore = oldestAccess;
