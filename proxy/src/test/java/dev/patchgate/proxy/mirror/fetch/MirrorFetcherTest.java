@@ -167,15 +167,7 @@ class MirrorFetcherTest {
     disk.holdAfter(3);
 
     try (FillReader reader = follow.reader()) {
-      MirrorFetch fetch =
-          fetcher.fetch(
-              pinned(origin.port()),
-              "127.0.0.1",
-              "/generated/" + length,
-              EmptyHttpHeaders.INSTANCE,
-              List.of(),
-              writer,
-              MirrorFetchPassThrough.NOBODY);
+      MirrorFetch fetch = startGenerated(length, writer, MirrorFetchPassThrough.NOBODY);
       await().atMost(WAIT).until(() -> disk.held() > 0);
 
       long available = reader.available();
@@ -639,15 +631,7 @@ class MirrorFetcherTest {
     MirrorKey key = key(origin.base() + "/generated/" + length);
     disk.holdAfter(2); // start(), one turn of writes, then the disk stalls
 
-    MirrorFetch fetch =
-        fetcher.fetch(
-            pinned(origin.port()),
-            "127.0.0.1",
-            "/generated/" + length,
-            EmptyHttpHeaders.INSTANCE,
-            List.of(),
-            filler(key),
-            MirrorFetchPassThrough.NOBODY);
+    MirrorFetch fetch = startGenerated(length, filler(key), MirrorFetchPassThrough.NOBODY);
     awaitDiskBehind(fetch);
 
     assertThat(fetch.queuedBytes()).isBetween(HIGH_MARK / 4, HIGH_MARK + READ_SLACK);
@@ -676,15 +660,7 @@ class MirrorFetcherTest {
     int length = 32 << 20;
     MirrorKey key = key(origin.base() + "/generated/" + length);
     disk.holdAfter(2);
-    MirrorFetch fetch =
-        fetcher.fetch(
-            pinned(origin.port()),
-            "127.0.0.1",
-            "/generated/" + length,
-            EmptyHttpHeaders.INSTANCE,
-            List.of(),
-            filler(key),
-            MirrorFetchPassThrough.NOBODY);
+    MirrorFetch fetch = startGenerated(length, filler(key), MirrorFetchPassThrough.NOBODY);
     awaitDiskBehind(fetch);
 
     fetch.cancel();
@@ -702,15 +678,7 @@ class MirrorFetcherTest {
     int length = 32 << 20;
     MirrorKey key = key(origin.base() + "/generated/" + length);
     disk.holdAfter(2);
-    MirrorFetch fetch =
-        fetcher.fetch(
-            pinned(origin.port()),
-            "127.0.0.1",
-            "/generated/" + length,
-            EmptyHttpHeaders.INSTANCE,
-            List.of(),
-            filler(key),
-            MirrorFetchPassThrough.NOBODY);
+    MirrorFetch fetch = startGenerated(length, filler(key), MirrorFetchPassThrough.NOBODY);
     awaitDiskBehind(fetch);
 
     store.close();
@@ -809,6 +777,22 @@ class MirrorFetcherTest {
 
   private static InetSocketAddress pinned(int port) {
     return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+  }
+
+  /**
+   * Starts the fetch of a generated body of {@code length} bytes from the origin into {@code
+   * writer}.
+   */
+  private MirrorFetch startGenerated(
+      int length, FillWriter writer, MirrorFetchPassThrough passThrough) {
+    return fetcher.fetch(
+        pinned(origin.port()),
+        "127.0.0.1",
+        "/generated/" + length,
+        EmptyHttpHeaders.INSTANCE,
+        List.of(),
+        writer,
+        passThrough);
   }
 
   private MirrorFetchOutcome fetch(MirrorKey key, String path, MirrorFetchPassThrough passThrough)
