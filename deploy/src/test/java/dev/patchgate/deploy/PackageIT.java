@@ -115,6 +115,7 @@ final class PackageIT {
         .contains("adduser --system --group --home /var/lib/patchgate")
         .contains("/var/lib/patchgate/mirror /var/lib/patchgate/audit")
         .contains("chown patchgate:patchgate \"$dir\"")
+        .contains("chown root:patchgate \"$file\"")
         .contains("systemctl enable patchgate.service");
   }
 
