@@ -1,0 +1,277 @@
+package dev.patchgate.deploy;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The built {@code patchgate_<version>_all.deb}, read with Debian's own tools: its control data,
+ * conffiles, file list and maintainer scripts; its systemd unit through {@code systemd-analyze
+ * verify}; and its launcher running {@code check-config} on the configuration it ships.
+ *
+ * <p>On a machine without {@code dpkg-deb} or {@code systemd-analyze} the tests are skipped, unless
+ * {@code PATCHGATE_PACKAGE_TESTS=required} (set by {@code .ci/run}, which installs both), where a
+ * missing tool fails them.
+ */
+final class PackageIT {
+  private static final Path DEB = Path.of(System.getProperty("patchgate.deb", "missing.deb"));
+
+  @TempDir static Path work;
+  private static Path root;
+  private static Path control;
+
+  @BeforeAll
+  static void unpack() throws Exception {
+    requireTool("dpkg-deb");
+    assertThat(DEB).as("the package built by `mvn package`").isRegularFile();
+    root = work.resolve("root");
+    control = work.resolve("control");
+    ok(run("dpkg-deb", "-x", DEB.toString(), root.toString()));
+    ok(run("dpkg-deb", "-e", DEB.toString(), control.toString()));
+  }
+
+  @Test
+  void controlNamesThePackageAndNeedsAJava17Runtime() throws Exception {
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (String field : List.of("Package", "Architecture", "Version", "Depends")) {
+      fields.put(field, ok(run("dpkg-deb", "-f", DEB.toString(), field)).strip());
+    }
+
+    assertThat(fields)
+        .containsEntry("Package", "patchgate")
+        .containsEntry("Architecture", "all")
+        .containsEntry(
+            "Depends",
+            "default-jre-headless (>= 2:1.17) | openjdk-17-jre-headless"
+                + " | java17-runtime-headless, adduser");
+    assertThat(fields.get("Version")).startsWith("0.");
+    assertThat(ok(run("dpkg-deb", "-I", DEB.toString())))
+        .contains("postinst", "prerm", "postrm", "conffiles");
+  }
+
+  @Test
+  void configurationFilesAreConffilesSoEditsSurviveUpgrades() throws IOException {
+    assertThat(Files.readAllLines(control.resolve("conffiles"), UTF_8))
+        .containsExactlyInAnyOrder(
+            "/etc/default/patchgate",
+            "/etc/patchgate/patchgate.conf",
+            "/etc/patchgate/allowlist.conf");
+  }
+
+  @Test
+  void packageHoldsTheJarLauncherUnitAndConfiguration() throws Exception {
+    Map<String, String> modes = new LinkedHashMap<>();
+    for (String line : ok(run("dpkg-deb", "-c", DEB.toString())).split("\n")) {
+      String[] columns = line.trim().split("\\s+");
+      String path = columns[columns.length - 1].replaceFirst("^\\.", "");
+      if (!columns[0].startsWith("d")) {
+        modes.put(path, columns[0] + " " + columns[1]);
+      }
+    }
+
+    assertThat(modes)
+        .containsOnly(
+            Map.entry("/usr/share/patchgate/patchgate.jar", "-rw-r--r-- root/root"),
+            Map.entry("/usr/bin/patchgate", "-rwxr-xr-x root/root"),
+            Map.entry("/lib/systemd/system/patchgate.service", "-rw-r--r-- root/root"),
+            Map.entry("/etc/default/patchgate", "-rw-r--r-- root/root"),
+            Map.entry("/etc/patchgate/patchgate.conf", "-rw-r----- root/root"),
+            Map.entry("/etc/patchgate/allowlist.conf", "-rw-r----- root/root"),
+            Map.entry("/usr/share/doc/patchgate/README.md", "-rw-r--r-- root/root"));
+    assertThat(root.resolve("usr/share/patchgate/patchgate.jar"))
+        .hasSameBinaryContentAs(Path.of("../proxy/target/patchgate.jar"));
+  }
+
+  @Test
+  void shippedConfigurationPointsAtEtcAndVarLib() throws IOException {
+    assertThat(Files.readString(root.resolve("etc/patchgate/patchgate.conf"), UTF_8))
+        .contains(
+            "allowlist = \"/etc/patchgate/allowlist.conf\"",
+            "dir = \"/var/lib/patchgate/audit\"",
+            "dir = \"/var/lib/patchgate/mirror\"");
+  }
+
+  @Test
+  void postinstCreatesTheSystemUserAndItsStateDirectories() throws Exception {
+    String postinst = script("postinst");
+
+    assertThat(postinst)
+        .contains("adduser --system --group --home /var/lib/patchgate")
+        .contains("/var/lib/patchgate/mirror /var/lib/patchgate/audit")
+        .contains("chown patchgate:patchgate \"$dir\"")
+        .contains("chown root:patchgate \"$file\"")
+        .contains("systemctl enable patchgate.service");
+  }
+
+  @Test
+  void prermStopsTheServiceAndOnlyPurgeRemovesConfigurationUserAndState() throws Exception {
+    assertThat(script("prerm")).contains("systemctl stop patchgate.service");
+
+    String postrm = script("postrm");
+    String remove = between(postrm, "  remove)", ";;");
+    String purge = between(postrm, "  purge)", ";;");
+    assertThat(remove).doesNotContain("rm ", "deluser");
+    assertThat(purge)
+        .contains("rm -rf /etc/patchgate /var/lib/patchgate")
+        .contains("deluser --system patchgate");
+  }
+
+  @Test
+  void unitIsHardenedAndRunsAsThePatchgateUser() throws IOException {
+    Map<String, String> unit = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(unitFile(), UTF_8)) {
+      int equals = line.indexOf('=');
+      if (equals > 0 && !line.startsWith("#")) {
+        unit.put(line.substring(0, equals), line.substring(equals + 1));
+      }
+    }
+
+    assertThat(unit)
+        .containsEntry("Type", "simple")
+        .containsEntry("User", "patchgate")
+        .containsEntry("ExecStart", "/usr/bin/patchgate run --config /etc/patchgate/patchgate.conf")
+        .containsEntry("Restart", "on-failure")
+        .containsEntry("ProtectSystem", "strict")
+        .containsEntry("ReadWritePaths", "/var/lib/patchgate")
+        .containsEntry("NoNewPrivileges", "yes")
+        .containsEntry("PrivateTmp", "yes")
+        .containsEntry("ProtectHome", "yes")
+        .containsEntry("CapabilityBoundingSet", "")
+        .containsEntry("SystemCallFilter", "@system-service")
+        .containsEntry("LimitNOFILE", "65536")
+        .containsEntry("EnvironmentFile", "-/etc/default/patchgate");
+    // run drains for 10 s, then flushes the audit log.
+    assertThat(seconds(unit.get("TimeoutStopSec"))).isGreaterThan(10);
+    // The cgroup limit leaves room for the heap and the direct buffers the JVM is given.
+    String javaOpts = Files.readString(root.resolve("etc/default/patchgate"), UTF_8);
+    long jvm = mebibytes(javaOpts, "-Xmx") + mebibytes(javaOpts, "-XX:MaxDirectMemorySize=");
+    assertThat(mebibytes(unit.get("MemoryMax"), "")).isGreaterThan(jvm);
+  }
+
+  @Test
+  void systemdAnalyzeAcceptsTheUnit() throws Exception {
+    requireTool("systemd-analyze");
+    // verify wants ExecStart's binary to exist: point it at the launcher unpacked from the package.
+    Path verified = Files.createDirectories(work.resolve("verify")).resolve("patchgate.service");
+    String launcher = root.resolve("usr/bin/patchgate").toString();
+    Files.writeString(
+        verified,
+        Files.readString(unitFile(), UTF_8)
+            .replace("ExecStart=/usr/bin/patchgate ", "ExecStart=" + launcher + " "),
+        UTF_8);
+
+    Result result = run("systemd-analyze", "verify", verified.toString());
+
+    // verify exits 0 even for unknown keys and bad values; it warns about them instead.
+    assertThat(result.output()).isEmpty();
+    assertThat(result.exitCode()).isZero();
+  }
+
+  @Test
+  void launcherChecksTheShippedConfigurationAndExitsZero() throws Exception {
+    // The shipped file, unchanged, with only the allowlist path moved into the unpacked tree.
+    Path allowlist = root.resolve("etc/patchgate/allowlist.conf");
+    Path config = work.resolve("check.conf");
+    Files.writeString(
+        config,
+        "include file(\""
+            + root.resolve("etc/patchgate/patchgate.conf")
+            + "\")\npatchgate.allowlist = \""
+            + allowlist
+            + "\"\n",
+        UTF_8);
+    Path launcher = root.resolve("usr/bin/patchgate");
+    assertThat(Files.getPosixFilePermissions(launcher)).contains(PosixFilePermission.OWNER_EXECUTE);
+
+    Result result =
+        run(
+            Map.of(
+                "PATCHGATE_JAR", root.resolve("usr/share/patchgate/patchgate.jar").toString(),
+                "PATCHGATE_DEFAULTS", root.resolve("etc/default/patchgate").toString()),
+            launcher.toString(),
+            "check-config",
+            "--config",
+            config.toString());
+
+    assertThat(result.output()).contains("configuration OK", allowlist.toString());
+    assertThat(result.exitCode()).isZero();
+  }
+
+  private static Path unitFile() {
+    return root.resolve("lib/systemd/system/patchgate.service");
+  }
+
+  /** A maintainer script's text, after {@code sh -n} has accepted its syntax. */
+  private static String script(String name) throws Exception {
+    Path script = control.resolve(name);
+    assertThat(Files.getPosixFilePermissions(script))
+        .as(name + " is executable")
+        .containsAll(Set.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OTHERS_EXECUTE));
+    ok(run("sh", "-n", script.toString()));
+    return Files.readString(script, UTF_8);
+  }
+
+  private static String between(String text, String start, String end) {
+    int from = text.indexOf(start);
+    assertThat(from).as("'" + start + "' in the script").isNotNegative();
+    return text.substring(from, text.indexOf(end, from));
+  }
+
+  private static long seconds(String duration) {
+    assertThat(duration).matches("\\d+s?");
+    return Long.parseLong(duration.replace("s", ""));
+  }
+
+  private static long mebibytes(String text, String prefix) {
+    Matcher size = Pattern.compile(Pattern.quote(prefix) + "(\\d+)([mMgG])").matcher(text);
+    assertThat(size.find()).as(prefix + "<size> in " + text).isTrue();
+    long value = Long.parseLong(size.group(1));
+    return size.group(2).equalsIgnoreCase("g") ? value * 1024 : value;
+  }
+
+  private static void requireTool(String tool) throws Exception {
+    boolean present = run("sh", "-c", "command -v " + tool).exitCode() == 0;
+    if ("required".equals(System.getenv("PATCHGATE_PACKAGE_TESTS"))) {
+      assertThat(present).as(tool + " is installed (.ci/run installs it)").isTrue();
+    }
+    assumeTrue(present, tool + " is not installed");
+  }
+
+  private static String ok(Result result) {
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    return result.output();
+  }
+
+  private static Result run(String... command) throws Exception {
+    return run(Map.of(), command);
+  }
+
+  private static Result run(Map<String, String> environment, String... command) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(List.of(command)));
+    builder.environment().putAll(environment);
+    builder.redirectErrorStream(true);
+    Process process = builder.start();
+    process.getOutputStream().close();
+    String output = new String(process.getInputStream().readAllBytes(), UTF_8);
+    assertThat(process.waitFor(2, TimeUnit.MINUTES)).as(String.join(" ", command)).isTrue();
+    return new Result(process.exitValue(), output);
+  }
+
+  private record Result(int exitCode, String output) {}
+}
