@@ -19,8 +19,6 @@ import java.util.regex.Pattern;
  *     <p>Public for the gateway's wiring and the tests.
  */
 public record ProxyAutoConfig(List<String> proxies, List<String> direct) {
-  static final String CONTENT_TYPE = "application/x-ns-proxy-autoconfig";
-
   private static final Pattern LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
   private static final Pattern IPV4 =
       Pattern.compile(

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigValue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -71,7 +72,7 @@ final class SettingsReader {
         .forEach(
             c -> {
               if (c < 0x20 || c == 0x7f) {
-                out.append(String.format(java.util.Locale.ROOT, "\\u%04x", c));
+                out.append(String.format(Locale.ROOT, "\\u%04x", c));
               } else {
                 out.append((char) c);
               }

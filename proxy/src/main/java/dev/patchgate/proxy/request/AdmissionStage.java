@@ -33,8 +33,8 @@ import java.util.function.Supplier;
  * <ol>
  *   <li>open the exchange (every decoded request head, malformed ones too, gets a record);
  *   <li>in fail-closed mode, refuse with 503 while the audit log cannot be written;
- *   <li>check the request's form ({@link RequestGate}); a request for the PAC file is answered
- *       here, by {@link GatewayFilters}, with no policy, lookup or mirror;
+ *   <li>check the request's form ({@link RequestGate}); a request for the PAC file stops here,
+ *       allowed with no policy, lookup or mirror, and {@link GatewayFilters} answers it;
  *   <li>decide ({@link Allowlist#decide}), with the policy current at this moment;
  *   <li>resolve the host once, off the event loop, and check every address; pin the first one the
  *       allowing entry accepts, which is the only address ever dialled for this request;
