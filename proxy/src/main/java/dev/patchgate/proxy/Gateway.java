@@ -191,6 +191,8 @@ public final class Gateway implements AutoCloseable {
     }
     mirrorStage.set(mirror.stage());
     InetSocketAddress listen = settings.listen();
+    // Named with the bound port once bound (a configured port 0 is known only then).
+    AtomicReference<String> pacScript = new AtomicReference<>(settings.pac().script(listen));
     InetSocketAddress bindTo = new InetSocketAddress(listen.getHostString(), listen.getPort());
     if (bindTo.isUnresolved()) {
       group.shutdown(false);
@@ -203,7 +205,7 @@ public final class Gateway implements AutoCloseable {
               .withName("patchgate")
               .withServerGroup(group)
               .withAddress(bindTo)
-              .withFiltersSource(new GatewayFiltersSource())
+              .withFiltersSource(new GatewayFiltersSource(pacScript::get))
               .withServerResolver(new RefusingHostResolver())
               .withConnectTimeout((int) settings.connectTimeout().toMillis())
               .withIdleConnectionTimeout(settings.idleTimeout())
@@ -212,6 +214,12 @@ public final class Gateway implements AutoCloseable {
               .withProxyAlias("patchgate")
               .start();
       self.bound(server.getListenAddress());
+      pacScript.set(
+          settings
+              .pac()
+              .script(
+                  InetSocketAddress.createUnresolved(
+                      listen.getHostString(), server.getListenAddress().getPort())));
       return new Gateway(server, group, tunnels, mirror);
     } catch (RuntimeException e) {
       group.shutdown(false);

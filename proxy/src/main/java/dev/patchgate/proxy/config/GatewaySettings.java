@@ -42,6 +42,7 @@ import java.util.TreeSet;
  * @param clientThreads event-loop threads for client connections
  * @param upstreamThreads event-loop threads for upstream connections
  * @param alerts the alert window and channels
+ * @param pac the proxy auto-configuration file served as /proxy.pac and /wpad.dat
  *     <p>Public for the gateway's wiring, the command line and the end-to-end tests.
  */
 public record GatewaySettings(
@@ -58,7 +59,8 @@ public record GatewaySettings(
     int maxHeaderSize,
     int clientThreads,
     int upstreamThreads,
-    AlertSettings alerts) {
+    AlertSettings alerts,
+    ProxyAutoConfig pac) {
 
   static final String ROOT = "patchgate";
 
@@ -151,6 +153,10 @@ public record GatewaySettings(
     int clientThreads = r.threads("threads.client");
     int upstreamThreads = r.threads("threads.upstream");
     AlertSettings alerts = alerts(r);
+    ProxyAutoConfig pac =
+        new ProxyAutoConfig(
+            r.list("pac.proxies", ProxyAutoConfig::parseProxy),
+            r.list("pac.direct", ProxyAutoConfig::parseDirect));
     if (!problems.isEmpty()) {
       throw new InvalidSettingsException(problems);
     }
@@ -191,7 +197,8 @@ public record GatewaySettings(
         headerSize,
         clientThreads,
         upstreamThreads,
-        alerts);
+        alerts,
+        pac);
   }
 
   /** The alert channels that are switched on: the log by default, syslog and webhook when named. */

@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -40,6 +42,42 @@ final class SettingsReader {
       problems.add(keyProblem(e, key, "expected a quoted string"));
       return null;
     }
+  }
+
+  /** A list of strings, each checked by {@code parser}; a bad element is a problem of its own. */
+  <T> List<T> list(String key, Function<String, T> parser) {
+    List<String> raw;
+    try {
+      raw = config.getStringList(key);
+    } catch (ConfigException e) {
+      problems.add(keyProblem(e, key, "expected a list of quoted strings, e.g. [\"a\", \"b\"]"));
+      return List.of();
+    }
+    List<T> values = new ArrayList<>();
+    for (String value : raw) {
+      try {
+        values.add(parser.apply(value));
+      } catch (IllegalArgumentException e) {
+        problem(key, "\"" + printable(value) + "\" (" + e.getMessage() + ")");
+      }
+    }
+    return values;
+  }
+
+  /** A value as the operator can read it in a message: control characters as \\uXXXX. */
+  private static String printable(String value) {
+    StringBuilder out = new StringBuilder();
+    value
+        .chars()
+        .forEach(
+            c -> {
+              if (c < 0x20 || c == 0x7f) {
+                out.append(String.format(Locale.ROOT, "\\u%04x", c));
+              } else {
+                out.append((char) c);
+              }
+            });
+    return out.toString();
   }
 
   Duration duration(String key) {

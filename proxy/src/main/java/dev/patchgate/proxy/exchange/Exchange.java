@@ -66,6 +66,7 @@ public final class Exchange {
   // What the allowlist said of the request; null before it was asked.
   private Decision allowlistDecision;
   private Refusal refusal;
+  private boolean autoConfig;
   private InetAddress pinned;
   private BooleanSupplier integrityMismatch = () -> false;
 
@@ -95,6 +96,21 @@ public final class Exchange {
    * @param close true to close the connection after the answer
    */
   public record Refusal(HttpResponseStatus status, String reason, boolean close) {}
+
+  /**
+   * A request for the PAC file, which the gateway answers itself: allowed, with no entry, no target
+   * and no reason; the record keeps the path as the URL.
+   */
+  public void autoConfig() {
+    auditDecision = AuditDecision.ALLOW;
+    reason = null;
+    autoConfig = true;
+  }
+
+  /** True when the gateway answers this request with its PAC file. */
+  public boolean isAutoConfig() {
+    return autoConfig;
+  }
 
   /** The request's form was refused (400/405) before any policy was consulted. */
   public void rejected(HttpResponseStatus status, String why) {

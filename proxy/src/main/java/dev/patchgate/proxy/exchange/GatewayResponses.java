@@ -17,7 +17,30 @@ import java.nio.charset.StandardCharsets;
  * <p>Public for the request path and the mirror, which answer with it.
  */
 public final class GatewayResponses {
+  public static final String AUTO_CONFIG_TYPE = "application/x-ns-proxy-autoconfig";
+
   private GatewayResponses() {}
+
+  /**
+   * The proxy auto-configuration file, 200 with {@code application/x-ns-proxy-autoconfig}.
+   *
+   * @param script the PAC file's text, generated from the configuration
+   * @param head true for a HEAD request: headers only
+   */
+  public static FullHttpResponse autoConfig(String script, boolean head) {
+    byte[] body = script.getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.OK,
+            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, AUTO_CONFIG_TYPE);
+    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    // Clients cache it as they see fit; a changed configuration must reach them within minutes.
+    response.headers().set(HttpHeaderNames.CACHE_CONTROL, "max-age=300");
+    HttpUtil.setKeepAlive(response, true);
+    return response;
+  }
 
   /**
    * A refusal with a short plain-text body.

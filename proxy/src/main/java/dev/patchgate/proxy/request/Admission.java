@@ -10,6 +10,12 @@ sealed interface Admission {
   record Admitted(Target target) implements Admission {}
 
   /**
+   * An origin-form GET or HEAD of {@code /proxy.pac} or {@code /wpad.dat}: the gateway answers with
+   * its proxy auto-configuration file itself.
+   */
+  record AutoConfig() implements Admission {}
+
+  /**
    * The request is refused for its form.
    *
    * @param status 400 or 405

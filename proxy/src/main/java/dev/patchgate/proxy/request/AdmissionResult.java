@@ -17,6 +17,9 @@ sealed interface AdmissionResult {
   /** Allowed, and {@code address} is checked and pinned: the only address ever dialled for it. */
   record Pinned(InetAddress address) implements AdmissionResult {}
 
+  /** A request for the PAC file, which the gateway answers itself. */
+  record AutoConfig() implements AdmissionResult {}
+
   /** Allowed so far: {@code host} must be looked up, off the event loop, before it goes on. */
   record NeedsLookup(String host) implements AdmissionResult {}
 }

@@ -33,7 +33,8 @@ import java.util.function.Supplier;
  * <ol>
  *   <li>open the exchange (every decoded request head, malformed ones too, gets a record);
  *   <li>in fail-closed mode, refuse with 503 while the audit log cannot be written;
- *   <li>check the request's form ({@link RequestGate});
+ *   <li>check the request's form ({@link RequestGate}); a request for the PAC file stops here,
+ *       allowed with no policy, lookup or mirror, and {@link GatewayFilters} answers it;
  *   <li>decide ({@link Allowlist#decide}), with the policy current at this moment;
  *   <li>resolve the host once, off the event loop, and check every address; pin the first one the
  *       allowing entry accepts, which is the only address ever dialled for this request;
@@ -136,6 +137,10 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
     if (admission instanceof Admission.Rejected rejected) {
       exchange.rejected(rejected.status(), rejected.reason());
       return refused(exchange);
+    }
+    if (admission instanceof Admission.AutoConfig) {
+      exchange.autoConfig();
+      return new AdmissionResult.AutoConfig();
     }
     Target target = ((Admission.Admitted) admission).target();
     exchange.admitted(target);

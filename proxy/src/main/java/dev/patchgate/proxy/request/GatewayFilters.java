@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.function.Supplier;
 import org.littleshoot.proxy.HttpFiltersAdapter;
 
 /**
@@ -25,9 +26,15 @@ import org.littleshoot.proxy.HttpFiltersAdapter;
 final class GatewayFilters extends HttpFiltersAdapter {
   private final ClientSession session;
   private final Exchange exchange;
+  private final Supplier<String> autoConfig;
 
-  GatewayFilters(HttpRequest originalRequest, ClientSession session, Exchange exchange) {
+  GatewayFilters(
+      HttpRequest originalRequest,
+      ClientSession session,
+      Exchange exchange,
+      Supplier<String> autoConfig) {
     super(originalRequest);
+    this.autoConfig = autoConfig;
     this.session = session;
     this.exchange = exchange;
   }
@@ -39,8 +46,11 @@ final class GatewayFilters extends HttpFiltersAdapter {
       return null;
     }
     Exchange.Refusal refusal = exchange.refusal();
+    boolean head = HttpMethod.HEAD.equals(request.method());
+    if (refusal == null && exchange.isAutoConfig()) {
+      return GatewayResponses.autoConfig(autoConfig.get(), head);
+    }
     if (refusal != null) {
-      boolean head = HttpMethod.HEAD.equals(request.method());
       return GatewayResponses.refusal(refusal.status(), refusal.reason(), head, refusal.close());
     }
     Target target = exchange.target();

@@ -4,6 +4,7 @@ import dev.patchgate.proxy.exchange.ClientSession;
 import dev.patchgate.proxy.exchange.Exchange;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
+import java.util.function.Supplier;
 import org.littleshoot.proxy.HttpFilters;
 import org.littleshoot.proxy.HttpFiltersSourceAdapter;
 
@@ -13,6 +14,14 @@ import org.littleshoot.proxy.HttpFiltersSourceAdapter;
  * <p>Public for the gateway's wiring, which hands it to LittleProxy.
  */
 public final class GatewayFiltersSource extends HttpFiltersSourceAdapter {
+  private final Supplier<String> autoConfig;
+
+  /**
+   * @param autoConfig the PAC file's text; asked only once the listener is bound
+   */
+  public GatewayFiltersSource(Supplier<String> autoConfig) {
+    this.autoConfig = autoConfig;
+  }
 
   @Override
   public HttpFilters filterRequest(HttpRequest originalRequest, ChannelHandlerContext ctx) {
@@ -24,7 +33,7 @@ public final class GatewayFiltersSource extends HttpFiltersSourceAdapter {
       ctx.channel().close();
       return new RefuseAll(originalRequest);
     }
-    return new GatewayFilters(originalRequest, session, exchange);
+    return new GatewayFilters(originalRequest, session, exchange, autoConfig);
   }
 
   // Whole bodies are never aggregated: update files are several GB.

@@ -13,8 +13,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
 
 /**
- * Checks the form of a proxy request: method, framing headers, target and Host. Pure: no I/O, no
- * state; each refusal carries a fixed reason phrase.
+ * Checks the form of a proxy request: method, framing headers, target and Host. The only
+ * origin-form requests it lets through are GET and HEAD of the PAC file's two paths. Pure: no I/O,
+ * no state; each refusal carries a fixed reason phrase.
  *
  * <p>Refusing every request body closes the smuggling class outright: an update proxy only needs
  * GET, HEAD and CONNECT, none of which carries a body, so any {@code Transfer-Encoding} or non-zero
@@ -31,6 +32,9 @@ public final class RequestGate {
   static final String BODY_NOT_ALLOWED = "request body not allowed";
   static final String SEVERAL_HOSTS = "more than one Host header";
   static final String HOST_MISMATCH = "Host header differs from the request URL";
+
+  /** The origin-form paths answered with the PAC file (a browser's URL, and WPAD's). */
+  public static final List<String> AUTO_CONFIG_PATHS = List.of("/proxy.pac", "/wpad.dat");
 
   private RequestGate() {}
 
@@ -58,6 +62,10 @@ public final class RequestGate {
     if (lengths.size() == 1 && !lengths.get(0).chars().allMatch(c -> c == '0')) {
       return reject(HttpResponseStatus.BAD_REQUEST, BODY_NOT_ALLOWED);
     }
+    if (isAutoConfig(request)) {
+      // Asked of the gateway itself, not through it: there is no target and no Host to check.
+      return new Admission.AutoConfig();
+    }
     Target target;
     try {
       target =
@@ -75,6 +83,15 @@ public final class RequestGate {
       return reject(HttpResponseStatus.BAD_REQUEST, HOST_MISMATCH);
     }
     return new Admission.Admitted(target);
+  }
+
+  /**
+   * True for the two origin-form paths browsers and WPAD ask for the PAC file; any other
+   * origin-form request goes on to be refused as not absolute-form.
+   */
+  private static boolean isAutoConfig(HttpRequest request) {
+    return !HttpMethod.CONNECT.equals(request.method())
+        && AUTO_CONFIG_PATHS.contains(request.uri());
   }
 
   private static boolean isDecimal(String value) {

@@ -155,6 +155,79 @@ class GatewaySettingsTest {
         .hasMessageContaining("nope.conf: cannot read configuration file");
   }
 
+  @Test
+  void theAutoConfigurationDefaultsToTheListenAddressAndNothingDirect() throws Exception {
+    assertThat(GatewaySettings.load(Optional.empty()).pac()).isEqualTo(ProxyAutoConfig.defaults());
+  }
+
+  @Test
+  void theAutoConfigurationKeysAreReadAndNormalised() throws Exception {
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(
+        file,
+        """
+        patchgate.pac {
+          proxies = ["GW1.hospital.local:3128", "10.0.0.6:3128"]
+          direct = ["wsus.hospital.local", "*.intranet.hospital.local", "10.20.0.0/16"]
+        }
+        """);
+
+    ProxyAutoConfig pac = GatewaySettings.load(Optional.of(file)).pac();
+
+    assertThat(pac.proxies()).containsExactly("gw1.hospital.local:3128", "10.0.0.6:3128");
+    assertThat(pac.direct())
+        .containsExactly("wsus.hospital.local", "*.intranet.hospital.local", "10.20.0.0/16");
+  }
+
+  @Test
+  void hostileAutoConfigurationValuesAreRefusedWithFileLineKeyValueAndFix() throws Exception {
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(
+        file,
+        """
+        patchgate.pac {
+          proxies = ["gw\\"; return \\"DIRECT\\"; \\":3128"]
+          direct = [
+            "wsus\\") || true || (\\"",
+            "a\\nb",
+            "10.20.3.4/16"
+          ]
+        }
+        """);
+
+    assertThatThrownBy(() -> GatewaySettings.load(Optional.of(file)))
+        .isInstanceOfSatisfying(
+            GatewaySettings.InvalidSettingsException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        file
+                            + ":2: patchgate.pac.proxies: \"gw\"; return \"DIRECT\"; \":3128\""
+                            + " (expected host:port, e.g. \"gateway1.hospital.local:3128\" or"
+                            + " \"10.0.0.5:3128\")",
+                        file
+                            + ":3: patchgate.pac.direct: \"wsus\") || true || (\"\" (expected a"
+                            + " host name (wsus.hospital.local), a suffix (*.hospital.local) or an"
+                            + " IPv4 network (10.20.0.0/16))",
+                        file
+                            + ":3: patchgate.pac.direct: \"a\\u000ab\" (expected a host name"
+                            + " (wsus.hospital.local), a suffix (*.hospital.local) or an IPv4"
+                            + " network (10.20.0.0/16))",
+                        file
+                            + ":3: patchgate.pac.direct: \"10.20.3.4/16\" (host bits are set;"
+                            + " expected the network address, e.g. 10.20.0.0/16)"));
+  }
+
+  @Test
+  void anAutoConfigurationKeyThatIsNotAListSaysSo() throws Exception {
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(file, "patchgate.pac.direct = \"wsus.hospital.local\"\n");
+
+    assertThatThrownBy(() -> GatewaySettings.load(Optional.of(file)))
+        .hasMessageContaining("patchgate.pac.direct")
+        .hasMessageContaining("expected a list of quoted strings");
+  }
+
   /** The store's settings of a configuration whose mirror is on. */
   private static MirrorSettings storeOf(GatewaySettings settings) {
     return ((MirrorSwitch.On) settings.mirroring()).settings();

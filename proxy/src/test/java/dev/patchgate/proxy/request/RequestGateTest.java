@@ -127,6 +127,38 @@ class RequestGateTest {
     assertThat(((Admission.Rejected) admission).reason()).contains("origin-form");
   }
 
+  @ParameterizedTest
+  @CsvSource({"GET, /proxy.pac", "HEAD, /proxy.pac", "GET, /wpad.dat", "HEAD, /wpad.dat"})
+  void check_admitsTheAutoConfigPathsInOriginForm(String method, String path) {
+    assertThat(RequestGate.check(request(method, path, "Host", "wpad.hospital.local")))
+        .isEqualTo(new Admission.AutoConfig());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    // only the two exact paths; a look-alike is still an origin-form request to refuse
+    "GET, /proxy.pac?x=1",
+    "GET, /PROXY.PAC",
+    "GET, //proxy.pac",
+    // a body is refused before the path is looked at
+    "POST, /proxy.pac",
+  })
+  void check_refusesAnyOtherOriginFormRequest(String method, String path) {
+    assertThat(RequestGate.check(request(method, path, "Host", "a.example")))
+        .isInstanceOf(Admission.Rejected.class);
+  }
+
+  @Test
+  void check_refusesAutoConfigWithABody() {
+    assertThat(
+            RequestGate.check(
+                request("GET", "/proxy.pac", "Host", "a.example", "Content-Length", "5")))
+        .isEqualTo(
+            new Admission.Rejected(
+                io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST,
+                RequestGate.BODY_NOT_ALLOWED));
+  }
+
   @Test
   void check_refusesHttp2VersionLabels() {
     HttpRequest request =
