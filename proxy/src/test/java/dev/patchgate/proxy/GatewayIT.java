@@ -7,7 +7,6 @@ import dev.patchgate.audit.AuditFields;
 import dev.patchgate.proxy.exchange.Exchange;
 import dev.patchgate.proxy.exchange.GatewayMetrics;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -385,7 +384,7 @@ class GatewayIT {
     try (ScriptedOrigin broken =
             new ScriptedOrigin(
                 c -> {
-                  readHead(c.getInputStream());
+                  RawHttp.readHead(c.getInputStream());
                   c.getOutputStream()
                       .write(
                           "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n"
@@ -543,17 +542,6 @@ class GatewayIT {
       assertThat((long) record.get("bytes_from_client")).isPositive().isLessThanOrEqualTo(sent);
     }
     assertThat(origin.seen()).isEmpty();
-  }
-
-  private static void readHead(InputStream in) throws IOException {
-    int matched = 0;
-    while (matched < 4) {
-      int b = in.read();
-      if (b < 0) {
-        return;
-      }
-      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
   }
 
   private static byte[] randomBytes(int n) {

@@ -691,28 +691,11 @@ class MirrorIT {
 
   /** Reads a request head from an origin's connection, up to and including the blank line. */
   private static String readHeadText(Socket connection) throws IOException {
-    StringBuilder head = new StringBuilder();
-    int matched = 0;
-    while (matched < 4) {
-      int b = connection.getInputStream().read();
-      if (b < 0) {
-        break;
-      }
-      head.append((char) b);
-      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
-    return head.toString();
+    return RawHttp.readHead(connection.getInputStream());
   }
 
   private static void readHead(Socket connection) throws IOException {
-    int matched = 0;
-    while (matched < 4) {
-      int b = connection.getInputStream().read();
-      if (b < 0) {
-        return;
-      }
-      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
+    RawHttp.readHead(connection.getInputStream());
   }
 
   /** The same bytes every time, unlike what the killed fill got: a mix-up would show. */

@@ -1,6 +1,5 @@
 package dev.patchgate.proxy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,17 +34,8 @@ public final class RawHttp {
   /** Reads one response; a body is read by Content-Length, or to the end for a closing response. */
   public static Response read(Socket socket, boolean headRequest) throws IOException {
     InputStream in = socket.getInputStream();
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    int matched = 0;
-    while (matched < 4) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("connection closed inside the response head: " + head);
-      }
-      head.write(b);
-      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
-    String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n", -1);
+    String head = completeHead(in, "response");
+    String[] lines = head.split("\r\n", -1);
     int status = Integer.parseInt(lines[0].split(" ", 3)[1]);
     Map<String, String> headers = new LinkedHashMap<>();
     for (int i = 1; i < lines.length; i++) {
@@ -70,11 +60,38 @@ public final class RawHttp {
     } else {
       body = in.readAllBytes();
     }
-    return new Response(status, headers, body, head.size() + (long) body.length);
+    return new Response(status, headers, body, head.length() + (long) body.length);
   }
 
   /** Reads until the other side closes; returns everything. */
   public static byte[] readToEnd(Socket socket) throws IOException {
     return socket.getInputStream().readAllBytes();
+  }
+
+  /**
+   * Reads an HTTP head (request or response) up to and including its blank line, or up to the end
+   * of the stream if that comes first; bytes as ISO-8859-1 characters.
+   */
+  public static String readHead(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.append((char) b);
+      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    return head.toString();
+  }
+
+  /** Reads a whole head; the stream ending inside it is an error naming {@code what}. */
+  public static String completeHead(InputStream in, String what) throws IOException {
+    String head = readHead(in);
+    if (!head.endsWith("\r\n\r\n")) {
+      throw new IOException("connection closed inside the " + what + " head: " + head);
+    }
+    return head;
   }
 }

@@ -7,9 +7,7 @@ import dev.patchgate.proxy.exchange.Exchange;
 import dev.patchgate.proxy.exchange.RequestLine;
 import dev.patchgate.proxy.request.RequestGate;
 import dev.patchgate.proxy.tunnel.SniGate;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -171,7 +169,7 @@ class RequestPathAttacksIT {
     try (ScriptedOrigin upstream =
         new ScriptedOrigin(
             c -> {
-              readHead(c.getInputStream());
+              RawHttp.readHead(c.getInputStream());
               c.getOutputStream()
                   .write(
                       ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
@@ -330,19 +328,6 @@ class RequestPathAttacksIT {
     byte[] hello = new byte[out.remaining()];
     out.get(hello);
     return hello;
-  }
-
-  private static void readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    int matched = 0;
-    while (matched < 4) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("closed inside the request head");
-      }
-      head.write(b);
-      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
   }
 
   private static byte[] bytes(String text) {

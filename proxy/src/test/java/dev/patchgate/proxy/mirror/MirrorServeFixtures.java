@@ -10,13 +10,11 @@ import dev.patchgate.mirror.MirrorKey;
 import dev.patchgate.mirror.MirrorSettings;
 import dev.patchgate.mirror.MirrorStore;
 import dev.patchgate.mirror.StoredObject;
+import dev.patchgate.proxy.RawHttp;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
@@ -89,18 +87,8 @@ final class MirrorServeFixtures {
 
   /** Reads one response head from {@code socket}. */
   static Head readHead(Socket socket) throws IOException {
-    InputStream in = socket.getInputStream();
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    int matched = 0;
-    while (matched < 4) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("connection closed inside the response head: " + head);
-      }
-      head.write(b);
-      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
-    String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n", -1);
+    String head = RawHttp.completeHead(socket.getInputStream(), "response");
+    String[] lines = head.split("\r\n", -1);
     Map<String, String> headers = new LinkedHashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
