@@ -10,9 +10,10 @@ import java.net.InetAddress;
  * plus the prefix): an IPv4 range then also covers the IPv4-mapped spelling of its addresses, which
  * names the same host, and one comparison of two longs serves both families.
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe. Public for the gateway's configuration, which names the admin
+ * listener's clients the same way.
  */
-final class Cidr {
+public final class Cidr {
   private static final long MAPPED_HI = 0L;
   private static final long MAPPED_LO = 0x0000_ffff_0000_0000L;
   private static final int IPV4_IN_IPV6 = 96;
@@ -44,7 +45,7 @@ final class Cidr {
    * @throws IllegalArgumentException with a message for the administrator saying what is wrong and
    *     how to fix it (without repeating the text, which the caller quotes)
    */
-  static Cidr parse(String text) {
+  public static Cidr parse(String text) {
     int slash = text.indexOf('/');
     String address = slash < 0 ? text : text.substring(0, slash);
     long[] bits = addressBits(address);
@@ -84,7 +85,7 @@ final class Cidr {
    * inside an IPv4 range, or an IPv6 range of at least /96 such as {@code ::ffff:10.0.0.0/104}; an
    * IPv6 range shorter than /96 ({@code ::/0}) is meant for IPv6 and never covers IPv4.
    */
-  boolean contains(InetAddress address) {
+  public boolean contains(InetAddress address) {
     byte[] bytes = address.getAddress();
     long[] bits = bitsOf(bytes);
     return contains(bits[0], bits[1], bytes.length == 4);

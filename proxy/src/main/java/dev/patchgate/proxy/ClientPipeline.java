@@ -4,6 +4,7 @@ import dev.patchgate.allowlist.Allowlist;
 import dev.patchgate.proxy.exchange.ClientSession;
 import dev.patchgate.proxy.exchange.ExchangeLog;
 import dev.patchgate.proxy.exchange.ExchangeTap;
+import dev.patchgate.proxy.exchange.GatewayMetrics;
 import dev.patchgate.proxy.exchange.OpenTunnels;
 import dev.patchgate.proxy.exchange.WireTap;
 import dev.patchgate.proxy.mirror.MirrorStage;
@@ -53,6 +54,7 @@ final class ClientPipeline extends ChannelInboundHandlerAdapter {
   /** What every connection shares. */
   record Shared(
       ExchangeLog log,
+      GatewayMetrics metrics,
       OpenTunnels tunnels,
       Supplier<Allowlist> policy,
       UpstreamResolver resolver,
@@ -74,6 +76,7 @@ final class ClientPipeline extends ChannelInboundHandlerAdapter {
 
   /** A connection was accepted (before it is registered): its session and request path. */
   static void accepted(Channel channel, Shared shared) {
+    shared.metrics().connectionAccepted(channel);
     InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
     ClientSession session =
         new ClientSession(channel, remote.getAddress(), shared.log(), shared.tunnels());

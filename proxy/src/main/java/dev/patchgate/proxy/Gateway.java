@@ -7,6 +7,9 @@ import dev.patchgate.audit.alert.AlertKind;
 import dev.patchgate.audit.alert.AlertSink;
 import dev.patchgate.mirror.MirrorSettings;
 import dev.patchgate.mirror.MirrorStore;
+import dev.patchgate.proxy.admin.AdminListener;
+import dev.patchgate.proxy.admin.PrometheusMeters;
+import dev.patchgate.proxy.admin.Readiness;
 import dev.patchgate.proxy.config.GatewaySettings;
 import dev.patchgate.proxy.config.MirrorSwitch;
 import dev.patchgate.proxy.exchange.ExchangeLog;
@@ -18,16 +21,18 @@ import dev.patchgate.proxy.request.GatewayFiltersSource;
 import dev.patchgate.proxy.upstream.RefusingHostResolver;
 import dev.patchgate.proxy.upstream.SelfAddress;
 import dev.patchgate.proxy.upstream.UpstreamResolver;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.littleshoot.proxy.HttpProxyServer;
 import org.littleshoot.proxy.impl.DefaultHttpProxyServer;
 
@@ -39,6 +44,9 @@ import org.littleshoot.proxy.impl.DefaultHttpProxyServer;
  * <p>Public for the command line and the end-to-end tests, which start and stop it.
  */
 public final class Gateway implements AutoCloseable {
+  /** {@code patchgate_ready}: 1 while {@code /readyz} would answer 200. */
+  public static final String READY = "patchgate.ready";
+
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
   // Threads for the mirror's blocking fill writes; each fill keeps at most one task queued.
   private static final int FILL_THREADS = 2;
@@ -47,6 +55,9 @@ public final class Gateway implements AutoCloseable {
   private final GatewayServerGroup group;
   private final OpenTunnels tunnels;
   private final Mirror mirror;
+  // Set once the admin listener is up (it is started after the proxy listener); null when off.
+  private volatile AdminListener admin;
+  private volatile boolean stopping;
 
   private Gateway(
       HttpProxyServer server, GatewayServerGroup group, OpenTunnels tunnels, Mirror mirror) {
@@ -118,14 +129,14 @@ public final class Gateway implements AutoCloseable {
 
   public static Gateway start(
       GatewaySettings settings,
-      Supplier<Allowlist> policy,
+      PolicyReload policy,
       AuditSink audit,
       AlertSink alerts,
-      MeterRegistry registry,
+      PrometheusMeters meters,
       UpstreamResolver resolver,
       Clock clock)
       throws StartException {
-    return start(settings, policy, audit, alerts, registry, resolver, clock, Ticker.SYSTEM);
+    return start(settings, policy, audit, alerts, meters, resolver, clock, Ticker.SYSTEM);
   }
 
   /**
@@ -137,16 +148,18 @@ public final class Gateway implements AutoCloseable {
    */
   public static Gateway start(
       GatewaySettings settings,
-      Supplier<Allowlist> policy,
+      PolicyReload policy,
       AuditSink audit,
       AlertSink alerts,
-      MeterRegistry registry,
+      PrometheusMeters meters,
       UpstreamResolver resolver,
       Clock clock,
       Ticker ticker)
       throws StartException {
-    ExchangeLog log =
-        new ExchangeLog(audit, alerts, new GatewayMetrics(registry, audit, alerts), clock, ticker);
+    MeterRegistry registry = meters.registry();
+    OpenTunnels tunnels = new OpenTunnels();
+    GatewayMetrics metrics = new GatewayMetrics(registry, audit, alerts, tunnels);
+    ExchangeLog log = new ExchangeLog(audit, alerts, metrics, clock, ticker);
     audit.onHealthChange(
         healthy -> {
           if (!healthy) {
@@ -159,7 +172,6 @@ public final class Gateway implements AutoCloseable {
                     : "audit records cannot be written; carrying on unaudited (fail-open)");
           }
         });
-    OpenTunnels tunnels = new OpenTunnels();
     // Set once the mirror is open, before the listener accepts a connection.
     AtomicReference<MirrorStage> mirrorStage = new AtomicReference<>(MirrorStage.disabled());
     BooleanSupplier auditWritable = settings.auditFailClosed() ? audit::healthy : () -> true;
@@ -169,6 +181,7 @@ public final class Gateway implements AutoCloseable {
     ClientPipeline.Shared shared =
         new ClientPipeline.Shared(
             log,
+            metrics,
             tunnels,
             policy,
             resolver,
@@ -220,7 +233,10 @@ public final class Gateway implements AutoCloseable {
               .script(
                   InetSocketAddress.createUnresolved(
                       listen.getHostString(), server.getListenAddress().getPort())));
-      return new Gateway(server, group, tunnels, mirror);
+      Gateway gateway = new Gateway(server, group, tunnels, mirror);
+      policy.gatewayStarted(gateway);
+      gateway.startAdmin(settings, policy, audit, meters, log);
+      return gateway;
     } catch (RuntimeException e) {
       group.shutdown(false);
       mirror.close();
@@ -238,6 +254,82 @@ public final class Gateway implements AutoCloseable {
     return server.getListenAddress();
   }
 
+  /** Where the admin listener is bound, or empty when it is off. */
+  public Optional<InetSocketAddress> adminAddress() {
+    AdminListener listener = admin;
+    return listener == null ? Optional.empty() : Optional.of(listener.address());
+  }
+
+  /**
+   * Starts the admin listener when configured, with the readiness checks it answers {@code /readyz}
+   * from; on failure the proxy listener is stopped again and the start fails.
+   */
+  private void startAdmin(
+      GatewaySettings settings,
+      PolicyReload policy,
+      AuditSink audit,
+      PrometheusMeters meters,
+      ExchangeLog log)
+      throws StartException {
+    String proxy = describe(address());
+    String auditDir = settings.auditDir().toAbsolutePath().toString();
+    String whileFailing =
+        settings.auditFailClosed()
+            ? "; new requests are answered 503 (fail-closed)"
+            : "; requests go on unaudited (fail-open)";
+    Readiness readiness =
+        new Readiness(
+            List.of(
+                () -> problem(stopping, "stopping: the gateway is shutting down"),
+                () ->
+                    problem(
+                        !group.listening(),
+                        "proxy listener " + proxy + " is not accepting connections"),
+                () ->
+                    problem(
+                        !policy.valid(),
+                        "allowlist "
+                            + policy.file()
+                            + " is not valid; the previous policy stays in force until it is"
+                            + " fixed (the service log names each problem)"),
+                () ->
+                    problem(
+                        !audit.healthy(),
+                        "audit log " + auditDir + " cannot be written" + whileFailing)));
+    Gauge.builder(READY, readiness, r -> r.ready() ? 1 : 0)
+        .description("1 when /readyz answers 200: listening, allowlist valid, audit written")
+        .register(meters.registry());
+    Optional<InetSocketAddress> listen = settings.admin().listen();
+    if (listen.isEmpty()) {
+      return;
+    }
+    InetSocketAddress bindTo =
+        new InetSocketAddress(listen.get().getHostString(), listen.get().getPort());
+    try {
+      if (bindTo.isUnresolved()) {
+        throw new StartException("unknown host", null);
+      }
+      admin = AdminListener.start(bindTo, settings.admin(), meters, readiness, log);
+    } catch (StartException | AdminListener.AdminBindException e) {
+      close();
+      String why =
+          e.getCause() instanceof BindException
+              ? e.getMessage() + " (is another gateway already running on that port?)"
+              : e.getMessage();
+      throw new StartException(
+          "cannot listen on the admin address "
+              + describe(listen.get())
+              + ": "
+              + why
+              + "; set patchgate.admin.listen, or \"\" to turn the admin listener off",
+          e);
+    }
+  }
+
+  private static Optional<String> problem(boolean wrong, String what) {
+    return wrong ? Optional.of(what) : Optional.empty();
+  }
+
   /**
    * Stops listening, closes every connection and waits until the event loops have finished, so that
    * every exchange they were carrying has reached the audit sink before the caller closes it.
@@ -246,9 +338,14 @@ public final class Gateway implements AutoCloseable {
    */
   @Override
   public void close() {
+    stopping = true;
     mirror.close();
     server.stop();
     group.awaitTermination(STOP_TIMEOUT);
+    AdminListener listener = admin;
+    if (listener != null) {
+      listener.close();
+    }
   }
 
   /**

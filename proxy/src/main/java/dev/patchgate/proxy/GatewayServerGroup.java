@@ -19,21 +19,22 @@ import org.littleshoot.proxy.impl.ServerGroup;
  * before it is registered, so that patchgate's own handlers sit at the head of the pipeline from
  * the first byte. LittleProxy offers no channel-initializer hook, and its own per-connection
  * context is created before the channel is known (its client address is null), so this is the one
- * place where a connection can be observed completely.
+ * place where a connection can be observed completely. The listening socket is seen the same way,
+ * for the readiness check.
  */
 final class GatewayServerGroup extends ServerGroup {
   private final EventLoopGroup acceptors;
   private final EventLoopGroup clientWorkers;
   private final EventLoopGroup upstreamWorkers;
   private final AtomicBoolean stopped = new AtomicBoolean();
+  // The listening socket, seen when it registers with the acceptor pool.
+  private volatile Channel listener;
 
   GatewayServerGroup(int clientThreads, int upstreamThreads, Consumer<Channel> onAccept) {
     // autoStop: the group stops with the (only) proxy server that uses it.
     super("patchgate", 1, clientThreads, upstreamThreads, true);
-    this.acceptors =
-        new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("patchgate-accept", true), NioIoHandler.newFactory());
-    this.clientWorkers = new HookedGroup(clientThreads, onAccept);
+    this.acceptors = new HookedGroup(1, "patchgate-accept", channel -> listener = channel);
+    this.clientWorkers = new HookedGroup(clientThreads, "patchgate-client", onAccept);
     this.upstreamWorkers =
         new MultiThreadIoEventLoopGroup(
             upstreamThreads,
@@ -61,6 +62,12 @@ final class GatewayServerGroup extends ServerGroup {
     return upstreamWorkers;
   }
 
+  /** True while the proxy's listening socket is open and bound. */
+  boolean listening() {
+    Channel channel = listener;
+    return channel != null && channel.isActive();
+  }
+
   @Override
   public void shutdown(boolean graceful) {
     super.shutdown(graceful);
@@ -86,18 +93,18 @@ final class GatewayServerGroup extends ServerGroup {
     }
   }
 
-  /** A client worker pool that shows each new channel to the hook before registering it. */
+  /** A pool that shows each new channel to the hook before registering it. */
   private static final class HookedGroup extends MultiThreadIoEventLoopGroup {
-    private final Consumer<Channel> onAccept;
+    private final Consumer<Channel> onRegister;
 
-    HookedGroup(int threads, Consumer<Channel> onAccept) {
-      super(threads, new DefaultThreadFactory("patchgate-client", true), NioIoHandler.newFactory());
-      this.onAccept = onAccept;
+    HookedGroup(int threads, String name, Consumer<Channel> onRegister) {
+      super(threads, new DefaultThreadFactory(name, true), NioIoHandler.newFactory());
+      this.onRegister = onRegister;
     }
 
     @Override
     public ChannelFuture register(Channel channel) {
-      onAccept.accept(channel);
+      onRegister.accept(channel);
       return super.register(channel);
     }
   }

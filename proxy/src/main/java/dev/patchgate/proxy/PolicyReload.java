@@ -40,9 +40,11 @@ public final class PolicyReload implements Supplier<Allowlist>, AutoCloseable {
   private final Counter rejected;
   private final AtomicInteger valid = new AtomicInteger(1);
   private final AllowlistWatcher watcher;
+  private final Path file;
   private volatile Gateway gateway;
 
   private PolicyReload(Path file, Allowlist initial, Duration poll, MeterRegistry registry) {
+    this.file = file;
     this.applied =
         Counter.builder(RELOADS)
             .description("Allowlist edits taken over (ok) or refused (rejected)")
@@ -62,8 +64,18 @@ public final class PolicyReload implements Supplier<Allowlist>, AutoCloseable {
   }
 
   /** From now on, policy changes reach {@code started} (to close tunnels they no longer allow). */
-  public void gatewayStarted(Gateway started) {
+  void gatewayStarted(Gateway started) {
     gateway = started;
+  }
+
+  /** The allowlist file watched. */
+  public Path file() {
+    return file;
+  }
+
+  /** False after an edit was rejected, until the file is valid again (the old policy answers). */
+  public boolean valid() {
+    return valid.get() == 1;
   }
 
   @Override

@@ -7,8 +7,9 @@ import dev.patchgate.audit.AuditJsonReader;
 import dev.patchgate.audit.JsonLinesAuditWriter;
 import dev.patchgate.audit.alert.AlertDispatcher;
 import dev.patchgate.audit.alert.AlertSink;
+import dev.patchgate.proxy.admin.PrometheusMeters;
 import dev.patchgate.proxy.config.GatewaySettings;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -38,7 +39,8 @@ final class GatewayHarness implements AutoCloseable {
 
   final Path dir;
   final Path allowlistFile;
-  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final PrometheusMeters meters = PrometheusMeters.create();
+  final MeterRegistry registry = meters.registry();
   final FakeResolver resolver;
   private final JsonLinesAuditWriter audit;
   private final PolicyReload policy;
@@ -64,6 +66,7 @@ final class GatewayHarness implements AutoCloseable {
           timeouts { connect = 5s, idle = 30s, dns = 2s }
           threads { client = %d, upstream = 2 }
           alerts { log = false }
+          admin { listen = "%s" }
         }
         %s
         """
@@ -74,15 +77,14 @@ final class GatewayHarness implements AutoCloseable {
                 options.mirror,
                 dir.resolve("mirror"),
                 options.clientThreads,
+                options.admin ? "127.0.0.1:0" : "",
                 options.extraConfig));
     GatewaySettings settings = GatewaySettings.load(Optional.of(config));
     this.audit = new JsonLinesAuditWriter(settings.audit(), Clock.systemUTC());
     this.policy =
         PolicyReload.watch(allowlistFile, Allowlist.load(allowlistFile), RELOAD_POLL, registry);
     this.alerts = AlertDispatcher.start(settings.alerts());
-    this.gateway =
-        Gateway.start(settings, policy, audit, alerts, registry, resolver, options.clock);
-    policy.gatewayStarted(gateway);
+    this.gateway = Gateway.start(settings, policy, audit, alerts, meters, resolver, options.clock);
   }
 
   /** How to start a harness; every option has a default. */
@@ -95,6 +97,7 @@ final class GatewayHarness implements AutoCloseable {
     private String onAuditFailure = "fail-closed";
     private String extraConfig = "";
     private boolean mirror;
+    private boolean admin;
 
     private Options(Path dir, String allowlist) {
       this.dir = dir;
@@ -127,6 +130,12 @@ final class GatewayHarness implements AutoCloseable {
     /** Turns the update mirror on (off by default: most tests are about pass-through). */
     Options mirror() {
       mirror = true;
+      return this;
+    }
+
+    /** Starts the admin listener on an ephemeral loopback port (off by default). */
+    Options admin() {
+      admin = true;
       return this;
     }
 
@@ -223,11 +232,17 @@ final class GatewayHarness implements AutoCloseable {
     return awaitRecord(r -> url.equals(r.get("url")));
   }
 
+  /** Where the admin listener is; fails when the harness was started without {@code admin()}. */
+  InetSocketAddress adminAddress() {
+    return gateway.adminAddress().orElseThrow();
+  }
+
   @Override
   public void close() {
     policy.close();
     gateway.close();
     audit.close();
     alerts.close();
+    meters.close();
   }
 }

@@ -91,6 +91,7 @@ final class GatewayProcess implements AutoCloseable {
         patchgate.listen = "127.0.0.1:0"
         patchgate.allowlist = "allowlist.conf"
         patchgate.audit.dir = "audit"
+        patchgate.admin.listen = "127.0.0.1:0"
         """
             + extraConfig);
     return start(dir, jvmArgs, "run", "--config", "patchgate.conf");

@@ -11,9 +11,10 @@ import java.util.function.ToDoubleFunction;
  * The store's meters.
  *
  * <ul>
- *   <li>{@code patchgate.mirror.hits}: responses served from the store ({@link
- *       StoredObject#touch()})
- *   <li>{@code patchgate.mirror.misses}: lookups that found nothing
+ *   <li>{@code patchgate.mirror.lookups{result}}: the store's own lookups, {@code hit} for each
+ *       object served ({@link StoredObject#touch()}) and {@code miss} for each lookup that found
+ *       nothing. A client's answer may take several (a follower, a range piece); the gateway counts
+ *       hits and misses per answer itself
  *   <li>{@code patchgate.mirror.fills{result}}: fills by outcome ({@link FillOutcome#wireName()}),
  *       including leases refused with {@code disk_full}, {@code closed} or {@code unread_limit} (a
  *       client's range passed through because it has too many fills nobody reads)
@@ -30,6 +31,8 @@ import java.util.function.ToDoubleFunction;
  * </ul>
  */
 final class MirrorMetrics {
+  static final String LOOKUPS = "patchgate.mirror.lookups";
+
   private final MeterRegistry registry;
   private final Counter hits;
   private final Counter misses;
@@ -37,8 +40,8 @@ final class MirrorMetrics {
 
   MirrorMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.hits = Counter.builder("patchgate.mirror.hits").register(registry);
-    this.misses = Counter.builder("patchgate.mirror.misses").register(registry);
+    this.hits = Counter.builder(LOOKUPS).tag("result", "hit").register(registry);
+    this.misses = Counter.builder(LOOKUPS).tag("result", "miss").register(registry);
     for (FillOutcome o : FillOutcome.values()) {
       if (o != FillOutcome.COMMITTING) {
         fills.put(

@@ -158,7 +158,8 @@ public final class MirrorStore implements AutoCloseable {
 
   /**
    * The committed object for {@code key}, if any; marks it recently used. Non-blocking. A miss is
-   * counted in {@code patchgate.mirror.misses}; call {@link StoredObject#touch()} when serving it.
+   * counted in {@code patchgate.mirror.lookups{result="miss"}}; call {@link StoredObject#touch()}
+   * when serving it.
    */
   public Optional<StoredObject> lookup(MirrorKey key) {
     StoredObject o = closed.get() ? null : objects.get(key.hex());

@@ -301,8 +301,10 @@ class MirrorStoreFillTest {
 
     store.lookup(MirrorKey.of(URL, false)).orElseThrow().touch();
 
-    assertThat(registry.get("patchgate.mirror.misses").counter().count()).isEqualTo(1);
-    assertThat(registry.get("patchgate.mirror.hits").counter().count()).isEqualTo(1);
+    assertThat(registry.get(MirrorMetrics.LOOKUPS).tag("result", "miss").counter().count())
+        .isEqualTo(1);
+    assertThat(registry.get(MirrorMetrics.LOOKUPS).tag("result", "hit").counter().count())
+        .isEqualTo(1);
     assertThat(registry.get("patchgate.mirror.stored.bytes").gauge().value()).isEqualTo(10);
   }
 

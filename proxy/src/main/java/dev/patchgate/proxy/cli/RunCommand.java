@@ -7,10 +7,9 @@ import dev.patchgate.audit.alert.AlertSink;
 import dev.patchgate.audit.text.DisplayText;
 import dev.patchgate.proxy.Gateway;
 import dev.patchgate.proxy.PolicyReload;
+import dev.patchgate.proxy.admin.PrometheusMeters;
 import dev.patchgate.proxy.config.GatewaySettings;
 import dev.patchgate.proxy.upstream.SystemResolver;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -76,10 +75,10 @@ final class RunCommand implements Callable<Integer> {
                   + ")");
       return Cli.CANNOT_START;
     }
-    MeterRegistry registry = new SimpleMeterRegistry();
+    PrometheusMeters meters = PrometheusMeters.create();
     AlertSink alerts = AlertDispatcher.start(settings.alerts());
     PolicyReload policy =
-        PolicyReload.watch(settings.allowlist(), allowlist, PolicyReload.POLL, registry);
+        PolicyReload.watch(settings.allowlist(), allowlist, PolicyReload.POLL, meters.registry());
     Gateway gateway;
     try {
       gateway =
@@ -88,17 +87,17 @@ final class RunCommand implements Callable<Integer> {
               policy,
               audit,
               alerts,
-              registry,
+              meters,
               new SystemResolver(settings.dnsTimeout()),
               Clock.systemUTC());
     } catch (Gateway.StartException e) {
       policy.close();
       audit.close();
       alerts.close();
+      meters.close();
       terminal.err().println(DisplayText.clean("patchgate run: " + e.getMessage()));
       return Cli.CANNOT_START;
     }
-    policy.gatewayStarted(gateway);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -108,13 +107,15 @@ final class RunCommand implements Callable<Integer> {
                   gateway.close();
                   audit.close();
                   alerts.close();
+                  meters.close();
                   LOG.info("patchgate stopped; audit log flushed");
                   stopped.countDown();
                 },
                 "patchgate-shutdown"));
     LOG.info(
-        "patchgate listening on {}; allowlist {} ({}, watched for edits); audit log {}",
+        "patchgate listening on {} (admin: {}); allowlist {} ({}, watched for edits); audit log {}",
         Gateway.describe(gateway.address()),
+        gateway.adminAddress().map(Gateway::describe).orElse("off"),
         settings.allowlist(),
         PolicyReload.entries(allowlist),
         settings.auditDir().toAbsolutePath());

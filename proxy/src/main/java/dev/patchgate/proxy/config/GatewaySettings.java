@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import dev.patchgate.allowlist.Cidr;
 import dev.patchgate.audit.AuditWriterSettings;
 import dev.patchgate.audit.alert.AlertChannelSettings;
 import dev.patchgate.audit.alert.AlertSettings;
@@ -43,6 +44,7 @@ import java.util.TreeSet;
  * @param upstreamThreads event-loop threads for upstream connections
  * @param alerts the alert window and channels
  * @param pac the proxy auto-configuration file served as /proxy.pac and /wpad.dat
+ * @param admin the admin listener (metrics, health and readiness), or off
  *     <p>Public for the gateway's wiring, the command line and the end-to-end tests.
  */
 public record GatewaySettings(
@@ -60,7 +62,8 @@ public record GatewaySettings(
     int clientThreads,
     int upstreamThreads,
     AlertSettings alerts,
-    ProxyAutoConfig pac) {
+    ProxyAutoConfig pac,
+    AdminSettings admin) {
 
   static final String ROOT = "patchgate";
 
@@ -157,6 +160,14 @@ public record GatewaySettings(
         new ProxyAutoConfig(
             r.list("pac.proxies", ProxyAutoConfig::parseProxy),
             r.list("pac.direct", ProxyAutoConfig::parseDirect));
+    Optional<InetSocketAddress> adminListen = r.get("admin.listen", AdminSettings::parseListen);
+    List<Cidr> adminClients = r.list("admin.clients", AdminSettings::parseClient);
+    if (adminListen != null && adminListen.isPresent() && adminClients.isEmpty()) {
+      problems.add(
+          "patchgate.admin.clients: no client may use the admin listener; name at least one"
+              + " address or range (e.g. \"127.0.0.1\"), or turn the listener off with"
+              + " patchgate.admin.listen = \"\"");
+    }
     if (!problems.isEmpty()) {
       throw new InvalidSettingsException(problems);
     }
@@ -198,7 +209,8 @@ public record GatewaySettings(
         clientThreads,
         upstreamThreads,
         alerts,
-        pac);
+        pac,
+        new AdminSettings(adminListen, adminClients));
   }
 
   /** The alert channels that are switched on: the log by default, syslog and webhook when named. */

@@ -8,7 +8,9 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +73,42 @@ public final class ExchangeLog {
     return exchange;
   }
 
+  /**
+   * When an exchange that the proxy path does not carry (the admin listener's) began: its id from
+   * the same sequence as the proxy's, its date and its ticker reading.
+   */
+  public record Stamp(String id, Instant at, long startNanos) {}
+
+  /** Stamps an exchange the proxy path does not carry, as it arrives. */
+  public Stamp stamp() {
+    return new Stamp(bootId + "-" + sequence.incrementAndGet(), clock.instant(), ticker.read());
+  }
+
+  /** Milliseconds since {@code stamp}, by the ticker. */
+  public long millisSince(Stamp stamp) {
+    return TimeUnit.NANOSECONDS.toMillis(ticker.read() - stamp.startNanos());
+  }
+
+  /**
+   * Hands the record of an exchange the proxy path did not carry to the audit sink and the alerts,
+   * each on its own as {@link #finished} does. The proxy's request meters do not count it: they
+   * describe the traffic the gateway carries for its clients.
+   */
+  public void finishedOutside(AuditRecord record) {
+    try {
+      sink.append(record);
+    } catch (RuntimeException e) {
+      LOG.error("could not hand a finished exchange to the audit log", e);
+      metrics.auditFailure();
+    }
+    try {
+      alerts.onRecord(record);
+    } catch (RuntimeException e) {
+      LOG.error("could not check a finished exchange for alerts", e);
+      metrics.alertFailure();
+    }
+  }
+
   /** The client asked to close after this exchange, in today's or in the legacy proxy header. */
   private static boolean wantsClose(HttpRequest request) {
     return !HttpUtil.isKeepAlive(request)
@@ -90,23 +128,12 @@ public final class ExchangeLog {
       metrics.auditFailure();
       return;
     }
-    try {
-      sink.append(record);
-    } catch (RuntimeException e) {
-      LOG.error("could not hand a finished exchange to the audit log", e);
-      metrics.auditFailure();
-    }
+    finishedOutside(record);
     try {
       metrics.exchangeFinished(record);
     } catch (RuntimeException e) {
       LOG.error("could not count a finished exchange in the metrics", e);
       metrics.metricsFailure();
-    }
-    try {
-      alerts.onRecord(record);
-    } catch (RuntimeException e) {
-      LOG.error("could not check a finished exchange for alerts", e);
-      metrics.alertFailure();
     }
   }
 }

@@ -9,8 +9,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.Channel;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToLongFunction;
 
 /**
@@ -26,19 +29,39 @@ public final class GatewayMetrics {
   public static final String AUDIT_DROPPED = "patchgate.audit.dropped";
   public static final String AUDIT_HEALTHY = "patchgate.audit.healthy";
   public static final String ALERTS_SENT = "patchgate.alerts.sent";
+  public static final String CONNECTIONS_ACTIVE = "patchgate.connections.active";
+  public static final String TUNNELS_ACTIVE = "patchgate.tunnels.active";
+  public static final String MIRROR_HITS = "patchgate.mirror.hits";
+  public static final String MIRROR_MISSES = "patchgate.mirror.misses";
+  public static final String UPSTREAM_ERRORS = "patchgate.upstream.errors";
   static final String ALERTS_FAILED = "patchgate.alerts.failed";
   static final String ALERTS_DROPPED = "patchgate.alerts.dropped";
   static final String METRICS_FAILURES = "patchgate.metrics.failures";
   static final String ALERT_RULE_FAILURES = "patchgate.alerts.rule.failures";
 
   private final Map<AuditDecision, Counter> requests = new EnumMap<>(AuditDecision.class);
+  // An exchange's reason phrase, when it names an upstream failure, and the tag it is counted
+  // under.
+  private static final Map<String, String> UPSTREAM_REASONS =
+      Map.of(
+          Exchange.UPSTREAM_NOT_FOUND, "not_found",
+          Exchange.UPSTREAM_UNREACHABLE, "unreachable",
+          Exchange.UPSTREAM_TIMEOUT, "timeout",
+          Exchange.UPSTREAM_BROKEN, "broken",
+          Exchange.UPSTREAM_SWITCHED_PROTOCOLS, "switched_protocols");
+
+  private final Map<String, Counter> upstreamErrors = new HashMap<>();
+  private final AtomicInteger connections = new AtomicInteger();
+  private final Counter mirrorHits;
+  private final Counter mirrorMisses;
   private final Counter bytesToClients;
   private final Counter bytesFromClients;
   private final Counter auditFailures;
   private final Counter metricsFailures;
   private final Counter alertFailures;
 
-  public GatewayMetrics(MeterRegistry registry, AuditSink audit, AlertSink alerts) {
+  public GatewayMetrics(
+      MeterRegistry registry, AuditSink audit, AlertSink alerts, OpenTunnels tunnels) {
     for (AuditDecision d : AuditDecision.values()) {
       requests.put(
           d,
@@ -51,6 +74,29 @@ public final class GatewayMetrics {
         Counter.builder(BYTES).baseUnit("bytes").tag("direction", "to_client").register(registry);
     bytesFromClients =
         Counter.builder(BYTES).baseUnit("bytes").tag("direction", "from_client").register(registry);
+    Gauge.builder(CONNECTIONS_ACTIVE, connections, AtomicInteger::get)
+        .description("Client connections open")
+        .register(registry);
+    Gauge.builder(TUNNELS_ACTIVE, tunnels, OpenTunnels::size)
+        .description("CONNECT tunnels open")
+        .register(registry);
+    // Counted per answer to a client, from its record: never per internal fill or range piece.
+    mirrorHits =
+        Counter.builder(MIRROR_HITS)
+            .description("Answers served from the mirror (stale copies included)")
+            .register(registry);
+    mirrorMisses =
+        Counter.builder(MIRROR_MISSES)
+            .description("Mirrorable answers fetched upstream")
+            .register(registry);
+    for (var reason : UPSTREAM_REASONS.entrySet()) {
+      upstreamErrors.put(
+          reason.getKey(),
+          Counter.builder(UPSTREAM_ERRORS)
+              .description("Exchanges that failed upstream, by what went wrong")
+              .tag("reason", reason.getValue())
+              .register(registry));
+    }
     auditFailures =
         Counter.builder(AUDIT_FAILURES)
             .description("Exchanges whose audit record could not be produced")
@@ -105,6 +151,23 @@ public final class GatewayMetrics {
     requests.get(record.decision()).increment();
     bytesToClients.increment((double) record.bytesToClient());
     bytesFromClients.increment((double) record.bytesFromClient());
+    switch (record.cache()) {
+      case HIT, STALE -> mirrorHits.increment();
+      case MISS -> mirrorMisses.increment();
+      default -> {}
+    }
+    if (record.reason() != null) {
+      Counter upstream = upstreamErrors.get(record.reason());
+      if (upstream != null) {
+        upstream.increment();
+      }
+    }
+  }
+
+  /** A client connection was accepted: counted as open until it closes. */
+  public void connectionAccepted(Channel channel) {
+    connections.incrementAndGet();
+    channel.closeFuture().addListener(closed -> connections.decrementAndGet());
   }
 
   /** A finished exchange's audit record could not be produced or handed to the sink. */

@@ -83,7 +83,7 @@ class ExchangeLogTest {
         new ExchangeLog(
             audit,
             alerts,
-            new GatewayMetrics(new SimpleMeterRegistry(), audit, alerts),
+            new GatewayMetrics(new SimpleMeterRegistry(), audit, alerts, new OpenTunnels()),
             Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
             () -> now[0]);
     Exchange exchange =
@@ -99,7 +99,7 @@ class ExchangeLogTest {
     return new ExchangeLog(
         audit,
         alerts,
-        new GatewayMetrics(registry, audit, alerts),
+        new GatewayMetrics(registry, audit, alerts, new OpenTunnels()),
         Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
         () -> 0L);
   }

@@ -173,7 +173,8 @@ class AdmissionStageTest {
     return new ExchangeLog(
         audit,
         AlertSink.disabled(),
-        new GatewayMetrics(new SimpleMeterRegistry(), audit, AlertSink.disabled()),
+        new GatewayMetrics(
+            new SimpleMeterRegistry(), audit, AlertSink.disabled(), new OpenTunnels()),
         Clock.systemUTC(),
         System::nanoTime);
   }
