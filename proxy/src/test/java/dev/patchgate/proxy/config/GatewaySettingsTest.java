@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.patchgate.audit.alert.WebhookSettings;
 import dev.patchgate.mirror.MirrorSettings;
 import dev.patchgate.proxy.Gateway;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,6 +126,10 @@ class GatewaySettingsTest {
         "patchgate.mirror.memory-max-object-size = 2m | patchgate.mirror.memory-max-object-size",
         "patchgate.mirror.max-unread-fills-per-client = -1 | patchgate.mirror.max-unread-fills-per-client: -1 is out of range (expected 0..1000)",
         "patchgate.mirror.max-unread-fills-per-client = many | patchgate.mirror.max-unread-fills-per-client",
+        "patchgate.admin.listen = \"9128\"           | patchgate.admin.listen: \"9128\" (expected host:port",
+        "patchgate.admin.clients = [\"10.0.0.1/8\"]  | patchgate.admin.clients: \"10.0.0.1/8\" (host bits are set; write 10.0.0.0/8)",
+        "patchgate.admin.clients = [\"everyone\"]    | patchgate.admin.clients: \"everyone\" (expected an address or a range",
+        "patchgate.admin.clients = []               | patchgate.admin.clients: no client may use the admin listener",
       })
   void aBadValueIsReportedWithFileLineAndFix(String content, String expected) throws Exception {
     Path file = dir.resolve("patchgate.conf");
@@ -147,6 +152,21 @@ class GatewaySettingsTest {
         .isInstanceOfSatisfying(
             GatewaySettings.InvalidSettingsException.class,
             e -> assertThat(e.problems()).hasSize(3));
+  }
+
+  @Test
+  void theAdminListenerDefaultsToLoopbackOnlyAndCanBeTurnedOff() throws Exception {
+    AdminSettings defaults = GatewaySettings.load(Optional.empty()).admin();
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(file, "patchgate.admin { listen = \"\", clients = [] }\n");
+
+    assertThat(defaults.listen().map(Gateway::describe)).hasValue("127.0.0.1:9128");
+    assertThat(defaults.admits(InetAddress.getByName("127.0.0.1"))).isTrue();
+    assertThat(defaults.admits(InetAddress.getByName("127.8.9.10"))).isTrue();
+    assertThat(defaults.admits(InetAddress.getByName("::1"))).isTrue();
+    assertThat(defaults.admits(InetAddress.getByName("10.20.0.5"))).isFalse();
+    assertThat(defaults.admits(InetAddress.getByName("fd00::5"))).isFalse();
+    assertThat(GatewaySettings.load(Optional.of(file)).admin().listen()).isEmpty();
   }
 
   @Test
