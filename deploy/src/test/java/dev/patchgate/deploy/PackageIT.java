@@ -75,7 +75,7 @@ final class PackageIT {
   }
 
   @Test
-  void packageHoldsTheJarLauncherUnitAndConfiguration() throws Exception {
+  void packageHoldsTheJarLauncherUnitConfigurationAndMonitoringFiles() throws Exception {
     Map<String, String> modes = new LinkedHashMap<>();
     for (String line : ok(run("dpkg-deb", "-c", DEB.toString())).split("\n")) {
       String[] columns = line.trim().split("\\s+");
@@ -93,9 +93,19 @@ final class PackageIT {
             Map.entry("/etc/default/patchgate", "-rw-r--r-- root/root"),
             Map.entry("/etc/patchgate/patchgate.conf", "-rw-r----- root/root"),
             Map.entry("/etc/patchgate/allowlist.conf", "-rw-r----- root/root"),
-            Map.entry("/usr/share/doc/patchgate/README.md", "-rw-r--r-- root/root"));
+            Map.entry("/usr/share/doc/patchgate/README.md", "-rw-r--r-- root/root"),
+            Map.entry(
+                "/usr/share/patchgate/monitoring/patchgate-dashboard.json", "-rw-r--r-- root/root"),
+            Map.entry(
+                "/usr/share/patchgate/monitoring/patchgate-alerts.yml", "-rw-r--r-- root/root"),
+            Map.entry(
+                "/usr/share/patchgate/monitoring/prometheus-scrape.yml", "-rw-r--r-- root/root"));
     assertThat(root.resolve("usr/share/patchgate/patchgate.jar"))
         .hasSameBinaryContentAs(Path.of("../proxy/target/patchgate.jar"));
+    assertThat(root.resolve("usr/share/patchgate/monitoring/patchgate-dashboard.json"))
+        .hasSameBinaryContentAs(Path.of("grafana/patchgate-dashboard.json"));
+    assertThat(root.resolve("usr/share/patchgate/monitoring/patchgate-alerts.yml"))
+        .hasSameBinaryContentAs(Path.of("prometheus/patchgate-alerts.yml"));
   }
 
   @Test

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 
 /**
- * The built {@code patchgate-<version>.zip}: its layout, its Windows launcher and WinSW service
- * definition, and its Unix launcher running {@code check-config} on the configuration it ships.
+ * The built {@code patchgate-<version>.zip}: its layout (monitoring files included), its Windows
+ * launcher and WinSW service definition, and its Unix launcher running {@code check-config} on the
+ * configuration it ships.
  */
 final class ZipIT {
   private static final Path ZIP = Path.of(System.getProperty("patchgate.zip", "missing.zip"));
@@ -49,7 +50,7 @@ final class ZipIT {
   }
 
   @Test
-  void zipHoldsLaunchersServiceDefinitionConfigurationAndJar() throws IOException {
+  void zipHoldsLaunchersServiceDefinitionConfigurationJarAndMonitoringFiles() throws IOException {
     String base = home.getFileName() + "/";
 
     assertThat(entries)
@@ -60,9 +61,16 @@ final class ZipIT {
             base + "conf/patchgate.conf",
             base + "conf/allowlist.conf",
             base + "lib/patchgate.jar",
+            base + "monitoring/patchgate-dashboard.json",
+            base + "monitoring/patchgate-alerts.yml",
+            base + "monitoring/prometheus-scrape.yml",
             base + "README.md");
     assertThat(home.resolve("lib/patchgate.jar"))
         .hasSameBinaryContentAs(Path.of("../proxy/target/patchgate.jar"));
+    assertThat(home.resolve("monitoring/patchgate-dashboard.json"))
+        .hasSameBinaryContentAs(Path.of("grafana/patchgate-dashboard.json"));
+    assertThat(home.resolve("monitoring/patchgate-alerts.yml"))
+        .hasSameBinaryContentAs(Path.of("prometheus/patchgate-alerts.yml"));
   }
 
   @Test
