@@ -22,8 +22,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -142,6 +145,32 @@ class AdminIT {
             HttpResponse.BodyHandlers.ofString());
     assertThat(head.statusCode()).isEqualTo(200);
     assertThat(head.body()).isEmpty();
+  }
+
+  /**
+   * The shipped Grafana dashboard and Prometheus alert rules name only series a running gateway
+   * exposes: a renamed meter would otherwise leave a panel empty and an alert silent. (The garbage
+   * collector's series appear with the first collection, so they are left out.)
+   */
+  @Test
+  void everySeriesTheShippedDashboardAndAlertRulesNameIsExposed() throws Exception {
+    // Alert meters are per channel: one channel on, as every installation has.
+    gateway = start("patchgate.alerts.log = true\n", origin.port());
+    Set<String> exposed =
+        scrape().samples().stream().map(Metrics.Sample::name).collect(Collectors.toSet());
+    Pattern series = Pattern.compile("\\b(?:patchgate|jvm|process)_[a-z0-9_]+");
+
+    for (String file :
+        List.of("grafana/patchgate-dashboard.json", "prometheus/patchgate-alerts.yml")) {
+      Matcher named = series.matcher(Files.readString(Path.of("../deploy", file)));
+      Set<String> names = new TreeSet<>();
+      while (named.find()) {
+        names.add(named.group());
+      }
+      names.removeIf(name -> name.startsWith("jvm_gc_"));
+      assertThat(names).as(file).isNotEmpty();
+      assertThat(exposed).as(file).containsAll(names);
+    }
   }
 
   @Test

@@ -81,6 +81,32 @@ class AlertsIT {
   }
 
   @Test
+  void aClientRefusedByTheAdminListenerRaisesADeniedAlert() throws Exception {
+    gateway =
+        GatewayHarness.with(dir, ALLOWLIST)
+            .admin()
+            .config(
+                """
+                patchgate.admin.clients = ["10.20.0.0/16"]
+                patchgate.alerts.webhook.url = "http://127.0.0.1:%d/hook"
+                """
+                    .formatted(webhook.getAddress().getPort()))
+            .start();
+    int adminPort = gateway.adminAddress().getPort();
+
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), adminPort)) {
+      RawHttp.send(socket, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      assertThat(RawHttp.read(socket, false).status()).isEqualTo(403);
+    }
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> posts.size() == 1);
+    assertThat(posts.get(0))
+        .contains("\"kind\":\"denied\"")
+        .contains("127.0.0.1")
+        .contains("admin client not allowed");
+  }
+
+  @Test
   void deniedRequestsRaiseOneAlertPerClientAndHostOnEveryChannel() throws Exception {
     gateway =
         GatewayHarness.with(dir, ALLOWLIST)

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
@@ -32,6 +33,8 @@ import java.util.function.ToDoubleFunction;
  */
 final class MirrorMetrics {
   static final String LOOKUPS = "patchgate.mirror.lookups";
+  static final String EVICTIONS = "patchgate.mirror.evictions";
+  private static final List<String> EVICTION_CAUSES = List.of("size", "space");
 
   private final MeterRegistry registry;
   private final Counter hits;
@@ -42,6 +45,11 @@ final class MirrorMetrics {
     this.registry = registry;
     this.hits = Counter.builder(LOOKUPS).tag("result", "hit").register(registry);
     this.misses = Counter.builder(LOOKUPS).tag("result", "miss").register(registry);
+    // Registered before the first eviction, so that a dashboard's rate() shows 0 instead of
+    // nothing.
+    for (String cause : EVICTION_CAUSES) {
+      registry.counter(EVICTIONS, "cause", cause);
+    }
     for (FillOutcome o : FillOutcome.values()) {
       if (o != FillOutcome.COMMITTING) {
         fills.put(
@@ -87,7 +95,7 @@ final class MirrorMetrics {
   }
 
   void eviction(String cause) {
-    registry.counter("patchgate.mirror.evictions", "cause", cause).increment();
+    registry.counter(EVICTIONS, "cause", cause).increment();
   }
 
   void integrityFailure(String stage) {
