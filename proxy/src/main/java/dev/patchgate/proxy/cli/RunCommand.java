@@ -31,7 +31,8 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "run",
     description = {
-      "Starts the gateway and runs until stopped (SIGTERM or Ctrl-C).",
+      "Starts the gateway and runs until stopped (SIGTERM or Ctrl-C); SIGHUP re-reads the"
+          + " allowlist at once.",
       "Logs one line saying where it listens, which allowlist it loaded and where the audit log"
           + " goes. Exits 1 for an invalid configuration or allowlist, 3 when it cannot listen"
           + " or cannot write the audit log."
@@ -112,6 +113,7 @@ final class RunCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "patchgate-shutdown"));
+    ReloadSignal.install(policy);
     LOG.info(
         "patchgate listening on {}; allowlist {} ({}, watched for edits); audit log {}",
         Gateway.describe(gateway.address()),
