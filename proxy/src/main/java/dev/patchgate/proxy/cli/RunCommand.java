@@ -17,6 +17,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -101,18 +102,15 @@ final class RunCommand implements Callable<Integer> {
     }
     policy.gatewayStarted(gateway);
     CountDownLatch stopped = new CountDownLatch(1);
+    // Each step bounded (StopSequence): at most 22 s in all, well within the unit's 30 s.
     Runtime.getRuntime()
         .addShutdownHook(
-            new Thread(
-                () -> {
-                  policy.close();
-                  gateway.close();
-                  audit.close();
-                  alerts.close();
-                  LOG.info("patchgate stopped; audit log flushed");
-                  stopped.countDown();
-                },
-                "patchgate-shutdown"));
+            new StopSequence()
+                .then("allowlist watcher", Duration.ofSeconds(1), policy::close)
+                .then("gateway", Duration.ofSeconds(8), gateway::close)
+                .then("audit log", Duration.ofSeconds(6), audit::close)
+                .then("alert channels", Duration.ofSeconds(7), alerts::close)
+                .hook(stopped));
     ReloadSignal.install(policy);
     LOG.info(
         "patchgate listening on {}; allowlist {} ({}, watched for edits); audit log {}",
