@@ -16,7 +16,7 @@ import sun.misc.SignalHandler;
  * stops, which is the opposite of what an administrator who asks for a reload wants.
  *
  * <p>{@code sun.misc.Signal} (module {@code jdk.unsupported}) is the only way a Java 17 program can
- * take a signal; it has been stable since Java 1.x and stays so until a supported API replaces it.
+ * take a signal; JEP 260 keeps it accessible for exactly this until a supported API replaces it.
  * The handler runs on a thread the JVM starts for each signal; the re-read waits for the allowlist
  * watcher's thread, so it is handed to a thread of its own, {@value #THREAD_NAME}. Signals that
  * come while a re-read is queued fold into it: the file is read once, after the last of them.

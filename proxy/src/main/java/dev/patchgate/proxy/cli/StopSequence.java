@@ -98,7 +98,7 @@ final class StopSequence {
       LOG.error(
           "stopping the {} takes longer than {} s; going on without it. It is at: {}",
           step.name(),
-          step.limit().toSeconds(),
+          seconds(step.limit().toNanos()),
           where(thread));
       return false;
     }
