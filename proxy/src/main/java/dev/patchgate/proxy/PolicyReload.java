@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * counted, and otherwise ignored, so that the previous policy keeps answering.
  *
  * <p>{@link #get} is what the request path asks, from any thread; the watcher's callbacks run on
- * its own thread.
+ * its own thread. {@link #reloadNow} (SIGHUP) reads the file at once, on that same thread, so a
+ * signal and a poll never apply one edit twice: whichever looks first acts, the other sees the
+ * content it already acted on.
  *
  * <p>Public for the command line and the end-to-end tests.
  */
@@ -42,6 +44,23 @@ public final class PolicyReload implements Supplier<Allowlist>, AutoCloseable {
   private final AllowlistWatcher watcher;
   private final Path file;
   private volatile Gateway gateway;
+
+  /**
+   * Why the file is being read while {@link #reloadNow} waits for its check ("SIGHUP"), else null.
+   * A poll that happens to run in that window acts for the request: it, too, read the file after
+   * the request came.
+   */
+  private volatile String requestedBy;
+
+  /**
+   * Whether the watcher's callbacks said anything during the check {@link #reloadNow} asked for.
+   */
+  private volatile boolean reported;
+
+  /** The problems of the file's content while it is rejected, else null. */
+  private volatile AllowlistException rejection;
+
+  private volatile boolean closed;
 
   private PolicyReload(Path file, Allowlist initial, Duration poll, MeterRegistry registry) {
     this.file = file;
@@ -83,8 +102,45 @@ public final class PolicyReload implements Supplier<Allowlist>, AutoCloseable {
     return watcher.current();
   }
 
+  /**
+   * Reads the allowlist file now, as it is (a changed file is not given the poll's second look: the
+   * administrator asks after saving), and logs one line of what came of it: reloaded, rejected
+   * (with every problem, the previous policy staying in force), or unchanged. Blocks until the
+   * check is done, so call it off a signal's thread. Calls are served one at a time; does nothing
+   * once closed.
+   *
+   * @param why what asked, for the log ("SIGHUP")
+   */
+  public synchronized void reloadNow(String why) {
+    if (closed) {
+      return;
+    }
+    reported = false;
+    requestedBy = why;
+    try {
+      watcher.checkNow();
+    } finally {
+      requestedBy = null;
+    }
+    if (reported || closed) {
+      return;
+    }
+    AllowlistException stillRejected = rejection;
+    if (stillRejected == null) {
+      LOG.info("allowlist re-read on {}: unchanged ({})", why, entries(get()));
+    } else {
+      LOG.error(
+          "allowlist re-read on {}: unchanged, still rejected; the previous allowlist ({}) stays"
+              + " in force until the file is fixed:\n{}",
+          why,
+          entries(get()),
+          problems(stillRejected));
+    }
+  }
+
   @Override
   public void close() {
+    closed = true;
     watcher.close();
   }
 
@@ -93,7 +149,18 @@ public final class PolicyReload implements Supplier<Allowlist>, AutoCloseable {
     public void reloaded(Allowlist previous, Allowlist next) {
       applied.increment();
       valid.set(1);
-      LOG.info("allowlist reloaded: {} (was {})", entries(next), entries(previous));
+      rejection = null;
+      String why = requestedBy;
+      if (why == null) {
+        LOG.info("allowlist reloaded: {} (was {})", entries(next), entries(previous));
+      } else {
+        reported = true;
+        LOG.info(
+            "allowlist re-read on {}: reloaded, {} (was {})",
+            why,
+            entries(next),
+            entries(previous));
+      }
       Gateway running = gateway;
       if (running != null) {
         running.policyChanged(next);
@@ -104,11 +171,27 @@ public final class PolicyReload implements Supplier<Allowlist>, AutoCloseable {
     public void rejected(AllowlistException problems) {
       rejected.increment();
       valid.set(0);
-      LOG.error(
-          "allowlist edit rejected; the previous allowlist stays in force until the file is"
-              + " fixed:\n{}",
-          problems.problems().stream().map(Problem::toString).collect(Collectors.joining("\n")));
+      rejection = problems;
+      String why = requestedBy;
+      if (why == null) {
+        LOG.error(
+            "allowlist edit rejected; the previous allowlist stays in force until the file is"
+                + " fixed:\n{}",
+            problems(problems));
+      } else {
+        reported = true;
+        LOG.error(
+            "allowlist re-read on {}: rejected; the previous allowlist ({}) stays in force until"
+                + " the file is fixed:\n{}",
+            why,
+            entries(watcher.current()),
+            problems(problems));
+      }
     }
+  }
+
+  private static String problems(AllowlistException rejected) {
+    return rejected.problems().stream().map(Problem::toString).collect(Collectors.joining("\n"));
   }
 
   /** "1 entry", "12 entries": how the log and the command line count an allowlist. */

@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -109,6 +110,40 @@ final class GatewayProcess implements AutoCloseable {
     }
     reader.join(10_000); // its last lines are read once the process has ended
     return process.exitValue();
+  }
+
+  /**
+   * Sends a signal ({@code "HUP"}, {@code "TERM"}) with {@code kill(1)}, as {@code systemctl
+   * reload} and {@code systemctl stop} do; returns once {@code kill} has delivered it.
+   */
+  void signal(String name) throws Exception {
+    Process kill =
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+            .redirectErrorStream(true)
+            .start();
+    if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException(
+          "kill -"
+              + name
+              + " failed: "
+              + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * Waits at most {@code limit} for the process to end (after a signal) and returns its exit code;
+   * throws if it is still running then.
+   */
+  int awaitExit(Duration limit) throws Exception {
+    if (!process.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS)) {
+      throw new IllegalStateException("still running after " + limit + ": " + output);
+    }
+    reader.join(10_000); // its last lines are read once the process has ended
+    return process.exitValue();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed; as a power cut looks to the files. */
