@@ -122,10 +122,10 @@ public final class AllowlistWatcher implements AutoCloseable {
    * @param file the allowlist file; it may be a symlink, and may be missing for a while
    * @param initial the policy that answers until the file changes
    * @param pollInterval how often to look at the file; an edit takes effect within two intervals
-   *     (the proxy uses 500 ms)
+   *     (the proxy uses 500 ms); zero: never by itself, only when {@link #checkNow} is called
    * @param listener told about every change
    * @throws NullPointerException if any argument is null
-   * @throws IllegalArgumentException if {@code pollInterval} is not positive
+   * @throws IllegalArgumentException if {@code pollInterval} is negative
    */
   public static AllowlistWatcher start(
       Path file, Allowlist initial, Duration pollInterval, Listener listener) {
@@ -138,7 +138,7 @@ public final class AllowlistWatcher implements AutoCloseable {
    *
    * @param clock the wall clock that tells whether a modification time is too recent to trust
    * @throws NullPointerException if any argument is null
-   * @throws IllegalArgumentException if {@code pollInterval} is not positive
+   * @throws IllegalArgumentException if {@code pollInterval} is negative
    */
   public static AllowlistWatcher start(
       Path file, Allowlist initial, Duration pollInterval, Listener listener, Clock clock) {
@@ -147,15 +147,17 @@ public final class AllowlistWatcher implements AutoCloseable {
     Objects.requireNonNull(pollInterval, "pollInterval");
     Objects.requireNonNull(listener, "listener");
     Objects.requireNonNull(clock, "clock");
-    if (pollInterval.isNegative() || pollInterval.isZero()) {
-      throw new IllegalArgumentException("pollInterval must be positive: " + pollInterval);
+    if (pollInterval.isNegative()) {
+      throw new IllegalArgumentException("pollInterval must not be negative: " + pollInterval);
     }
     AllowlistWatcher watcher = new AllowlistWatcher(file, initial, listener, clock);
     watcher.lastStamp = watcher.stamp();
     watcher.lastContent = watcher.contentKey();
     long nanos = pollInterval.toNanos();
-    watcher.executor.scheduleWithFixedDelay(
-        () -> watcher.checkGuarded(true), nanos, nanos, TimeUnit.NANOSECONDS);
+    if (nanos > 0) {
+      watcher.executor.scheduleWithFixedDelay(
+          () -> watcher.checkGuarded(true), nanos, nanos, TimeUnit.NANOSECONDS);
+    }
     return watcher;
   }
 

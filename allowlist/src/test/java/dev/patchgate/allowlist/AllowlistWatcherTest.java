@@ -239,13 +239,25 @@ class AllowlistWatcherTest {
   }
 
   @Test
-  void startRefusesAPollIntervalThatIsNotPositive() throws Exception {
+  void startRefusesANegativePollInterval() throws Exception {
     Path file = write("allowlist.conf", A);
     Allowlist initial = Allowlist.load(file);
 
-    assertThatThrownBy(() -> AllowlistWatcher.start(file, initial, Duration.ZERO, listener))
+    assertThatThrownBy(() -> AllowlistWatcher.start(file, initial, Duration.ofMillis(-1), listener))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("pollInterval must be positive");
+        .hasMessageContaining("pollInterval must not be negative");
+  }
+
+  @Test
+  void withoutPollingAnEditIsTakenWhenACheckIsAsked() throws Exception {
+    Path file = write("allowlist.conf", A);
+    watcher = AllowlistWatcher.start(file, Allowlist.load(file), Duration.ZERO, listener);
+    replace(file, B);
+
+    watcher.checkNow();
+
+    assertThat(listener.awaitReload().next().entryNames()).containsExactly("b");
+    assertThat(watcher.current().entryNames()).containsExactly("b");
   }
 
   private Path write(String name, String text) throws IOException {

@@ -28,12 +28,6 @@ import org.slf4j.LoggerFactory;
  * <p>Public for the command line and the end-to-end tests.
  */
 public final class PolicyReload implements Supplier<Allowlist>, AutoCloseable {
-  /**
-   * How often the file is looked at. A change must look the same on two looks in a row before it is
-   * read (a half-written file is never loaded), so an edit is in force within about a second.
-   */
-  public static final Duration POLL = Duration.ofMillis(500);
-
   static final String RELOADS = "patchgate.allowlist.reloads";
   static final String VALID = "patchgate.allowlist.valid";
   private static final Logger LOG = LoggerFactory.getLogger(PolicyReload.class);

@@ -33,12 +33,12 @@ class ReloadSignalIT {
   @Test
   void sighupTakesTheEditedAllowlistAtOnceAndKeepsServing() throws Exception {
     try (HttpOrigin origin = HttpOrigin.plain();
-        GatewayProcess gateway = start(DENIES_THE_ORIGIN)) {
+        GatewayProcess gateway = start(DENIES_THE_ORIGIN, "patchgate.allowlist-poll = 0s")) {
       int port = gateway.awaitPort();
       assertThat(get(port, origin.port())).isEqualTo(403);
 
-      // Saved as editors save (a new file renamed over the old), then the reload at once: the
-      // poller needs two looks 500 ms apart before it acts, so the signal gets there first.
+      // Saved as editors save (a new file renamed over the old), then the reload. Polling is off
+      // (allowlist-poll = 0s), so only the signal can have taken the edit.
       save(ALLOWS_THE_ORIGIN.formatted(origin.port()));
       gateway.signal("HUP");
 
@@ -61,7 +61,7 @@ class ReloadSignalIT {
   @Test
   void sighupWithAnInvalidAllowlistNamesTheProblemAndKeepsThePreviousPolicy() throws Exception {
     try (HttpOrigin origin = HttpOrigin.plain();
-        GatewayProcess gateway = start(ALLOWS_THE_ORIGIN.formatted(origin.port()))) {
+        GatewayProcess gateway = start(ALLOWS_THE_ORIGIN.formatted(origin.port()), "")) {
       int port = gateway.awaitPort();
       assertThat(get(port, origin.port())).isEqualTo(200);
 
@@ -83,7 +83,7 @@ class ReloadSignalIT {
     }
   }
 
-  private GatewayProcess start(String allowlist) throws IOException {
+  private GatewayProcess start(String allowlist, String poll) throws IOException {
     Files.writeString(dir.resolve("allowlist.conf"), allowlist);
     Files.writeString(
         dir.resolve("patchgate.conf"),
@@ -92,7 +92,10 @@ class ReloadSignalIT {
         patchgate.allowlist = "allowlist.conf"
         patchgate.audit.dir = "audit"
         patchgate.mirror.enabled = false
-        """);
+        patchgate.admin.listen = ""
+        %s
+        """
+            .formatted(poll));
     return GatewayProcess.start(dir, List.of(), "run", "--config", "patchgate.conf");
   }
 

@@ -80,7 +80,8 @@ final class RunCommand implements Callable<Integer> {
     PrometheusMeters meters = PrometheusMeters.create();
     AlertSink alerts = AlertDispatcher.start(settings.alerts());
     PolicyReload policy =
-        PolicyReload.watch(settings.allowlist(), allowlist, PolicyReload.POLL, meters.registry());
+        PolicyReload.watch(
+            settings.allowlist(), allowlist, settings.allowlistPoll(), meters.registry());
     Gateway gateway;
     try {
       gateway =

@@ -32,6 +32,8 @@ import java.util.TreeSet;
  * @param configFile the operator's file, or empty when running on the embedded defaults
  * @param listen where clients connect (unresolved host name or literal, and port)
  * @param allowlist the administrator's allowlist file
+ * @param allowlistPoll how often the allowlist file is looked at for edits; zero: never (only on a
+ *     reload signal)
  * @param audit how the audit log is written (directory, flush interval, retention, Squid log)
  * @param auditFailClosed true to answer 503 while audit records cannot be written
  * @param mirroring the package store, on (where, how big, how many ranges) or off
@@ -51,6 +53,7 @@ public record GatewaySettings(
     Optional<Path> configFile,
     InetSocketAddress listen,
     Path allowlist,
+    Duration allowlistPoll,
     AuditWriterSettings audit,
     boolean auditFailClosed,
     MirrorSwitch mirroring,
@@ -131,6 +134,7 @@ public record GatewaySettings(
     SettingsReader r = new SettingsReader(c, problems);
     InetSocketAddress listen = r.get("listen", GatewaySettings::parseListen);
     Path allowlist = r.get("allowlist", GatewaySettings::parsePath);
+    Duration allowlistPoll = r.durationOrZero("allowlist-poll");
     Path auditDir = r.get("audit.dir", GatewaySettings::parsePath);
     Duration flush = r.duration("audit.flush-interval");
     int retainDays = r.integer("audit.retain-days", 1, 100_000);
@@ -198,6 +202,7 @@ public record GatewaySettings(
         file,
         listen,
         allowlist,
+        allowlistPoll,
         new AuditWriterSettings(auditDir, flush, retainDays, squidLog),
         failClosed,
         mirror,

@@ -93,6 +93,20 @@ final class SettingsReader {
     }
   }
 
+  /** A duration where {@code 0s} means "never": negative ones are refused. */
+  Duration durationOrZero(String key) {
+    try {
+      Duration d = config.getDuration(key);
+      if (d.isNegative()) {
+        problem(key, "must not be negative (expected e.g. 500ms, 2s, or 0s for never)");
+      }
+      return d;
+    } catch (ConfigException e) {
+      problems.add(keyProblem(e, key, "expected e.g. 500ms, 2s, or 0s for never"));
+      return null;
+    }
+  }
+
   int bytes(String key, int min, int max) {
     try {
       long n = config.getBytes(key);
