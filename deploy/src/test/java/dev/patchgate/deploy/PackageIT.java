@@ -227,6 +227,31 @@ final class PackageIT {
     assertThat(result.exitCode()).isZero();
   }
 
+  @Test
+  void withoutConfigTheLauncherReadsTheFileItsDefaultsName() throws Exception {
+    Path allowlist = root.resolve("etc/patchgate/allowlist.conf");
+    Path config = work.resolve("named.conf");
+    Files.writeString(config, "patchgate.allowlist = \"" + allowlist + "\"\n", UTF_8);
+    // The shipped defaults with PATCHGATE_CONFIG pointed into the unpacked tree, as on a server
+    // it names /etc/patchgate/patchgate.conf.
+    String shipped = Files.readString(root.resolve("etc/default/patchgate"), UTF_8);
+    assertThat(shipped).contains("PATCHGATE_CONFIG=/etc/patchgate/patchgate.conf");
+    Path defaults = work.resolve("default-patchgate");
+    Files.writeString(
+        defaults, shipped.replace("/etc/patchgate/patchgate.conf", config.toString()), UTF_8);
+
+    Result result =
+        run(
+            Map.of(
+                "PATCHGATE_JAR", root.resolve("usr/share/patchgate/patchgate.jar").toString(),
+                "PATCHGATE_DEFAULTS", defaults.toString()),
+            root.resolve("usr/bin/patchgate").toString(),
+            "check-config");
+
+    assertThat(result.output()).contains("configuration OK", allowlist.toString());
+    assertThat(result.exitCode()).isZero();
+  }
+
   private static Path unitFile() {
     return root.resolve("lib/systemd/system/patchgate.service");
   }

@@ -14,6 +14,9 @@ final class CommonOptions {
   @Spec(Spec.Target.MIXEE)
   private CommandSpec mixee;
 
+  /** The environment variable that names the configuration file when no --config is given. */
+  static final String CONFIG_ENV = "PATCHGATE_CONFIG";
+
   private Optional<Path> config = Optional.empty();
 
   @Option(
@@ -32,7 +35,9 @@ final class CommonOptions {
 
   /**
    * The configuration file given to this command, or to a command above it ({@code mirror --config
-   * FILE ls}); empty when none was, and the embedded defaults apply.
+   * FILE ls}); else the one {@value #CONFIG_ENV} names (the Debian package's launcher sets it to
+   * {@code /etc/patchgate/patchgate.conf}, so that {@code patchgate check-config} on a server reads
+   * the server's file); empty when none is, and the embedded defaults apply.
    */
   Optional<Path> config() {
     for (CommandSpec above = mixee.parent(); config.isEmpty() && above != null; ) {
@@ -41,6 +46,12 @@ final class CommonOptions {
         return options.config();
       }
       above = above.parent();
+    }
+    if (config.isEmpty()) {
+      String fromEnvironment = System.getenv(CONFIG_ENV);
+      if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+        return Optional.of(Path.of(fromEnvironment.strip()));
+      }
     }
     return config;
   }
