@@ -204,8 +204,6 @@ public final class Gateway implements AutoCloseable {
     }
     mirrorStage.set(mirror.stage());
     InetSocketAddress listen = settings.listen();
-    // Named with the bound port once bound (a configured port 0 is known only then).
-    AtomicReference<String> pacScript = new AtomicReference<>(settings.pac().script(listen));
     InetSocketAddress bindTo = new InetSocketAddress(listen.getHostString(), listen.getPort());
     if (bindTo.isUnresolved()) {
       group.shutdown(false);
@@ -218,7 +216,7 @@ public final class Gateway implements AutoCloseable {
               .withName("patchgate")
               .withServerGroup(group)
               .withAddress(bindTo)
-              .withFiltersSource(new GatewayFiltersSource(pacScript::get))
+              .withFiltersSource(new GatewayFiltersSource(settings.pac()::script))
               .withServerResolver(new RefusingHostResolver())
               .withConnectTimeout((int) settings.connectTimeout().toMillis())
               .withIdleConnectionTimeout(settings.idleTimeout())
@@ -227,12 +225,6 @@ public final class Gateway implements AutoCloseable {
               .withProxyAlias("patchgate")
               .start();
       self.bound(server.getListenAddress());
-      pacScript.set(
-          settings
-              .pac()
-              .script(
-                  InetSocketAddress.createUnresolved(
-                      listen.getHostString(), server.getListenAddress().getPort())));
       Gateway gateway = new Gateway(server, group, tunnels, mirror);
       policy.gatewayStarted(gateway);
       gateway.startAdmin(settings, policy, audit, meters, log);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.patchgate.proxy.exchange.GatewayResponses;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,25 @@ class AutoConfigIT {
     }
 
     assertThat(response.bodyText()).contains("\"PROXY 127.0.0.1:" + gateway.port() + "\"");
+  }
+
+  @Test
+  void listeningOnEveryInterfaceTheFileNamesTheAddressTheClientReached() throws Exception {
+    gateway =
+        GatewayHarness.with(dir, ALLOWLIST).config("patchgate.listen = \"0.0.0.0:0\"\n").start();
+
+    for (String reached : List.of("127.0.0.1", "127.0.0.2")) {
+      RawHttp.Response response;
+      try (Socket socket = new Socket(reached, gateway.port())) {
+        socket.setSoTimeout(15_000);
+        RawHttp.send(socket, "GET /wpad.dat HTTP/1.1\r\nHost: wpad\r\n\r\n");
+        response = RawHttp.read(socket, false);
+      }
+
+      assertThat(response.bodyText())
+          .contains("\"PROXY " + reached + ":" + gateway.port() + "\"")
+          .doesNotContain("0.0.0.0");
+    }
   }
 
   @ParameterizedTest

@@ -133,8 +133,9 @@ public record ProxyAutoConfig(List<String> proxies, List<String> direct) {
   /**
    * The PAC file's text.
    *
-   * @param listen the gateway's listen address with its bound port, named when {@link #proxies} is
-   *     empty
+   * @param listen the address the client reached the gateway on (so a gateway listening on every
+   *     interface, or behind a virtual address, names the one its clients use), named when {@link
+   *     #proxies} is empty
    */
   public String script(InetSocketAddress listen) {
     List<String> gateways = proxies;

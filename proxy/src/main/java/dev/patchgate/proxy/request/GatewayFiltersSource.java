@@ -2,9 +2,11 @@ package dev.patchgate.proxy.request;
 
 import dev.patchgate.proxy.exchange.ClientSession;
 import dev.patchgate.proxy.exchange.Exchange;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
-import java.util.function.Supplier;
+import java.net.InetSocketAddress;
+import java.util.function.Function;
 import org.littleshoot.proxy.HttpFilters;
 import org.littleshoot.proxy.HttpFiltersSourceAdapter;
 
@@ -14,12 +16,12 @@ import org.littleshoot.proxy.HttpFiltersSourceAdapter;
  * <p>Public for the gateway's wiring, which hands it to LittleProxy.
  */
 public final class GatewayFiltersSource extends HttpFiltersSourceAdapter {
-  private final Supplier<String> autoConfig;
+  private final Function<InetSocketAddress, String> autoConfig;
 
   /**
-   * @param autoConfig the PAC file's text; asked only once the listener is bound
+   * @param autoConfig the PAC file's text, given the address the client reached the gateway on
    */
-  public GatewayFiltersSource(Supplier<String> autoConfig) {
+  public GatewayFiltersSource(Function<InetSocketAddress, String> autoConfig) {
     this.autoConfig = autoConfig;
   }
 
@@ -33,7 +35,12 @@ public final class GatewayFiltersSource extends HttpFiltersSourceAdapter {
       ctx.channel().close();
       return new RefuseAll(originalRequest);
     }
-    return new GatewayFilters(originalRequest, session, exchange, autoConfig);
+    Channel channel = ctx.channel();
+    return new GatewayFilters(
+        originalRequest,
+        session,
+        exchange,
+        () -> autoConfig.apply((InetSocketAddress) channel.localAddress()));
   }
 
   // Whole bodies are never aggregated: update files are several GB.
