@@ -1,6 +1,7 @@
 package dev.patchgate.allowlist;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -9,7 +10,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -80,11 +83,13 @@ import java.util.Map;
  */
 public final class Allowlist {
   private static final Allowlist DENY_ALL =
-      new Allowlist(List.of(), null, ZoneId.systemDefault(), "");
+      new Allowlist(List.of(), null, Map.of(), ZoneId.systemDefault(), "");
 
   private final List<Entry> entries;
   private final List<String> entryNames;
   private final ClientGroups groups;
+  // Group names to the limits they set, in file order; empty when the file sets none.
+  private final Map<String, ClientLimits> limits;
   private final ZoneId zone;
   private final String fileName;
 
@@ -96,11 +101,18 @@ public final class Allowlist {
 
   /**
    * @param groups the client groups; null when the file has no {@code clients} block
+   * @param limits group names to the limits they set (only groups of {@code groups})
    */
-  Allowlist(List<Entry> entries, ClientGroups groups, ZoneId zone, String fileName) {
+  Allowlist(
+      List<Entry> entries,
+      ClientGroups groups,
+      Map<String, ClientLimits> limits,
+      ZoneId zone,
+      String fileName) {
     this.entries = List.copyOf(entries);
     this.entryNames = entries.stream().map(Entry::name).toList();
     this.groups = groups;
+    this.limits = Collections.unmodifiableMap(new LinkedHashMap<>(limits));
     this.zone = zone;
     this.fileName = fileName;
     Map<String, List<Binding>> exactLists = new HashMap<>(entries.size() * 2);
@@ -241,6 +253,25 @@ public final class Allowlist {
   /** The entries in file order, for explanations and for tests that check the index. */
   List<Entry> entries() {
     return entries;
+  }
+
+  /**
+   * The limits the file's {@code limits} block sets for {@code client} through its client groups,
+   * the most generous of each where several of its groups set one; {@link ClientLimits#NONE} when
+   * none does (the gateway's own limits apply). Cheap when the file sets no limits.
+   */
+  public ClientLimits limitsFor(InetAddress client) {
+    if (limits.isEmpty() || groups == null) {
+      return ClientLimits.NONE;
+    }
+    ClientLimits result = ClientLimits.NONE;
+    for (String group : groups.namesOf(groups.groupsOf(client))) {
+      ClientLimits set = limits.get(group);
+      if (set != null) {
+        result = result.orMoreGenerous(set);
+      }
+    }
+    return result;
   }
 
   /** The client groups; null when the file has none. */

@@ -31,7 +31,8 @@ final class AllowlistReader {
   static final String TIME_ZONE = "time-zone";
   static final String CLIENTS = "clients";
   static final String ENTRIES = "entries";
-  static final List<String> TOP_LEVEL_KEYS = List.of(TIME_ZONE, CLIENTS, ENTRIES);
+  static final List<String> TOP_LEVEL_KEYS =
+      List.of(TIME_ZONE, CLIENTS, LimitsReader.LIMITS, ENTRIES);
 
   /**
    * Entry and group names end up in audit records, reports and error pages; keeping them to
@@ -120,7 +121,10 @@ final class AllowlistReader {
         }
       }
     }
-    return new Allowlist(entries, clientGroups, zone, file);
+    Map<String, ClientLimits> limits =
+        new LimitsReader(problems)
+            .read(root.get(LimitsReader.LIMITS), groups == null ? null : groups.keySet());
+    return new Allowlist(entries, clientGroups, limits, zone, file);
   }
 
   private ZoneId readZone(ConfigValue value) {

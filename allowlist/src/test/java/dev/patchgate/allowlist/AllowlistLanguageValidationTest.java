@@ -34,12 +34,12 @@ class AllowlistLanguageValidationTest {
         arguments(
             "entry { }\n",
             1,
-            "unknown top-level key 'entry' (expected one of: time-zone, clients, entries);"
+            "unknown top-level key 'entry' (expected one of: time-zone, clients, limits, entries);"
                 + " did you mean 'entries'?"),
         arguments(
             "timezone = \"Asia/Tokyo\"\n",
             1,
-            "unknown top-level key 'timezone' (expected one of: time-zone, clients, entries);"
+            "unknown top-level key 'timezone' (expected one of: time-zone, clients, limits, entries);"
                 + " did you mean 'time-zone'?"),
         // time zones
         arguments(

@@ -91,7 +91,7 @@ class AllowlistValidationTest {
                             + " *.example.com, an IPv4 address like 10.0.0.1 or an IPv6 address"
                             + " like 2001:db8::1",
                         "allowlist.conf:20: unknown top-level key 'version'"
-                            + " (expected one of: time-zone, clients, entries)"));
+                            + " (expected one of: time-zone, clients, limits, entries)"));
   }
 
   static Stream<Arguments> refusedHostPatterns() {
