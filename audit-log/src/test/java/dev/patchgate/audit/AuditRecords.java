@@ -33,7 +33,8 @@ final class AuditRecords {
         "application/vnd.ms-cab-compressed",
         5_368_709_120L,
         CacheOutcome.MISS,
-        "203.0.113.7");
+        "203.0.113.7",
+        null);
   }
 
   /** A request whose target is {@code url}, denied. */
@@ -57,6 +58,7 @@ final class AuditRecords {
         "text/plain",
         null,
         CacheOutcome.NONE,
+        null,
         null);
   }
 }

@@ -346,6 +346,7 @@ public final class Exchange {
         contentType,
         objectLength,
         cache,
-        upstream);
+        upstream,
+        null);
   }
 }
