@@ -1,6 +1,7 @@
 package dev.patchgate.audit;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON field names of an audit record, in the order they are written.
@@ -74,6 +75,28 @@ public final class AuditFields {
   public static final String UPSTREAM = "upstream";
 
   /**
+   * On a summary record only (see {@link AuditSummary}): how many refused requests it stands for. A
+   * record without it stands for one request; every tool that counts requests adds this up.
+   */
+  public static final String COUNT = "count";
+
+  /**
+   * On a summary record only: when the last request it stands for arrived, formatted as {@link
+   * #TS}; {@link #TS} is the first one's.
+   */
+  public static final String LAST_TS = "last_ts";
+
+  /**
+   * On a summary record only: the distinct hosts its requests asked for, up to {@value
+   * AuditSummary#MAX_HOSTS}, separated by one space, in the order first seen; {@code ""} when none
+   * had a host.
+   */
+  public static final String HOSTS = "hosts";
+
+  /** On a summary record only: how many more distinct hosts were asked for than it lists. */
+  public static final String MORE_HOSTS = "more_hosts";
+
+  /**
    * The line's place in the hash chain: 1 for the first line ever, one more for every line after
    * it, records and markers alike, across files. Written after the record's own fields.
    */
@@ -117,6 +140,20 @@ public final class AuditFields {
           OBJECT_LENGTH,
           CACHE,
           UPSTREAM);
+
+  /**
+   * The fields a summary record adds after {@link #IN_ORDER}'s (and before {@link #SEQ}), in the
+   * order {@link AuditJson} writes them; an ordinary record has none of them. Immutable.
+   */
+  public static final List<String> SUMMARY_IN_ORDER = List.of(COUNT, LAST_TS, HOSTS, MORE_HOSTS);
+
+  /**
+   * How many requests a parsed line stands for: its {@link #COUNT}, or 1 when it has none (an
+   * ordinary record) or the value is not a positive number.
+   */
+  public static long countOf(Map<String, Object> fields) {
+    return fields.get(COUNT) instanceof Long n && n > 0 ? n : 1;
+  }
 
   private AuditFields() {}
 }

@@ -6,7 +6,7 @@ import java.time.format.DateTimeFormatterBuilder;
 
 /**
  * Encodes an {@link AuditRecord} as one line of JSON, fields in the order of {@link
- * AuditFields#IN_ORDER}.
+ * AuditFields#IN_ORDER}, then, for a summary record only, {@link AuditFields#SUMMARY_IN_ORDER}.
  *
  * <p>The output never contains a line break, a control character or a lone surrogate, whatever the
  * record's strings hold, so one record is always exactly one line and no URL or header can forge
@@ -42,26 +42,35 @@ public final class AuditJson {
    */
   static void appendBodyTo(StringBuilder out, AuditRecord record) {
     // One line per field, in wire order: a new field is one line here plus one constant.
-    new JsonObjectBuilder(out)
-        .string(AuditFields.TS, formatTs(record.ts()))
-        .string(AuditFields.ID, record.id())
-        .string(AuditFields.CLIENT, record.client())
-        .string(AuditFields.METHOD, record.method())
-        .string(AuditFields.URL, record.url())
-        .string(AuditFields.HOST, record.host())
-        .number(AuditFields.PORT, record.port())
-        .string(AuditFields.DECISION, record.decision().wireName())
-        .string(AuditFields.ENTRY, record.entry())
-        .string(AuditFields.REASON, record.reason())
-        .bool(AuditFields.WOULD_DENY, record.wouldDeny())
-        .number(AuditFields.STATUS, record.status())
-        .number(AuditFields.BYTES_TO_CLIENT, record.bytesToClient())
-        .number(AuditFields.BYTES_FROM_CLIENT, record.bytesFromClient())
-        .number(AuditFields.DURATION_MS, record.durationMs())
-        .string(AuditFields.CONTENT_TYPE, record.contentType())
-        .number(AuditFields.OBJECT_LENGTH, record.objectLength())
-        .string(AuditFields.CACHE, record.cache().wireName())
-        .string(AuditFields.UPSTREAM, record.upstream());
+    JsonObjectBuilder json =
+        new JsonObjectBuilder(out)
+            .string(AuditFields.TS, formatTs(record.ts()))
+            .string(AuditFields.ID, record.id())
+            .string(AuditFields.CLIENT, record.client())
+            .string(AuditFields.METHOD, record.method())
+            .string(AuditFields.URL, record.url())
+            .string(AuditFields.HOST, record.host())
+            .number(AuditFields.PORT, record.port())
+            .string(AuditFields.DECISION, record.decision().wireName())
+            .string(AuditFields.ENTRY, record.entry())
+            .string(AuditFields.REASON, record.reason())
+            .bool(AuditFields.WOULD_DENY, record.wouldDeny())
+            .number(AuditFields.STATUS, record.status())
+            .number(AuditFields.BYTES_TO_CLIENT, record.bytesToClient())
+            .number(AuditFields.BYTES_FROM_CLIENT, record.bytesFromClient())
+            .number(AuditFields.DURATION_MS, record.durationMs())
+            .string(AuditFields.CONTENT_TYPE, record.contentType())
+            .number(AuditFields.OBJECT_LENGTH, record.objectLength())
+            .string(AuditFields.CACHE, record.cache().wireName())
+            .string(AuditFields.UPSTREAM, record.upstream());
+    AuditSummary summary = record.summary();
+    if (summary != null) {
+      // Only on summary records, so ordinary lines stay as they always were.
+      json.number(AuditFields.COUNT, summary.count())
+          .string(AuditFields.LAST_TS, formatTs(summary.lastTs()))
+          .string(AuditFields.HOSTS, summary.hostsText())
+          .number(AuditFields.MORE_HOSTS, summary.moreHosts());
+    }
   }
 
   /**

@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One finished exchange: an HTTP request or a CONNECT tunnel, built once at its end.
+ * One finished exchange: an HTTP request or a CONNECT tunnel, built once at its end; or a summary
+ * record standing for many refused requests of one client (see {@link AuditSummary}).
  *
  * <p>{@code host}, {@code port}, {@code entry}, {@code reason}, {@code contentType}, {@code
  * objectLength} and {@code upstream} may be {@code null}. {@code client}, {@code method} and {@code
@@ -36,6 +37,8 @@ import java.util.Objects;
  *     the total of a 206's Content-Range), or {@code null} when unknown
  * @param cache how the mirror took part
  * @param upstream the upstream IP address dialled, or {@code null}
+ * @param summary {@code null} for the record of one exchange; for a summary record, how many
+ *     refused requests it stands for and what they asked (see {@link AuditSummary})
  */
 public record AuditRecord(
     Instant ts,
@@ -56,7 +59,8 @@ public record AuditRecord(
     String contentType,
     Long objectLength,
     CacheOutcome cache,
-    String upstream) {
+    String upstream,
+    AuditSummary summary) {
 
   /** Validates the required components and fills the tolerated ones; see the class contract. */
   public AuditRecord {
@@ -67,5 +71,10 @@ public record AuditRecord(
     client = Objects.requireNonNullElse(client, "");
     method = Objects.requireNonNullElse(method, "");
     url = Objects.requireNonNullElse(url, "");
+  }
+
+  /** How many requests the record stands for: a summary's {@code count}, else 1. */
+  public long count() {
+    return summary == null ? 1 : summary.count();
   }
 }

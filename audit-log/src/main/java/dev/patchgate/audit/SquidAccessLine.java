@@ -28,6 +28,13 @@ import java.nio.charset.StandardCharsets;
  *       keeps it; {@code -} when there is none.
  * </ul>
  *
+ * <p>A summary record ({@link AuditSummary}, many refused requests in one record) writes one line
+ * too, not one per request: Squid's format has no count, so this log is not a source for counting
+ * refused requests (the JSON audit log is). Its time is the last request's ({@code last_ts}), its
+ * method {@code -}, and its URL field {@code patchgate-summary:count=N;hosts=a.example,b.example}
+ * with {@code ,+M} appended when {@code M} more hosts were asked for; result code and status as for
+ * any denial ({@code TCP_DENIED/429}).
+ *
  * <p>Negative numbers (which the record allows, so that a clock step never costs a record) are
  * written as 0, and a status outside 0..999 as 000, so that every line has the same ten fields.
  * Stateless and thread-safe.
@@ -41,7 +48,9 @@ final class SquidAccessLine {
   /** Formats {@code record} as one line, without its newline; always ASCII. */
   static String format(AuditRecord record) {
     long durationMs = Math.max(0, record.durationMs());
-    long endMillis = record.ts().toEpochMilli() + durationMs;
+    AuditSummary summary = record.summary();
+    long endMillis =
+        summary != null ? summary.lastTs().toEpochMilli() : record.ts().toEpochMilli() + durationMs;
     StringBuilder out = new StringBuilder(200);
     out.append(Math.floorDiv(endMillis, 1000)).append('.');
     pad(out, Math.floorMod(endMillis, 1000), 3, '0');
@@ -56,7 +65,7 @@ final class SquidAccessLine {
     out.append(' ');
     escaped(out, record.method());
     out.append(' ');
-    escaped(out, record.url());
+    escaped(out, summary != null ? summaryUrl(summary) : record.url());
     out.append(" - ");
     if (record.upstream() == null) {
       out.append("HIER_NONE/-");
@@ -93,6 +102,16 @@ final class SquidAccessLine {
         };
       }
     };
+  }
+
+  /** The URL field of a summary record's line; see the class comment. */
+  private static String summaryUrl(AuditSummary summary) {
+    StringBuilder url = new StringBuilder("patchgate-summary:count=").append(summary.count());
+    url.append(";hosts=").append(String.join(",", summary.hosts()));
+    if (summary.moreHosts() > 0) {
+      url.append(",+").append(summary.moreHosts());
+    }
+    return url.toString();
   }
 
   private static String mediaType(String contentType) {

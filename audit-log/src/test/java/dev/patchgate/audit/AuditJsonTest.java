@@ -24,6 +24,63 @@ class AuditJsonTest {
   }
 
   @Test
+  void aSummaryRecordAddsItsCountLastTimeAndHostsAfterTheOrdinaryFieldsAndReadsBack() {
+    AuditRecord summary =
+        new AuditRecord(
+            Instant.parse("2026-11-23T10:15:30.123Z"),
+            "r-7",
+            "10.1.2.3",
+            "",
+            "",
+            null,
+            null,
+            AuditDecision.DENY,
+            null,
+            "rate limit",
+            false,
+            429,
+            0,
+            0,
+            0,
+            null,
+            null,
+            CacheOutcome.NONE,
+            null,
+            new AuditSummary(
+                500,
+                Instant.parse("2026-11-23T10:15:31.001Z"),
+                java.util.List.of("a.example", "b.example"),
+                3));
+
+    Map<String, Object> fields = AuditJsonReader.readObject(AuditJson.toJson(summary));
+
+    assertThat(fields.keySet())
+        .containsExactlyElementsOf(
+            Stream.concat(AuditFields.IN_ORDER.stream(), AuditFields.SUMMARY_IN_ORDER.stream())
+                .toList());
+    assertThat(fields)
+        .contains(
+            entry("decision", "deny"),
+            entry("reason", "rate limit"),
+            entry("status", 429L),
+            entry("count", 500L),
+            entry("last_ts", "2026-11-23T10:15:31.001Z"),
+            entry("hosts", "a.example b.example"),
+            entry("more_hosts", 3L));
+    assertThat(AuditFields.countOf(fields)).isEqualTo(500);
+    assertThat(summary.count()).isEqualTo(500);
+  }
+
+  @Test
+  void anOrdinaryRecordHasNoCountAndCountsAsOne() {
+    Map<String, Object> fields =
+        AuditJsonReader.readObject(AuditJson.toJson(AuditRecords.allowedDownload("r-42")));
+
+    assertThat(fields).doesNotContainKeys(AuditFields.SUMMARY_IN_ORDER.toArray(String[]::new));
+    assertThat(AuditFields.countOf(fields)).isEqualTo(1);
+  }
+
+  @Test
   void everyFieldCarriesItsRecordComponent() {
     Map<String, Object> fields =
         AuditJsonReader.readObject(AuditJson.toJson(AuditRecords.allowedDownload("r-42")));
@@ -92,6 +149,7 @@ class AuditJsonTest {
             null,
             null,
             CacheOutcome.NONE,
+            null,
             null);
 
     Map<String, Object> fields = AuditJsonReader.readObject(AuditJson.toJson(record));

@@ -1,6 +1,7 @@
 package dev.patchgate.audit;
 
 import java.time.Instant;
+import java.util.List;
 
 /** Ready-made records for tests. */
 final class AuditRecords {
@@ -33,7 +34,36 @@ final class AuditRecords {
         "application/vnd.ms-cab-compressed",
         5_368_709_120L,
         CacheOutcome.MISS,
-        "203.0.113.7");
+        "203.0.113.7",
+        null);
+  }
+
+  /**
+   * A summary record of {@code count} requests refused for their client's rate, from {@code ts} to
+   * one second later, to two hosts.
+   */
+  static AuditRecord rateLimitSummary(String id, Instant ts, long count) {
+    return new AuditRecord(
+        ts,
+        id,
+        "10.1.2.3",
+        "",
+        "",
+        null,
+        null,
+        AuditDecision.DENY,
+        null,
+        "rate limit",
+        false,
+        429,
+        0,
+        0,
+        0,
+        null,
+        null,
+        CacheOutcome.NONE,
+        null,
+        new AuditSummary(count, ts.plusSeconds(1), List.of("a.example", "b.example"), 0));
   }
 
   /** A request whose target is {@code url}, denied. */
@@ -57,6 +87,7 @@ final class AuditRecords {
         "text/plain",
         null,
         CacheOutcome.NONE,
+        null,
         null);
   }
 }

@@ -111,10 +111,46 @@ class SquidAccessLineTest {
             null,
             null,
             CacheOutcome.NONE,
+            null,
             null);
 
     assertThat(SquidAccessLine.format(record))
         .isEqualTo("1795428930.000      0 - NONE_NONE/000 0 - - - HIER_NONE/- -");
+  }
+
+  @Test
+  void aSummaryRecordIsOneDeniedLineAtItsLastTimeNamingItsCountAndHosts() {
+    AuditRecord record =
+        new AuditRecord(
+            Instant.parse("2026-11-23T10:15:30Z"),
+            "r-1",
+            "10.1.2.3",
+            "",
+            "",
+            null,
+            null,
+            AuditDecision.DENY,
+            null,
+            "rate limit",
+            false,
+            429,
+            0,
+            0,
+            0,
+            null,
+            null,
+            CacheOutcome.NONE,
+            null,
+            new AuditSummary(
+                500,
+                Instant.parse("2026-11-23T10:15:31.250Z"),
+                java.util.List.of("a.example", "b.example"),
+                3));
+
+    assertThat(SquidAccessLine.format(record))
+        .isEqualTo(
+            "1795428931.250      0 10.1.2.3 TCP_DENIED/429 0 -"
+                + " patchgate-summary:count=500;hosts=a.example,b.example,+3 - HIER_NONE/- -");
   }
 
   @Test
@@ -139,6 +175,7 @@ class SquidAccessLineTest {
             null,
             null,
             CacheOutcome.MISS,
+            null,
             null);
 
     String line = SquidAccessLine.format(record);
@@ -224,6 +261,7 @@ class SquidAccessLineTest {
             "text/plain",
             null,
             CacheOutcome.NONE,
+            null,
             null);
 
     String line = SquidAccessLine.format(record);
@@ -259,7 +297,8 @@ class SquidAccessLineTest {
         contentType,
         null,
         CacheOutcome.MISS,
-        "203.0.113.7");
+        "203.0.113.7",
+        null);
   }
 
   private static AuditRecord record(
@@ -283,7 +322,8 @@ class SquidAccessLineTest {
         null,
         null,
         cache,
-        decision == AuditDecision.ALLOW ? "203.0.113.7" : null);
+        decision == AuditDecision.ALLOW ? "203.0.113.7" : null,
+        null);
   }
 
   private static Arguments code(

@@ -10,6 +10,7 @@ import dev.patchgate.proxy.exchange.WireTap;
 import dev.patchgate.proxy.mirror.MirrorStage;
 import dev.patchgate.proxy.request.AdmissionStage;
 import dev.patchgate.proxy.request.RequestFramer;
+import dev.patchgate.proxy.request.RequestRateLimit;
 import dev.patchgate.proxy.upstream.SelfAddress;
 import dev.patchgate.proxy.upstream.UpstreamResolver;
 import io.netty.channel.Channel;
@@ -62,7 +63,8 @@ final class ClientPipeline extends ChannelInboundHandlerAdapter {
       BooleanSupplier auditWritable,
       Supplier<MirrorStage> mirror,
       int maxHead,
-      Duration idleTimeout) {}
+      Duration idleTimeout,
+      RequestRateLimit rateLimit) {}
 
   private final ClientSession session;
   private final AdmissionStage admission;
@@ -88,7 +90,8 @@ final class ClientPipeline extends ChannelInboundHandlerAdapter {
             shared.resolver(),
             shared.self(),
             shared.auditWritable(),
-            shared.mirror().get());
+            shared.mirror().get(),
+            shared.rateLimit());
     channel.pipeline().addFirst(NAME, new ClientPipeline(session, admission, shared));
   }
 

@@ -17,7 +17,9 @@ import dev.patchgate.proxy.exchange.GatewayMetrics;
 import dev.patchgate.proxy.exchange.OpenTunnels;
 import dev.patchgate.proxy.mirror.MirrorStage;
 import dev.patchgate.proxy.mirror.fetch.MirrorFetcher;
+import dev.patchgate.proxy.request.ClientRateLimiter;
 import dev.patchgate.proxy.request.GatewayFiltersSource;
+import dev.patchgate.proxy.request.RequestRateLimit;
 import dev.patchgate.proxy.upstream.RefusingHostResolver;
 import dev.patchgate.proxy.upstream.SelfAddress;
 import dev.patchgate.proxy.upstream.UpstreamResolver;
@@ -31,10 +33,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.littleshoot.proxy.HttpProxyServer;
+import org.littleshoot.proxy.TransportProtocol;
 import org.littleshoot.proxy.impl.DefaultHttpProxyServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The running gateway: LittleProxy listening with patchgate's request path, taps and pools. Started
@@ -47,20 +53,29 @@ public final class Gateway implements AutoCloseable {
   /** {@code patchgate_ready}: 1 while {@code /readyz} would answer 200. */
   public static final String READY = "patchgate.ready";
 
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
   // Threads for the mirror's blocking fill writes; each fill keeps at most one task queued.
   private static final int FILL_THREADS = 2;
+  // Summaries of refused requests go out at least this often.
+  private static final Duration REFUSAL_FLUSH = Duration.ofSeconds(1);
 
   private final HttpProxyServer server;
   private final GatewayServerGroup group;
   private final OpenTunnels tunnels;
   private final Mirror mirror;
+  private final ExchangeLog log;
   // Set once the admin listener is up (it is started after the proxy listener); null when off.
   private volatile AdminListener admin;
   private volatile boolean stopping;
 
   private Gateway(
-      HttpProxyServer server, GatewayServerGroup group, OpenTunnels tunnels, Mirror mirror) {
+      HttpProxyServer server,
+      GatewayServerGroup group,
+      OpenTunnels tunnels,
+      Mirror mirror,
+      ExchangeLog log) {
+    this.log = log;
     this.server = server;
     this.group = group;
     this.tunnels = tunnels;
@@ -178,6 +193,9 @@ public final class Gateway implements AutoCloseable {
     SelfAddress self = new SelfAddress();
     // Both limits, and room for the line ends between them: a longer head is refused anyway.
     int maxHead = settings.maxRequestLine() + settings.maxHeaderSize() + 4;
+    ClientRateLimiter buckets =
+        new ClientRateLimiter(ticker, ClientRateLimiter.DEFAULT_MAX_CLIENTS);
+    RequestRateLimit rateLimit = new RequestRateLimit(settings.requestsPerClient(), buckets);
     ClientPipeline.Shared shared =
         new ClientPipeline.Shared(
             log,
@@ -189,7 +207,8 @@ public final class Gateway implements AutoCloseable {
             auditWritable,
             mirrorStage::get,
             maxHead,
-            settings.idleTimeout());
+            settings.idleTimeout(),
+            rateLimit);
     GatewayServerGroup group =
         new GatewayServerGroup(
             settings.clientThreads(),
@@ -203,6 +222,7 @@ public final class Gateway implements AutoCloseable {
       throw e;
     }
     mirrorStage.set(mirror.stage());
+    scheduleRefusalFlush(group, log, buckets);
     InetSocketAddress listen = settings.listen();
     InetSocketAddress bindTo = new InetSocketAddress(listen.getHostString(), listen.getPort());
     if (bindTo.isUnresolved()) {
@@ -225,7 +245,7 @@ public final class Gateway implements AutoCloseable {
               .withProxyAlias("patchgate")
               .start();
       self.bound(server.getListenAddress());
-      Gateway gateway = new Gateway(server, group, tunnels, mirror);
+      Gateway gateway = new Gateway(server, group, tunnels, mirror, log);
       policy.gatewayStarted(gateway);
       gateway.startAdmin(settings, policy, audit, meters, log);
       return gateway;
@@ -239,6 +259,30 @@ public final class Gateway implements AutoCloseable {
               : String.valueOf(cause.getMessage());
       throw new StartException("cannot listen on " + describe(listen) + ": " + why, e);
     }
+  }
+
+  /**
+   * Every second, on one client event loop: the pending summaries of refused requests go out, and
+   * the token buckets of clients gone quiet are dropped. A failure is logged and the next second
+   * tries again.
+   */
+  private static void scheduleRefusalFlush(
+      GatewayServerGroup group, ExchangeLog log, ClientRateLimiter buckets) {
+    group
+        .getClientToProxyWorkerPoolForTransport(TransportProtocol.TCP)
+        .next()
+        .scheduleAtFixedRate(
+            () -> {
+              try {
+                log.flushRefusals();
+                buckets.sweep();
+              } catch (RuntimeException e) {
+                LOG.error("could not flush the summaries of refused requests", e);
+              }
+            },
+            REFUSAL_FLUSH.toMillis(),
+            REFUSAL_FLUSH.toMillis(),
+            TimeUnit.MILLISECONDS);
   }
 
   /** Where clients connect (the bound port when 0 was configured). */
@@ -324,9 +368,9 @@ public final class Gateway implements AutoCloseable {
 
   /**
    * Stops listening, closes every connection and waits until the event loops have finished, so that
-   * every exchange they were carrying has reached the audit sink before the caller closes it.
-   * LittleProxy's own JVM shutdown hook may already have aborted the server; the wait covers that
-   * too.
+   * every exchange they were carrying, and every summary of refused requests, has reached the audit
+   * sink before the caller closes it. LittleProxy's own JVM shutdown hook may already have aborted
+   * the server; the wait covers that too.
    */
   @Override
   public void close() {
@@ -334,6 +378,9 @@ public final class Gateway implements AutoCloseable {
     mirror.close();
     server.stop();
     group.awaitTermination(STOP_TIMEOUT);
+    // Every exchange has ended: what the summaries still hold goes out before the audit log
+    // (closed by the caller after this) does.
+    log.flushRefusals();
     AdminListener listener = admin;
     if (listener != null) {
       listener.close();

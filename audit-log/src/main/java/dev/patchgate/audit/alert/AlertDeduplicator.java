@@ -21,6 +21,10 @@ import java.util.Objects;
  * that are counted in one window per kind with client and host {@value #ANY}, so a scan over
  * thousands of hosts neither floods the channels nor goes unreported.
  *
+ * <p>An event may stand for several occurrences (a summary audit record's {@code count}): the first
+ * of them is the first alert when a window opens, and the rest are counted in the window, so the
+ * alerts' counts add up to every occurrence.
+ *
  * <p>Pure: time is passed in, nothing is sent from here. Not thread-safe (the dispatcher's thread
  * owns it).
  */
@@ -50,17 +54,19 @@ final class AlertDeduplicator {
       open = windows.get(key);
       if (open == null) {
         // The overflow window opens counting: its first event is no more telling than the rest.
-        windows.put(key, new Window(now, 1, "more distinct clients and hosts than can be listed"));
+        windows.put(
+            key,
+            new Window(now, event.count(), "more distinct clients and hosts than can be listed"));
         return out;
       }
     }
     if (open == null) {
-      windows.put(key, new Window(now, 0, event.detail()));
+      windows.put(key, new Window(now, event.count() - 1, event.detail()));
       out.add(
           new Alert(
               event.kind(), event.client(), event.host(), event.detail(), now, 1, false, window));
     } else {
-      open.count++;
+      open.count += event.count();
     }
     return out;
   }

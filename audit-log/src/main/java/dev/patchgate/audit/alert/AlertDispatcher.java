@@ -106,7 +106,10 @@ public final class AlertDispatcher implements AlertSink {
     Optional<AlertKind> kind = AlertRules.classify(record);
     if (kind.isPresent()) {
       String host = record.host() != null ? record.host() : record.url();
-      offer(new AlertEvent(kind.get(), record.client(), host, record.reason()));
+      if (record.host() == null && record.summary() != null) {
+        host = record.summary().hostsText();
+      }
+      offer(new AlertEvent(kind.get(), record.client(), host, record.reason(), record.count()));
     }
   }
 

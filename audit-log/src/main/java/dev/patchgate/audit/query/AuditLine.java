@@ -1,6 +1,7 @@
 package dev.patchgate.audit.query;
 
 import dev.patchgate.audit.AuditDayFile;
+import dev.patchgate.audit.AuditFields;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -69,6 +70,14 @@ public final class AuditLine {
   /** The value of a number field, or {@code otherwise} when it is absent, null or not a number. */
   public long number(String name, long otherwise) {
     return fields.get(name) instanceof Long n ? n : otherwise;
+  }
+
+  /**
+   * How many requests the record stands for: a summary record's {@code count}, 1 for any other (see
+   * {@link AuditFields#countOf}).
+   */
+  public long count() {
+    return AuditFields.countOf(fields);
   }
 
   /** Writes the line exactly as it is in the file, without its newline. */

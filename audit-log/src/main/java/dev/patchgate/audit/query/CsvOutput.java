@@ -8,7 +8,9 @@ import java.util.List;
 
 /**
  * {@code --format csv}: a header row of the field names ({@link AuditFields#IN_ORDER}, then {@link
- * AuditFields#SEQ}), one row per record, as {@link Csv} writes them.
+ * AuditFields#SUMMARY_IN_ORDER}, then {@link AuditFields#SEQ}), one row per record, as {@link Csv}
+ * writes them. The {@code count} column is 1 for an ordinary record, so a spreadsheet's sum of it
+ * is the number of requests; the other summary columns are empty on ordinary records.
  */
 final class CsvOutput implements QueryOutput {
   static final List<String> COLUMNS = columns();
@@ -32,7 +34,8 @@ final class CsvOutput implements QueryOutput {
   public void row(AuditLine line) throws IOException {
     cells.clear();
     for (String column : COLUMNS) {
-      cells.add(Csv.value(line.fields().get(column)));
+      Object value = column.equals(AuditFields.COUNT) ? line.count() : line.fields().get(column);
+      cells.add(Csv.value(value));
     }
     row.setLength(0);
     Csv.appendRow(row, cells);
@@ -46,6 +49,7 @@ final class CsvOutput implements QueryOutput {
 
   private static List<String> columns() {
     List<String> columns = new ArrayList<>(AuditFields.IN_ORDER);
+    columns.addAll(AuditFields.SUMMARY_IN_ORDER);
     columns.add(AuditFields.SEQ);
     return List.copyOf(columns);
   }

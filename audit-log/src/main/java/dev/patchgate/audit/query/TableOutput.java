@@ -9,7 +9,9 @@ import java.io.Writer;
  * {@code --format table}: the fields an administrator reads, in aligned columns of fixed width (the
  * output streams, so widths cannot depend on the rows). Long URLs are shortened by {@link
  * DisplayText#shortUrl}, keeping host and file name; the last column is the allowlist entry of an
- * allowed request or the reason of a refused one. Values pass through {@link DisplayText#clean}.
+ * allowed request or the reason of a refused one, followed for a summary record by how many
+ * requests it stands for and the hosts they asked for. When summaries were shown, a last line says
+ * how many requests the rows stand for. Values pass through {@link DisplayText#clean}.
  */
 final class TableOutput implements QueryOutput {
   static final int URL_WIDTH = 80;
@@ -17,6 +19,7 @@ final class TableOutput implements QueryOutput {
       "%-24s  %-15s  %-7s  %-" + URL_WIDTH + "s  %-8s  %6s  %12s  %-6s  %s%n";
 
   private final Writer out;
+  private long requests;
 
   TableOutput(Writer out) {
     this.out = out;
@@ -40,6 +43,7 @@ final class TableOutput implements QueryOutput {
 
   @Override
   public void row(AuditLine line) throws IOException {
+    requests += line.count();
     out.write(
         String.format(
             FORMAT,
@@ -51,13 +55,39 @@ final class TableOutput implements QueryOutput {
             number(line.number(AuditFields.STATUS)),
             number(line.number(AuditFields.BYTES_TO_CLIENT)),
             cell(line.text(AuditFields.CACHE)),
-            entryOrReason(line)));
+            entryOrReason(line) + summary(line)));
+  }
+
+  /** For a summary record, {@code " [summary of N requests; hosts: a b +M more]"}; else "". */
+  static String summary(AuditLine line) {
+    if (line.number(AuditFields.COUNT) == null) {
+      return "";
+    }
+    StringBuilder text =
+        new StringBuilder(" [summary of ").append(line.count()).append(" requests");
+    String hosts = line.text(AuditFields.HOSTS);
+    long more = line.number(AuditFields.MORE_HOSTS, 0);
+    if ((hosts != null && !hosts.isEmpty()) || more > 0) {
+      text.append("; hosts: ").append(hosts == null ? "" : DisplayText.clean(hosts));
+      if (more > 0) {
+        text.append(" +").append(more).append(" more");
+      }
+    }
+    return text.append(']').toString();
   }
 
   @Override
   public void end(long rows) throws IOException {
     if (rows == 0) {
       out.write("(no matching records)" + System.lineSeparator());
+    } else if (requests != rows) {
+      out.write(
+          "("
+              + rows
+              + " records standing for "
+              + requests
+              + " requests: summary records count each request they stand for)"
+              + System.lineSeparator());
     }
     out.flush();
   }

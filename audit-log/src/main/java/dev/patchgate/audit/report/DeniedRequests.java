@@ -13,7 +13,9 @@ import java.util.Set;
 
 /**
  * Adds up the denied report: per client, what was refused (host and reason), how often, first and
- * last seen; clients in no client group are flagged. Not thread-safe.
+ * last seen; clients in no client group are flagged. A summary record counts as the {@code count}
+ * requests it stands for, first seen at its {@code ts} and last at its {@code last_ts}; its target
+ * is its host when it has one, else the hosts it lists. Not thread-safe.
  */
 final class DeniedRequests {
   /** The reason phrase of a request from a client in no client group. */
@@ -30,12 +32,28 @@ final class DeniedRequests {
       return;
     }
     String host = line.text(AuditFields.HOST);
-    String target = host != null ? host : String.valueOf(line.text(AuditFields.URL));
+    String target = host != null ? host : summaryHosts(line);
+    if (target == null) {
+      target = String.valueOf(line.text(AuditFields.URL));
+    }
+    String last = line.text(AuditFields.LAST_TS);
     String reason = String.valueOf(line.text(AuditFields.REASON));
     if (reason.equals(UNREGISTERED_CLIENT)) {
       unregistered.add(client);
     }
-    sums.computeIfAbsent(new Key(client, target, reason), k -> new Sum(ts)).add(ts);
+    sums.computeIfAbsent(new Key(client, target, reason), k -> new Sum(ts))
+        .add(ts, last != null ? last : ts, line.count());
+  }
+
+  /** A summary's listed hosts as one target, {@code "a.example b.example +3 more"}; else null. */
+  private static String summaryHosts(AuditLine line) {
+    String hosts = line.text(AuditFields.HOSTS);
+    if (hosts == null || line.number(AuditFields.COUNT) == null) {
+      return null;
+    }
+    long more = line.number(AuditFields.MORE_HOSTS, 0);
+    String listed = more > 0 ? (hosts + " +" + more + " more").strip() : hosts;
+    return listed.isEmpty() ? null : listed;
   }
 
   /** The rows, by client (IPv4 by number), then most frequent first, then by target. */
@@ -77,13 +95,13 @@ final class DeniedRequests {
       this.last = ts;
     }
 
-    void add(String ts) {
-      count++;
+    void add(String ts, String lastTs, long requests) {
+      count += requests;
       if (ts.compareTo(first) < 0) {
         first = ts;
       }
-      if (ts.compareTo(last) > 0) {
-        last = ts;
+      if (lastTs.compareTo(last) > 0) {
+        last = lastTs;
       }
     }
   }

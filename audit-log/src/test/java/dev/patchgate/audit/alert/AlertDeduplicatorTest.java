@@ -102,6 +102,27 @@ class AlertDeduplicatorTest {
     assertThat(dedupe.openWindows()).isZero();
   }
 
+  @Test
+  void aSummaryRecordOfFiveHundredCountsAsFiveHundredDenials() {
+    AlertEvent summary =
+        new AlertEvent(AlertKind.DENIED, "10.10.1.5", "evil.example", "host not in allowlist", 500);
+    List<Alert> sent = new ArrayList<>(dedupe.offer(DENIED, T0));
+    sent.addAll(dedupe.offer(summary, T0.plusSeconds(1)));
+    sent.addAll(dedupe.tick(T0.plus(WINDOW)));
+
+    assertThat(sent).containsExactly(alert(T0, 1, false), alert(T0.plus(WINDOW), 500, true));
+  }
+
+  @Test
+  void aSummaryThatOpensAWindowAlertsOnceAndCountsTheRestInIt() {
+    AlertEvent summary =
+        new AlertEvent(AlertKind.DENIED, "10.10.1.5", "evil.example", "host not in allowlist", 500);
+    List<Alert> sent = new ArrayList<>(dedupe.offer(summary, T0));
+    sent.addAll(dedupe.tick(T0.plus(WINDOW)));
+
+    assertThat(sent).containsExactly(alert(T0, 1, false), alert(T0.plus(WINDOW), 499, true));
+  }
+
   private static Alert alert(Instant at, long count, boolean summary) {
     return new Alert(
         AlertKind.DENIED,

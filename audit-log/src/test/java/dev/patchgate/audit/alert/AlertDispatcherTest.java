@@ -254,6 +254,25 @@ class AlertDispatcherTest {
         "127.0.0.1", port, protocol, SyslogSettings.DEFAULT_FACILITY, Duration.ofSeconds(2));
   }
 
+  @Test
+  void aSummaryRecordOfFiveHundredRateLimitedRequestsIsOneAlertAndASummaryOf499() {
+    RecordingLogger log = new RecordingLogger();
+    AlertDispatcher alerts = dispatcher(FAST, 1000, new LogChannel(log));
+
+    alerts.onRecord(
+        TestRecords.download()
+            .client("10.10.1.66")
+            .rateLimitSummary(500, "2026-11-23T10:00:00.900Z", "evil.example.com")
+            .build());
+
+    await().atMost(TIMEOUT).until(() -> log.lines.size() == 1);
+    assertThat(log.lines.get(0)).contains("host=evil.example.com").contains("count=1");
+    await().atMost(TIMEOUT).until(() -> alerts.processedEvents() == 1);
+    clock.advance(WINDOW);
+    await().atMost(TIMEOUT).until(() -> log.lines.size() == 2);
+    assertThat(log.lines.get(1)).contains("count=499");
+  }
+
   private static AuditRecord denied(String client, String host) {
     return TestRecords.denied(host).client(client).build();
   }

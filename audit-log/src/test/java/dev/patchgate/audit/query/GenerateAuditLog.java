@@ -352,6 +352,7 @@ public final class GenerateAuditLog {
         contentType,
         objectLength,
         cache,
-        upstream);
+        upstream,
+        null);
   }
 }

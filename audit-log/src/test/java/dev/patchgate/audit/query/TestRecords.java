@@ -2,8 +2,10 @@ package dev.patchgate.audit.query;
 
 import dev.patchgate.audit.AuditDecision;
 import dev.patchgate.audit.AuditRecord;
+import dev.patchgate.audit.AuditSummary;
 import dev.patchgate.audit.CacheOutcome;
 import java.time.Instant;
+import java.util.List;
 
 /** Builds audit records for tests: an allowed plain-HTTP download unless told otherwise. */
 public final class TestRecords {
@@ -28,6 +30,7 @@ public final class TestRecords {
   private Long objectLength = 1_000_000L;
   private CacheOutcome cache = CacheOutcome.MISS;
   private String upstream = "203.0.113.7";
+  private AuditSummary summary;
 
   private TestRecords() {}
 
@@ -152,6 +155,27 @@ public final class TestRecords {
     return this;
   }
 
+  /**
+   * Makes it a summary record of the gateway's rate limit: {@code count} refused requests, the last
+   * at {@code lastIso}, asking for {@code hosts}; deny, 429, no URL.
+   */
+  public TestRecords rateLimitSummary(long count, String lastIso, String... hosts) {
+    summary = new AuditSummary(count, Instant.parse(lastIso), List.of(hosts), 0);
+    return method("")
+        .url("")
+        .host(hosts.length == 1 ? hosts[0] : null)
+        .port(null)
+        .decision(AuditDecision.DENY)
+        .entry(null)
+        .reason("rate limit")
+        .status(429)
+        .bytes(0)
+        .contentType(null)
+        .objectLength(null)
+        .cache(CacheOutcome.NONE)
+        .upstream(null);
+  }
+
   public AuditRecord build() {
     return new AuditRecord(
         ts,
@@ -172,6 +196,7 @@ public final class TestRecords {
         contentType,
         objectLength,
         cache,
-        upstream);
+        upstream,
+        summary);
   }
 }

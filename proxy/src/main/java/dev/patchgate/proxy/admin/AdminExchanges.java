@@ -122,6 +122,7 @@ final class AdminExchanges extends ChannelDuplexHandler {
             contentType,
             null,
             CacheOutcome.NONE,
+            null,
             null));
   }
 }

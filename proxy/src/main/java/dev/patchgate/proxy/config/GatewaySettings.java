@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import dev.patchgate.allowlist.Cidr;
+import dev.patchgate.allowlist.RequestRate;
 import dev.patchgate.audit.AuditWriterSettings;
 import dev.patchgate.audit.alert.AlertChannelSettings;
 import dev.patchgate.audit.alert.AlertSettings;
@@ -47,6 +48,8 @@ import java.util.TreeSet;
  * @param alerts the alert window and channels
  * @param pac the proxy auto-configuration file served as /proxy.pac and /wpad.dat
  * @param admin the admin listener (metrics, health and readiness), or off
+ * @param requestsPerClient each client's request rate, unless a group of it in the allowlist's
+ *     {@code limits} block sets its own; {@link RequestRate#UNLIMITED} when off
  *     <p>Public for the gateway's wiring, the command line and the end-to-end tests.
  */
 public record GatewaySettings(
@@ -66,9 +69,12 @@ public record GatewaySettings(
     int upstreamThreads,
     AlertSettings alerts,
     ProxyAutoConfig pac,
-    AdminSettings admin) {
+    AdminSettings admin,
+    RequestRate requestsPerClient) {
 
   static final String ROOT = "patchgate";
+  // The allowlist's limits block takes the same range.
+  private static final int MAX_RATE = 1_000_000;
 
   /** Thrown when the configuration cannot be used; the message lists every problem, one a line. */
   public static final class InvalidSettingsException extends Exception {
@@ -157,6 +163,7 @@ public record GatewaySettings(
     Duration dns = r.duration("timeouts.dns");
     int requestLine = r.bytes("limits.request-line", 256, 1 << 20);
     int headerSize = r.bytes("limits.header-size", 1024, 1 << 20);
+    RequestRate requestsPerClient = requestRate(r, problems);
     int clientThreads = r.threads("threads.client");
     int upstreamThreads = r.threads("threads.upstream");
     AlertSettings alerts = alerts(r);
@@ -215,7 +222,27 @@ public record GatewaySettings(
         upstreamThreads,
         alerts,
         pac,
-        new AdminSettings(adminListen, adminClients));
+        new AdminSettings(adminListen, adminClients),
+        requestsPerClient);
+  }
+
+  /**
+   * {@code limits.requests-per-client}: rate 0 is off; a limited rate needs a burst of 1 or more.
+   */
+  private static RequestRate requestRate(SettingsReader r, List<String> problems) {
+    int rate = r.integer("limits.requests-per-client.rate", 0, MAX_RATE);
+    int burst = r.integer("limits.requests-per-client.burst", 0, MAX_RATE);
+    if (rate == 0) {
+      return RequestRate.UNLIMITED;
+    }
+    if (burst < 1) {
+      problems.add(
+          "patchgate.limits.requests-per-client.burst: 0 lets no request through at rate "
+              + rate
+              + " (expected: 1 or more, e.g. requests-per-client { rate = 20, burst = 200 })");
+      return RequestRate.UNLIMITED;
+    }
+    return new RequestRate(rate, burst);
   }
 
   /** The alert channels that are switched on: the log by default, syslog and webhook when named. */

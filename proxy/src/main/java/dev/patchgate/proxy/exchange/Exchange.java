@@ -36,6 +36,10 @@ public final class Exchange {
   public static final String AUDIT_UNAVAILABLE = "audit log unavailable; the gateway fails closed";
   public static final String INTEGRITY_MISMATCH =
       "content does not match the SHA-1 in its file name; delivered but not kept in the mirror";
+
+  /** The client sent requests faster than its rate limit allows: 429. */
+  public static final String RATE_LIMIT = "rate limit";
+
   public static final String CLOSED_BY_RELOAD =
       "closed: the reloaded allowlist no longer allows it";
 
@@ -67,6 +71,7 @@ public final class Exchange {
   private Decision allowlistDecision;
   private Refusal refusal;
   private boolean autoConfig;
+  private boolean rateLimited;
   private InetAddress pinned;
   private BooleanSupplier integrityMismatch = () -> false;
 
@@ -94,8 +99,14 @@ public final class Exchange {
    * @param status the status to send
    * @param reason the fixed phrase the body names
    * @param close true to close the connection after the answer
+   * @param retryAfterSeconds the {@code Retry-After} to send, or 0 for none
    */
-  public record Refusal(HttpResponseStatus status, String reason, boolean close) {}
+  public record Refusal(
+      HttpResponseStatus status, String reason, boolean close, long retryAfterSeconds) {
+    public Refusal(HttpResponseStatus status, String reason, boolean close) {
+      this(status, reason, close, 0);
+    }
+  }
 
   /**
    * A request for the PAC file, which the gateway answers itself: allowed, with no entry, no target
@@ -167,6 +178,26 @@ public final class Exchange {
     reason = why;
     wouldDeny = false;
     refusal = new Refusal(HttpResponseStatus.FORBIDDEN, why, connect);
+  }
+
+  /**
+   * The client is over its request rate: 429 with {@code Retry-After}, whatever the request asked
+   * for; a refused CONNECT's connection is closed, as for any refused CONNECT.
+   *
+   * @param retryAfterSeconds the whole seconds until the client's next token, at least 1
+   */
+  public void rateLimited(long retryAfterSeconds) {
+    auditDecision = AuditDecision.DENY;
+    reason = RATE_LIMIT;
+    wouldDeny = false;
+    rateLimited = true;
+    refusal =
+        new Refusal(HttpResponseStatus.TOO_MANY_REQUESTS, RATE_LIMIT, connect, retryAfterSeconds);
+  }
+
+  /** True when the request was refused for its client's rate. */
+  boolean isRateLimited() {
+    return rateLimited;
   }
 
   /** The allowed upstream address to dial; checked, and never looked up again. */
@@ -346,6 +377,7 @@ public final class Exchange {
         contentType,
         objectLength,
         cache,
-        upstream);
+        upstream,
+        null);
   }
 }

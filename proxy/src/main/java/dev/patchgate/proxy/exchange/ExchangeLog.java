@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * path by accident, nor keep the others from their part. Dates come from the clock, durations from
  * the ticker.
  *
+ * <p>A request refused for its client's rate is reported to the {@link RefusalSummaries} first: the
+ * first ones of each second keep their own records, the rest reach the audit log, the alerts and
+ * the metrics in summary records, each counted as the requests it stands for.
+ *
  * <p>Public for the gateway's wiring.
  */
 public final class ExchangeLog {
@@ -35,6 +39,7 @@ public final class ExchangeLog {
   // Ids are "<boot>-<sequence>": unique across restarts without coordination.
   private final String bootId;
   private final AtomicLong sequence = new AtomicLong();
+  private final RefusalSummaries refusals;
 
   public ExchangeLog(
       AuditSink sink, AlertSink alerts, GatewayMetrics metrics, Clock clock, Ticker ticker) {
@@ -46,6 +51,49 @@ public final class ExchangeLog {
     byte[] boot = new byte[4];
     new SecureRandom().nextBytes(boot);
     this.bootId = HexFormat.of().formatHex(boot);
+    this.refusals =
+        new RefusalSummaries(
+            RefusalSummaries.OWN_RECORDS_PER_SECOND,
+            RefusalSummaries.MAX_CLIENTS,
+            this::summaryFinished,
+            this::nextId);
+  }
+
+  private String nextId() {
+    return bootId + "-" + sequence.incrementAndGet();
+  }
+
+  /**
+   * Where refusals that must not cost a line each are accounted for (rate-limited requests here;
+   * other kinds may report theirs too); its summaries come back through the audit sink, the alerts
+   * and the metrics like any record.
+   */
+  public RefusalSummaries refusals() {
+    return refusals;
+  }
+
+  /**
+   * Hands out the pending summary records, as of the clock's now: every second, and once more when
+   * the gateway stops, after the last exchange ended and before the audit log closes.
+   */
+  public void flushRefusals() {
+    try {
+      refusals.flush(clock.instant());
+    } catch (RuntimeException e) {
+      LOG.error("could not write the summaries of refused requests", e);
+      metrics.auditFailure();
+    }
+  }
+
+  /** A summary record of refusals: written, checked for alerts and counted as its count. */
+  private void summaryFinished(AuditRecord summary) {
+    finishedOutside(summary);
+    try {
+      metrics.exchangeFinished(summary);
+    } catch (RuntimeException e) {
+      LOG.error("could not count a summary of refused requests in the metrics", e);
+      metrics.metricsFailure();
+    }
   }
 
   /**
@@ -55,7 +103,7 @@ public final class ExchangeLog {
    *     names every unparseable request {@code GET /bad-request}) when the head could not be parsed
    */
   Exchange open(String clientIp, HttpRequest request, RequestLine line) {
-    String id = bootId + "-" + sequence.incrementAndGet();
+    String id = nextId();
     boolean malformed = request.decoderResult().isFailure();
     Exchange exchange =
         new Exchange(
@@ -81,7 +129,7 @@ public final class ExchangeLog {
 
   /** Stamps an exchange the proxy path does not carry, as it arrives. */
   public Stamp stamp() {
-    return new Stamp(bootId + "-" + sequence.incrementAndGet(), clock.instant(), ticker.read());
+    return new Stamp(nextId(), clock.instant(), ticker.read());
   }
 
   /** Milliseconds since {@code stamp}, by the ticker. */
@@ -109,6 +157,28 @@ public final class ExchangeLog {
     }
   }
 
+  /**
+   * Reports a rate-limited exchange to the summaries; true when a summary carries it, and then its
+   * bytes are counted here, since its own record is never written.
+   */
+  private boolean summarised(AuditRecord record) {
+    try {
+      metrics.rateLimited();
+      RefusalSummaries.Outcome outcome =
+          refusals.refused(
+              record.client(), record.host(), record.reason(), record.status(), record.ts());
+      if (outcome == RefusalSummaries.Outcome.SUMMARISED) {
+        metrics.summarised(record);
+        return true;
+      }
+    } catch (RuntimeException e) {
+      // The exchange's own record is written instead: accounted for, at the cost of a line.
+      LOG.error("could not summarise a rate-limited request", e);
+      metrics.metricsFailure();
+    }
+    return false;
+  }
+
   /** The client asked to close after this exchange, in today's or in the legacy proxy header. */
   private static boolean wantsClose(HttpRequest request) {
     return !HttpUtil.isKeepAlive(request)
@@ -126,6 +196,9 @@ public final class ExchangeLog {
     } catch (RuntimeException e) {
       LOG.error("could not build the record of a finished exchange", e);
       metrics.auditFailure();
+      return;
+    }
+    if (exchange.isRateLimited() && summarised(record)) {
       return;
     }
     finishedOutside(record);

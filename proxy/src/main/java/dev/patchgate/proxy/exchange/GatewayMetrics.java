@@ -24,6 +24,7 @@ import java.util.function.ToLongFunction;
 public final class GatewayMetrics {
   public static final String REQUESTS = "patchgate.requests";
   public static final String BYTES = "patchgate.bytes";
+  public static final String RATE_LIMITED = "patchgate.requests.rate_limited";
   static final String AUDIT_FAILURES = "patchgate.audit.failures";
   public static final String AUDIT_WRITE_FAILURES = "patchgate.audit.write.failures";
   public static final String AUDIT_DROPPED = "patchgate.audit.dropped";
@@ -56,6 +57,7 @@ public final class GatewayMetrics {
   private final Counter mirrorMisses;
   private final Counter bytesToClients;
   private final Counter bytesFromClients;
+  private final Counter rateLimited;
   private final Counter auditFailures;
   private final Counter metricsFailures;
   private final Counter alertFailures;
@@ -70,6 +72,12 @@ public final class GatewayMetrics {
               .tag("decision", d.wireName())
               .register(registry));
     }
+    rateLimited =
+        Counter.builder(RATE_LIMITED)
+            .description(
+                "Requests refused with 429 because their client was over its request rate (also"
+                    + " counted in patchgate.requests as deny)")
+            .register(registry);
     bytesToClients =
         Counter.builder(BYTES).baseUnit("bytes").tag("direction", "to_client").register(registry);
     bytesFromClients =
@@ -147,10 +155,13 @@ public final class GatewayMetrics {
     return 0;
   }
 
+  /**
+   * Counts a finished exchange, or a summary record as the {@code count} requests it stands for
+   * (their bytes were counted by {@link #summarised} as each ended).
+   */
   void exchangeFinished(AuditRecord record) {
-    requests.get(record.decision()).increment();
-    bytesToClients.increment((double) record.bytesToClient());
-    bytesFromClients.increment((double) record.bytesFromClient());
+    requests.get(record.decision()).increment((double) record.count());
+    countBytes(record);
     switch (record.cache()) {
       case HIT, STALE -> mirrorHits.increment();
       case MISS -> mirrorMisses.increment();
@@ -162,6 +173,24 @@ public final class GatewayMetrics {
         upstream.increment();
       }
     }
+  }
+
+  /**
+   * A refused exchange whose record a summary carries: its bytes count now; the request itself
+   * counts when the summary record does.
+   */
+  void summarised(AuditRecord record) {
+    countBytes(record);
+  }
+
+  /** A request was refused because its client was over its rate. */
+  void rateLimited() {
+    rateLimited.increment();
+  }
+
+  private void countBytes(AuditRecord record) {
+    bytesToClients.increment((double) record.bytesToClient());
+    bytesFromClients.increment((double) record.bytesFromClient());
   }
 
   /** A client connection was accepted: counted as open until it closes. */

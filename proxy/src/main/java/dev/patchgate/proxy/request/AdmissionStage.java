@@ -33,6 +33,9 @@ import java.util.function.Supplier;
  * <ol>
  *   <li>open the exchange (every decoded request head, malformed ones too, gets a record);
  *   <li>in fail-closed mode, refuse with 503 while the audit log cannot be written;
+ *   <li>take one of the client's request tokens ({@link ClientRateLimiter}, at the rate of the
+ *       client's group in the allowlist's {@code limits} block, else the gateway's): a client over
+ *       its rate gets 429 with {@code Retry-After}, whatever the request (a CONNECT too);
  *   <li>check the request's form ({@link RequestGate}); a request for the PAC file stops here,
  *       allowed with no policy, lookup or mirror, and {@link GatewayFilters} answers it;
  *   <li>decide ({@link Allowlist#decide}), with the policy current at this moment;
@@ -64,6 +67,7 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
   private final SelfAddress self;
   private final BooleanSupplier auditWritable;
   private final MirrorStage mirror;
+  private final RequestRateLimit rateLimit;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private HttpRequest resolving;
   // True while the mirror answers a request: what arrives meanwhile waits in order.
@@ -77,7 +81,9 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
       UpstreamResolver resolver,
       SelfAddress self,
       BooleanSupplier auditWritable,
-      MirrorStage mirror) {
+      MirrorStage mirror,
+      RequestRateLimit rateLimit) {
+    this.rateLimit = Objects.requireNonNull(rateLimit, "rateLimit (RequestRateLimit.OFF when off)");
     this.mirror = Objects.requireNonNull(mirror, "mirror (MirrorStage.disabled() when off)");
     this.session = session;
     this.auditWritable = auditWritable;
@@ -134,6 +140,14 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
       return refused(exchange);
     }
     Admission admission = RequestGate.check(request);
+    long retryAfter = rateLimit.retryAfterSeconds(session.clientAddress(), policy);
+    if (retryAfter > 0) {
+      if (admission instanceof Admission.Admitted admitted) {
+        exchange.admitted(admitted.target()); // the record names what was asked, canonically
+      }
+      exchange.rateLimited(retryAfter);
+      return refused(exchange);
+    }
     if (admission instanceof Admission.Rejected rejected) {
       exchange.rejected(rejected.status(), rejected.reason());
       return refused(exchange);

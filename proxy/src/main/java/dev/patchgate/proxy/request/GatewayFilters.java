@@ -51,7 +51,12 @@ final class GatewayFilters extends HttpFiltersAdapter {
       return GatewayResponses.autoConfig(autoConfig.get(), head);
     }
     if (refusal != null) {
-      return GatewayResponses.refusal(refusal.status(), refusal.reason(), head, refusal.close());
+      HttpResponse response =
+          GatewayResponses.refusal(refusal.status(), refusal.reason(), head, refusal.close());
+      if (refusal.retryAfterSeconds() > 0) {
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, refusal.retryAfterSeconds());
+      }
+      return response;
     }
     Target target = exchange.target();
     // LittleProxy takes the upstream host from the URI and forwards the client's Host header as

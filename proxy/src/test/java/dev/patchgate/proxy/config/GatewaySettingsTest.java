@@ -3,6 +3,7 @@ package dev.patchgate.proxy.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patchgate.allowlist.RequestRate;
 import dev.patchgate.audit.alert.WebhookSettings;
 import dev.patchgate.mirror.MirrorSettings;
 import dev.patchgate.proxy.Gateway;
@@ -41,6 +42,19 @@ class GatewaySettingsTest {
     assertThat(s.maxHeaderSize()).isEqualTo(16 * 1024);
     assertThat(s.maxRequestLine()).isEqualTo(8 * 1024);
     assertThat(s.clientThreads()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
+    assertThat(s.requestsPerClient()).as("off by default").isEqualTo(RequestRate.UNLIMITED);
+  }
+
+  @Test
+  void theRequestRateIsReadAsATokenBucketAndRateZeroIsOff() throws Exception {
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(file, "patchgate.limits.requests-per-client { rate = 20, burst = 200 }\n");
+    assertThat(GatewaySettings.load(Optional.of(file)).requestsPerClient())
+        .isEqualTo(new RequestRate(20, 200));
+
+    Files.writeString(file, "patchgate.limits.requests-per-client { rate = 0, burst = 5 }\n");
+    assertThat(GatewaySettings.load(Optional.of(file)).requestsPerClient())
+        .isEqualTo(RequestRate.UNLIMITED);
   }
 
   @Test
@@ -116,6 +130,9 @@ class GatewaySettingsTest {
         "patchgate.timeouts.idle = 0s               | patchgate.timeouts.idle: must be positive",
         "patchgate.limits.header-size = 1g          | out of range",
         "patchgate.threads.client = -1              | out of range",
+        "patchgate.limits.requests-per-client.rate = 20 | patchgate.limits.requests-per-client.burst: 0 lets no request through at rate 20 (expected: 1 or more",
+        "patchgate.limits.requests-per-client.rate = -1 | patchgate.limits.requests-per-client.rate: -1 is out of range",
+        "patchgate.limits.requests-per-client { rate = 5, brust = 9 } | unknown key 'patchgate.limits.requests-per-client.brust'",
         "patchgate.audit.on-failure = ignore        | patchgate.audit.on-failure: \"ignore\" (expected fail-closed or fail-open)",
         "patchgate.audit.retain-days = 0            | patchgate.audit.retain-days: 0 is out of range",
         "patchgate.audit.squid-log = maybe          | patchgate.audit.squid-log",

@@ -95,6 +95,33 @@ class ExchangeLogTest {
     assertThat(audit.records.get(0).durationMs()).isEqualTo(1500);
   }
 
+  @Test
+  void rateLimitedExchangesBeyondTenASecondAreWrittenAndCountedAsOneSummary() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ExchangeLog log = log(registry);
+    for (int i = 0; i < 30; i++) {
+      Exchange exchange =
+          new Exchange("t-" + i, Instant.EPOCH, 0, "127.0.0.1", "GET", "http://a.test/", false);
+      exchange.rateLimited(1);
+      log.finished(exchange, 100, 50);
+    }
+    assertThat(audit.records).hasSize(10).allMatch(r -> r.summary() == null);
+
+    log.flushRefusals();
+
+    assertThat(audit.records).hasSize(11);
+    AuditRecord summary = audit.records.get(10);
+    assertThat(summary.count()).isEqualTo(20);
+    assertThat(summary.reason()).isEqualTo(Exchange.RATE_LIMIT);
+    assertThat(alerts.records).hasSize(11);
+    assertThat(registry.find(GatewayMetrics.REQUESTS).tag("decision", "deny").counter().count())
+        .isEqualTo(30);
+    assertThat(count(registry, GatewayMetrics.RATE_LIMITED)).isEqualTo(30);
+    assertThat(registry.find(GatewayMetrics.BYTES).tag("direction", "to_client").counter().count())
+        .as("the summarised exchanges' bytes still count")
+        .isEqualTo(3000);
+  }
+
   private ExchangeLog log(SimpleMeterRegistry registry) {
     return new ExchangeLog(
         audit,

@@ -3,6 +3,7 @@ package dev.patchgate.proxy.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patchgate.allowlist.Allowlist;
+import dev.patchgate.allowlist.RequestRate;
 import dev.patchgate.audit.AuditSink;
 import dev.patchgate.audit.alert.AlertSink;
 import dev.patchgate.proxy.RecordingAuditSink;
@@ -28,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,14 +45,8 @@ class AdmissionStageTest {
   private final EmbeddedChannel channel = new EmbeddedChannel();
   private final ClientSession session =
       new ClientSession(channel, InetAddress.getLoopbackAddress(), log(), new OpenTunnels());
-  private final AdmissionStage stage =
-      new AdmissionStage(
-          session,
-          () -> POLICY,
-          host -> lookups.computeIfAbsent(host, h -> new CompletableFuture<>()),
-          new SelfAddress(),
-          () -> auditWritable,
-          MirrorStage.disabled());
+  private final AdmissionStage stage = stage(POLICY, RequestRateLimit.OFF);
+  private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
 
   @AfterEach
   void finish() {
@@ -159,9 +155,77 @@ class AdmissionStageTest {
     assertThat(session.current().refusal().status().code()).isEqualTo(403);
   }
 
+  @Test
+  void decide_overTheRate_isRefusedWith429AndRetryAfterWhateverItAsks() {
+    AdmissionStage limited = stage(POLICY, rateLimit(1, 2));
+
+    assertThat(decide(limited, get("http://127.0.0.1/a.cab")))
+        .isInstanceOf(AdmissionResult.Pinned.class);
+    assertThat(decide(limited, get("http://elsewhere.example/a.cab")))
+        .as("a refused request takes a token too")
+        .extracting(r -> ((AdmissionResult.Refused) r).status())
+        .isEqualTo(403);
+    assertThat(decide(limited, get("http://127.0.0.1/a.cab")))
+        .isEqualTo(new AdmissionResult.Refused(429, Exchange.RATE_LIMIT));
+    assertThat(session.current().refusal().retryAfterSeconds()).isEqualTo(1);
+    assertThat(session.current().target().host())
+        .as("the record names what was asked")
+        .isEqualTo("127.0.0.1");
+
+    HttpRequest connectRequest =
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.CONNECT, "127.0.0.1:443");
+    Exchange connect = session.requestArrived(connectRequest);
+    assertThat(limited.decide(connect, connectRequest))
+        .isEqualTo(new AdmissionResult.Refused(429, Exchange.RATE_LIMIT));
+    assertThat(connect.refusal().close()).as("a refused CONNECT's connection closes").isTrue();
+
+    nanos.addAndGet(1_000_000_000L);
+    assertThat(decide(limited, get("http://127.0.0.1/a.cab")))
+        .as("a second later, one token is back")
+        .isInstanceOf(AdmissionResult.Pinned.class);
+  }
+
+  @Test
+  void decide_aGroupWithRateZeroInTheLimitsBlock_isNotLimited() throws Exception {
+    Allowlist unlimitedLab =
+        Allowlist.parse(
+            """
+            clients { lab = ["127.0.0.0/8"] }
+            limits { lab { requests-per-client { rate = 0 } } }
+            entries { lab { hosts = ["127.0.0.1"], ports = [80, 443] } }
+            """,
+            "test.conf");
+    AdmissionStage limited = stage(unlimitedLab, rateLimit(1, 1));
+
+    for (int i = 0; i < 50; i++) {
+      assertThat(decide(limited, get("http://127.0.0.1/a.cab")))
+          .isInstanceOf(AdmissionResult.Pinned.class);
+    }
+  }
+
+  private RequestRateLimit rateLimit(int perSecond, int burst) {
+    return new RequestRateLimit(
+        new RequestRate(perSecond, burst), new ClientRateLimiter(nanos::get, 10));
+  }
+
+  private AdmissionStage stage(Allowlist policy, RequestRateLimit rateLimit) {
+    return new AdmissionStage(
+        session,
+        () -> policy,
+        host -> lookups.computeIfAbsent(host, h -> new CompletableFuture<>()),
+        new SelfAddress(),
+        () -> auditWritable,
+        MirrorStage.disabled(),
+        rateLimit);
+  }
+
   private AdmissionResult decide(HttpRequest request) {
+    return decide(stage, request);
+  }
+
+  private AdmissionResult decide(AdmissionStage on, HttpRequest request) {
     Exchange exchange = session.requestArrived(request);
-    return stage.decide(exchange, request);
+    return on.decide(exchange, request);
   }
 
   private static HttpRequest get(String url) {
