@@ -147,6 +147,19 @@ final class SettingsReader {
     }
   }
 
+  long sizeOrZero(String key) {
+    try {
+      long n = config.getBytes(key);
+      if (n < 0) {
+        problem(key, n + " must not be negative (expected e.g. 1g, 512m, or 0 for off)");
+      }
+      return n;
+    } catch (ConfigException e) {
+      problems.add(keyProblem(e, key, "expected a size such as 1g, or 0 for off"));
+      return 0;
+    }
+  }
+
   boolean bool(String key) {
     try {
       return config.getBoolean(key);
