@@ -149,11 +149,8 @@ final class SettingsReader {
 
   long sizeOrZero(String key) {
     try {
-      long n = config.getBytes(key);
-      if (n < 0) {
-        problem(key, n + " must not be negative (expected e.g. 1g, 512m, or 0 for off)");
-      }
-      return n;
+      // Typesafe refuses a negative size itself.
+      return config.getBytes(key);
     } catch (ConfigException e) {
       problems.add(keyProblem(e, key, "expected a size such as 1g, or 0 for off"));
       return 0;
