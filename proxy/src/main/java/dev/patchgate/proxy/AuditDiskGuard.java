@@ -170,12 +170,15 @@ final class AuditDiskGuard implements AutoCloseable {
     }
   }
 
-  /** Stops the checks; waits briefly for one under way (it may be waiting for an eviction). */
+  /**
+   * Stops the checks; a check under way that waits for an eviction is interrupted, so this takes at
+   * most a second and keeps within the gateway's bounded stop.
+   */
   @Override
   public void close() {
     thread.shutdownNow();
     try {
-      thread.awaitTermination(Duration.ofSeconds(5).toMillis(), TimeUnit.MILLISECONDS);
+      thread.awaitTermination(Duration.ofSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
