@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -65,12 +64,8 @@ class FaultIT {
             new ScriptedOrigin(
                 c -> {
                   RawHttp.readHead(c.getInputStream());
-                  c.getOutputStream()
-                      .write(
-                          ("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n"
-                                  + "Cache-Control: max-age=3600\r\n\r\n"
-                                  + "x".repeat(40_000))
-                              .getBytes(StandardCharsets.US_ASCII));
+                  c.getOutputStream().write(cacheableHead(100_000));
+                  c.getOutputStream().write(new byte[40_000]);
                   c.getOutputStream().flush();
                   halfSent.countDown();
                   // Then nothing, until the gateway gives up and closes the connection.
@@ -150,7 +145,7 @@ class FaultIT {
   void aMirrorDiskFillingMidDownloadKeepsNothingAlertsAndTheRetryGetsTheWholeFile()
       throws Exception {
     SmallFileSystem disk = own(SmallFileSystem.mount(dir.resolve("gw/mirror"), "8" + MIB));
-    byte[] body = randomBytes(3 * 1024 * 1024);
+    byte[] body = MirrorIT.randomBytes(3 * 1024 * 1024);
     CountDownLatch firstHalfSent = new CountDownLatch(1);
     CountDownLatch diskFull = new CountDownLatch(1);
     ScriptedOrigin origin =
@@ -159,16 +154,13 @@ class FaultIT {
                 c -> {
                   RawHttp.readHead(c.getInputStream());
                   OutputStream out = c.getOutputStream();
-                  out.write(
-                      ("HTTP/1.1 200 OK\r\nContent-Length: %d\r\nCache-Control: max-age=3600\r\n\r\n"
-                              .formatted(body.length))
-                          .getBytes(StandardCharsets.US_ASCII));
+                  out.write(cacheableHead(body.length));
                   boolean first = firstHalfSent.getCount() > 0;
                   out.write(body, 0, first ? body.length / 2 : body.length);
                   out.flush();
                   if (first) {
                     firstHalfSent.countDown();
-                    awaitLatch(diskFull);
+                    MirrorIT.awaitQuietly(diskFull);
                     out.write(body, body.length / 2, body.length - body.length / 2);
                     out.flush();
                   }
@@ -249,8 +241,8 @@ class FaultIT {
     // The audit log and the mirror share one small disk, as on a one-disk gateway.
     SmallFileSystem disk = own(SmallFileSystem.mount(dir.resolve("gw"), "16" + MIB));
     HttpOrigin origin = own(HttpOrigin.plain());
-    byte[] older = randomBytes(2 * 1024 * 1024);
-    byte[] newer = randomBytes(2 * 1024 * 1024 + 1);
+    byte[] older = MirrorIT.randomBytes(2 * 1024 * 1024);
+    byte[] newer = MirrorIT.randomBytes(2 * 1024 * 1024 + 1);
     origin.put("older.cab", older);
     origin.put("newer.cab", newer);
     AlertHook alerts = own(new AlertHook());
@@ -324,6 +316,13 @@ class FaultIT {
 
   private static String allowlist(int port) {
     return "entries { lab { hosts = [\"127.0.0.1\"], ports = [%d] } }".formatted(port);
+  }
+
+  /** A 200's head the mirror keeps: a length and a lifetime. */
+  private static byte[] cacheableHead(long length) {
+    return "HTTP/1.1 200 OK\r\nContent-Length: %d\r\nCache-Control: max-age=3600\r\n\r\n"
+        .formatted(length)
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
   private static String url(int port, String path) {
@@ -441,19 +440,5 @@ class FaultIT {
         .atMost(WAIT)
         .pollInterval(Duration.ofMillis(100))
         .until(this::readyz, r -> r.statusCode() == status);
-  }
-
-  private static void awaitLatch(CountDownLatch latch) {
-    try {
-      latch.await(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static byte[] randomBytes(int n) {
-    byte[] bytes = new byte[n];
-    new Random(n).nextBytes(bytes);
-    return bytes;
   }
 }
