@@ -76,6 +76,7 @@ final class MonitoringFilesTest {
     series("patchgate_audit_healthy");
     series("patchgate_audit_write_failures_total");
     series("patchgate_audit_dropped_total");
+    series("patchgate_audit_disk_free_bytes");
     series("patchgate_allowlist_valid");
     series("patchgate_allowlist_reloads_total", "result", "ok", "rejected");
     series("patchgate_alerts_sent_total", "channel");

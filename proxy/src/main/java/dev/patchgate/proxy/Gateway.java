@@ -28,6 +28,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -65,6 +66,7 @@ public final class Gateway implements AutoCloseable {
   private final OpenTunnels tunnels;
   private final Mirror mirror;
   private final ExchangeLog log;
+  private final AuditDiskGuard diskGuard;
   // Set once the admin listener is up (it is started after the proxy listener); null when off.
   private volatile AdminListener admin;
   private volatile boolean stopping;
@@ -74,20 +76,22 @@ public final class Gateway implements AutoCloseable {
       GatewayServerGroup group,
       OpenTunnels tunnels,
       Mirror mirror,
-      ExchangeLog log) {
+      ExchangeLog log,
+      AuditDiskGuard diskGuard) {
     this.log = log;
     this.server = server;
     this.group = group;
     this.tunnels = tunnels;
     this.mirror = mirror;
+    this.diskGuard = diskGuard;
   }
 
   /**
    * The package store and what fills it, owned by the gateway and closed with it; {@link #OFF} when
    * the mirror is off.
    */
-  private record Mirror(MirrorStage stage, Runnable closer) {
-    static final Mirror OFF = new Mirror(MirrorStage.disabled(), () -> {});
+  private record Mirror(MirrorStage stage, Optional<MirrorStore> store, Runnable closer) {
+    static final Mirror OFF = new Mirror(MirrorStage.disabled(), Optional.empty(), () -> {});
 
     static Mirror open(
         GatewaySettings settings,
@@ -122,6 +126,7 @@ public final class Gateway implements AutoCloseable {
           new MirrorStage(store, fetcher, alerts, mirror.maxRangesPerRequest(), clock);
       return new Mirror(
           stage,
+          Optional.of(store),
           () -> {
             store.close(); // ends the fills in progress, so no fetch writes after this
             diskPool.shutdown();
@@ -223,9 +228,18 @@ public final class Gateway implements AutoCloseable {
     }
     mirrorStage.set(mirror.stage());
     scheduleRefusalFlush(group, log, buckets);
+    AuditDiskGuard diskGuard;
+    try {
+      diskGuard = startDiskGuard(settings, mirror, alerts, registry);
+    } catch (StartException e) {
+      group.shutdown(false);
+      mirror.close();
+      throw e;
+    }
     InetSocketAddress listen = settings.listen();
     InetSocketAddress bindTo = new InetSocketAddress(listen.getHostString(), listen.getPort());
     if (bindTo.isUnresolved()) {
+      diskGuard.close();
       group.shutdown(false);
       mirror.close();
       throw new StartException("cannot listen on " + describe(listen) + ": unknown host", null);
@@ -245,11 +259,12 @@ public final class Gateway implements AutoCloseable {
               .withProxyAlias("patchgate")
               .start();
       self.bound(server.getListenAddress());
-      Gateway gateway = new Gateway(server, group, tunnels, mirror, log);
+      Gateway gateway = new Gateway(server, group, tunnels, mirror, log, diskGuard);
       policy.gatewayStarted(gateway);
       gateway.startAdmin(settings, policy, audit, meters, log);
       return gateway;
     } catch (RuntimeException e) {
+      diskGuard.close();
       group.shutdown(false);
       mirror.close();
       Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -331,9 +346,11 @@ public final class Gateway implements AutoCloseable {
                 () ->
                     problem(
                         !audit.healthy(),
-                        "audit log " + auditDir + " cannot be written" + whileFailing)));
+                        "audit log " + auditDir + " cannot be written" + whileFailing),
+                diskGuard::problem));
     Gauge.builder(READY, readiness, r -> r.ready() ? 1 : 0)
-        .description("1 when /readyz answers 200: listening, allowlist valid, audit written")
+        .description(
+            "1 when /readyz answers 200: listening, allowlist valid, audit written, audit disk not low")
         .register(meters.registry());
     Optional<InetSocketAddress> listen = settings.admin().listen();
     if (listen.isEmpty()) {
@@ -362,6 +379,32 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /** Watches the audit directory's free space; see {@link AuditDiskGuard}. */
+  private static AuditDiskGuard startDiskGuard(
+      GatewaySettings settings, Mirror mirror, AlertSink alerts, MeterRegistry registry)
+      throws StartException {
+    Optional<Path> mirrorDir =
+        settings.mirroring() instanceof MirrorSwitch.On on
+            ? Optional.of(on.settings().dir())
+            : Optional.empty();
+    try {
+      return AuditDiskGuard.start(
+          settings.auditDir(),
+          settings.auditMinFree(),
+          mirror.store(),
+          mirrorDir,
+          alerts,
+          registry);
+    } catch (IOException e) {
+      throw new StartException(
+          "cannot watch the free space of the audit directory "
+              + settings.auditDir().toAbsolutePath()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
   private static Optional<String> problem(boolean wrong, String what) {
     return wrong ? Optional.of(what) : Optional.empty();
   }
@@ -375,6 +418,7 @@ public final class Gateway implements AutoCloseable {
   @Override
   public void close() {
     stopping = true;
+    diskGuard.close();
     mirror.close();
     server.stop();
     group.awaitTermination(STOP_TIMEOUT);

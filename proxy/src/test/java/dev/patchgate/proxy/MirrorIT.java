@@ -711,7 +711,7 @@ class MirrorIT {
     return body;
   }
 
-  private static void awaitQuietly(CountDownLatch latch) {
+  static void awaitQuietly(CountDownLatch latch) {
     try {
       latch.await(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -719,7 +719,7 @@ class MirrorIT {
     }
   }
 
-  private static byte[] randomBytes(int n) {
+  static byte[] randomBytes(int n) {
     byte[] bytes = new byte[n];
     new Random(n).nextBytes(bytes);
     return bytes;

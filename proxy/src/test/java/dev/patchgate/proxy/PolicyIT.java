@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.patchgate.proxy.exchange.Exchange;
 import dev.patchgate.proxy.tunnel.SniGate;
 import dev.patchgate.proxy.upstream.SelfAddress;
@@ -13,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,14 +19,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -619,40 +615,6 @@ class PolicyIT {
     @Override
     public void close() throws IOException {
       relay.close();
-    }
-  }
-
-  /** A webhook receiver on loopback that the gateway's alerts go to. */
-  private static final class AlertHook implements AutoCloseable {
-    private final HttpServer server;
-    private final List<String> posts = new CopyOnWriteArrayList<>();
-
-    AlertHook() throws IOException {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      server.createContext(
-          "/hook",
-          exchange -> {
-            posts.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-          });
-      server.start();
-    }
-
-    String config() {
-      return "patchgate.alerts.webhook.url = \"http://127.0.0.1:%d/hook\"\n"
-          .formatted(server.getAddress().getPort());
-    }
-
-    void await(String kind) {
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> posts.stream().anyMatch(p -> p.contains("\"kind\":\"" + kind + "\"")));
-    }
-
-    @Override
-    public void close() {
-      server.stop(0);
     }
   }
 

@@ -43,7 +43,10 @@ public enum FillOutcome {
   UNREAD_LIMIT(false),
   /** Writing the temporary file failed. */
   WRITE_FAILED(false),
-  /** Nothing arrived for {@code fillStallTimeout}. */
+  /**
+   * Nothing arrived for {@code fillStallTimeout}, or for the gateway's idle timeout while the
+   * upstream fetch was reading.
+   */
   STALLED(false),
   /** The store was closed. */
   CLOSED(false);

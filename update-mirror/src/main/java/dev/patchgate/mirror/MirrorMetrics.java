@@ -20,7 +20,8 @@ import java.util.function.ToDoubleFunction;
  *       including leases refused with {@code disk_full}, {@code closed} or {@code unread_limit} (a
  *       client's range passed through because it has too many fills nobody reads)
  *   <li>{@code patchgate.mirror.evictions{cause}}: objects deleted for {@code size} (over max-size)
- *       or {@code space} (disk nearly full)
+ *       , {@code space} (disk nearly full for the mirror's own floor) or {@code audit} (given back
+ *       to the audit log on the same file system, {@link MirrorStore#freeSpace})
  *   <li>{@code patchgate.mirror.integrity.failures{stage}}: SHA-1 mismatches at {@code fill},
  *       damaged objects found by {@code verify} or when a small object is {@code read} into memory
  *   <li>{@code patchgate.mirror.errors{op}}: failed side work (commit, delete, meta write, a
@@ -34,7 +35,7 @@ import java.util.function.ToDoubleFunction;
 final class MirrorMetrics {
   static final String LOOKUPS = "patchgate.mirror.lookups";
   static final String EVICTIONS = "patchgate.mirror.evictions";
-  private static final List<String> EVICTION_CAUSES = List.of("size", "space");
+  private static final List<String> EVICTION_CAUSES = List.of("size", "space", "audit");
 
   private final MeterRegistry registry;
   private final Counter hits;

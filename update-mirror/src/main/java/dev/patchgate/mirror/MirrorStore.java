@@ -272,6 +272,31 @@ public final class MirrorStore implements AutoCloseable {
     return unread.of(client);
   }
 
+  /**
+   * Gives disk space back to a neighbour on the same file system (the gateway's audit log): removes
+   * committed objects, least recently used first, until their lengths add up to {@code bytes} or
+   * the store is empty, counted in {@code patchgate.mirror.evictions{cause=audit}}. Fills under way
+   * are not touched. Blocking: waits for the store's I/O thread, which deletes the files.
+   *
+   * @return the bytes freed; 0 when nothing was stored, or the store is closed
+   */
+  public long freeSpace(long bytes) {
+    if (bytes <= 0 || closed.get()) {
+      return 0;
+    }
+    try {
+      return io.submit(() -> eviction.evictLeastRecentlyUsed(bytes, "audit")).get();
+    } catch (RejectedExecutionException e) {
+      return 0; // closing
+    } catch (ExecutionException e) {
+      metrics.error("evict");
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+
   /** Writes the pending access records (hits, last access) to the meta files now. Blocking. */
   public void flush() {
     objects.flushAccessRecords();

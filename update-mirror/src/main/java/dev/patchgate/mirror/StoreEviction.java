@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Removes committed objects, least recently used first: down to a low-water mark when the store
- * grows over {@code max-size}, and as much as a fill asks for when the disk runs low.
+ * grows over {@code max-size}, as much as a fill asks for when the disk runs low, and as much as
+ * the gateway asks for when the audit log's file system (the same one) runs low.
  *
  * <p><b>Threading.</b> {@link #evictIfNeeded} runs on the store's I/O thread (after a commit), or
  * on the opening thread before the I/O thread starts. {@link #requestRoom} may be called from any
@@ -70,16 +71,25 @@ final class StoreEviction {
 
   private void makeRoom() {
     roomScheduled.set(false);
-    long wanted = roomWanted.getAndSet(0);
+    evictLeastRecentlyUsed(roomWanted.getAndSet(0), "space");
+  }
+
+  /**
+   * Removes objects, least recently used first, until their lengths add up to {@code bytes} or the
+   * store is empty; each counted in {@code patchgate.mirror.evictions{cause}}. Returns the bytes
+   * freed. On the I/O thread.
+   */
+  long evictLeastRecentlyUsed(long bytes, String cause) {
     long freed = 0;
     for (StoredObject o : objects.leastRecentlyUsedFirst()) {
-      if (freed >= wanted) {
+      if (freed >= bytes) {
         break;
       }
       if (objects.remove(o)) {
         freed += o.length();
-        metrics.eviction("space");
+        metrics.eviction(cause);
       }
     }
+    return freed;
   }
 }

@@ -68,6 +68,29 @@ class MirrorStoreEvictionTest {
   }
 
   @Test
+  void freeSpaceGivesBackTheLeastRecentlyUsedObjectsUntilTheAmountIsFreed() throws Exception {
+    try (MirrorStore store = open(MAX)) {
+      fillToTheLimit(store);
+      store.lookup(MirrorKey.of(url(0), false)).orElseThrow().touch();
+
+      // 3000 bytes asked: two 2000-byte objects go, the least recently used ones.
+      assertThat(store.freeSpace(3000)).isEqualTo(4000);
+
+      assertThat(store.stats().storedBytes()).isEqualTo(6000);
+      assertThat(stored(store, 0)).isTrue();
+      assertThat(stored(store, 1)).isFalse();
+      assertThat(stored(store, 2)).isFalse();
+      assertThat(stored(store, 3)).isTrue();
+      assertThat(Fills.storeFiles(dir)).hasSize(6);
+      assertThat(registry.get("patchgate.mirror.evictions").tag("cause", "audit").counter().count())
+          .isEqualTo(2);
+      // More than is stored: everything goes, and what was freed is reported.
+      assertThat(store.freeSpace(1L << 30)).isEqualTo(6000);
+      assertThat(store.stats().objects()).isZero();
+    }
+  }
+
+  @Test
   void aNewlyFilledObjectIsKeptEvenWhenTheOthersWereReadMoreOften() throws Exception {
     try (MirrorStore store = open(MAX)) {
       fillToTheLimit(store);

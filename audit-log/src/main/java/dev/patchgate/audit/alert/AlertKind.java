@@ -14,7 +14,11 @@ public enum AlertKind {
   /** The mirror found a stored or fetched package that fails its length or digest check. */
   MIRROR_INTEGRITY("mirror_integrity", "mirror integrity failure", "mirror integrity failures"),
   /** Audit records could not be written. */
-  AUDIT_FAILURE("audit_failure", "audit failure", "audit failures");
+  AUDIT_FAILURE("audit_failure", "audit failure", "audit failures"),
+  /** The audit log's file system fell below {@code patchgate.audit.min-free}; writes fail next. */
+  AUDIT_DISK("audit_disk", "audit disk space warning", "audit disk space warnings"),
+  /** A mirror fill was given up because the mirror's file system is full; clients still got it. */
+  MIRROR_DISK("mirror_disk", "mirror disk full", "mirror disk full events");
 
   private final String wireName;
   private final String one;

@@ -7,9 +7,10 @@ import java.util.function.Supplier;
 
 /**
  * Whether the gateway should be sent traffic: the proxy listener accepts connections, the allowlist
- * file is the policy in force, and audit records are being written. {@code /readyz} answers 503
- * with one line per problem, for load balancers and keepalived checks; {@code patchgate_ready} says
- * the same as 1 or 0. Thread-safe: each check reads volatile state.
+ * file is the policy in force, audit records are being written, and their disk has more free space
+ * than {@code patchgate.audit.min-free}. {@code /readyz} answers 503 with one line per problem, for
+ * load balancers and keepalived checks; {@code patchgate_ready} says the same as 1 or 0.
+ * Thread-safe: each check reads volatile state.
  */
 public final class Readiness {
   private final List<Supplier<Optional<String>>> checks;

@@ -37,6 +37,8 @@ import java.util.TreeSet;
  *     reload signal)
  * @param audit how the audit log is written (directory, flush interval, retention, Squid log)
  * @param auditFailClosed true to answer 503 while audit records cannot be written
+ * @param auditMinFree below this many usable bytes on the audit log's file system the gateway
+ *     warns, is not ready and has the mirror give space back; 0: the guard is off
  * @param mirroring the package store, on (where, how big, how many ranges) or off
  * @param connectTimeout dialling an upstream server
  * @param idleTimeout closing a connection with no traffic
@@ -59,6 +61,7 @@ public record GatewaySettings(
     Duration allowlistPoll,
     AuditWriterSettings audit,
     boolean auditFailClosed,
+    long auditMinFree,
     MirrorSwitch mirroring,
     Duration connectTimeout,
     Duration idleTimeout,
@@ -146,6 +149,7 @@ public record GatewaySettings(
     int retainDays = r.integer("audit.retain-days", 1, 100_000);
     boolean squidLog = r.bool("audit.squid-log");
     Boolean failClosed = r.get("audit.on-failure", GatewaySettings::parseOnFailure);
+    long auditMinFree = r.sizeOrZero("audit.min-free");
     Path mirrorDir = r.get("mirror.dir", GatewaySettings::parsePath);
     boolean mirrorOn = r.bool("mirror.enabled");
     long maxSize = r.size("mirror.max-size");
@@ -212,6 +216,7 @@ public record GatewaySettings(
         allowlistPoll,
         new AuditWriterSettings(auditDir, flush, retainDays, squidLog),
         failClosed,
+        auditMinFree,
         mirror,
         connect,
         idle,

@@ -147,6 +147,16 @@ final class SettingsReader {
     }
   }
 
+  long sizeOrZero(String key) {
+    try {
+      // Typesafe refuses a negative size itself.
+      return config.getBytes(key);
+    } catch (ConfigException e) {
+      problems.add(keyProblem(e, key, "expected a size such as 1g, or 0 for off"));
+      return 0;
+    }
+  }
+
   boolean bool(String key) {
     try {
       return config.getBoolean(key);

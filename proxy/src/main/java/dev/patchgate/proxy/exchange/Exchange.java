@@ -33,6 +33,11 @@ public final class Exchange {
   public static final String UPSTREAM_TIMEOUT = "upstream timed out";
   public static final String UPSTREAM_BROKEN = "upstream response malformed or cut short";
   public static final String UPSTREAM_SWITCHED_PROTOCOLS = "upstream tried to switch protocols";
+
+  /** The mirror's disk filled while this download was being stored and sent: it was cut. */
+  public static final String MIRROR_DISK_FULL =
+      "mirror disk full while storing; cut, a retry passes through unstored";
+
   public static final String AUDIT_UNAVAILABLE = "audit log unavailable; the gateway fails closed";
   public static final String INTEGRITY_MISMATCH =
       "content does not match the SHA-1 in its file name; delivered but not kept in the mirror";

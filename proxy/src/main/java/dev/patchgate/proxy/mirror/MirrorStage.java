@@ -203,6 +203,8 @@ public final class MirrorStage {
     if (lease.kind() == FillLease.Kind.NOT_NOW) {
       if (lease.reason() == FillOutcome.UNREAD_LIMIT) {
         exchange.cached(CacheOutcome.BYPASS); // forwarded as the plain range it is
+      } else if (lease.reason() == FillOutcome.DISK_FULL) {
+        mirrorDiskFull(exchange.target().url());
       }
       done.setSuccess(
           MirrorResult.FORWARD); // disk nearly full, the store closing, or too many unread fills
@@ -234,7 +236,7 @@ public final class MirrorStage {
               switch (ending == null ? MirrorFollower.Ending.CLIENT_GONE : ending) {
                 case COMPLETE, CLIENT_GONE -> done.trySuccess(MirrorResult.SERVED);
                 case CUT -> {
-                  exchange.failed(Exchange.UPSTREAM_BROKEN);
+                  exchange.failed(cutBecause(reader.verdict()));
                   done.trySuccess(MirrorResult.SERVED);
                 }
                 case FORWARD -> {
@@ -388,7 +390,33 @@ public final class MirrorStage {
             result -> {
               if (result.fill() == FillOutcome.INTEGRITY_MISMATCH) {
                 alerts.raise(AlertKind.MIRROR_INTEGRITY, client, target.host(), target.url());
+              } else if (result.fill() == FillOutcome.DISK_FULL) {
+                mirrorDiskFull(target.url());
               }
             });
+  }
+
+  /** The record's reason for a download cut because its fill was given up. */
+  private static String cutBecause(FillOutcome verdict) {
+    if (verdict == FillOutcome.STALLED) {
+      return Exchange.UPSTREAM_TIMEOUT;
+    }
+    return verdict == FillOutcome.DISK_FULL ? Exchange.MIRROR_DISK_FULL : Exchange.UPSTREAM_BROKEN;
+  }
+
+  /**
+   * The mirror's file system is below {@code patchgate.mirror.min-free}: the download goes on
+   * without being kept. One alert for the gateway, not per client or host, since the disk is
+   * shared; the dispatcher's window keeps it to one (and a count) however many downloads it
+   * concerns.
+   */
+  private void mirrorDiskFull(String url) {
+    alerts.raise(
+        AlertKind.MIRROR_DISK,
+        null,
+        null,
+        "mirror disk nearly full (below patchgate.mirror.min-free): downloads pass through"
+            + " unstored, e.g. "
+            + url);
   }
 }

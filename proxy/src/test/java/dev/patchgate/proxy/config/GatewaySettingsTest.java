@@ -37,6 +37,7 @@ class GatewaySettingsTest {
     assertThat(s.audit().retainDays()).isEqualTo(400);
     assertThat(s.audit().squidLog()).isFalse();
     assertThat(s.auditFailClosed()).isTrue();
+    assertThat(s.auditMinFree()).isEqualTo(1L << 30);
     assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(s.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(s.maxHeaderSize()).isEqualTo(16 * 1024);
@@ -63,6 +64,16 @@ class GatewaySettingsTest {
     Files.writeString(file, "patchgate.mirror.max-unread-fills-per-client = 0\n");
 
     assertThat(storeOf(GatewaySettings.load(Optional.of(file))).maxUnreadFillsPerClient()).isZero();
+  }
+
+  @Test
+  void theAuditDiskGuardTakesASizeAndZeroTurnsItOff() throws Exception {
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(file, "patchgate.audit.min-free = 0\n");
+    assertThat(GatewaySettings.load(Optional.of(file)).auditMinFree()).isZero();
+
+    Files.writeString(file, "patchgate.audit.min-free = 512m\n");
+    assertThat(GatewaySettings.load(Optional.of(file)).auditMinFree()).isEqualTo(512L << 20);
   }
 
   @Test
@@ -147,6 +158,8 @@ class GatewaySettingsTest {
         "patchgate.admin.clients = [\"10.0.0.1/8\"]  | patchgate.admin.clients: \"10.0.0.1/8\" (host bits are set; write 10.0.0.0/8)",
         "patchgate.admin.clients = [\"everyone\"]    | patchgate.admin.clients: \"everyone\" (expected an address or a range",
         "patchgate.admin.clients = []               | patchgate.admin.clients: no client may use the admin listener",
+        "patchgate.audit.min-free = -1m              | (expected a size such as 1g, or 0 for off)",
+        "patchgate.audit.min-free = lots             | patchgate.audit.min-free",
       })
   void aBadValueIsReportedWithFileLineAndFix(String content, String expected) throws Exception {
     Path file = dir.resolve("patchgate.conf");

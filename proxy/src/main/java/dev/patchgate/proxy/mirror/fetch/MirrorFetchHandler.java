@@ -501,7 +501,8 @@ final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
     }
     long idle = now - lastActivity;
     if (idle >= idleNanos) {
-      fail(Failure.TIMED_OUT, FillOutcome.UPSTREAM_ERROR, ReadTimeoutException.INSTANCE);
+      // STALLED, not UPSTREAM_ERROR: the clients' records then say the upstream timed out.
+      fail(Failure.TIMED_OUT, FillOutcome.STALLED, ReadTimeoutException.INSTANCE);
     } else {
       scheduleIdleCheck(idleNanos - idle);
     }

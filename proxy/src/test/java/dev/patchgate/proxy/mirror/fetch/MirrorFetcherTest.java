@@ -560,7 +560,7 @@ class MirrorFetcherTest {
     MirrorFetchOutcome outcome = fetch.outcome().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
     assertThat(outcome)
-        .isEqualTo(new MirrorFetchOutcome(FillOutcome.UPSTREAM_ERROR, Failure.TIMED_OUT, 200, 10));
+        .isEqualTo(new MirrorFetchOutcome(FillOutcome.STALLED, Failure.TIMED_OUT, 200, 10));
     assertNothingStored(key);
   }
 
@@ -590,7 +590,7 @@ class MirrorFetcherTest {
     nanos.addAndGet(idle.toNanos());
 
     assertThat(outcome.get(WAIT.toSeconds(), TimeUnit.SECONDS))
-        .isEqualTo(new MirrorFetchOutcome(FillOutcome.UPSTREAM_ERROR, Failure.TIMED_OUT, 200, 10));
+        .isEqualTo(new MirrorFetchOutcome(FillOutcome.STALLED, Failure.TIMED_OUT, 200, 10));
   }
 
   @Test
