@@ -56,6 +56,7 @@ final class MonitoringFilesTest {
   static {
     series("up");
     series("patchgate_requests_total", "decision", "allow", "deny", "error");
+    series("patchgate_requests_rate_limited_total");
     series("patchgate_bytes_total", "direction", "to_client", "from_client");
     series("patchgate_connections_active");
     series("patchgate_tunnels_active");
