@@ -14,7 +14,10 @@ public enum AlertKind {
   /** The mirror found a stored or fetched package that fails its length or digest check. */
   MIRROR_INTEGRITY("mirror_integrity", "mirror integrity failure", "mirror integrity failures"),
   /** Audit records could not be written. */
-  AUDIT_FAILURE("audit_failure", "audit failure", "audit failures");
+  AUDIT_FAILURE("audit_failure", "audit failure", "audit failures"),
+  /** A client's connections were closed as accepted: it, or the whole gateway, was at its limit. */
+  CONNECTION_LIMIT(
+      "connection_limit", "connection refused at a limit", "connections refused at a limit");
 
   private final String wireName;
   private final String one;

@@ -5,6 +5,7 @@ import dev.patchgate.audit.AuditSink;
 import dev.patchgate.audit.Ticker;
 import dev.patchgate.audit.alert.AlertSink;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -70,6 +71,25 @@ public final class ExchangeLog {
       // LittleProxy answers these with 400 itself, without consulting the request path.
       exchange.malformed(Exchange.MALFORMED_REQUEST);
     }
+    return exchange;
+  }
+
+  /**
+   * Opens the exchange of a request head that had not ended when the request header timeout ran
+   * out: the record keeps the request line as far as it came, and the gateway answers 408 and
+   * closes the connection.
+   */
+  Exchange openTimedOut(String clientIp, RequestLine line) {
+    Exchange exchange =
+        new Exchange(
+            bootId + "-" + sequence.incrementAndGet(),
+            clock.instant(),
+            ticker.read(),
+            clientIp,
+            line.method(),
+            line.target(),
+            true);
+    exchange.rejected(HttpResponseStatus.REQUEST_TIMEOUT, Exchange.REQUEST_HEADER_TIMEOUT);
     return exchange;
   }
 

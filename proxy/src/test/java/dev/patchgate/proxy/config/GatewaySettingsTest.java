@@ -41,6 +41,20 @@ class GatewaySettingsTest {
     assertThat(s.maxHeaderSize()).isEqualTo(16 * 1024);
     assertThat(s.maxRequestLine()).isEqualTo(8 * 1024);
     assertThat(s.clientThreads()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
+    assertThat(s.connections())
+        .isEqualTo(new ConnectionSettings(256, ConnectionSettings.DERIVED, Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void theConnectionLimitsAndTheHeaderTimeoutCanBeSet() throws Exception {
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(
+        file,
+        "patchgate.limits { connections-per-client = 100, connections = 50 }\n"
+            + "patchgate.timeouts.request-header = 1s\n");
+
+    assertThat(GatewaySettings.load(Optional.of(file)).connections())
+        .isEqualTo(new ConnectionSettings(100, 50, Duration.ofSeconds(1)));
   }
 
   @Test
@@ -115,6 +129,9 @@ class GatewaySettingsTest {
         "patchgate.timeouts.connect = forever       | patchgate.conf:1: Invalid value at 'patchgate.timeouts.connect'",
         "patchgate.timeouts.idle = 0s               | patchgate.timeouts.idle: must be positive",
         "patchgate.limits.header-size = 1g          | out of range",
+        "patchgate.limits.connections-per-client = 0 | patchgate.limits.connections-per-client: 0 is out of range (expected 1..1000000)",
+        "patchgate.limits.connections = -1          | patchgate.limits.connections: -1 is out of range (expected 0..1000000)",
+        "patchgate.timeouts.request-header = 0s     | patchgate.timeouts.request-header: must be positive",
         "patchgate.threads.client = -1              | out of range",
         "patchgate.audit.on-failure = ignore        | patchgate.audit.on-failure: \"ignore\" (expected fail-closed or fail-open)",
         "patchgate.audit.retain-days = 0            | patchgate.audit.retain-days: 0 is out of range",

@@ -1,0 +1,293 @@
+package dev.patchgate.proxy.limits;
+
+import dev.patchgate.allowlist.Allowlist;
+import dev.patchgate.audit.AuditDecision;
+import dev.patchgate.audit.AuditRecord;
+import dev.patchgate.audit.CacheOutcome;
+import dev.patchgate.audit.Ticker;
+import dev.patchgate.audit.alert.AlertRules;
+import dev.patchgate.proxy.config.ConnectionSettings;
+import dev.patchgate.proxy.exchange.ExchangeLog;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.Channel;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Counts the open client connections per client address and in all, and refuses a connection that
+ * would take either over its limit as it is accepted: one infected PC opening thousands of idle
+ * connections must not use up the process's file descriptors, which every other client, the audit
+ * log and the mirror need. A client group of the allowlist's {@code limits} block may have its own
+ * per-client limit (a WSUS server, a NAT); the policy in force when a connection is accepted
+ * decides, so a reload changes the limit for new connections and leaves open ones alone.
+ *
+ * <p>A refusal is counted ({@value #REFUSED}, tag {@code limit}) and audited: at most one record
+ * per client and second, whose reason begins with {@value #REASON_PREFIX} and raises a {@code
+ * connection_limit} alert ({@link AlertRules}); the rest of that second's refusals are only
+ * counted. Memory is bounded by the connections open: a client's count is dropped when its last
+ * connection closes.
+ *
+ * <p>Thread-safe: connections are admitted on the acceptor thread and close on any client event
+ * loop.
+ */
+public final class ConnectionLimits {
+  /** {@code patchgate_connections_refused_total{limit="per_client"|"total"}}. */
+  public static final String REFUSED = "patchgate.connections.refused";
+
+  /** {@code patchgate_connections_limit}: the gateway-wide limit in force. */
+  public static final String LIMIT = "patchgate.connections.limit";
+
+  /** How the reason of every refusal's record begins. */
+  public static final String REASON_PREFIX = AlertRules.CONNECTION_LIMIT_PREFIX;
+
+  /** The reason recorded when the whole gateway is at its limit. */
+  public static final String GATEWAY_FULL = REASON_PREFIX + " (gateway full)";
+
+  /** Files kept for the audit log, the mirror's files and fills, and the JVM's own. */
+  static final int RESERVED_FILES = 512;
+
+  /** The gateway-wide limit where the process's file limit cannot be read (Windows). */
+  static final int WITHOUT_FILE_LIMIT = 16_384;
+
+  /** What became of a connection. */
+  public enum Verdict {
+    ADMITTED,
+    /** Its client already has as many open as it may. */
+    PER_CLIENT,
+    /** The gateway has as many open as it may. */
+    TOTAL
+  }
+
+  private final int perClientDefault;
+  private final int total;
+  private final Supplier<Allowlist> policy;
+  private final ExchangeLog log;
+  private final Ticker ticker;
+  private final ConcurrentHashMap<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
+  private final AtomicInteger open = new AtomicInteger();
+  private final Counter refusedPerClient;
+  private final Counter refusedTotal;
+  // The clients whose refusal was recorded in the current second, which recordSecond names.
+  private final Set<InetAddress> recordedThisSecond = new HashSet<>();
+  private long recordSecond = Long.MIN_VALUE;
+
+  /**
+   * @param perClientDefault a client's limit when no client group of its sets one
+   * @param total the gateway-wide limit, already derived ({@link #totalFor})
+   * @param policy the allowlist in force, asked for a client group's own limit
+   * @param log where the record of a refusal goes
+   */
+  public ConnectionLimits(
+      int perClientDefault,
+      int total,
+      Supplier<Allowlist> policy,
+      ExchangeLog log,
+      MeterRegistry registry,
+      Ticker ticker) {
+    if (perClientDefault < 1 || total < 1) {
+      throw new IllegalArgumentException(
+          "limits: " + perClientDefault + " per client, " + total + " in all (expected: >= 1)");
+    }
+    this.perClientDefault = perClientDefault;
+    this.total = total;
+    this.policy = policy;
+    this.log = log;
+    this.ticker = ticker;
+    this.refusedPerClient =
+        Counter.builder(REFUSED)
+            .description("Client connections closed as accepted, by the limit they hit")
+            .tag("limit", "per_client")
+            .register(registry);
+    this.refusedTotal =
+        Counter.builder(REFUSED)
+            .description("Client connections closed as accepted, by the limit they hit")
+            .tag("limit", "total")
+            .register(registry);
+    Gauge.builder(LIMIT, () -> this.total)
+        .description("Client connections the gateway keeps open at most")
+        .register(registry);
+  }
+
+  /**
+   * The gateway-wide limit for the configured {@code connections}: itself, or for {@link
+   * ConnectionSettings#DERIVED} one derived from the process's file limit ({@link
+   * #derivedFrom(OptionalLong)}).
+   */
+  public static int totalFor(int configured) {
+    return configured == ConnectionSettings.DERIVED ? derivedFrom(fileLimit()) : configured;
+  }
+
+  /**
+   * {@code (maxFiles - 512) / 2}: every client connection may need an upstream one, and 512 files
+   * stay for the audit log, the mirror and the JVM; at least 1, at most {@link
+   * ConnectionSettings#MAX}; {@value #WITHOUT_FILE_LIMIT} when there is no file limit to read.
+   */
+  public static int derivedFrom(OptionalLong maxFiles) {
+    if (maxFiles.isEmpty()) {
+      return WITHOUT_FILE_LIMIT;
+    }
+    long derived = (maxFiles.getAsLong() - RESERVED_FILES) / 2;
+    return (int) Math.max(1, Math.min(ConnectionSettings.MAX, derived));
+  }
+
+  /** The process's file limit, or empty where the JVM cannot tell (Windows). */
+  public static OptionalLong fileLimit() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      return OptionalLong.of(unix.getMaxFileDescriptorCount());
+    }
+    return OptionalLong.empty();
+  }
+
+  /** The gateway-wide limit in force. */
+  public int total() {
+    return total;
+  }
+
+  /**
+   * Admits {@code channel} (accepted, not yet registered), counting it until it closes, or refuses
+   * it: counted and audited here, and the caller closes it without reading from it.
+   *
+   * @return true when admitted
+   */
+  public boolean admit(Channel channel) {
+    InetAddress client = ((InetSocketAddress) channel.remoteAddress()).getAddress();
+    if (!admit(client)) {
+      return false;
+    }
+    channel.closeFuture().addListener(closed -> closed(client));
+    return true;
+  }
+
+  /**
+   * Counts a connection of {@code client} as open, or counts and audits its refusal.
+   *
+   * @return true when admitted: {@link #closed} must follow when it closes
+   */
+  boolean admit(InetAddress client) {
+    int limit = limitFor(client);
+    Verdict verdict = open(client, limit);
+    if (verdict == Verdict.ADMITTED) {
+      return true;
+    }
+    refused(client, verdict, limit);
+    return false;
+  }
+
+  /** The client's per-client limit under the policy in force. */
+  int limitFor(InetAddress client) {
+    return policy.get().limitsFor(client).connectionsPerClient().orElse(perClientDefault);
+  }
+
+  /** Counts a connection of {@code client} as open, unless a limit is reached. */
+  Verdict open(InetAddress client, int limit) {
+    boolean[] full = new boolean[1];
+    perClient.compute(
+        client,
+        (address, n) -> {
+          int before = n == null ? 0 : n;
+          if (before >= limit) {
+            full[0] = true;
+            return n;
+          }
+          return before + 1;
+        });
+    if (full[0]) {
+      return Verdict.PER_CLIENT;
+    }
+    int before;
+    do {
+      before = open.get();
+      if (before >= total) {
+        release(client);
+        return Verdict.TOTAL;
+      }
+    } while (!open.compareAndSet(before, before + 1));
+    return Verdict.ADMITTED;
+  }
+
+  /** A connection {@link #open} admitted has closed. */
+  void closed(InetAddress client) {
+    release(client);
+    open.decrementAndGet();
+  }
+
+  private void release(InetAddress client) {
+    perClient.computeIfPresent(client, (address, n) -> n <= 1 ? null : n - 1);
+  }
+
+  /** Connections of {@code client} counted as open. */
+  int openOf(InetAddress client) {
+    return perClient.getOrDefault(client, 0);
+  }
+
+  /** Connections counted as open in all. */
+  int open() {
+    return open.get();
+  }
+
+  /** Client addresses with a connection open: the size of the per-client table. */
+  int clients() {
+    return perClient.size();
+  }
+
+  /** Counts a refusal, and audits it unless this client's refusals were audited this second. */
+  private void refused(InetAddress client, Verdict verdict, int limit) {
+    (verdict == Verdict.PER_CLIENT ? refusedPerClient : refusedTotal).increment();
+    if (firstThisSecond(client)) {
+      audit(
+          client,
+          verdict == Verdict.PER_CLIENT
+              ? REASON_PREFIX + " (" + limit + " per client)"
+              : GATEWAY_FULL);
+    }
+  }
+
+  private synchronized boolean firstThisSecond(InetAddress client) {
+    long second = TimeUnit.NANOSECONDS.toSeconds(ticker.read());
+    if (second != recordSecond) {
+      recordSecond = second;
+      recordedThisSecond.clear();
+    }
+    return recordedThisSecond.add(client);
+  }
+
+  /**
+   * The one place a refused connection reaches the audit log (and, through its record, the alerts):
+   * no request was read, so method and URL are empty and the status is 0.
+   */
+  private void audit(InetAddress client, String reason) {
+    ExchangeLog.Stamp stamp = log.stamp();
+    log.finishedOutside(
+        new AuditRecord(
+            stamp.at(),
+            stamp.id(),
+            client.getHostAddress(),
+            "",
+            "",
+            null,
+            null,
+            AuditDecision.DENY,
+            null,
+            reason,
+            false,
+            0,
+            0,
+            0,
+            0,
+            null,
+            null,
+            CacheOutcome.NONE,
+            null));
+  }
+}
