@@ -1,0 +1,218 @@
+package dev.patchgate.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.patchgate.proxy.exchange.GatewayMetrics;
+import dev.patchgate.proxy.limits.ConnectionLimits;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Connection limits on the running gateway, with real sockets from several loopback addresses: a
+ * flood of idle connections from one client is cut at its limit, and the gateway goes on serving
+ * everyone else; the refusals are in the audit log, an alert and the metrics.
+ */
+class ConnectionLimitsIT {
+  @TempDir Path dir;
+  private HttpOrigin origin;
+  private HttpServer webhook;
+  private final List<String> posts = new CopyOnWriteArrayList<>();
+  private final List<Socket> sockets = new ArrayList<>();
+  private GatewayHarness gateway;
+
+  @BeforeEach
+  void start() throws IOException {
+    origin = HttpOrigin.plain();
+    origin.put("kb.cab", "the patch".getBytes(StandardCharsets.US_ASCII));
+    webhook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    webhook.createContext(
+        "/hook",
+        exchange -> {
+          posts.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    webhook.start();
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    for (Socket socket : sockets) {
+      socket.close();
+    }
+    if (gateway != null) {
+      gateway.close();
+    }
+    webhook.stop(0);
+    origin.close();
+  }
+
+  @Test
+  void aOneClientFloodIsCutAtItsLimitAuditedAlertedAndCountedWhileAnotherClientIsServed()
+      throws Exception {
+    gateway =
+        start(
+            "",
+            """
+            patchgate.limits.connections-per-client = 100
+            patchgate.alerts.webhook.url = "http://127.0.0.1:%d/hook"
+            """
+                .formatted(webhook.getAddress().getPort()));
+
+    List<Socket> flood = open("127.0.0.1", 1000);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> refused("per_client") == 900);
+    assertClosedByTheGateway(flood.get(999));
+    assertStillOpen(flood.get(0));
+    await().atMost(Duration.ofSeconds(10)).until(() -> activeConnections() == 100);
+    assertThat(get("127.0.0.2").status()).isEqualTo(200);
+
+    Map<String, Object> record =
+        gateway.records().stream()
+            .filter(r -> "connection limit (100 per client)".equals(r.get("reason")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(record)
+        .containsEntry("client", "127.0.0.1")
+        .containsEntry("decision", "deny")
+        .containsEntry("status", 0L)
+        .containsEntry("method", "")
+        .containsEntry("url", "");
+    // One record a second at most: the flood took a few seconds, not 900.
+    assertThat(gateway.records())
+        .filteredOn(r -> "127.0.0.1".equals(r.get("client")))
+        .hasSizeLessThan(30);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !posts.isEmpty());
+    assertThat(posts.get(0))
+        .contains("\"kind\":\"connection_limit\"")
+        .contains("127.0.0.1")
+        .contains("connection limit (100 per client)");
+    assertThat(refused("total")).isZero();
+  }
+
+  @Test
+  void aClientGroupOfTheAllowlistHasItsOwnLimitAndEveryOtherClientTheGateways() throws Exception {
+    gateway =
+        start(
+            "limits { wsus { connections-per-client = 300 } }",
+            "patchgate.limits.connections-per-client = 100");
+
+    List<Socket> wsus = open("127.0.0.3", 301);
+    assertClosedByTheGateway(wsus.get(300));
+    // Connections are accepted in order: one refusal means the first 300 were all admitted.
+    await().atMost(Duration.ofSeconds(10)).until(() -> refused("per_client") == 1);
+
+    List<Socket> pc = open("127.0.0.2", 101);
+    assertClosedByTheGateway(pc.get(100));
+    await().atMost(Duration.ofSeconds(10)).until(() -> refused("per_client") == 2);
+
+    assertThat(gateway.records())
+        .extracting(r -> r.get("client") + ": " + r.get("reason"))
+        .containsExactly(
+            "127.0.0.3: connection limit (300 per client)",
+            "127.0.0.2: connection limit (100 per client)");
+  }
+
+  @Test
+  void theConnectionAfterTheGatewaysLastIsRefusedWhateverItsClientAndOneClosingMakesRoom()
+      throws Exception {
+    gateway = start("", "patchgate.limits.connections = 50");
+
+    List<Socket> fifty = open("127.0.0.1", 50);
+    Socket fiftyFirst = open("127.0.0.2", 1).get(0);
+
+    assertClosedByTheGateway(fiftyFirst);
+    await().atMost(Duration.ofSeconds(10)).until(() -> refused("total") == 1);
+    assertThat(refused("per_client")).isZero();
+    assertThat(gateway.awaitRecord(r -> "127.0.0.2".equals(r.get("client"))))
+        .containsEntry("reason", ConnectionLimits.GATEWAY_FULL)
+        .containsEntry("decision", "deny");
+
+    fifty.get(0).close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> activeConnections() == 49);
+    assertThat(get("127.0.0.2").status()).isEqualTo(200);
+  }
+
+  private GatewayHarness start(String allowlistLimits, String config) throws Exception {
+    return GatewayHarness.with(
+            dir,
+            """
+            clients { his-pcs = ["127.0.0.1", "127.0.0.2"], wsus = ["127.0.0.3"] }
+            %s
+            entries { lab { hosts = ["127.0.0.1"], ports = [%d] } }
+            """
+                .formatted(allowlistLimits, origin.port()))
+        .config(config)
+        .start();
+  }
+
+  /** {@code n} connections to the gateway from {@code localAddress}, opened one after another. */
+  private List<Socket> open(String localAddress, int n) throws IOException {
+    List<Socket> opened = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Socket socket = new Socket();
+      sockets.add(socket);
+      socket.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
+      socket.connect(gateway.address(), 5_000);
+      opened.add(socket);
+    }
+    return opened;
+  }
+
+  /** A GET of the origin's file through the gateway from {@code localAddress}. */
+  private RawHttp.Response get(String localAddress) throws IOException {
+    try (Socket socket = open(localAddress, 1).get(0)) {
+      socket.setSoTimeout(10_000);
+      String url = origin.base() + "/files/kb.cab";
+      RawHttp.send(
+          socket, "GET " + url + " HTTP/1.1\r\nHost: 127.0.0.1:" + origin.port() + "\r\n\r\n");
+      return RawHttp.read(socket, false);
+    }
+  }
+
+  /** The gateway closed the connection without a byte: end of stream (or a reset). */
+  private static void assertClosedByTheGateway(Socket socket) throws IOException {
+    socket.setSoTimeout(10_000);
+    try {
+      assertThat(socket.getInputStream().read()).isEqualTo(-1);
+    } catch (SocketException reset) {
+      assertThat(reset).hasMessageContaining("reset");
+    }
+  }
+
+  /** Nothing arrives for a while, and the connection does not end. */
+  private static void assertStillOpen(Socket socket) throws IOException {
+    socket.setSoTimeout(300);
+    try {
+      int read = socket.getInputStream().read();
+      throw new AssertionError("expected an open, silent connection; read returned " + read);
+    } catch (SocketTimeoutException stillOpen) {
+      // as expected
+    }
+  }
+
+  private double refused(String limit) {
+    return gateway.registry.get(ConnectionLimits.REFUSED).tag("limit", limit).counter().count();
+  }
+
+  private double activeConnections() {
+    return gateway.registry.get(GatewayMetrics.CONNECTIONS_ACTIVE).gauge().value();
+  }
+}
