@@ -39,7 +39,7 @@ final class AcceptFailures extends ChannelInboundHandlerAdapter {
           "cannot accept client connections: {} ({}); retrying every second, and saying so once"
               + " it works again",
           cause.getMessage(),
-          openFiles());
+          advice());
     }
     ChannelConfig config = ctx.channel().config();
     if (config.isAutoRead()) {
@@ -58,14 +58,14 @@ final class AcceptFailures extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private static String openFiles() {
+  /** What to do about it. Opens nothing: counting the open files would need a descriptor too. */
+  private static String advice() {
     if (ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
-      return unix.getOpenFileDescriptorCount()
-          + " of "
+      return "the process may open "
           + unix.getMaxFileDescriptorCount()
-          + " files open; set patchgate.limits.connections lower, or raise the file limit"
-          + " (LimitNOFILE)";
+          + " files; set patchgate.limits.connections lower (0 derives it from that limit), or"
+          + " raise the file limit (LimitNOFILE)";
     }
     return "set patchgate.limits.connections lower";
   }

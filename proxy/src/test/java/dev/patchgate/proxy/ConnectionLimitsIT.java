@@ -13,12 +13,16 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -150,6 +154,122 @@ class ConnectionLimitsIT {
     assertThat(get("127.0.0.2").status()).isEqualTo(200);
   }
 
+  @Test
+  void underALowFileLimitTheDerivedLimitsKeepTheGatewayServingThroughAFlood() throws Exception {
+    // (700 - 512) / 2 = 94 connections in all; without limits, 700 sockets would exhaust it.
+    try (GatewayProcess process =
+        startUnderFileLimit(700, "patchgate.limits.connections-per-client = 50\n")) {
+      InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", process.awaitPort());
+
+      List<Socket> flood = open(proxy, "127.0.0.1", 700);
+      assertClosedByTheGateway(flood.get(699));
+      assertThat(get(proxy, "127.0.0.2").status()).isEqualTo(200);
+      List<Socket> second = open(proxy, "127.0.0.3", 100);
+      assertClosedByTheGateway(second.get(99));
+      assertThat(get(proxy, "127.0.0.3").status()).isZero();
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  auditText().contains("connection limit (50 per client)")
+                      && auditText().contains("connection limit (gateway full)"));
+      assertThat(process.output())
+          .anyMatch(line -> line.contains("at most 94 in all (derived from the file limit"))
+          .noneMatch(line -> line.contains("Too many open files"))
+          .noneMatch(line -> line.startsWith("\tat "));
+    }
+  }
+
+  @Test
+  void aLimitAboveWhatTheFileLimitAllowsIsWarnedOfAndAcceptFailuresLogOneLinePerStreak()
+      throws Exception {
+    try (GatewayProcess process =
+        startUnderFileLimit(
+            700,
+            """
+            patchgate.limits.connections = 5000
+            patchgate.limits.connections-per-client = 5000
+            """)) {
+      InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", process.awaitPort());
+      assertThat(process.output())
+          .anyMatch(line -> line.contains("patchgate.limits.connections = 5000 is more than"));
+
+      List<Socket> flood = open(proxy, "127.0.0.1", 800);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  process.output().stream()
+                      .anyMatch(line -> line.contains("cannot accept client connections")));
+      // While the process has no descriptor left, a request waits unanswered.
+      Socket waiting = open(proxy, "127.0.0.2", 1).get(0);
+      String url = origin.base() + "/files/kb.cab";
+      RawHttp.send(
+          waiting, "GET " + url + " HTTP/1.1\r\nHost: 127.0.0.1:" + origin.port() + "\r\n\r\n");
+      assertStillOpen(waiting, Duration.ofMillis(2_500));
+
+      for (Socket socket : flood) {
+        socket.close();
+      }
+      waiting.setSoTimeout(30_000);
+      assertThat(RawHttp.read(waiting, false).status()).isEqualTo(200);
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  process.output().stream()
+                      .anyMatch(line -> line.contains("accepting client connections again")));
+      List<String> output = process.output();
+      assertThat(output)
+          .filteredOn(line -> line.contains("cannot accept client connections"))
+          .hasSize(1);
+      assertThat(output).filteredOn(line -> line.contains("Too many open files")).hasSize(1);
+      assertThat(output).noneMatch(line -> line.startsWith("\tat "));
+      String recovered =
+          output.stream()
+              .filter(line -> line.contains("accepting client connections again"))
+              .findFirst()
+              .orElseThrow();
+      Matcher attempts = Pattern.compile("after (\\d+) failed attempts").matcher(recovered);
+      assertThat(attempts.find()).isTrue();
+      assertThat(Integer.parseInt(attempts.group(1))).isGreaterThanOrEqualTo(2);
+    }
+  }
+
+  private GatewayProcess startUnderFileLimit(long files, String config) throws IOException {
+    Files.writeString(
+        dir.resolve("allowlist.conf"),
+        """
+        clients { his-pcs = ["127.0.0.1", "127.0.0.2", "127.0.0.3"] }
+        entries { lab { hosts = ["127.0.0.1"], ports = [%d] } }
+        """
+            .formatted(origin.port()));
+    Files.writeString(
+        dir.resolve("patchgate.conf"),
+        """
+        patchgate.listen = "127.0.0.1:0"
+        patchgate.allowlist = "allowlist.conf"
+        patchgate.audit.dir = "audit"
+        patchgate.admin.listen = ""
+        patchgate.mirror.enabled = false
+        """
+            + config);
+    return GatewayProcess.startWithFileLimit(dir, files, "run", "--config", "patchgate.conf");
+  }
+
+  /** The audit log the gateway process wrote so far, as text. */
+  private String auditText() throws IOException {
+    StringBuilder text = new StringBuilder();
+    try (Stream<Path> files = Files.list(dir.resolve("audit"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".jsonl")).toList()) {
+        text.append(Files.readString(file, StandardCharsets.UTF_8));
+      }
+    }
+    return text.toString();
+  }
+
   private GatewayHarness start(String allowlistLimits, String config) throws Exception {
     return GatewayHarness.with(
             dir,
@@ -165,12 +285,17 @@ class ConnectionLimitsIT {
 
   /** {@code n} connections to the gateway from {@code localAddress}, opened one after another. */
   private List<Socket> open(String localAddress, int n) throws IOException {
+    return open(gateway.address(), localAddress, n);
+  }
+
+  private List<Socket> open(InetSocketAddress proxy, String localAddress, int n)
+      throws IOException {
     List<Socket> opened = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Socket socket = new Socket();
       sockets.add(socket);
       socket.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
-      socket.connect(gateway.address(), 5_000);
+      socket.connect(proxy, 5_000);
       opened.add(socket);
     }
     return opened;
@@ -178,12 +303,24 @@ class ConnectionLimitsIT {
 
   /** A GET of the origin's file through the gateway from {@code localAddress}. */
   private RawHttp.Response get(String localAddress) throws IOException {
-    try (Socket socket = open(localAddress, 1).get(0)) {
+    return get(gateway.address(), localAddress);
+  }
+
+  /**
+   * A GET of the origin's file through {@code proxy} from {@code localAddress}; status 0 when the
+   * connection was closed without an answer.
+   */
+  private RawHttp.Response get(InetSocketAddress proxy, String localAddress) throws IOException {
+    try (Socket socket = open(proxy, localAddress, 1).get(0)) {
       socket.setSoTimeout(10_000);
       String url = origin.base() + "/files/kb.cab";
-      RawHttp.send(
-          socket, "GET " + url + " HTTP/1.1\r\nHost: 127.0.0.1:" + origin.port() + "\r\n\r\n");
-      return RawHttp.read(socket, false);
+      try {
+        RawHttp.send(
+            socket, "GET " + url + " HTTP/1.1\r\nHost: 127.0.0.1:" + origin.port() + "\r\n\r\n");
+        return RawHttp.read(socket, false);
+      } catch (IOException closedWithoutAnswer) {
+        return new RawHttp.Response(0, Map.of(), new byte[0], 0);
+      }
     }
   }
 
@@ -199,7 +336,12 @@ class ConnectionLimitsIT {
 
   /** Nothing arrives for a while, and the connection does not end. */
   private static void assertStillOpen(Socket socket) throws IOException {
-    socket.setSoTimeout(300);
+    assertStillOpen(socket, Duration.ofMillis(300));
+  }
+
+  /** Nothing arrives for {@code wait}, and the connection does not end. */
+  private static void assertStillOpen(Socket socket, Duration wait) throws IOException {
+    socket.setSoTimeout((int) wait.toMillis());
     try {
       int read = socket.getInputStream().read();
       throw new AssertionError("expected an open, silent connection; read returned " + read);
