@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -56,40 +57,8 @@ class HeaderTimeoutIT {
 
   @Test
   void aHeadTrickledByteByByteIsAnswered408AtTheTimeoutAlthoughBytesKeepComing() throws Exception {
-    byte[] request = request().getBytes(StandardCharsets.ISO_8859_1);
     try (Socket socket = gateway.socket()) {
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      AtomicInteger sent = new AtomicInteger();
-      long start = System.nanoTime();
-      // One byte every 200 ms: the whole head would take over 10 s, every gap far below the idle
-      // timeout.
-      pacer.scheduleAtFixedRate(
-          () -> {
-            int i = sent.get();
-            if (i < request.length) {
-              try {
-                out.write(request[i]);
-                out.flush();
-                sent.incrementAndGet();
-              } catch (IOException closed) {
-                throw new IllegalStateException(closed); // ends the trickle
-              }
-            }
-          },
-          0,
-          200,
-          TimeUnit.MILLISECONDS);
-
-      RawHttp.Response response = RawHttp.read(socket, false);
-      long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-
-      assertThat(response.status()).isEqualTo(408);
-      assertThat(response.headers()).containsEntry("connection", "close");
-      assertThat(response.bodyText()).contains("request header timeout");
-      assertThat(elapsedMillis).isBetween(TIMEOUT_MILLIS - 100, TIMEOUT_MILLIS + 4_000);
-      assertThat(sent.get()).isGreaterThanOrEqualTo(4).isLessThan(request.length);
-      assertClosed(socket);
+      assertTrickleIsCutAtTheTimeout(socket);
     }
     Map<String, Object> record =
         gateway.awaitRecord(r -> "request header timeout".equals(r.get("reason")));
@@ -101,6 +70,61 @@ class HeaderTimeoutIT {
     assertThat((Long) record.get("bytes_from_client")).isGreaterThanOrEqualTo(4L);
     assertThat((Long) record.get("bytes_to_client")).isPositive();
     assertThat(headerTimeouts()).isEqualTo(1);
+  }
+
+  @Test
+  void aLaterRequestOnAKeptAliveConnectionIsTimedFromItsFirstByte() throws Exception {
+    try (Socket socket = gateway.socket()) {
+      RawHttp.send(socket, request());
+      assertThat(RawHttp.read(socket, false).status()).isEqualTo(200);
+      socket.setSoTimeout((int) (TIMEOUT_MILLIS * 3 / 2));
+      assertThatThrownBy(() -> socket.getInputStream().read())
+          .isInstanceOf(SocketTimeoutException.class);
+
+      assertTrickleIsCutAtTheTimeout(socket);
+    }
+    assertThat(gateway.records()).extracting(r -> r.get("status")).containsExactly(200L, 408L);
+  }
+
+  /**
+   * Sends the request one byte every 200 ms (the whole head would take over 10 s, every gap far
+   * below the idle timeout) and expects a 408 one header timeout after the first byte, the
+   * connection then closed.
+   */
+  private void assertTrickleIsCutAtTheTimeout(Socket socket) throws Exception {
+    byte[] request = request().getBytes(StandardCharsets.ISO_8859_1);
+    socket.setSoTimeout(10_000);
+    OutputStream out = socket.getOutputStream();
+    AtomicInteger sent = new AtomicInteger();
+    long start = System.nanoTime();
+    ScheduledFuture<?> trickle =
+        pacer.scheduleAtFixedRate(
+            () -> {
+              int i = sent.get();
+              if (i < request.length) {
+                try {
+                  out.write(request[i]);
+                  out.flush();
+                  sent.incrementAndGet();
+                } catch (IOException closed) {
+                  throw new IllegalStateException(closed); // ends the trickle
+                }
+              }
+            },
+            0,
+            200,
+            TimeUnit.MILLISECONDS);
+
+    RawHttp.Response response = RawHttp.read(socket, false);
+    long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    trickle.cancel(false);
+
+    assertThat(response.status()).isEqualTo(408);
+    assertThat(response.headers()).containsEntry("connection", "close");
+    assertThat(response.bodyText()).contains("request header timeout");
+    assertThat(elapsedMillis).isBetween(TIMEOUT_MILLIS - 100, TIMEOUT_MILLIS + 4_000);
+    assertThat(sent.get()).isGreaterThanOrEqualTo(4).isLessThan(request.length);
+    assertClosed(socket);
   }
 
   @Test

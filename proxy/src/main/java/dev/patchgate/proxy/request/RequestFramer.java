@@ -33,8 +33,9 @@ import java.util.concurrent.TimeUnit;
  * request and from its first byte for a later one (the wait between requests on a kept-alive
  * connection is the idle timeout's business). The idle timeout restarts on every byte, so a head
  * trickled in a byte at a time would hold the connection for ever; this clock does not restart.
- * When it runs out, a connection that sent nothing is closed, and one with part of a head gets
- * {@code 408} and a record ({@value Exchange#REQUEST_HEADER_TIMEOUT}), and is closed after it.
+ * When it runs out, a connection that sent nothing (or blank lines only) is closed, and one with
+ * part of a head gets {@code 408} and a record ({@value Exchange#REQUEST_HEADER_TIMEOUT}), and is
+ * closed after it.
  *
  * <p>A state machine of one connection: event loop only.
  *
@@ -111,12 +112,10 @@ public final class RequestFramer extends ChannelDuplexHandler implements ClientS
       }
       case CLOSED -> bytes.release();
       default -> {
-        if (state == State.IDLE) {
-          startHeaderClock(); // the first byte of a later request on a kept-alive connection
-        }
         hold(bytes);
         if (state == State.IDLE) {
           handOverNextHead();
+          timeHeadInProgress();
         }
         if (pending != null && pending.readableBytes() > HOLD_LIMIT && state != State.IDLE) {
           ctx.channel().config().setAutoRead(false);
@@ -189,7 +188,6 @@ public final class RequestFramer extends ChannelDuplexHandler implements ClientS
     }
     state = State.IDLE;
     if (pending != null) {
-      startHeaderClock(); // the next request's first bytes are here already
       // Not from inside the write listener that ended the exchange: the next request starts on a
       // fresh stack, after whatever else that write's completion triggers (a close included).
       ctx.executor()
@@ -197,6 +195,7 @@ public final class RequestFramer extends ChannelDuplexHandler implements ClientS
               () -> {
                 if (state == State.IDLE && ctx.channel().isActive()) {
                   handOverNextHead();
+                  timeHeadInProgress();
                 }
               });
     } else {
@@ -248,6 +247,16 @@ public final class RequestFramer extends ChannelDuplexHandler implements ClientS
     ctx.channel().close();
   }
 
+  /**
+   * Part of a head is here and no exchange is in progress: the head is timed from now (its first
+   * byte), unless it is timed already (from accept). A head that arrives whole is never timed.
+   */
+  private void timeHeadInProgress() {
+    if (state == State.IDLE && pending != null) {
+      startHeaderClock();
+    }
+  }
+
   /** Starts timing the head waited for, unless it is timed already. */
   private void startHeaderClock() {
     if (headerDeadline == null) {
@@ -275,8 +284,8 @@ public final class RequestFramer extends ChannelDuplexHandler implements ClientS
     }
     onHeaderTimeout.run();
     ChannelHandlerContext requestPath = ctx.pipeline().context(AdmissionStage.NAME);
-    if (pending == null || !pending.isReadable() || requestPath == null) {
-      closeConnection();
+    if (pending == null || !scanner.started() || requestPath == null) {
+      closeConnection(); // nothing came, or only the blank lines allowed before a request line
       return;
     }
     ByteBuf partial = pending;
@@ -324,6 +333,11 @@ public final class RequestFramer extends ChannelDuplexHandler implements ClientS
     private boolean inFirstLine;
     private boolean started;
     private boolean lineEmpty = true;
+
+    /** True once a request line has begun (not only blank lines). */
+    boolean started() {
+      return started;
+    }
 
     void reset() {
       scanned = 0;
