@@ -10,7 +10,6 @@ import dev.patchgate.mirror.MirrorStore;
 import dev.patchgate.proxy.admin.AdminListener;
 import dev.patchgate.proxy.admin.PrometheusMeters;
 import dev.patchgate.proxy.admin.Readiness;
-import dev.patchgate.proxy.config.ConnectionSettings;
 import dev.patchgate.proxy.config.GatewaySettings;
 import dev.patchgate.proxy.config.MirrorSwitch;
 import dev.patchgate.proxy.exchange.ExchangeLog;
@@ -32,14 +31,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.littleshoot.proxy.HttpProxyServer;
 import org.littleshoot.proxy.impl.DefaultHttpProxyServer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The running gateway: LittleProxy listening with patchgate's request path, taps and pools. Started
@@ -52,7 +48,6 @@ public final class Gateway implements AutoCloseable {
   /** {@code patchgate_ready}: 1 while {@code /readyz} would answer 200. */
   public static final String READY = "patchgate.ready";
 
-  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
   // Threads for the mirror's blocking fill writes; each fill keeps at most one task queued.
   private static final int FILL_THREADS = 2;
@@ -184,7 +179,8 @@ public final class Gateway implements AutoCloseable {
     SelfAddress self = new SelfAddress();
     // Both limits, and room for the line ends between them: a longer head is refused anyway.
     int maxHead = settings.maxRequestLine() + settings.maxHeaderSize() + 4;
-    ConnectionLimits limits = connectionLimits(settings, policy, log, registry, ticker);
+    ConnectionLimits limits =
+        ConnectionLimits.start(settings.connections(), policy, log, registry, ticker);
     ClientPipeline.Shared shared =
         new ClientPipeline.Shared(
             log,
@@ -248,48 +244,6 @@ public final class Gateway implements AutoCloseable {
               : String.valueOf(cause.getMessage());
       throw new StartException("cannot listen on " + describe(listen) + ": " + why, e);
     }
-  }
-
-  /**
-   * The connection limits, the gateway-wide one derived from the file limit unless configured;
-   * logged, since a derived limit is seen nowhere else.
-   */
-  private static ConnectionLimits connectionLimits(
-      GatewaySettings settings,
-      PolicyReload policy,
-      ExchangeLog log,
-      MeterRegistry registry,
-      Ticker ticker) {
-    int configured = settings.connections().total();
-    int total = ConnectionLimits.totalFor(configured);
-    int perClient = settings.connections().perClient();
-    OptionalLong files = ConnectionLimits.fileLimit();
-    String how;
-    if (configured != ConnectionSettings.DERIVED) {
-      how = "patchgate.limits.connections";
-    } else if (files.isPresent()) {
-      how = "derived from the file limit: (" + files.getAsLong() + " - 512) / 2";
-    } else {
-      how =
-          "the file limit cannot be read here, so patchgate.limits.connections = 0 means " + total;
-    }
-    LOG.info(
-        "client connections: at most {} in all ({}), {} per client unless the allowlist's limits"
-            + " block sets another",
-        total,
-        how,
-        perClient);
-    int roomFor = ConnectionLimits.derivedFrom(files);
-    if (configured != ConnectionSettings.DERIVED && files.isPresent() && total > roomFor) {
-      LOG.warn(
-          "patchgate.limits.connections = {} is more than the file limit {} leaves room for ({});"
-              + " near it, new connections and mirror files can fail. Raise the file limit"
-              + " (LimitNOFILE) or set patchgate.limits.connections = 0",
-          total,
-          files.getAsLong(),
-          roomFor);
-    }
-    return new ConnectionLimits(perClient, total, policy, log, registry, ticker);
   }
 
   /** Where clients connect (the bound port when 0 was configured). */

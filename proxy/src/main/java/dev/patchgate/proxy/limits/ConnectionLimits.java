@@ -22,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counts the open client connections per client address and in all, and refuses a connection that
@@ -41,6 +43,8 @@ import java.util.function.Supplier;
  * loop.
  */
 public final class ConnectionLimits {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimits.class);
+
   /** {@code patchgate_connections_refused_total{limit="per_client"|"total"}}. */
   public static final String REFUSED = "patchgate.connections.refused";
 
@@ -87,7 +91,7 @@ public final class ConnectionLimits {
    * @param policy the allowlist in force, asked for a client group's own limit
    * @param log where the record of a refusal goes
    */
-  public ConnectionLimits(
+  ConnectionLimits(
       int perClientDefault,
       int total,
       Supplier<Allowlist> policy,
@@ -119,11 +123,53 @@ public final class ConnectionLimits {
   }
 
   /**
+   * The limits as configured, the gateway-wide one derived from the file limit unless set; logged
+   * (a derived limit is seen nowhere else), with a warning when it is set above what the file limit
+   * leaves room for.
+   */
+  public static ConnectionLimits start(
+      ConnectionSettings settings,
+      Supplier<Allowlist> policy,
+      ExchangeLog log,
+      MeterRegistry registry,
+      Ticker ticker) {
+    int configured = settings.total();
+    int total = totalFor(configured);
+    OptionalLong files = fileLimit();
+    String how;
+    if (configured != ConnectionSettings.DERIVED) {
+      how = "patchgate.limits.connections";
+    } else if (files.isPresent()) {
+      how = "derived from the file limit: (" + files.getAsLong() + " - 512) / 2";
+    } else {
+      how =
+          "the file limit cannot be read here, so patchgate.limits.connections = 0 means " + total;
+    }
+    LOG.info(
+        "client connections: at most {} in all ({}), {} per client unless the allowlist's limits"
+            + " block sets another",
+        total,
+        how,
+        settings.perClient());
+    int roomFor = derivedFrom(files);
+    if (configured != ConnectionSettings.DERIVED && files.isPresent() && total > roomFor) {
+      LOG.warn(
+          "patchgate.limits.connections = {} is more than the file limit {} leaves room for ({});"
+              + " near it, new connections and mirror files can fail. Raise the file limit"
+              + " (LimitNOFILE) or set patchgate.limits.connections = 0",
+          total,
+          files.getAsLong(),
+          roomFor);
+    }
+    return new ConnectionLimits(settings.perClient(), total, policy, log, registry, ticker);
+  }
+
+  /**
    * The gateway-wide limit for the configured {@code connections}: itself, or for {@link
    * ConnectionSettings#DERIVED} one derived from the process's file limit ({@link
    * #derivedFrom(OptionalLong)}).
    */
-  public static int totalFor(int configured) {
+  static int totalFor(int configured) {
     return configured == ConnectionSettings.DERIVED ? derivedFrom(fileLimit()) : configured;
   }
 
@@ -132,7 +178,7 @@ public final class ConnectionLimits {
    * stay for the audit log, the mirror and the JVM; at least 1, at most {@link
    * ConnectionSettings#MAX}; {@value #WITHOUT_FILE_LIMIT} when there is no file limit to read.
    */
-  public static int derivedFrom(OptionalLong maxFiles) {
+  static int derivedFrom(OptionalLong maxFiles) {
     if (maxFiles.isEmpty()) {
       return WITHOUT_FILE_LIMIT;
     }
@@ -141,17 +187,12 @@ public final class ConnectionLimits {
   }
 
   /** The process's file limit, or empty where the JVM cannot tell (Windows). */
-  public static OptionalLong fileLimit() {
+  static OptionalLong fileLimit() {
     if (ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
       return OptionalLong.of(unix.getMaxFileDescriptorCount());
     }
     return OptionalLong.empty();
-  }
-
-  /** The gateway-wide limit in force. */
-  public int total() {
-    return total;
   }
 
   /**
