@@ -7,6 +7,7 @@ import dev.patchgate.proxy.exchange.ExchangeTap;
 import dev.patchgate.proxy.exchange.GatewayMetrics;
 import dev.patchgate.proxy.exchange.OpenTunnels;
 import dev.patchgate.proxy.exchange.WireTap;
+import dev.patchgate.proxy.limits.ConnectionLimits;
 import dev.patchgate.proxy.mirror.MirrorStage;
 import dev.patchgate.proxy.request.AdmissionStage;
 import dev.patchgate.proxy.request.RequestFramer;
@@ -27,14 +28,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds each client connection's pipeline around LittleProxy's handlers, the role a Netty {@code
- * ChannelInitializer} plays (LittleProxy offers none). In order, from the socket:
+ * Admits each client connection under the {@link ConnectionLimits} and builds its pipeline around
+ * LittleProxy's handlers, the role a Netty {@code ChannelInitializer} plays (LittleProxy offers
+ * none). In order, from the socket:
  *
  * <ol>
  *   <li>{@link WireTap}: counts the bytes in both directions;
  *   <li>the idle timer, which sees every byte, mirror downloads and tunnels included (it replaces
  *       LittleProxy's own, which sits behind the codec and sees neither);
- *   <li>{@link RequestFramer}: hands LittleProxy's decoder one request head at a time;
+ *   <li>{@link RequestFramer}: hands LittleProxy's decoder one request head at a time, and bounds
+ *       the time a head may take to arrive;
  *   <li>LittleProxy's codec;
  *   <li>{@link ExchangeTap}: notes each response on its exchange and ends the exchange;
  *   <li>{@link AdmissionStage}: the request path (form, policy, address, SNI gate, mirror);
@@ -64,7 +67,9 @@ final class ClientPipeline extends ChannelInboundHandlerAdapter {
       Supplier<MirrorStage> mirror,
       int maxHead,
       Duration idleTimeout,
-      RequestRateLimit rateLimit) {}
+      RequestRateLimit rateLimit,
+      ConnectionLimits limits,
+      Duration requestHeaderTimeout) {}
 
   private final ClientSession session;
   private final AdmissionStage admission;
@@ -76,8 +81,16 @@ final class ClientPipeline extends ChannelInboundHandlerAdapter {
     this.shared = shared;
   }
 
-  /** A connection was accepted (before it is registered): its session and request path. */
-  static void accepted(Channel channel, Shared shared) {
+  /**
+   * A connection was accepted (before it is registered): refused at a limit, or given its session
+   * and request path.
+   *
+   * @return false when refused: the caller closes it unregistered
+   */
+  static boolean accepted(Channel channel, Shared shared) {
+    if (!shared.limits().admit(channel)) {
+      return false;
+    }
     shared.metrics().connectionAccepted(channel);
     InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
     ClientSession session =
@@ -93,6 +106,7 @@ final class ClientPipeline extends ChannelInboundHandlerAdapter {
             shared.mirror().get(),
             shared.rateLimit());
     channel.pipeline().addFirst(NAME, new ClientPipeline(session, admission, shared));
+    return true;
   }
 
   @Override
@@ -114,7 +128,13 @@ final class ClientPipeline extends ChannelInboundHandlerAdapter {
         .addAfter(NAME, WireTap.NAME, new WireTap(session))
         .addAfter(WireTap.NAME, IDLE, new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS))
         .addBefore(
-            LITTLEPROXY_DECODER, RequestFramer.NAME, new RequestFramer(session, shared.maxHead()))
+            LITTLEPROXY_DECODER,
+            RequestFramer.NAME,
+            new RequestFramer(
+                session,
+                shared.maxHead(),
+                shared.requestHeaderTimeout(),
+                shared.metrics()::headerTimedOut))
         .addAfter(LITTLEPROXY_DECODER, ExchangeTap.NAME, new ExchangeTap(session))
         .addAfter(ExchangeTap.NAME, AdmissionStage.NAME, admission);
     super.channelRegistered(ctx);

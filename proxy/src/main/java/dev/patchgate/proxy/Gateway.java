@@ -15,6 +15,7 @@ import dev.patchgate.proxy.config.MirrorSwitch;
 import dev.patchgate.proxy.exchange.ExchangeLog;
 import dev.patchgate.proxy.exchange.GatewayMetrics;
 import dev.patchgate.proxy.exchange.OpenTunnels;
+import dev.patchgate.proxy.limits.ConnectionLimits;
 import dev.patchgate.proxy.mirror.MirrorStage;
 import dev.patchgate.proxy.mirror.fetch.MirrorFetcher;
 import dev.patchgate.proxy.request.ClientRateLimiter;
@@ -201,6 +202,7 @@ public final class Gateway implements AutoCloseable {
     ClientRateLimiter buckets =
         new ClientRateLimiter(ticker, ClientRateLimiter.DEFAULT_MAX_CLIENTS);
     RequestRateLimit rateLimit = new RequestRateLimit(settings.requestsPerClient(), buckets);
+    ConnectionLimits limits = ConnectionLimits.start(settings.connections(), policy, log, registry);
     ClientPipeline.Shared shared =
         new ClientPipeline.Shared(
             log,
@@ -213,7 +215,9 @@ public final class Gateway implements AutoCloseable {
             mirrorStage::get,
             maxHead,
             settings.idleTimeout(),
-            rateLimit);
+            rateLimit,
+            limits,
+            settings.connections().requestHeader());
     GatewayServerGroup group =
         new GatewayServerGroup(
             settings.clientThreads(),

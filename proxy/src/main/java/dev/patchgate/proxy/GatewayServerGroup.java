@@ -2,15 +2,17 @@ package dev.patchgate.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.littleshoot.proxy.TransportProtocol;
 import org.littleshoot.proxy.impl.ServerGroup;
 
@@ -19,8 +21,10 @@ import org.littleshoot.proxy.impl.ServerGroup;
  * before it is registered, so that patchgate's own handlers sit at the head of the pipeline from
  * the first byte. LittleProxy offers no channel-initializer hook, and its own per-connection
  * context is created before the channel is known (its client address is null), so this is the one
- * place where a connection can be observed completely. The listening socket is seen the same way,
- * for the readiness check.
+ * place where a connection can be observed completely. The hook may also refuse the channel (a
+ * connection limit): it is then closed unregistered, before LittleProxy builds anything for it or
+ * reads a byte. The listening socket is seen the same way, for the readiness check, and gets {@link
+ * AcceptFailures}.
  */
 final class GatewayServerGroup extends ServerGroup {
   private final EventLoopGroup acceptors;
@@ -30,11 +34,30 @@ final class GatewayServerGroup extends ServerGroup {
   // The listening socket, seen when it registers with the acceptor pool.
   private volatile Channel listener;
 
-  GatewayServerGroup(int clientThreads, int upstreamThreads, Consumer<Channel> onAccept) {
+  /**
+   * @param onAccept sees each accepted client channel before it is registered; false refuses it
+   */
+  GatewayServerGroup(int clientThreads, int upstreamThreads, Predicate<Channel> onAccept) {
     // autoStop: the group stops with the (only) proxy server that uses it.
     super("patchgate", 1, clientThreads, upstreamThreads, true);
-    this.acceptors = new HookedGroup(1, "patchgate-accept", channel -> listener = channel);
-    this.clientWorkers = new HookedGroup(clientThreads, "patchgate-client", onAccept);
+    AcceptFailures acceptFailures = new AcceptFailures();
+    this.acceptors =
+        new HookedGroup(
+            1,
+            "patchgate-accept",
+            channel -> {
+              listener = channel;
+              channel.pipeline().addLast(AcceptFailures.NAME, acceptFailures);
+              return true;
+            });
+    this.clientWorkers =
+        new HookedGroup(
+            clientThreads,
+            "patchgate-client",
+            channel -> {
+              acceptFailures.accepted();
+              return onAccept.test(channel);
+            });
     this.upstreamWorkers =
         new MultiThreadIoEventLoopGroup(
             upstreamThreads,
@@ -93,19 +116,27 @@ final class GatewayServerGroup extends ServerGroup {
     }
   }
 
-  /** A pool that shows each new channel to the hook before registering it. */
+  /**
+   * A pool that shows each new channel to the hook before registering it; a channel the hook
+   * refuses is closed instead.
+   */
   private static final class HookedGroup extends MultiThreadIoEventLoopGroup {
-    private final Consumer<Channel> onRegister;
+    private final Predicate<Channel> onRegister;
 
-    HookedGroup(int threads, String name, Consumer<Channel> onRegister) {
+    HookedGroup(int threads, String name, Predicate<Channel> onRegister) {
       super(threads, new DefaultThreadFactory(name, true), NioIoHandler.newFactory());
       this.onRegister = onRegister;
     }
 
     @Override
     public ChannelFuture register(Channel channel) {
-      onRegister.accept(channel);
-      return super.register(channel);
+      if (onRegister.test(channel)) {
+        return super.register(channel);
+      }
+      channel.unsafe().closeForcibly();
+      // Done, not failed: Netty's acceptor logs a failed registration with a stack trace, and
+      // there is nothing left to close. The channel has no event loop, so its listeners run here.
+      return new DefaultChannelPromise(channel, ImmediateEventExecutor.INSTANCE).setSuccess();
     }
   }
 }

@@ -65,7 +65,23 @@ final class GatewayProcess implements AutoCloseable {
   /** Starts {@code java [jvmArgs] -jar patchgate.jar ARGS} in {@code workDir}, output merged. */
   static GatewayProcess start(Path workDir, List<String> jvmArgs, String... args)
       throws IOException {
-    List<String> command = new ArrayList<>();
+    return start(workDir, List.of(), jvmArgs, args);
+  }
+
+  /**
+   * Starts the gateway as {@link #start(Path, List, String...)} does, under a file limit of {@code
+   * files} descriptors (soft and hard, set with prlimit(1), as systemd's LimitNOFILE does).
+   */
+  static GatewayProcess startWithFileLimit(Path workDir, long files, String... args)
+      throws IOException {
+    return start(
+        workDir, List.of("prlimit", "--nofile=" + files + ":" + files, "--"), List.of(), args);
+  }
+
+  private static GatewayProcess start(
+      Path workDir, List<String> launcher, List<String> jvmArgs, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
     command.add("-jar");

@@ -18,7 +18,10 @@ public enum AlertKind {
   /** The audit log's file system fell below {@code patchgate.audit.min-free}; writes fail next. */
   AUDIT_DISK("audit_disk", "audit disk space warning", "audit disk space warnings"),
   /** A mirror fill was given up because the mirror's file system is full; clients still got it. */
-  MIRROR_DISK("mirror_disk", "mirror disk full", "mirror disk full events");
+  MIRROR_DISK("mirror_disk", "mirror disk full", "mirror disk full events"),
+  /** A client's connections were closed as accepted: it, or the whole gateway, was at its limit. */
+  CONNECTION_LIMIT(
+      "connection_limit", "connection refused at a limit", "connections refused at a limit");
 
   private final String wireName;
   private final String one;

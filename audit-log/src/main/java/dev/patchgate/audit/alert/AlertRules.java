@@ -21,6 +21,9 @@ public final class AlertRules {
   /** How every reason of the gateway's TLS SNI check begins. */
   public static final String SNI_REASON_PREFIX = "TLS SNI";
 
+  /** How the reason of a connection the gateway closed at a connection limit begins. */
+  public static final String CONNECTION_LIMIT_PREFIX = "connection limit";
+
   /** How the gateway's refusal of an Encrypted Client Hello begins. */
   public static final String ECH_REASON_PREFIX = "TLS ECH";
 
@@ -42,6 +45,9 @@ public final class AlertRules {
     }
     if (UNREGISTERED_CLIENT.equals(reason)) {
       return Optional.of(AlertKind.UNREGISTERED_CLIENT);
+    }
+    if (reason != null && reason.startsWith(CONNECTION_LIMIT_PREFIX)) {
+      return Optional.of(AlertKind.CONNECTION_LIMIT);
     }
     return Optional.of(AlertKind.DENIED);
   }

@@ -22,6 +22,8 @@ class AlertRulesTest {
         "DENY  | TLS SNI check: the tunnel did not start with a TLS ClientHello | SNI_MISMATCH",
         "ERROR | TLS SNI check: malformed TLS ClientHello                     | SNI_MISMATCH",
         "DENY  | TLS ECH cannot be checked                                    | SNI_MISMATCH",
+        "DENY  | connection limit (256 per client)                            | CONNECTION_LIMIT",
+        "DENY  | connection limit (gateway full)                              | CONNECTION_LIMIT",
         "ERROR | upstream connection failed                                   | none",
         "ERROR | malformed request target                                     | none",
         "ALLOW | none                                                         | none",

@@ -45,6 +45,7 @@ import java.util.TreeSet;
  * @param dnsTimeout resolving an upstream name
  * @param maxRequestLine longest request line accepted
  * @param maxHeaderSize largest request header block accepted
+ * @param connections connection limits per client and in all, and the request header timeout
  * @param clientThreads event-loop threads for client connections
  * @param upstreamThreads event-loop threads for upstream connections
  * @param alerts the alert window and channels
@@ -68,6 +69,7 @@ public record GatewaySettings(
     Duration dnsTimeout,
     int maxRequestLine,
     int maxHeaderSize,
+    ConnectionSettings connections,
     int clientThreads,
     int upstreamThreads,
     AlertSettings alerts,
@@ -168,6 +170,11 @@ public record GatewaySettings(
     int requestLine = r.bytes("limits.request-line", 256, 1 << 20);
     int headerSize = r.bytes("limits.header-size", 1024, 1 << 20);
     RequestRate requestsPerClient = requestRate(r, problems);
+    ConnectionSettings connections =
+        new ConnectionSettings(
+            r.integer("limits.connections-per-client", 1, ConnectionSettings.MAX),
+            r.integer("limits.connections", 0, ConnectionSettings.MAX),
+            r.duration("timeouts.request-header"));
     int clientThreads = r.threads("threads.client");
     int upstreamThreads = r.threads("threads.upstream");
     AlertSettings alerts = alerts(r);
@@ -223,6 +230,7 @@ public record GatewaySettings(
         dns,
         requestLine,
         headerSize,
+        connections,
         clientThreads,
         upstreamThreads,
         alerts,

@@ -94,6 +94,19 @@ public final class ClientSession {
     return current;
   }
 
+  /**
+   * The next request's head did not arrive whole in time: opens the exchange of the gateway's 408,
+   * whose record keeps {@code line} as far as it came.
+   */
+  public Exchange headerTimedOut(RequestLine line) {
+    if (current != null) {
+      finish(); // the framer only times a head between exchanges; as in requestArrived
+    }
+    current = log.openTimedOut(clientIp, line);
+    nextRequestLine = RequestLine.NONE;
+    return current;
+  }
+
   /** The exchange in progress, or null between exchanges. */
   public Exchange current() {
     return current;

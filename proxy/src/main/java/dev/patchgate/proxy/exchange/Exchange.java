@@ -28,6 +28,9 @@ public final class Exchange {
   /** A request head the decoder could not parse. */
   public static final String MALFORMED_REQUEST = "malformed request";
 
+  /** A request head that had not ended when {@code timeouts.request-header} ran out. */
+  public static final String REQUEST_HEADER_TIMEOUT = "request header timeout";
+
   public static final String UPSTREAM_NOT_FOUND = "upstream host not found";
   public static final String UPSTREAM_UNREACHABLE = "upstream connection failed";
   public static final String UPSTREAM_TIMEOUT = "upstream timed out";

@@ -3,8 +3,10 @@ package dev.patchgate.proxy.exchange;
 import dev.patchgate.audit.AuditRecord;
 import dev.patchgate.audit.AuditSink;
 import dev.patchgate.audit.Ticker;
+import dev.patchgate.audit.alert.AlertRules;
 import dev.patchgate.audit.alert.AlertSink;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -85,9 +87,16 @@ public final class ExchangeLog {
     }
   }
 
-  /** A summary record of refusals: written, checked for alerts and counted as its count. */
+  /**
+   * A summary record of refusals: written, checked for alerts and counted as its count; one of
+   * refused connections counts in the connection limits' own meters, not as requests.
+   */
   private void summaryFinished(AuditRecord summary) {
     finishedOutside(summary);
+    if (summary.reason() != null
+        && summary.reason().startsWith(AlertRules.CONNECTION_LIMIT_PREFIX)) {
+      return;
+    }
     try {
       metrics.exchangeFinished(summary);
     } catch (RuntimeException e) {
@@ -118,6 +127,25 @@ public final class ExchangeLog {
       // LittleProxy answers these with 400 itself, without consulting the request path.
       exchange.malformed(Exchange.MALFORMED_REQUEST);
     }
+    return exchange;
+  }
+
+  /**
+   * Opens the exchange of a request head that had not ended when the request header timeout ran
+   * out: the record keeps the request line as far as it came, and the gateway answers 408 and
+   * closes the connection.
+   */
+  Exchange openTimedOut(String clientIp, RequestLine line) {
+    Exchange exchange =
+        new Exchange(
+            bootId + "-" + sequence.incrementAndGet(),
+            clock.instant(),
+            ticker.read(),
+            clientIp,
+            line.method(),
+            line.target(),
+            true);
+    exchange.rejected(HttpResponseStatus.REQUEST_TIMEOUT, Exchange.REQUEST_HEADER_TIMEOUT);
     return exchange;
   }
 

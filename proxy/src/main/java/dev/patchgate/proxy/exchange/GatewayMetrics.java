@@ -31,6 +31,7 @@ public final class GatewayMetrics {
   public static final String AUDIT_HEALTHY = "patchgate.audit.healthy";
   public static final String ALERTS_SENT = "patchgate.alerts.sent";
   public static final String CONNECTIONS_ACTIVE = "patchgate.connections.active";
+  public static final String CONNECTIONS_TIMED_OUT = "patchgate.connections.timed_out";
   public static final String TUNNELS_ACTIVE = "patchgate.tunnels.active";
   public static final String MIRROR_HITS = "patchgate.mirror.hits";
   public static final String MIRROR_MISSES = "patchgate.mirror.misses";
@@ -53,6 +54,7 @@ public final class GatewayMetrics {
 
   private final Map<String, Counter> upstreamErrors = new HashMap<>();
   private final AtomicInteger connections = new AtomicInteger();
+  private final Counter headerTimeouts;
   private final Counter mirrorHits;
   private final Counter mirrorMisses;
   private final Counter bytesToClients;
@@ -85,6 +87,11 @@ public final class GatewayMetrics {
     Gauge.builder(CONNECTIONS_ACTIVE, connections, AtomicInteger::get)
         .description("Client connections open")
         .register(registry);
+    headerTimeouts =
+        Counter.builder(CONNECTIONS_TIMED_OUT)
+            .description("Client connections closed at a timeout, by what they were waiting for")
+            .tag("phase", "header")
+            .register(registry);
     Gauge.builder(TUNNELS_ACTIVE, tunnels, OpenTunnels::size)
         .description("CONNECT tunnels open")
         .register(registry);
@@ -197,6 +204,14 @@ public final class GatewayMetrics {
   public void connectionAccepted(Channel channel) {
     connections.incrementAndGet();
     channel.closeFuture().addListener(closed -> connections.decrementAndGet());
+  }
+
+  /**
+   * A client connection was closed because a request head did not arrive in time (with a 408 if
+   * part of it had).
+   */
+  public void headerTimedOut() {
+    quietly(headerTimeouts);
   }
 
   /** A finished exchange's audit record could not be produced or handed to the sink. */

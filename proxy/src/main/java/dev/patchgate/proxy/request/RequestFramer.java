@@ -1,13 +1,19 @@
 package dev.patchgate.proxy.request;
 
 import dev.patchgate.proxy.exchange.ClientSession;
+import dev.patchgate.proxy.exchange.Exchange;
+import dev.patchgate.proxy.exchange.GatewayResponses;
 import dev.patchgate.proxy.exchange.RequestLine;
 import dev.patchgate.proxy.tunnel.SniGate;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ByteProcessor;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Stands in front of LittleProxy's HTTP decoder and hands it one request head at a time: the next
@@ -22,6 +28,14 @@ import io.netty.util.ReferenceCountUtil;
  * whatever follows a head is the next request, and is held. A head that grows past the configured
  * limits without ending is handed over as it is, for the decoder to refuse. While a request is in
  * progress and more than {@link #HOLD_LIMIT} bytes wait, the connection stops reading.
+ *
+ * <p>A head must arrive whole within the request header timeout, counted from accept for the first
+ * request and from its first byte for a later one (the wait between requests on a kept-alive
+ * connection is the idle timeout's business). The idle timeout restarts on every byte, so a head
+ * trickled in a byte at a time would hold the connection for ever; this clock does not restart.
+ * When it runs out, a connection that sent nothing (or blank lines only) is closed, and one with
+ * part of a head gets {@code 408} and a record ({@value Exchange#REQUEST_HEADER_TIMEOUT}), and is
+ * closed after it.
  *
  * <p>A state machine of one connection: event loop only.
  *
@@ -53,7 +67,11 @@ public final class RequestFramer extends ChannelDuplexHandler implements ClientS
 
   private final ClientSession session;
   private final int maxHead;
+  private final long headerTimeoutNanos;
+  private final Runnable onHeaderTimeout;
   private ChannelHandlerContext ctx;
+  // Runs out when the head being waited for has taken too long; null when none is being timed.
+  private ScheduledFuture<?> headerDeadline;
   private ByteBuf pending;
   // Where the search for the end of the current head resumes in pending.
   private final HeadScanner scanner = new HeadScanner();
@@ -62,16 +80,23 @@ public final class RequestFramer extends ChannelDuplexHandler implements ClientS
   /**
    * @param maxHead the longest head handed over whole (request line and header limits together);
    *     one that grows past it goes to the decoder as it is, which refuses it
+   * @param headerTimeout the longest a head may take to arrive
+   * @param onHeaderTimeout told of each connection closed at the header timeout
    */
-  public RequestFramer(ClientSession session, int maxHead) {
+  public RequestFramer(
+      ClientSession session, int maxHead, Duration headerTimeout, Runnable onHeaderTimeout) {
     this.session = session;
     this.maxHead = maxHead;
+    this.headerTimeoutNanos = headerTimeout.toNanos();
+    this.onHeaderTimeout = onHeaderTimeout;
   }
 
+  /** Added as the connection registers, just after accept: the first head is timed from now. */
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     session.framedBy(this);
+    startHeaderClock();
   }
 
   @Override
@@ -90,6 +115,7 @@ public final class RequestFramer extends ChannelDuplexHandler implements ClientS
         hold(bytes);
         if (state == State.IDLE) {
           handOverNextHead();
+          timeHeadInProgress();
         }
         if (pending != null && pending.readableBytes() > HOLD_LIMIT && state != State.IDLE) {
           ctx.channel().config().setAutoRead(false);
@@ -137,6 +163,7 @@ public final class RequestFramer extends ChannelDuplexHandler implements ClientS
       head = pending.readRetainedSlice(end - pending.readerIndex());
     }
     scanner.reset();
+    stopHeaderClock();
     state = RequestLine.isConnect(head) ? State.CONNECTING : State.IN_EXCHANGE;
     session.nextRequestLine(RequestLine.of(head));
     session.bytesHandedOver(head.readableBytes());
@@ -168,6 +195,7 @@ public final class RequestFramer extends ChannelDuplexHandler implements ClientS
               () -> {
                 if (state == State.IDLE && ctx.channel().isActive()) {
                   handOverNextHead();
+                  timeHeadInProgress();
                 }
               });
     } else {
@@ -219,15 +247,72 @@ public final class RequestFramer extends ChannelDuplexHandler implements ClientS
     ctx.channel().close();
   }
 
+  /**
+   * Part of a head is here and no exchange is in progress: the head is timed from now (its first
+   * byte), unless it is timed already (from accept). A head that arrives whole is never timed.
+   */
+  private void timeHeadInProgress() {
+    if (state == State.IDLE && pending != null) {
+      startHeaderClock();
+    }
+  }
+
+  /** Starts timing the head waited for, unless it is timed already. */
+  private void startHeaderClock() {
+    if (headerDeadline == null) {
+      headerDeadline =
+          ctx.executor().schedule(this::headerTimedOut, headerTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void stopHeaderClock() {
+    if (headerDeadline != null) {
+      headerDeadline.cancel(false);
+      headerDeadline = null;
+    }
+  }
+
+  /**
+   * The head waited for has not arrived whole in time: the connection closes, after a 408 if part
+   * of the head came. The 408 goes out through the request path's side of the pipeline, so that its
+   * exchange is recorded like any other, and its end closes the connection.
+   */
+  private void headerTimedOut() {
+    headerDeadline = null;
+    if (state != State.IDLE || !ctx.channel().isActive()) {
+      return;
+    }
+    onHeaderTimeout.run();
+    ChannelHandlerContext requestPath = ctx.pipeline().context(AdmissionStage.NAME);
+    if (pending == null || !scanner.started() || requestPath == null) {
+      closeConnection(); // nothing came, or only the blank lines allowed before a request line
+      return;
+    }
+    ByteBuf partial = pending;
+    pending = null;
+    scanner.reset();
+    RequestLine line = RequestLine.of(partial);
+    session.bytesHandedOver(partial.readableBytes());
+    partial.release();
+    state = State.IN_EXCHANGE;
+    ctx.channel().config().setAutoRead(false);
+    session.headerTimedOut(line);
+    requestPath.writeAndFlush(
+        GatewayResponses.refusal(
+            HttpResponseStatus.REQUEST_TIMEOUT, Exchange.REQUEST_HEADER_TIMEOUT, false, true));
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     state = State.CLOSED;
+    stopHeaderClock();
     release();
     super.channelInactive(ctx);
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
+    stopHeaderClock();
     release();
   }
 
@@ -248,6 +333,11 @@ public final class RequestFramer extends ChannelDuplexHandler implements ClientS
     private boolean inFirstLine;
     private boolean started;
     private boolean lineEmpty = true;
+
+    /** True once a request line has begun (not only blank lines). */
+    boolean started() {
+      return started;
+    }
 
     void reset() {
       scanned = 0;

@@ -44,6 +44,8 @@ class GatewaySettingsTest {
     assertThat(s.maxRequestLine()).isEqualTo(8 * 1024);
     assertThat(s.clientThreads()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
     assertThat(s.requestsPerClient()).as("off by default").isEqualTo(RequestRate.UNLIMITED);
+    assertThat(s.connections())
+        .isEqualTo(new ConnectionSettings(256, ConnectionSettings.DERIVED, Duration.ofSeconds(30)));
   }
 
   @Test
@@ -56,6 +58,18 @@ class GatewaySettingsTest {
     Files.writeString(file, "patchgate.limits.requests-per-client { rate = 0, burst = 5 }\n");
     assertThat(GatewaySettings.load(Optional.of(file)).requestsPerClient())
         .isEqualTo(RequestRate.UNLIMITED);
+  }
+
+  @Test
+  void theConnectionLimitsAndTheHeaderTimeoutCanBeSet() throws Exception {
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(
+        file,
+        "patchgate.limits { connections-per-client = 100, connections = 50 }\n"
+            + "patchgate.timeouts.request-header = 1s\n");
+
+    assertThat(GatewaySettings.load(Optional.of(file)).connections())
+        .isEqualTo(new ConnectionSettings(100, 50, Duration.ofSeconds(1)));
   }
 
   @Test
@@ -140,6 +154,9 @@ class GatewaySettingsTest {
         "patchgate.timeouts.connect = forever       | patchgate.conf:1: Invalid value at 'patchgate.timeouts.connect'",
         "patchgate.timeouts.idle = 0s               | patchgate.timeouts.idle: must be positive",
         "patchgate.limits.header-size = 1g          | out of range",
+        "patchgate.limits.connections-per-client = 0 | patchgate.limits.connections-per-client: 0 is out of range (expected 1..1000000)",
+        "patchgate.limits.connections = -1          | patchgate.limits.connections: -1 is out of range (expected 0..1000000)",
+        "patchgate.timeouts.request-header = 0s     | patchgate.timeouts.request-header: must be positive",
         "patchgate.threads.client = -1              | out of range",
         "patchgate.limits.requests-per-client.rate = 20 | patchgate.limits.requests-per-client.burst: 0 lets no request through at rate 20 (expected: 1 or more",
         "patchgate.limits.requests-per-client.rate = -1 | patchgate.limits.requests-per-client.rate: -1 is out of range",
