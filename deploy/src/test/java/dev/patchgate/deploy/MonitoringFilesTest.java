@@ -57,6 +57,9 @@ final class MonitoringFilesTest {
     series("up");
     series("patchgate_requests_total", "decision", "allow", "deny", "error");
     series("patchgate_requests_rate_limited_total");
+    series("patchgate_connections_refused_total", "limit", "per_client", "total");
+    series("patchgate_connections_timed_out_total", "phase", "header");
+    series("patchgate_connections_limit");
     series("patchgate_bytes_total", "direction", "to_client", "from_client");
     series("patchgate_connections_active");
     series("patchgate_tunnels_active");
