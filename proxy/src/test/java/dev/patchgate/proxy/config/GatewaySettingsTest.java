@@ -43,7 +43,9 @@ class GatewaySettingsTest {
     assertThat(s.maxHeaderSize()).isEqualTo(16 * 1024);
     assertThat(s.maxRequestLine()).isEqualTo(8 * 1024);
     assertThat(s.clientThreads()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
-    assertThat(s.requestsPerClient()).as("off by default").isEqualTo(RequestRate.UNLIMITED);
+    assertThat(s.requestsPerClient())
+        .as("generous by default")
+        .isEqualTo(new RequestRate(100, 1000));
     assertThat(s.connections())
         .isEqualTo(new ConnectionSettings(256, ConnectionSettings.DERIVED, Duration.ofSeconds(30)));
   }
@@ -158,7 +160,7 @@ class GatewaySettingsTest {
         "patchgate.limits.connections = -1          | patchgate.limits.connections: -1 is out of range (expected 0..1000000)",
         "patchgate.timeouts.request-header = 0s     | patchgate.timeouts.request-header: must be positive",
         "patchgate.threads.client = -1              | out of range",
-        "patchgate.limits.requests-per-client.rate = 20 | patchgate.limits.requests-per-client.burst: 0 lets no request through at rate 20 (expected: 1 or more",
+        "patchgate.limits.requests-per-client { rate = 20, burst = 0 } | patchgate.limits.requests-per-client.burst: 0 lets no request through at rate 20 (expected: 1 or more",
         "patchgate.limits.requests-per-client.rate = -1 | patchgate.limits.requests-per-client.rate: -1 is out of range",
         "patchgate.limits.requests-per-client { rate = 5, brust = 9 } | unknown key 'patchgate.limits.requests-per-client.brust'",
         "patchgate.audit.on-failure = ignore        | patchgate.audit.on-failure: \"ignore\" (expected fail-closed or fail-open)",
