@@ -168,19 +168,44 @@ class FaultIT {
     gateway = startOnSmallMirror(origin.port(), alerts);
 
     RawHttp.Response got;
-    try (Socket socket = gateway.socket()) {
-      fillTheDiskMidDownload(socket, disk, origin, body.length);
-      got = RawHttp.read(socket, false);
+    String secondHead;
+    byte[] secondBody;
+    try (Socket first = gateway.socket();
+        Socket second = gateway.socket()) {
+      startDownload(first, disk, origin, body.length);
+      // A second client joins the fill under way, and is sent its head from it.
+      RawHttp.send(second, request(origin.port(), "/big.cab"));
+      secondHead = RawHttp.completeHead(second.getInputStream(), "response");
+      fillTheDisk(disk, origin);
+      got = RawHttp.read(first, false);
+      secondBody = second.getInputStream().readNBytes(body.length);
     }
 
     assertThat(got.status()).isEqualTo(200);
     assertThat(got.body()).isEqualTo(body);
-    assertThat(origin.rangesAsked).singleElement().satisfies(r -> assertRestOf(r, body.length));
-    assertThat(gateway.awaitRecordFor(url(origin.port(), "/big.cab")))
-        .containsEntry("decision", "allow")
-        .containsEntry("status", 200L)
-        .containsEntry("reason", Exchange.MIRROR_DISK_FULL_PASSED)
-        .containsEntry("bytes_to_client", got.wireBytes());
+    assertThat(secondHead).startsWith("HTTP/1.1 200 ").contains("X-Cache: MISS from patchgate");
+    assertThat(secondBody).isEqualTo(body);
+    // Each client asked for its own rest.
+    assertThat(origin.rangesAsked).hasSize(2).allSatisfy(r -> assertRestOf(r, body.length));
+    List<Map<String, Object>> records =
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    gateway.records().stream()
+                        .filter(r -> url(origin.port(), "/big.cab").equals(r.get("url")))
+                        .toList(),
+                l -> l.size() == 2);
+    assertThat(records)
+        .allSatisfy(
+            r ->
+                assertThat(r)
+                    .containsEntry("decision", "allow")
+                    .containsEntry("status", 200L)
+                    .containsEntry("reason", Exchange.MIRROR_DISK_FULL_PASSED));
+    assertThat(records)
+        .extracting(r -> r.get("bytes_to_client"))
+        .containsExactlyInAnyOrder(got.wireBytes(), secondHead.length() + (long) body.length);
     assertThat(alerts.await("mirror_disk")).contains("min-free");
     assertNothingKept("ballast");
     assertThat(alerts.ofKind("mirror_disk")).hasSize(1);
@@ -216,7 +241,8 @@ class FaultIT {
 
     Cut cut;
     try (Socket socket = gateway.socket()) {
-      fillTheDiskMidDownload(socket, disk, origin, body.length);
+      startDownload(socket, disk, origin, body.length);
+      fillTheDisk(disk, origin);
       cut = readCut(socket);
     }
 
@@ -431,16 +457,21 @@ class FaultIT {
   }
 
   /**
-   * Asks for {@code /big.cab} on {@code socket} without reading the answer yet, waits until the
-   * fill has part of the body in its file, then fills the mirror's disk and lets the origin send
-   * the rest, under which the fill runs out of space.
+   * Asks for {@code /big.cab} on {@code socket} without reading the answer yet, and waits until the
+   * fill has part of the body in its file.
    */
-  private static void fillTheDiskMidDownload(
+  private static void startDownload(
       Socket socket, SmallFileSystem disk, HalfWayOrigin origin, int length) throws Exception {
     RawHttp.send(socket, request(origin.port(), "/big.cab"));
     assertThat(origin.firstHalfSent.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     await().atMost(WAIT).until(() -> partFileBytes(disk.dir()) >= length / 4);
-    // Then something else takes the mirror's disk.
+  }
+
+  /**
+   * Something else takes the mirror's disk; then the origin sends the rest of the body, under which
+   * the fill runs out of space.
+   */
+  private static void fillTheDisk(SmallFileSystem disk, HalfWayOrigin origin) throws IOException {
     disk.fillLeaving("ballast", 128 * 1024);
     origin.diskFull.countDown();
   }

@@ -150,6 +150,9 @@ final class MirrorResume implements MirrorFetchPassThrough {
     resume.fetch = started;
     if (resume.cancelWanted) {
       started.cancel(); // asked for before the fetch was known
+    } else if (resume.paused && resume.unsent.get() <= LOW_MARK) {
+      resume.paused = false; // the socket drained before the fetch was known
+      started.resume();
     }
     // Without an answer head, no callback comes: the outcome says the fetch is over.
     started
