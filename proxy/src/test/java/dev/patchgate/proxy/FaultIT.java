@@ -22,8 +22,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultIT {
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final String MIB = "m";
+  private static final String ETAG = "\"kb-1\"";
+  private static final Pattern RANGE = Pattern.compile("(?im)^range:\\s*bytes=(\\d+)-(\\d+)\\s*$");
+  private static final Pattern IF_RANGE = Pattern.compile("(?im)^if-range:\\s*(.*?)\\s*$");
 
   @TempDir Path dir;
   private final List<AutoCloseable> cleanup = new ArrayList<>();
@@ -135,68 +141,118 @@ class FaultIT {
   // ---- the mirror's disk ----
 
   /**
-   * A fill that runs out of disk is given up and its client is cut: the bytes it already sent came
-   * from the fill's file, and nothing else holds the rest. (Handing the rest of the upstream body
-   * over to the client instead is not built yet.) What the user sees: the download breaks off, the
-   * record and an alert say why, and the retry every update client makes gets the whole file,
-   * passed through unstored while the disk stays full.
+   * A fill that runs out of disk is given up and nothing partial is kept; its client, who already
+   * has part of the body from the fill's file, gets the rest from the upstream by a range request
+   * of its own (from the byte it is at, {@code If-Range} with the answer's {@code ETag}), relayed
+   * as the rest of the response it is receiving. What the user sees: the whole file, byte for byte;
+   * the record says the rest passed through, and an alert tells the administrator about the disk. A
+   * later download of the file passes through, unstored, while the disk stays full.
    */
   @Test
-  void aMirrorDiskFillingMidDownloadKeepsNothingAlertsAndTheRetryGetsTheWholeFile()
+  void aMirrorDiskFillingMidDownloadStillDeliversTheWholeFileKeepsNothingAndAlerts()
       throws Exception {
     SmallFileSystem disk = own(SmallFileSystem.mount(dir.resolve("gw/mirror"), "8" + MIB));
     byte[] body = MirrorIT.randomBytes(3 * 1024 * 1024);
-    CountDownLatch firstHalfSent = new CountDownLatch(1);
-    CountDownLatch diskFull = new CountDownLatch(1);
-    ScriptedOrigin origin =
-        own(
-            new ScriptedOrigin(
-                c -> {
-                  RawHttp.readHead(c.getInputStream());
-                  OutputStream out = c.getOutputStream();
-                  out.write(cacheableHead(body.length));
-                  boolean first = firstHalfSent.getCount() > 0;
-                  out.write(body, 0, first ? body.length / 2 : body.length);
-                  out.flush();
-                  if (first) {
-                    firstHalfSent.countDown();
-                    MirrorIT.awaitQuietly(diskFull);
-                    out.write(body, body.length / 2, body.length - body.length / 2);
-                    out.flush();
-                  }
-                }));
+    HalfWayOrigin origin =
+        new HalfWayOrigin(
+            body,
+            (out, first, last) -> {
+              out.write(
+                  ("HTTP/1.1 206 Partial Content\r\nContent-Range: bytes %d-%d/%d\r\n"
+                          + "Content-Length: %d\r\nETag: %s\r\n\r\n")
+                      .formatted(first, last, body.length, last - first + 1, ETAG)
+                      .getBytes(StandardCharsets.US_ASCII));
+              out.write(body, (int) first, (int) (last - first + 1));
+            });
     AlertHook alerts = own(new AlertHook());
-    gateway =
-        GatewayHarness.with(dir.resolve("gw"), allowlist(origin.port()))
-            .mirror()
-            .config("patchgate.mirror.min-free = 1m\n" + alerts.config())
-            .start();
+    gateway = startOnSmallMirror(origin.port(), alerts);
+
+    RawHttp.Response got;
+    String secondHead;
+    byte[] secondBody;
+    try (Socket first = gateway.socket();
+        Socket second = gateway.socket()) {
+      startDownload(first, disk, origin, body.length);
+      // A second client joins the fill under way, and is sent its head from it.
+      RawHttp.send(second, request(origin.port(), "/big.cab"));
+      secondHead = RawHttp.completeHead(second.getInputStream(), "response");
+      fillTheDisk(disk, origin);
+      got = RawHttp.read(first, false);
+      secondBody = second.getInputStream().readNBytes(body.length);
+    }
+
+    assertThat(got.status()).isEqualTo(200);
+    assertThat(got.body()).isEqualTo(body);
+    assertThat(secondHead).startsWith("HTTP/1.1 200 ").contains("X-Cache: MISS from patchgate");
+    assertThat(secondBody).isEqualTo(body);
+    // Each client asked for its own rest.
+    assertThat(origin.rangesAsked).hasSize(2).allSatisfy(r -> assertRestOf(r, body.length));
+    List<Map<String, Object>> records =
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    gateway.records().stream()
+                        .filter(r -> url(origin.port(), "/big.cab").equals(r.get("url")))
+                        .toList(),
+                l -> l.size() == 2);
+    assertThat(records)
+        .allSatisfy(
+            r ->
+                assertThat(r)
+                    .containsEntry("decision", "allow")
+                    .containsEntry("status", 200L)
+                    .containsEntry("reason", Exchange.MIRROR_DISK_FULL_PASSED));
+    assertThat(records)
+        .extracting(r -> r.get("bytes_to_client"))
+        .containsExactlyInAnyOrder(got.wireBytes(), secondHead.length() + (long) body.length);
+    assertThat(alerts.await("mirror_disk")).contains("min-free");
+    assertNothingKept("ballast");
+    assertThat(alerts.ofKind("mirror_disk")).hasSize(1);
+    // A later download: passed through whole while the disk is full, and not kept.
+    try (Socket socket = gateway.socket()) {
+      RawHttp.send(socket, request(origin.port(), "/big.cab"));
+      RawHttp.Response again = RawHttp.read(socket, false);
+      assertThat(again.status()).isEqualTo(200);
+      assertThat(again.body()).isEqualTo(body);
+    }
+    assertNothingKept("ballast");
+  }
+
+  /**
+   * As above, but the origin ignores the range and answers {@code 200} with the whole file: those
+   * bytes cannot continue the response the client is receiving, so the client is cut (a cut
+   * download never looks complete, and its retry passes through), and the record says why.
+   */
+  @Test
+  void aMirrorDiskFillingMidDownloadCutsTheClientWhenTheUpstreamWillNotSendTheRest()
+      throws Exception {
+    SmallFileSystem disk = own(SmallFileSystem.mount(dir.resolve("gw/mirror"), "8" + MIB));
+    byte[] body = MirrorIT.randomBytes(3 * 1024 * 1024);
+    HalfWayOrigin origin =
+        new HalfWayOrigin(
+            body,
+            (out, first, last) -> {
+              out.write(cacheableHead(body.length, ETAG));
+              out.write(body);
+            });
+    AlertHook alerts = own(new AlertHook());
+    gateway = startOnSmallMirror(origin.port(), alerts);
 
     Cut cut;
     try (Socket socket = gateway.socket()) {
-      RawHttp.send(socket, request(origin.port(), "/big.cab"));
-      assertThat(firstHalfSent.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-      // The fill is under way: part of the body is in its temporary file.
-      await().atMost(WAIT).until(() -> partFileBytes(disk.dir()) >= body.length / 4);
-      // Then something else takes the mirror's disk.
-      disk.fillLeaving("ballast", 128 * 1024);
-      diskFull.countDown();
+      startDownload(socket, disk, origin, body.length);
+      fillTheDisk(disk, origin);
       cut = readCut(socket);
     }
 
     assertThat(cut.status()).isEqualTo(200);
     assertThat(cut.bodyBytes()).isLessThan(body.length);
+    assertThat(origin.rangesAsked).singleElement().satisfies(r -> assertRestOf(r, body.length));
     assertThat(gateway.awaitRecordFor(url(origin.port(), "/big.cab")))
-        .containsEntry("reason", Exchange.MIRROR_DISK_FULL);
+        .containsEntry("decision", "error")
+        .containsEntry("reason", Exchange.MIRROR_DISK_FULL_RANGE_REFUSED);
     assertThat(alerts.await("mirror_disk")).contains("min-free");
-    assertNothingKept("ballast");
-    // The retry: passed through whole while the disk is full.
-    try (Socket socket = gateway.socket()) {
-      RawHttp.send(socket, request(origin.port(), "/big.cab"));
-      RawHttp.Response retry = RawHttp.read(socket, false);
-      assertThat(retry.status()).isEqualTo(200);
-      assertThat(retry.body()).isEqualTo(body);
-    }
     assertNothingKept("ballast");
   }
 
@@ -323,6 +379,110 @@ class FaultIT {
     return "HTTP/1.1 200 OK\r\nContent-Length: %d\r\nCache-Control: max-age=3600\r\n\r\n"
         .formatted(length)
         .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** The same with an {@code ETag}, by which the rest of a download can be asked for. */
+  private static byte[] cacheableHead(long length, String etag) {
+    return ("HTTP/1.1 200 OK\r\nContent-Length: %d\r\nCache-Control: max-age=3600\r\n"
+            + "ETag: %s\r\n\r\n")
+        .formatted(length, etag)
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** What an origin sends for a range request asking for bytes {@code first} to {@code last}. */
+  @FunctionalInterface
+  private interface RangeAnswer {
+    void send(OutputStream out, long first, long last) throws IOException;
+  }
+
+  /**
+   * An origin serving {@code /big.cab} (a 200 the mirror keeps, with an {@code ETag}): its first
+   * download sends half the body, then the rest once {@code diskFull} is counted down; a range
+   * request gets the test's answer, its {@code Range} and {@code If-Range} noted in {@code
+   * rangesAsked}; any other request gets the whole body.
+   */
+  private final class HalfWayOrigin {
+    final CountDownLatch firstHalfSent = new CountDownLatch(1);
+    final CountDownLatch diskFull = new CountDownLatch(1);
+    final List<String> rangesAsked = new CopyOnWriteArrayList<>();
+    private final ScriptedOrigin origin;
+
+    HalfWayOrigin(byte[] body, RangeAnswer rest) throws IOException {
+      origin =
+          own(
+              new ScriptedOrigin(
+                  c -> {
+                    String head = RawHttp.readHead(c.getInputStream());
+                    OutputStream out = c.getOutputStream();
+                    Matcher range = RANGE.matcher(head);
+                    if (range.find()) {
+                      Matcher ifRange = IF_RANGE.matcher(head);
+                      rangesAsked.add(
+                          range.group(1)
+                              + "-"
+                              + range.group(2)
+                              + " if "
+                              + (ifRange.find() ? ifRange.group(1) : "-"));
+                      rest.send(
+                          out, Long.parseLong(range.group(1)), Long.parseLong(range.group(2)));
+                      out.flush();
+                      return;
+                    }
+                    out.write(cacheableHead(body.length, ETAG));
+                    boolean first = firstHalfSent.getCount() > 0;
+                    out.write(body, 0, first ? body.length / 2 : body.length);
+                    out.flush();
+                    if (first) {
+                      firstHalfSent.countDown();
+                      MirrorIT.awaitQuietly(diskFull);
+                      // The fill gives up on its first write after this, and closes the
+                      // connection: a write may fail here.
+                      out.write(body, body.length / 2, body.length - body.length / 2);
+                      out.flush();
+                    }
+                  }));
+    }
+
+    int port() {
+      return origin.port();
+    }
+  }
+
+  /** A gateway with its mirror on the test's small file system; {@code min-free} of 1 MiB. */
+  private GatewayHarness startOnSmallMirror(int port, AlertHook alerts) throws Exception {
+    return GatewayHarness.with(dir.resolve("gw"), allowlist(port))
+        .mirror()
+        .config("patchgate.mirror.min-free = 1m\n" + alerts.config())
+        .start();
+  }
+
+  /**
+   * Asks for {@code /big.cab} on {@code socket} without reading the answer yet, and waits until the
+   * fill has part of the body in its file.
+   */
+  private static void startDownload(
+      Socket socket, SmallFileSystem disk, HalfWayOrigin origin, int length) throws Exception {
+    RawHttp.send(socket, request(origin.port(), "/big.cab"));
+    assertThat(origin.firstHalfSent.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    await().atMost(WAIT).until(() -> partFileBytes(disk.dir()) >= length / 4);
+  }
+
+  /**
+   * Something else takes the mirror's disk; then the origin sends the rest of the body, under which
+   * the fill runs out of space.
+   */
+  private static void fillTheDisk(SmallFileSystem disk, HalfWayOrigin origin) throws IOException {
+    disk.fillLeaving("ballast", 128 * 1024);
+    origin.diskFull.countDown();
+  }
+
+  /** A range asked for the rest: from a byte past the start to the last, if the tag matches. */
+  private static void assertRestOf(String asked, int length) {
+    Matcher m = Pattern.compile("(\\d+)-(\\d+) if (.*)").matcher(asked);
+    assertThat(m.matches()).as(asked).isTrue();
+    assertThat(Long.parseLong(m.group(1))).isBetween(1L, length - 1L);
+    assertThat(Long.parseLong(m.group(2))).isEqualTo(length - 1L);
+    assertThat(m.group(3)).isEqualTo(ETAG);
   }
 
   private static String url(int port, String path) {

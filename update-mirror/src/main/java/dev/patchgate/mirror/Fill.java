@@ -178,7 +178,7 @@ final class Fill {
     receivedAt = store.now();
     responseDate = HttpDates.first(headers.all("Date")).orElse(receivedAt);
     initialAge = StoredMeta.initialAge(headers, responseDate, receivedAt);
-    ResponseHead h = new ResponseHead(200, StoredHeaders.keep(headers), length);
+    ResponseHead h = new ResponseHead(200, StoredHeaders.keep(headers), length, responseDate);
     List<Runnable> due;
     synchronized (lock) {
       if (state != FillState.PENDING) {
@@ -485,7 +485,9 @@ final class Fill {
 
   private FileChannel readableChannel() throws IOException {
     synchronized (lock) {
-      if (state == FillState.ABORTED) {
+      // A full disk is the store's failure, not the body's: what was published is sound, and a
+      // follower may finish the region it is sending before it fetches the rest elsewhere.
+      if (state == FillState.ABORTED && outcome != FillOutcome.DISK_FULL) {
         throw new IOException("fill of " + key.url() + " aborted: " + outcome.wireName());
       }
       if (anchor == null) {

@@ -21,7 +21,10 @@ public enum FillOutcome {
   NOT_STORABLE(false),
   /** Longer than {@code maxObjectSizeBytes}. */
   TOO_LARGE(false),
-  /** The disk is nearly full. */
+  /**
+   * The disk is nearly full. Given up mid-body, the bytes written so far are sound: a follower's
+   * reader can still read them (until it is closed), and the follower carries on elsewhere.
+   */
   DISK_FULL(false),
   /** Fewer bytes than {@code Content-Length}. */
   SHORT_BODY(false),

@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * …)}), send the status and {@link #head()} fields; then send what is {@link #available()} with
  * {@link #transferTo} (zero copy) or {@link #read}, and {@code awaitBeyond(sent, …)} for more;
  * finish when {@link #state()} is {@link FillState#COMPLETE} and everything is sent; on {@link
- * FillState#ABORTED} fall back (nothing sent yet) or close the connection (bytes sent). Always
- * {@link #close()} the reader.
+ * FillState#ABORTED} fall back (nothing sent yet) or close the connection (bytes sent; after {@link
+ * FillOutcome#DISK_FULL} the rest may be fetched with a range request instead). Always {@link
+ * #close()} the reader.
  *
  * <p>Thread-safe. Reads are positional on a channel shared by all followers of the fill, so a
  * reading thread must not be interrupted (that would close the channel for all of them).
@@ -77,7 +78,8 @@ public final class FillReader implements AutoCloseable {
    * Returns the count, 0 if none is available yet, -1 at the end of a complete body. Blocking disk
    * read (from the page cache, normally).
    *
-   * @throws IOException if the fill was aborted, or on a read error
+   * @throws IOException if the fill was aborted (but for {@link FillOutcome#DISK_FULL}: the bytes
+   *     published before stay readable until the reader is closed), or on a read error
    */
   public int read(ByteBuffer dst, long position) throws IOException {
     return fill.read(dst, position);
@@ -89,7 +91,8 @@ public final class FillReader implements AutoCloseable {
    * sent (possibly fewer, 0 when none are available). For a Netty {@code FileRegion} whose {@code
    * transferTo} delegates here (and does not close anything on release).
    *
-   * @throws IOException if the fill was aborted, or on an I/O error
+   * @throws IOException if the fill was aborted (but for {@link FillOutcome#DISK_FULL}, as for
+   *     {@link #read}), or on an I/O error
    */
   public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
     return fill.transferTo(position, count, target);

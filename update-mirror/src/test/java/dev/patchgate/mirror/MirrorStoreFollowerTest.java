@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -178,6 +180,30 @@ class MirrorStoreFollowerTest {
     assertThat(writer.complete()).isEqualTo(FillOutcome.UPSTREAM_ERROR);
     assertThat(reader.state()).isEqualTo(FillState.ABORTED);
     reader.close();
+  }
+
+  @Test
+  void whatAFillGivenUpForAFullDiskHadWrittenStaysReadableToItsFollowersAndNoFileIsLeft()
+      throws Exception {
+    FillWriter writer = Fills.filler(store, KEY);
+    FillReader reader = store.fill(KEY).reader();
+    byte[] body = Fills.body(1000, 7);
+    writer.start(200, Fills.ok(2000));
+    writer.write(ByteBuffer.wrap(body));
+
+    writer.abort(FillOutcome.DISK_FULL);
+
+    assertThat(reader.state()).isEqualTo(FillState.ABORTED);
+    assertThat(reader.outcome().get(20, TimeUnit.SECONDS)).isEqualTo(FillOutcome.DISK_FULL);
+    ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    assertThat(reader.transferTo(0, 2000, Channels.newChannel(sent))).isEqualTo(1000);
+    assertThat(sent.toByteArray()).isEqualTo(body);
+    try (Stream<Path> tmp = Files.list(dir.resolve("tmp"))) {
+      assertThat(tmp).isEmpty();
+    }
+    reader.close();
+    assertThatThrownBy(() -> reader.read(ByteBuffer.allocate(10), 0))
+        .isInstanceOf(IOException.class);
   }
 
   @Test

@@ -37,9 +37,33 @@ public final class Exchange {
   public static final String UPSTREAM_BROKEN = "upstream response malformed or cut short";
   public static final String UPSTREAM_SWITCHED_PROTOCOLS = "upstream tried to switch protocols";
 
-  /** The mirror's disk filled while this download was being stored and sent: it was cut. */
-  public static final String MIRROR_DISK_FULL =
-      "mirror disk full while storing; cut, a retry passes through unstored";
+  /**
+   * The mirror's disk filled while this download was being stored and sent; the rest came from the
+   * upstream with a range request, and the client got the whole answer.
+   */
+  public static final String MIRROR_DISK_FULL_PASSED =
+      "mirror disk full while storing; the rest passed through";
+
+  /**
+   * As {@link #MIRROR_DISK_FULL_PASSED}, but the answer has no declared length or no strong
+   * validator, so its rest could not be fetched safely: the client was cut.
+   */
+  public static final String MIRROR_DISK_FULL_NOT_RESUMABLE =
+      "mirror disk full while storing; cut: no length or strong validator to fetch the rest by";
+
+  /**
+   * As {@link #MIRROR_DISK_FULL_PASSED}, but the upstream did not answer the range request with the
+   * rest of the same version (a 200, a 412, another span): the client was cut.
+   */
+  public static final String MIRROR_DISK_FULL_RANGE_REFUSED =
+      "mirror disk full while storing; cut: the upstream did not send the rest as a matching 206";
+
+  /**
+   * As {@link #MIRROR_DISK_FULL_PASSED}, but fetching the rest failed (unreachable, broken off,
+   * timed out): the client was cut.
+   */
+  public static final String MIRROR_DISK_FULL_REST_FAILED =
+      "mirror disk full while storing; cut: fetching the rest from the upstream failed";
 
   public static final String AUDIT_UNAVAILABLE = "audit log unavailable; the gateway fails closed";
   public static final String INTEGRITY_MISMATCH =
@@ -290,6 +314,16 @@ public final class Exchange {
 
   public Instant startedAt() {
     return startedAt;
+  }
+
+  /**
+   * The answer reached the client whole, but not the usual way: an allowed record says {@code how}
+   * (unless it already names a reason, such as a report-mode entry's).
+   */
+  public void delivered(String how) {
+    if (auditDecision == AuditDecision.ALLOW && reason == null) {
+      reason = how;
+    }
   }
 
   /** An allowed request could not be completed upstream; the entry that allowed it is kept. */

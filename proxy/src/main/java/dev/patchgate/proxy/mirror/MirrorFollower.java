@@ -1,8 +1,10 @@
 package dev.patchgate.proxy.mirror;
 
+import dev.patchgate.mirror.FillOutcome;
 import dev.patchgate.mirror.FillReader;
 import dev.patchgate.mirror.FillState;
 import dev.patchgate.mirror.MirrorStrategy;
+import dev.patchgate.mirror.ResponseHead;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -32,7 +34,11 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>The head is held back until the first byte of the body is in the file (or the fill ended), so
  * a fill that fails before its first byte leaves the client untouched and the caller can forward
  * the request instead. Once bytes are sent, a failed fill closes the connection: a cut download
- * must never look complete. The reader is closed in every case.
+ * must never look complete. But a fill the store gave up because its disk filled failed for the
+ * gateway's reason, not the upstream's: the follower ends {@link Ending#GIVEN_UP} with the
+ * connection open, and the caller sends the rest ({@link #owed()}) from elsewhere or closes it. The
+ * reader is closed in every case, at once, so a fill's file on a full disk is let go as soon as its
+ * followers stop sending from it.
  */
 final class MirrorFollower {
   /** How following ended. */
@@ -54,6 +60,12 @@ final class MirrorFollower {
     FORWARD,
     /** The fill failed after bytes were sent: the connection was closed. */
     CUT,
+    /**
+     * The store gave the fill up for a full disk after the head and part of the body were sent: the
+     * connection is open and the response unfinished. The caller sends the bytes {@link #owed()}
+     * and ends the response, or closes the connection.
+     */
+    GIVEN_UP,
     /** The client left, or a write failed (the connection is closed). */
     CLIENT_GONE
   }
@@ -67,6 +79,12 @@ final class MirrorFollower {
   private final Promise<Ending> ending;
   private final ChannelFutureListener clientClosed = f -> finish(closedBecause());
 
+  /**
+   * The body bytes {@code [from, to)} of the answer whose head went out, still owed to the client;
+   * {@code to} is -1 when the body's length is unknown (it is being sent chunked).
+   */
+  record Owed(ResponseHead head, long from, long to) {}
+
   // Confined to the event loop.
   private MirrorReply reply;
   private boolean headWritten;
@@ -75,6 +93,7 @@ final class MirrorFollower {
   private boolean ranged;
   private long next;
   private long end;
+  private Owed owed;
 
   private MirrorFollower(
       ChannelHandlerContext ctx,
@@ -102,10 +121,10 @@ final class MirrorFollower {
    * @param keepAlive false to send {@code Connection: close}; closing is the caller's
    * @param maxRanges the most range specs honoured in one request ({@code mirror.max-ranges})
    * @param clock for {@code Date}
-   * @return how it ended; completes on the channel's event loop (listeners run there)
+   * @return the follower; its {@link #ending()} says how it ended
    * @throws IllegalStateException if called off the channel's event loop
    */
-  static Future<Ending> follow(
+  static MirrorFollower follow(
       ChannelHandlerContext ctx,
       FillReader reader,
       HttpRequest request,
@@ -119,7 +138,17 @@ final class MirrorFollower {
     MirrorFollower follower = new MirrorFollower(ctx, reader, request, keepAlive, maxRanges, clock);
     ctx.channel().closeFuture().addListener(follower.clientClosed);
     follower.step();
-    return follower.ending;
+    return follower;
+  }
+
+  /** How following ended; completes on the channel's event loop (listeners run there). */
+  Future<Ending> ending() {
+    return ending;
+  }
+
+  /** What the client is still owed once following ended {@link Ending#GIVEN_UP}, else null. */
+  Owed owed() {
+    return owed;
   }
 
   /** Does whatever can be done now, then waits for the fill or the socket. Event loop only. */
@@ -160,7 +189,13 @@ final class MirrorFollower {
         headWritten = true;
       }
       if (state == FillState.ABORTED) {
-        cut();
+        if (reader.verdict() == FillOutcome.DISK_FULL && next >= end) {
+          writeLast(); // every byte went out before the disk check gave the fill up
+        } else if (reader.verdict() == FillOutcome.DISK_FULL) {
+          giveUp();
+        } else {
+          cut();
+        }
         return;
       }
       long limit = Math.min(available, end);
@@ -267,7 +302,23 @@ final class MirrorFollower {
    * the client goes away.
    */
   private Ending closedBecause() {
-    return headWritten && reader.state() == FillState.ABORTED ? Ending.CUT : Ending.CLIENT_GONE;
+    // Given up for a full disk, the fill leaves its bytes readable: a failed region is the
+    // client's.
+    return headWritten
+            && reader.state() == FillState.ABORTED
+            && reader.verdict() != FillOutcome.DISK_FULL
+        ? Ending.CUT
+        : Ending.CLIENT_GONE;
+  }
+
+  /**
+   * Hands the rest over from where the client is, not from where the file ends: the file's bytes
+   * are on a full disk, and whatever shares that disk (the audit log) gets them back once the
+   * fill's last reader is closed.
+   */
+  private void giveUp() {
+    owed = new Owed(reader.head().orElseThrow(), next, end == Long.MAX_VALUE ? -1 : end);
+    finish(Ending.GIVEN_UP);
   }
 
   private void cut() {

@@ -43,7 +43,9 @@ import java.util.Optional;
  * pinned: decide (the pure {@link MirrorStrategy}), then serve a stored copy, follow a fill (the
  * gateway's own upstream fetch, started here if none runs for the URL), or hand the request back to
  * be forwarded as usual. Every client of a URL being filled, the first one included, reads the
- * growing file, so a client that leaves never stops the fill. Runs on the client's event loop.
+ * growing file, so a client that leaves never stops the fill; when the mirror's disk fills under a
+ * fill, each client that already has part of the body gets the rest from the upstream by a range
+ * request of its own ({@link MirrorResume}). Runs on the client's event loop.
  *
  * <p>A gateway without a mirror has the {@link #disabled()} stage, which takes part in nothing.
  * Public for the gateway's wiring and the request path.
@@ -67,9 +69,25 @@ public final class MirrorStage {
         MirrorFetchPassThrough passThrough);
   }
 
+  /** Starts a ranged fetch for the rest of a download: {@link MirrorFetcher#fetchRange}. */
+  @FunctionalInterface
+  interface RangeStarter {
+    /**
+     * @throws IllegalArgumentException when the fetch cannot even be started
+     */
+    MirrorFetch fetchRange(
+        InetSocketAddress address,
+        String host,
+        String pathAndQuery,
+        HttpHeaders clientHeaders,
+        List<HeaderField> range,
+        MirrorFetchPassThrough passThrough);
+  }
+
   private final boolean enabled;
   private final MirrorStore store;
   private final FetchStarter fetcher;
+  private final RangeStarter ranges;
   private final MirrorHitWriter hits;
   private final AlertSink alerts;
   private final int maxRanges;
@@ -77,14 +95,20 @@ public final class MirrorStage {
 
   public MirrorStage(
       MirrorStore store, MirrorFetcher fetcher, AlertSink alerts, int maxRanges, Clock clock) {
-    this(store, fetcher::fetch, alerts, maxRanges, clock);
+    this(store, fetcher::fetch, fetcher::fetchRange, alerts, maxRanges, clock);
   }
 
   MirrorStage(
-      MirrorStore store, FetchStarter fetcher, AlertSink alerts, int maxRanges, Clock clock) {
+      MirrorStore store,
+      FetchStarter fetcher,
+      RangeStarter ranges,
+      AlertSink alerts,
+      int maxRanges,
+      Clock clock) {
     this.enabled = true;
     this.store = store;
     this.fetcher = fetcher;
+    this.ranges = ranges;
     this.hits = new MirrorHitWriter(maxRanges, clock);
     this.alerts = alerts;
     this.maxRanges = maxRanges;
@@ -95,6 +119,7 @@ public final class MirrorStage {
     this.enabled = false;
     this.store = null;
     this.fetcher = null;
+    this.ranges = null;
     this.hits = null;
     this.alerts = null;
     this.maxRanges = 0;
@@ -229,7 +254,11 @@ public final class MirrorStage {
     // The record is written when the last byte has left, which the follower sends only once the
     // body is complete, and by then the verdict is known: the record says the mirror kept none.
     exchange.integrityCheck(() -> reader.verdict() == FillOutcome.INTEGRITY_MISMATCH);
-    MirrorFollower.follow(ctx, reader, request, !exchange.closeAfterResponse(), maxRanges, clock)
+    MirrorFollower follower =
+        MirrorFollower.follow(
+            ctx, reader, request, !exchange.closeAfterResponse(), maxRanges, clock);
+    follower
+        .ending()
         .addListener(
             (Future<MirrorFollower.Ending> f) -> {
               MirrorFollower.Ending ending = f.getNow();
@@ -239,6 +268,7 @@ public final class MirrorStage {
                   exchange.failed(cutBecause(reader.verdict()));
                   done.trySuccess(MirrorResult.SERVED);
                 }
+                case GIVEN_UP -> sendRest(ctx, exchange, request, follower.owed(), done);
                 case FORWARD -> {
                   exchange.cached(CacheOutcome.BYPASS);
                   done.trySuccess(MirrorResult.FORWARD);
@@ -396,12 +426,56 @@ public final class MirrorStage {
             });
   }
 
-  /** The record's reason for a download cut because its fill was given up. */
-  private static String cutBecause(FillOutcome verdict) {
-    if (verdict == FillOutcome.STALLED) {
-      return Exchange.UPSTREAM_TIMEOUT;
+  /**
+   * The store gave the fill up for a full disk after part of the body reached this client: the rest
+   * comes from the upstream, by a range request of this client's own ({@link MirrorResume}).
+   */
+  private void sendRest(
+      ChannelHandlerContext ctx,
+      Exchange exchange,
+      HttpRequest request,
+      MirrorFollower.Owed owed,
+      Promise<MirrorResult> done) {
+    Target target = exchange.target();
+    MirrorResume.send(
+            ctx,
+            target.url(),
+            owed,
+            (range, passThrough) -> {
+              if (exchange.pinned() == null) {
+                throw new IllegalArgumentException("no checked address to fetch the rest from");
+              }
+              return ranges.fetchRange(
+                  new InetSocketAddress(exchange.pinned(), target.port()),
+                  HostHeader.of(target),
+                  target.path(),
+                  request.headers(),
+                  range,
+                  passThrough);
+            },
+            how -> noteRest(exchange, how))
+        .addListener(f -> done.trySuccess(MirrorResult.SERVED));
+  }
+
+  /** What the record says of a download whose rest was fetched (or not) after the disk filled. */
+  private static void noteRest(Exchange exchange, MirrorResume.Result how) {
+    switch (how) {
+      case COMPLETE -> exchange.delivered(Exchange.MIRROR_DISK_FULL_PASSED);
+      case NOT_RESUMABLE -> exchange.failed(Exchange.MIRROR_DISK_FULL_NOT_RESUMABLE);
+      case REFUSED -> exchange.failed(Exchange.MIRROR_DISK_FULL_RANGE_REFUSED);
+      case BROKEN -> exchange.failed(Exchange.MIRROR_DISK_FULL_REST_FAILED);
+      case CLIENT_GONE -> {
+        // The client left: the byte count says how far it got.
+      }
     }
-    return verdict == FillOutcome.DISK_FULL ? Exchange.MIRROR_DISK_FULL : Exchange.UPSTREAM_BROKEN;
+  }
+
+  /**
+   * The record's reason for a download cut because its fill was given up (a full disk is not among
+   * them: the follower then gives the rest over, {@link #sendRest}).
+   */
+  private static String cutBecause(FillOutcome verdict) {
+    return verdict == FillOutcome.STALLED ? Exchange.UPSTREAM_TIMEOUT : Exchange.UPSTREAM_BROKEN;
   }
 
   /**

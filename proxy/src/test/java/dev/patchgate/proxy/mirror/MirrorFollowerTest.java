@@ -12,10 +12,13 @@ import dev.patchgate.mirror.HeaderLookup;
 import dev.patchgate.mirror.MirrorStore;
 import dev.patchgate.proxy.RawHttp;
 import dev.patchgate.proxy.exchange.GatewayResponses;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,6 +54,9 @@ class MirrorFollowerTest {
   private MirrorServeHarness server;
   private final BlockingQueue<FillLease.Kind> leases = new LinkedBlockingQueue<>();
   private final BlockingQueue<MirrorFollower.Ending> endings = new LinkedBlockingQueue<>();
+  private final BlockingQueue<MirrorFollower.Owed> owedSeen = new LinkedBlockingQueue<>();
+  // The body as the upstream would send its rest, for a follower that gives up.
+  private volatile byte[] elsewhere = new byte[0];
   private final HttpClient client =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -81,12 +87,24 @@ class MirrorFollowerTest {
               HttpResponseStatus.INTERNAL_SERVER_ERROR, "no fill", head, true));
       return;
     }
-    MirrorFollower.follow(ctx, lease.reader(), request, keepAlive, 16, Clock.systemUTC())
+    MirrorFollower follower =
+        MirrorFollower.follow(ctx, lease.reader(), request, keepAlive, 16, Clock.systemUTC());
+    follower
+        .ending()
         .addListener(
             f -> {
               MirrorFollower.Ending ending = (MirrorFollower.Ending) f.getNow();
               endings.add(ending);
-              if (ending == MirrorFollower.Ending.FALLBACK
+              if (ending == MirrorFollower.Ending.GIVEN_UP) {
+                // What the mirror stage gets from the upstream: here, from the test's own copy.
+                MirrorFollower.Owed owed = follower.owed();
+                owedSeen.add(owed);
+                int from = (int) owed.from();
+                ctx.write(
+                    new DefaultHttpContent(
+                        Unpooled.wrappedBuffer(elsewhere, from, (int) owed.to() - from)));
+                ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+              } else if (ending == MirrorFollower.Ending.FALLBACK
                   || ending == MirrorFollower.Ending.FORWARD) {
                 ctx.writeAndFlush(
                     GatewayResponses.refusal(
@@ -240,6 +258,64 @@ class MirrorFollowerTest {
   }
 
   @Test
+  void aFillGivenUpForAFullDiskFinishesTheRegionOnTheWayAndLeavesTheRestOwedOnAnOpenConnection()
+      throws Exception {
+    byte[] body = body(16 * CHUNK, 11);
+    elsewhere = body;
+    FillWriter writer = MirrorServeFixtures.filler(store, PATH);
+    try (Socket socket = new Socket()) {
+      // A small window: the client stops reading, so a region is still on its way at the abort.
+      socket.setReceiveBufferSize(64 * 1024);
+      socket.setSoTimeout((int) WAIT.toMillis());
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+      RawHttp.send(socket, get(PATH));
+      assertThat(leases.poll(WAIT.toSeconds(), TimeUnit.SECONDS))
+          .isEqualTo(FillLease.Kind.FOLLOWER);
+      writer.start(200, ok(body.length, "ETag", "\"e\""));
+      write(writer, body, 0, 8 * CHUNK);
+      InputStream in = socket.getInputStream();
+      MirrorServeFixtures.Head head = MirrorServeFixtures.readHead(socket);
+      byte[] first = in.readNBytes(1000);
+      writer.abort(FillOutcome.DISK_FULL);
+      byte[] rest = in.readNBytes(body.length - 1000);
+
+      assertThat(head.header("Content-Length")).isEqualTo(Integer.toString(body.length));
+      assertThat(first).isEqualTo(Arrays.copyOfRange(body, 0, 1000));
+      assertThat(rest).isEqualTo(Arrays.copyOfRange(body, 1000, body.length));
+      assertThat(ending()).isEqualTo(MirrorFollower.Ending.GIVEN_UP);
+      MirrorFollower.Owed owed = owedSeen.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+      // The region on its way went out whole: the rest starts where the file's bytes ended.
+      assertThat(owed.from()).isBetween(1000L, 8L * CHUNK);
+      assertThat(owed.from() % MirrorHitWriter.MAX_REGION_BYTES).isZero();
+      assertThat(owed.to()).isEqualTo(body.length);
+      assertThat(owed.head().headerLookup().first("ETag")).hasValue("\"e\"");
+      // Keep-alive: the connection answers its next request.
+      RawHttp.send(socket, get("/other"));
+      assertThat(leases.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(FillLease.Kind.FILLER);
+      assertThat(RawHttp.read(socket, false).status()).isEqualTo(500);
+    }
+  }
+
+  @Test
+  void aFillGivenUpForAFullDiskAfterItsLastByteWentOutStillEndsTheResponse() throws Exception {
+    byte[] body = body(CHUNK, 12);
+    FillWriter writer = MirrorServeFixtures.filler(store, PATH);
+    try (Socket socket = follow(get(PATH))) {
+      writer.start(200, ok(body.length));
+      write(writer, body, 0, body.length);
+      RawHttp.Response response = RawHttp.read(socket, false);
+      // The disk check after the last write gives the fill up: nothing is owed any more.
+      writer.abort(FillOutcome.DISK_FULL);
+
+      assertThat(response.body()).isEqualTo(body);
+      assertThat(ending()).isEqualTo(MirrorFollower.Ending.COMPLETE);
+      RawHttp.send(socket, get("/other"));
+      assertThat(leases.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(FillLease.Kind.FILLER);
+      assertThat(RawHttp.read(socket, false).status()).isEqualTo(500);
+    }
+  }
+
+  @Test
   void aChunkedFillAbortedAfterSomeBytesNeverSendsTheLastChunk() throws Exception {
     byte[] body = body(2 * CHUNK, 6);
     FillWriter writer = MirrorServeFixtures.filler(store, PATH);
@@ -290,6 +366,7 @@ class MirrorFollowerTest {
                   FillLease lease = store.fill(MirrorServeFixtures.key(PATH));
                   leases.add(lease.kind());
                   MirrorFollower.follow(ctx, lease.reader(), request, true, 16, Clock.systemUTC())
+                      .ending()
                       .addListener(f -> seen.complete(lease.reader().outcome().getNow(null)));
                 });
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), other.port())) {

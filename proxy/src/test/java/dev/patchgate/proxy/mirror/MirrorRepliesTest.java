@@ -499,7 +499,8 @@ class MirrorRepliesTest {
             List.of(
                 new HeaderField("Content-Type", "application/octet-stream"),
                 new HeaderField("ETag", "\"g\"")),
-            row.declared());
+            row.declared(),
+            NOW);
 
     Optional<MirrorReply> reply =
         MirrorReplies.growing(row.method(), row.request(), head, 1 << 20, row.http11(), NOW, 16);

@@ -178,6 +178,9 @@ class MirrorStageTest {
           fetches.incrementAndGet();
           return fetcher.fetch(address, host, path, headers, conditional, writer, passThrough);
         },
+        (address, host, path, headers, range, passThrough) -> {
+          throw new IllegalArgumentException("no range fetches in these tests");
+        },
         AlertSink.disabled(),
         16,
         DAY_LATER);

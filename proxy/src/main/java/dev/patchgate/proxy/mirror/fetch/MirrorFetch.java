@@ -57,14 +57,16 @@ public final class MirrorFetch {
     }
   }
 
-  /** Body bytes waiting for the disk now. */
+  /** Body bytes waiting for the disk now (none for a fetch without a fill). */
   long queuedBytes() {
-    return handler.queue().queuedBytes();
+    MirrorFillQueue queue = handler.queue();
+    return queue == null ? 0 : queue.queuedBytes();
   }
 
   /** The most body bytes that ever waited for the disk at once: bounded by the high mark. */
   long peakQueuedBytes() {
-    return handler.queue().peakQueuedBytes();
+    MirrorFillQueue queue = handler.queue();
+    return queue == null ? 0 : queue.peakQueuedBytes();
   }
 
   /** Whether the fetch has stopped reading its upstream (disk or consumer behind, or deciding). */

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * One mirror fetch on its upstream connection: sends the request, then streams the response into
  * the fill (through a {@link MirrorFillQueue}) or, when the fill does not take it, to the
  * pass-through consumer. Ends the fill on every path: complete, not modified, or aborted with the
- * reason.
+ * reason. A fetch without a fill (the rest of a download, {@link MirrorFetcher#fetchRange}) hands
+ * whatever answer comes to the consumer.
  *
  * <p>States: awaiting the head; deciding ({@link FillWriter#start} runs on a disk thread; reading
  * is paused and body bytes that were already decoded wait here); storing; passing through; done.
@@ -67,6 +68,7 @@ final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
   }
 
   private final MirrorFetchRequest request;
+  // Null for a fetch without a fill; the queue with it.
   private final FillWriter writer;
   private final MirrorFetchPassThrough passThrough;
   private final MirrorFillQueue queue;
@@ -102,7 +104,7 @@ final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
     this.passThrough = passThrough;
     this.loop = loop;
     this.idleNanos = idleNanos;
-    this.queue = new MirrorFillQueue(writer, diskPool, this, queueHighMark);
+    this.queue = writer == null ? null : new MirrorFillQueue(writer, diskPool, this, queueHighMark);
   }
 
   CompletableFuture<MirrorFetchOutcome> outcome() {
@@ -150,8 +152,10 @@ final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
 
   /** The loop is gone (the gateway is stopping): give up without it. */
   void abandon() {
-    queue.stop(FillOutcome.CLOSED);
-    finished(Failure.CANCELLED);
+    if (queue != null) {
+      queue.stop(FillOutcome.CLOSED);
+    }
+    finished(Failure.CANCELLED, FillOutcome.CLOSED);
   }
 
   // ---- the channel ----
@@ -239,6 +243,12 @@ final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
     head = response;
     HeaderLookup fields = response.headers()::getAll;
     declared = FreshnessPolicy.declaredLength(fields);
+    if (writer == null) {
+      // Nothing to fill: whatever the answer, the consumer judges it.
+      state = State.DECIDING;
+      decided(false);
+      return;
+    }
     if (request.revalidation() && code == HttpResponseStatus.NOT_MODIFIED.code()) {
       try {
         writer.notModified(fields);
@@ -423,7 +433,7 @@ final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
     state = State.DONE;
     releaseEarly();
     close();
-    finished(Failure.NONE);
+    finished(Failure.NONE, FillOutcome.NOT_STORABLE);
   }
 
   private void fail(Failure failure, FillOutcome reason, Throwable cause) {
@@ -432,9 +442,15 @@ final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
     }
     State was = state;
     state = State.DONE;
-    LOG.debug("mirror fetch of {} failed ({}): {}", writer.key(), failure, cause.toString());
+    LOG.debug(
+        "mirror fetch of {} failed ({}): {}",
+        writer == null ? request.target() : writer.key(),
+        failure,
+        cause.toString());
     releaseEarly();
-    queue.stop(reason);
+    if (queue != null) {
+      queue.stop(reason);
+    }
     if (was == State.PASSING) {
       try {
         passThrough.onError(cause);
@@ -443,12 +459,20 @@ final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
       }
     }
     close();
-    finished(failure);
+    finished(failure, reason);
   }
 
-  private void finished(Failure failure) {
+  /**
+   * Completes the outcome: with the fill's, once final; without a fill, with {@code reason} (what a
+   * fill would have come to: not stored, or why the fetch failed).
+   */
+  private void finished(Failure failure, FillOutcome reason) {
     int status = head == null ? 0 : head.status().code();
     long bytes = received;
+    if (writer == null) {
+      outcome.complete(new MirrorFetchOutcome(reason, failure, status, bytes));
+      return;
+    }
     writer
         .outcome()
         .thenAccept(fill -> outcome.complete(new MirrorFetchOutcome(fill, failure, status, bytes)));

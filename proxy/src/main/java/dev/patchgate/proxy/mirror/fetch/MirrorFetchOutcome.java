@@ -9,7 +9,9 @@ import java.util.Objects;
  * @param fill the fill's final outcome: {@link FillOutcome#STORED} once committed, {@link
  *     FillOutcome#NOT_MODIFIED} after a 304 to a revalidation, {@link FillOutcome#NOT_STORABLE},
  *     {@link FillOutcome#TOO_LARGE} or {@link FillOutcome#DISK_FULL} when the response went to the
- *     pass-through instead, else why the fill was given up
+ *     pass-through instead, else why the fill was given up; for a fetch without a fill ({@link
+ *     MirrorFetcher#fetchRange}), {@link FillOutcome#NOT_STORABLE} once its answer was passed on,
+ *     else why it failed
  * @param failure what went wrong on the upstream connection, or {@link Failure#NONE}
  * @param status the upstream's final response status, 0 if no response head arrived
  * @param bodyBytes body bytes received from the upstream

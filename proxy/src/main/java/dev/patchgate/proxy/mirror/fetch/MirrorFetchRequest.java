@@ -33,7 +33,8 @@ import java.util.Set;
  * Accept-Encoding: identity} (the mirror stores identity content only) and {@code Connection:
  * close} (one connection per fill) itself, and appends the gateway to {@code Via}, as on the
  * pass-through path. None of {@link MirrorStrategy#FILL_DROPPED_REQUEST_HEADERS} (range,
- * conditionals) is ever forwarded: a fill fetches the whole 200.
+ * conditionals) is ever forwarded: a fill fetches the whole 200. The one range the gateway asks for
+ * is its own: the rest of a download whose fill was given up ({@link #range}).
  */
 final class MirrorFetchRequest {
   /** What the gateway adds to {@code Via}, as LittleProxy does with the alias "patchgate". */
@@ -73,9 +74,35 @@ final class MirrorFetchRequest {
       String pathAndQuery,
       HttpHeaders clientHeaders,
       List<HeaderField> conditional) {
+    return build(address, host, pathAndQuery, clientHeaders, conditional, !conditional.isEmpty());
+  }
+
+  /**
+   * The request for the rest of a download: as {@link #of}, with the gateway's own {@code Range}
+   * and {@code If-Range} instead of validators; its answer is never stored.
+   *
+   * @param range the {@code Range} and {@code If-Range} fields ({@code ResumePolicy.request})
+   * @throws IllegalArgumentException as {@link #of}
+   */
+  static MirrorFetchRequest range(
+      InetSocketAddress address,
+      String host,
+      String pathAndQuery,
+      HttpHeaders clientHeaders,
+      List<HeaderField> range) {
+    return build(address, host, pathAndQuery, clientHeaders, range, false);
+  }
+
+  private static MirrorFetchRequest build(
+      InetSocketAddress address,
+      String host,
+      String pathAndQuery,
+      HttpHeaders clientHeaders,
+      List<HeaderField> extra,
+      boolean revalidation) {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(clientHeaders, "clientHeaders");
-    Objects.requireNonNull(conditional, "conditional");
+    Objects.requireNonNull(extra, "extra");
     if (address.isUnresolved()) {
       throw new IllegalArgumentException(
           "address: "
@@ -96,17 +123,22 @@ final class MirrorFetchRequest {
     // Earlier proxies on the way stay named, and the gateway after them.
     out.add(HttpHeaderNames.VIA, clientHeaders.getAll(HttpHeaderNames.VIA));
     out.add(HttpHeaderNames.VIA, VIA);
-    for (HeaderField validator : conditional) {
-      out.add(validator.name(), validator.value());
+    for (HeaderField field : extra) {
+      out.add(field.name(), field.value());
     }
     out.set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
     out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    return new MirrorFetchRequest(address, pathAndQuery, out, !conditional.isEmpty());
+    return new MirrorFetchRequest(address, pathAndQuery, out, revalidation);
   }
 
   /** The address to dial. */
   InetSocketAddress address() {
     return address;
+  }
+
+  /** Host and target, for the log. */
+  String target() {
+    return headers.get(HttpHeaderNames.HOST) + pathAndQuery;
   }
 
   /** Whether the request carries the store's validators, so that a 304 revalidates. */

@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answer goes to the {@link FillWriter} on the disk pool, in order, with reading paused while more
  * than {@code queueHighMark} bytes wait for the disk; any other answer goes to the fetch's {@link
  * MirrorFetchPassThrough}. A client that goes away does not affect a fetch: the fetcher knows no
- * clients.
+ * clients. It also fetches the rest of a download for one client ({@link #fetchRange}), storing
+ * nothing.
  *
  * <p>Thread-safe; one per gateway. Channels run on the given event-loop group (NIO); the disk pool
  * runs {@link FillWriter#start} and {@link FillWriter#write}, at most one task per fill at a time.
@@ -165,6 +166,37 @@ public final class MirrorFetcher {
     MirrorFetchRequest request =
         MirrorFetchRequest.of(address, host, pathAndQuery, clientHeaders, conditional);
     Objects.requireNonNull(writer, "writer");
+    return start(request, writer, passThrough);
+  }
+
+  /**
+   * Starts fetching part of a URL for one client, storing nothing: a {@code GET} with the given
+   * {@code Range} and {@code If-Range}, whose answer, whatever its status, goes to {@code
+   * passThrough} (which judges it). For the rest of a download whose fill the store gave up.
+   * Non-blocking, as {@link #fetch}.
+   *
+   * <p>Its outcome's {@code fill} is {@link dev.patchgate.mirror.FillOutcome#NOT_STORABLE} once the
+   * answer was passed on, else why the fetch failed; nothing is called on {@code passThrough} when
+   * no answer head arrived.
+   *
+   * @param range the {@code Range} and {@code If-Range} fields to send
+   * @throws IllegalArgumentException as {@link #fetch}
+   */
+  public MirrorFetch fetchRange(
+      InetSocketAddress address,
+      String host,
+      String pathAndQuery,
+      HttpHeaders clientHeaders,
+      List<HeaderField> range,
+      MirrorFetchPassThrough passThrough) {
+    return start(
+        MirrorFetchRequest.range(address, host, pathAndQuery, clientHeaders, range),
+        null,
+        passThrough);
+  }
+
+  private MirrorFetch start(
+      MirrorFetchRequest request, FillWriter writer, MirrorFetchPassThrough passThrough) {
     Objects.requireNonNull(passThrough, "passThrough");
     EventLoop loop = group.next();
     MirrorFetchHandler handler =

@@ -410,6 +410,81 @@ class MirrorFetcherTest {
     assertThat(client.ended).isNotDone();
   }
 
+  // ---- the rest of a download ----
+
+  @Test
+  void aRangeFetchSendsItsRangeAndIfRangeAndPassesThe206OnStoringNothing() throws Exception {
+    CompletableFuture<String> asked = new CompletableFuture<>();
+    ScriptedOrigin ranged =
+        scripted(
+            c -> {
+              asked.complete(readHead(c));
+              c.getOutputStream()
+                  .write(
+                      ("HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 4-9/10\r\n"
+                              + "Content-Length: 6\r\nETag: \"v\"\r\n\r\n456789")
+                          .getBytes(ISO_8859_1));
+            });
+    RecordingPassThrough client = new RecordingPassThrough(true);
+    HttpHeaders clientHeaders =
+        new DefaultHttpHeaders()
+            .add("User-Agent", "Microsoft BITS/7.8")
+            .add("Range", "bytes=0-1")
+            .add("Cookie", "session=1");
+
+    MirrorFetch fetch =
+        fetcher.fetchRange(
+            pinned(ranged.port()),
+            "updates.example.test",
+            "/kb.cab",
+            clientHeaders,
+            List.of(new HeaderField("Range", "bytes=4-9"), new HeaderField("If-Range", "\"v\"")),
+            client);
+    MirrorFetchOutcome outcome = fetch.outcome().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+    assertThat(outcome)
+        .isEqualTo(new MirrorFetchOutcome(FillOutcome.NOT_STORABLE, Failure.NONE, 206, 6));
+    String request = asked.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(request)
+        .startsWith("GET /kb.cab HTTP/1.1\r\n")
+        .containsIgnoringCase("\r\nrange: bytes=4-9\r\n")
+        .containsIgnoringCase("\r\nif-range: \"v\"\r\n")
+        .containsIgnoringCase("\r\nuser-agent: Microsoft BITS/7.8\r\n")
+        .doesNotContain("bytes=0-1")
+        .doesNotContainIgnoringCase("cookie");
+    assertThat(client.head.get().status().code()).isEqualTo(206);
+    assertThat(client.head.get().headers().get("Content-Range")).isEqualTo("bytes 4-9/10");
+    assertThat(client.body()).isEqualTo("456789".getBytes(ISO_8859_1));
+    assertThat(client.ended).isCompleted();
+    assertNothingStored(key("http://updates.example.test/kb.cab"));
+  }
+
+  @Test
+  void aRangeFetchThatCannotConnectSaysSoWithoutCallingItsConsumer() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    RecordingPassThrough client = new RecordingPassThrough(true);
+
+    MirrorFetchOutcome outcome =
+        fetcher
+            .fetchRange(
+                pinned(closed),
+                "updates.example.test",
+                "/kb.cab",
+                EmptyHttpHeaders.INSTANCE,
+                List.of(new HeaderField("Range", "bytes=4-9")),
+                client)
+            .outcome()
+            .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+    assertThat(outcome.failure()).isEqualTo(Failure.UNREACHABLE);
+    assertThat(outcome.fill()).isEqualTo(FillOutcome.UPSTREAM_ERROR);
+    assertThat(client.head).isNotDone();
+    assertThat(client.error).isNotDone();
+  }
+
   // ---- upstream failures ----
 
   @Test
