@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -79,6 +81,27 @@ final class ZipIT {
 
     assertThat(cmd).contains("-jar \"%APP_HOME%\\lib\\patchgate.jar\" %*");
     assertThat(cmd.replace("\r\n", "")).doesNotContain("\n");
+  }
+
+  @Test
+  void everyZipLauncherStartsTheJvmWithTheDebsSizing() throws Exception {
+    // The options bench/soak measured (README, "Sizing"): one set, whichever way the gateway runs.
+    Matcher deb =
+        Pattern.compile("(?m)^JAVA_OPTS=\"([^\"]+)\"$")
+            .matcher(Files.readString(Path.of("src/deb/files/default"), UTF_8));
+    assertThat(deb.find()).as("JAVA_OPTS in src/deb/files/default").isTrue();
+    String options = deb.group(1);
+    assertThat(options).contains("-Xmx", "-XX:MaxDirectMemorySize=", "-XX:+UseSerialGC");
+    Document service;
+    try (InputStream xml = Files.newInputStream(home.resolve("bin/patchgate-service.xml"))) {
+      service = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml);
+    }
+
+    assertThat(Files.readString(home.resolve("bin/patchgate"), UTF_8))
+        .contains("${JAVA_OPTS:-" + options + "}");
+    assertThat(Files.readString(home.resolve("bin/patchgate.cmd"), UTF_8))
+        .contains("set \"JAVA_OPTS=" + options + "\"");
+    assertThat(text(service, "arguments")).startsWith(options + " -jar ");
   }
 
   @Test

@@ -12,10 +12,14 @@ import java.util.Optional;
  */
 final class BodyDigests {
   private static final int SCRATCH_BYTES = 64 * 1024;
+  // One scratch array per filling thread (the disk pool's few), not one per fill: fills waiting
+  // for the disk can number thousands when small misses outrun fsync, and 64 KiB each was most of
+  // the heap in the soak (bench/soak).
+  private static final ThreadLocal<byte[]> SCRATCH =
+      ThreadLocal.withInitial(() -> new byte[SCRATCH_BYTES]);
 
   private final MessageDigest sha256 = Hex.digest("SHA-256");
   private final MessageDigest sha1;
-  private byte[] scratch;
 
   /**
    * @param withSha1 whether to compute the SHA-1 as well
@@ -40,9 +44,7 @@ final class BodyDigests {
       }
       return;
     }
-    if (scratch == null) {
-      scratch = new byte[SCRATCH_BYTES];
-    }
+    byte[] scratch = SCRATCH.get();
     ByteBuffer view = src.duplicate();
     while (view.hasRemaining()) {
       int n = Math.min(view.remaining(), scratch.length);
