@@ -44,6 +44,13 @@ public enum FillOutcome {
    * as a plain range instead of starting another one.
    */
   UNREAD_LIMIT(false),
+  /**
+   * A lease refused: {@link InflightFills#MAX_IN_PROGRESS} fills are already under way, and the
+   * request passes through unstored. Each fill holds a file and an upstream connection until it
+   * ends, and a fill ends only once its object is synced to disk: small misses arriving faster than
+   * the disk syncs them would otherwise pile up until the process runs out of descriptors.
+   */
+  BUSY(false),
   /** Writing the temporary file failed. */
   WRITE_FAILED(false),
   /**

@@ -16,6 +16,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * thread, {@link #abortAll} on the closing thread.
  */
 final class InflightFills {
+  /**
+   * Fills under way at once, at most: far more than a hospital's distinct downloads in progress (a
+   * Patch Tuesday is tens), and each holds two descriptors, so a flood of small misses stays well
+   * inside the gateway's file limit. Beyond it, misses pass through unstored ({@link
+   * FillOutcome#BUSY}).
+   */
+  static final int MAX_IN_PROGRESS = 512;
+
+  private final int maxInProgress;
   private final MirrorStore store;
   private final MirrorSettings settings;
   private final UsableSpace space;
@@ -28,6 +37,7 @@ final class InflightFills {
   /**
    * @param store the store the fills commit into
    * @param closed the store's closed flag: no fill starts once it is set
+   * @param maxInProgress fills under way at once, at most ({@link #MAX_IN_PROGRESS})
    */
   InflightFills(
       MirrorStore store,
@@ -36,7 +46,9 @@ final class InflightFills {
       MirrorMetrics metrics,
       UnreadFills unread,
       StoreEviction eviction,
-      AtomicBoolean closed) {
+      AtomicBoolean closed,
+      int maxInProgress) {
+    this.maxInProgress = maxInProgress;
     this.store = store;
     this.settings = settings;
     this.space = space;
@@ -72,6 +84,9 @@ final class InflightFills {
       if (usable < settings.minFreeBytes()) {
         eviction.requestRoom(settings.minFreeBytes() - usable);
         return notNow(FillOutcome.DISK_FULL);
+      }
+      if (inflight.size() >= maxInProgress) {
+        return notNow(FillOutcome.BUSY);
       }
       boolean bounded = partial && client != null;
       if (bounded && !unread.tryAdd(client, settings.maxUnreadFillsPerClient())) {

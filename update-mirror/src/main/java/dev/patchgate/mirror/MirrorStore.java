@@ -94,7 +94,16 @@ public final class MirrorStore implements AutoCloseable {
               return t;
             });
     this.eviction = new StoreEviction(objects, settings.maxSizeBytes(), metrics, io);
-    this.fills = new InflightFills(this, settings, space, metrics, unread, eviction, closed);
+    this.fills =
+        new InflightFills(
+            this,
+            settings,
+            space,
+            metrics,
+            unread,
+            eviction,
+            closed,
+            InflightFills.MAX_IN_PROGRESS);
     this.admin = new StoreAdmin(objects);
     metrics.gauges(
         this,

@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +48,33 @@ class MirrorStoreDiskSpaceTest {
     assertThat(lease.reason()).isEqualTo(FillOutcome.DISK_FULL);
     assertThat(registry.get("patchgate.mirror.fills").tag("result", "disk_full").counter().count())
         .isEqualTo(1);
+  }
+
+  @Test
+  void beyondTheFillsInProgressAMissPassesThroughUntilOneEnds() throws Exception {
+    List<FillLease> fillers = new ArrayList<>();
+    for (int i = 0; i < InflightFills.MAX_IN_PROGRESS; i++) {
+      FillLease lease = store.fill(MirrorKey.of("http://a.example:80/f" + i, false));
+      assertThat(lease.kind()).isEqualTo(FillLease.Kind.FILLER);
+      fillers.add(lease);
+    }
+
+    FillLease refused = store.fill(MirrorKey.of("http://a.example:80/one-more", false));
+    // Joining a fill under way takes no new one, so it is never refused for this.
+    FillLease joined = store.fill(MirrorKey.of("http://a.example:80/f0", false));
+
+    assertThat(refused.kind()).isEqualTo(FillLease.Kind.NOT_NOW);
+    assertThat(refused.reason()).isEqualTo(FillOutcome.BUSY);
+    assertThat(joined.kind()).isEqualTo(FillLease.Kind.FOLLOWER);
+    assertThat(registry.get("patchgate.mirror.fills").tag("result", "busy").counter().count())
+        .isEqualTo(1);
+
+    fillers.get(1).writer().abort(FillOutcome.UPSTREAM_ERROR);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> store.fill(MirrorKey.of("http://a.example:80/one-more", false)).kind(),
+            kind -> kind == FillLease.Kind.FILLER);
   }
 
   @Test

@@ -226,13 +226,13 @@ public final class MirrorStage {
             && request.headers().contains(HttpHeaderNames.RANGE);
     FillLease lease = store.fill(key, exchange.client(), partial);
     if (lease.kind() == FillLease.Kind.NOT_NOW) {
-      if (lease.reason() == FillOutcome.UNREAD_LIMIT) {
-        exchange.cached(CacheOutcome.BYPASS); // forwarded as the plain range it is
+      if (lease.reason() == FillOutcome.UNREAD_LIMIT || lease.reason() == FillOutcome.BUSY) {
+        // forwarded as it is: a plain range, or a miss while too many fills are under way
+        exchange.cached(CacheOutcome.BYPASS);
       } else if (lease.reason() == FillOutcome.DISK_FULL) {
         mirrorDiskFull(exchange.target().url());
       }
-      done.setSuccess(
-          MirrorResult.FORWARD); // disk nearly full, the store closing, or too many unread fills
+      done.setSuccess(MirrorResult.FORWARD); // disk nearly full, the store closing, too many fills
       return;
     }
     FillReader reader;
