@@ -230,7 +230,12 @@ class ConnectionLimitsIT {
       assertThat(output)
           .filteredOn(line -> line.contains("cannot accept client connections"))
           .hasSize(1);
-      assertThat(output).filteredOn(line -> line.contains("Too many open files")).hasSize(1);
+      // The allowlist watcher, when it happens to look at its file during the exhaustion, says once
+      // that it cannot read it; accepting says so once in all, not once an attempt.
+      assertThat(output)
+          .filteredOn(line -> line.contains("Too many open files"))
+          .filteredOn(line -> !line.contains("allowlist.conf"))
+          .hasSize(1);
       assertThat(output).noneMatch(line -> line.startsWith("\tat "));
       String recovered =
           output.stream()
