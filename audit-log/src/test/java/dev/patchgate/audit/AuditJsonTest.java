@@ -26,26 +26,9 @@ class AuditJsonTest {
   @Test
   void aSummaryRecordAddsItsCountLastTimeAndHostsAfterTheOrdinaryFieldsAndReadsBack() {
     AuditRecord summary =
-        new AuditRecord(
-            Instant.parse("2026-11-23T10:15:30.123Z"),
+        AuditRecords.rateLimitSummary(
             "r-7",
-            "10.1.2.3",
-            "",
-            "",
-            null,
-            null,
-            AuditDecision.DENY,
-            null,
-            "rate limit",
-            false,
-            429,
-            0,
-            0,
-            0,
-            null,
-            null,
-            CacheOutcome.NONE,
-            null,
+            Instant.parse("2026-11-23T10:15:30.123Z"),
             new AuditSummary(
                 500,
                 Instant.parse("2026-11-23T10:15:31.001Z"),

@@ -43,6 +43,12 @@ final class AuditRecords {
    * one second later, to two hosts.
    */
   static AuditRecord rateLimitSummary(String id, Instant ts, long count) {
+    return rateLimitSummary(
+        id, ts, new AuditSummary(count, ts.plusSeconds(1), List.of("a.example", "b.example"), 0));
+  }
+
+  /** A summary of rate-limited requests from 10.1.2.3, first at {@code ts}. */
+  static AuditRecord rateLimitSummary(String id, Instant ts, AuditSummary summary) {
     return new AuditRecord(
         ts,
         id,
@@ -63,7 +69,7 @@ final class AuditRecords {
         null,
         CacheOutcome.NONE,
         null,
-        new AuditSummary(count, ts.plusSeconds(1), List.of("a.example", "b.example"), 0));
+        summary);
   }
 
   /** A request whose target is {@code url}, denied. */

@@ -121,26 +121,9 @@ class SquidAccessLineTest {
   @Test
   void aSummaryRecordIsOneDeniedLineAtItsLastTimeNamingItsCountAndHosts() {
     AuditRecord record =
-        new AuditRecord(
-            Instant.parse("2026-11-23T10:15:30Z"),
+        AuditRecords.rateLimitSummary(
             "r-1",
-            "10.1.2.3",
-            "",
-            "",
-            null,
-            null,
-            AuditDecision.DENY,
-            null,
-            "rate limit",
-            false,
-            429,
-            0,
-            0,
-            0,
-            null,
-            null,
-            CacheOutcome.NONE,
-            null,
+            Instant.parse("2026-11-23T10:15:30Z"),
             new AuditSummary(
                 500,
                 Instant.parse("2026-11-23T10:15:31.250Z"),
