@@ -3,7 +3,6 @@ package dev.patchgate.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.patchgate.proxy.exchange.GatewayMetrics;
 import dev.patchgate.proxy.limits.ConnectionLimits;
 import java.io.IOException;
@@ -19,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -36,8 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConnectionLimitsIT {
   @TempDir Path dir;
   private HttpOrigin origin;
-  private HttpServer webhook;
-  private final List<String> posts = new CopyOnWriteArrayList<>();
+  private AlertHook webhook;
   private final List<Socket> sockets = new ArrayList<>();
   private GatewayHarness gateway;
 
@@ -45,15 +42,7 @@ class ConnectionLimitsIT {
   void start() throws IOException {
     origin = HttpOrigin.plain();
     origin.put("kb.cab", "the patch".getBytes(StandardCharsets.US_ASCII));
-    webhook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    webhook.createContext(
-        "/hook",
-        exchange -> {
-          posts.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-          exchange.sendResponseHeaders(204, -1);
-          exchange.close();
-        });
-    webhook.start();
+    webhook = new AlertHook();
   }
 
   @AfterEach
@@ -64,21 +53,14 @@ class ConnectionLimitsIT {
     if (gateway != null) {
       gateway.close();
     }
-    webhook.stop(0);
+    webhook.close();
     origin.close();
   }
 
   @Test
   void aOneClientFloodIsCutAtItsLimitAuditedAlertedAndCountedWhileAnotherClientIsServed()
       throws Exception {
-    gateway =
-        start(
-            "",
-            """
-            patchgate.limits.connections-per-client = 100
-            patchgate.alerts.webhook.url = "http://127.0.0.1:%d/hook"
-            """
-                .formatted(webhook.getAddress().getPort()));
+    gateway = start("", "patchgate.limits.connections-per-client = 100\n" + webhook.config());
 
     List<Socket> flood = open("127.0.0.1", 1000);
 
@@ -108,9 +90,7 @@ class ConnectionLimitsIT {
         .filteredOn(r -> "127.0.0.1".equals(r.get("client")))
         .hasSizeLessThan(300)
         .anySatisfy(r -> assertThat((Long) r.get("count")).isGreaterThan(1));
-    await().atMost(Duration.ofSeconds(10)).until(() -> !posts.isEmpty());
-    assertThat(posts.get(0))
-        .contains("\"kind\":\"connection_limit\"")
+    assertThat(webhook.await("connection_limit"))
         .contains("127.0.0.1")
         .contains("connection limit (100 per client)");
     assertThat(refused("total")).isZero();

@@ -183,8 +183,13 @@ public record GatewaySettings(
             r.list("pac.proxies", ProxyAutoConfig::parseProxy),
             r.list("pac.direct", ProxyAutoConfig::parseDirect));
     Optional<InetSocketAddress> adminListen = r.get("admin.listen", AdminSettings::parseListen);
+    int problemsBefore = problems.size();
     List<Cidr> adminClients = r.list("admin.clients", AdminSettings::parseClient);
-    if (adminListen != null && adminListen.isPresent() && adminClients.isEmpty()) {
+    // Only when the list itself is empty: one whose values were all refused is reported already.
+    if (adminListen != null
+        && adminListen.isPresent()
+        && adminClients.isEmpty()
+        && problems.size() == problemsBefore) {
       problems.add(
           "patchgate.admin.clients: no client may use the admin listener; name at least one"
               + " address or range (e.g. \"127.0.0.1\"), or turn the listener off with"

@@ -7,12 +7,10 @@ import dev.patchgate.proxy.mirror.fetch.MirrorFetchPassThrough;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Gives the client whose request started a fill the fetched answer when the mirror does not store
@@ -30,10 +28,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * order (one thread submits them, and an event loop runs its tasks in submission order).
  */
 final class MirrorHandOver implements MirrorFetchPassThrough {
-  /** Bytes written to the client and not yet taken by its socket before the fetch pauses. */
-  static final long HIGH_MARK = 1L << 20;
-
-  private static final long LOW_MARK = HIGH_MARK / 4;
 
   /** What the client side does besides the bytes; all called on the client's event loop. */
   interface Client {
@@ -54,10 +48,7 @@ final class MirrorHandOver implements MirrorFetchPassThrough {
   private final boolean keepAlive;
   private final boolean staleAllowed;
   private final Client client;
-  private final AtomicLong unsent = new AtomicLong();
-  private volatile MirrorFetch fetch;
-  private volatile boolean cancelWanted;
-  private volatile boolean paused;
+  private final FetchRelay relay = new FetchRelay();
 
   // Fetch loop only.
   private boolean replaced;
@@ -83,10 +74,7 @@ final class MirrorHandOver implements MirrorFetchPassThrough {
 
   /** The fetch this object consumes, once started (client loop). */
   void attach(MirrorFetch started) {
-    fetch = started;
-    if (cancelWanted) {
-      started.cancel(); // asked for before the fetch was known
-    }
+    relay.attach(started);
     started.outcome().thenRun(() -> onClientLoop(this::fetchEnded));
   }
 
@@ -127,7 +115,7 @@ final class MirrorHandOver implements MirrorFetchPassThrough {
     int status = head.status().code();
     if (staleAllowed && MirrorStrategy.afterRevalidation(status) == MirrorAction.SERVE_STALE) {
       replaced = true;
-      cancelFetch();
+      relay.cancel();
       onClientLoop(
           () -> {
             started = true;
@@ -151,24 +139,8 @@ final class MirrorHandOver implements MirrorFetchPassThrough {
       content.release();
       return true;
     }
-    int n = content.readableBytes();
-    unsent.addAndGet(n);
     // Written from this thread: Netty queues it on the client's loop after the head's task.
-    ctx.writeAndFlush(new DefaultHttpContent(content))
-        .addListener(
-            (ChannelFuture f) -> {
-              written(f);
-              MirrorFetch current = fetch;
-              if (unsent.addAndGet(-n) <= LOW_MARK && paused && current != null) {
-                paused = false;
-                current.resume();
-              }
-            });
-    if (unsent.get() > HIGH_MARK) {
-      paused = true;
-      return unsent.get() <= LOW_MARK; // the socket may have drained meanwhile
-    }
-    return true;
+    return relay.write(ctx, content, this::written);
   }
 
   @Override
@@ -209,19 +181,11 @@ final class MirrorHandOver implements MirrorFetchPassThrough {
   private void written(ChannelFuture f) {
     if (!f.isSuccess()) {
       f.channel().close();
-      cancelFetch();
+      relay.cancel();
       if (!over) {
         over = true;
         client.broken();
       }
-    }
-  }
-
-  private void cancelFetch() {
-    cancelWanted = true;
-    MirrorFetch current = fetch;
-    if (current != null) {
-      current.cancel();
     }
   }
 

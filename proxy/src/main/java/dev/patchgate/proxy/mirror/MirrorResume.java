@@ -8,7 +8,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
@@ -16,7 +15,6 @@ import io.netty.util.concurrent.Promise;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,16 +35,14 @@ import org.slf4j.LoggerFactory;
  * price is that bytes cross the upstream link once more for each such client, and an upstream that
  * does not honour ranges cannot finish them.
  *
- * <p>Backpressure as in {@link MirrorHandOver}: the fetch stops reading while more than {@link
- * MirrorHandOver#HIGH_MARK} bytes wait for the client's socket.
+ * <p>Backpressure as in {@link MirrorHandOver} ({@link FetchRelay}): the fetch stops reading while
+ * more than {@link FetchRelay#HIGH_MARK} bytes wait for the client's socket.
  *
  * <p>Threading: the fetch's callbacks come on its event loop, one at a time; the ending is decided
  * on the client's event loop, to which they hand over in order.
  */
 final class MirrorResume implements MirrorFetchPassThrough {
   private static final Logger LOG = LoggerFactory.getLogger(MirrorResume.class);
-  private static final long HIGH_MARK = MirrorHandOver.HIGH_MARK;
-  private static final long LOW_MARK = HIGH_MARK / 4;
 
   /** How the rest went. */
   enum Result {
@@ -86,11 +82,8 @@ final class MirrorResume implements MirrorFetchPassThrough {
   private final long owedBytes;
   private final Consumer<Result> noted;
   private final Promise<Result> over;
-  private final AtomicLong unsent = new AtomicLong();
+  private final FetchRelay relay = new FetchRelay();
   private final ChannelFutureListener clientClosed = f -> end(Result.CLIENT_GONE);
-  private volatile MirrorFetch fetch;
-  private volatile boolean cancelWanted;
-  private volatile boolean paused;
   private volatile boolean headSeen;
 
   // Fetch loop only.
@@ -147,13 +140,7 @@ final class MirrorResume implements MirrorFetchPassThrough {
       resume.end(Result.BROKEN);
       return resume.over;
     }
-    resume.fetch = started;
-    if (resume.cancelWanted) {
-      started.cancel(); // asked for before the fetch was known
-    } else if (resume.paused && resume.unsent.get() <= LOW_MARK) {
-      resume.paused = false; // the socket drained before the fetch was known
-      started.resume();
-    }
+    resume.relay.attach(started);
     // Without an answer head, no callback comes: the outcome says the fetch is over.
     started
         .outcome()
@@ -179,7 +166,7 @@ final class MirrorResume implements MirrorFetchPassThrough {
     if (mismatch.isPresent()) {
       LOG.info(
           "{}: the upstream did not resume it from byte {}: {}", url, owed.from(), mismatch.get());
-      cancelFetch();
+      relay.cancel();
       onClientLoop(() -> end(Result.REFUSED));
       return;
     }
@@ -196,30 +183,19 @@ final class MirrorResume implements MirrorFetchPassThrough {
     if (relayed + n > owedBytes) {
       content.release();
       relaying = false;
-      cancelFetch();
+      relay.cancel();
       onClientLoop(() -> end(Result.BROKEN));
       return true;
     }
     relayed += n;
-    unsent.addAndGet(n);
-    // Written from this thread: Netty queues it on the client's loop in order.
-    ctx.writeAndFlush(new DefaultHttpContent(content))
-        .addListener(
-            (ChannelFuture f) -> {
-              if (!f.isSuccess()) {
-                end(Result.CLIENT_GONE);
-              }
-              MirrorFetch current = fetch;
-              if (unsent.addAndGet(-n) <= LOW_MARK && paused && current != null) {
-                paused = false;
-                current.resume();
-              }
-            });
-    if (unsent.get() > HIGH_MARK) {
-      paused = true;
-      return unsent.get() <= LOW_MARK; // the socket may have drained meanwhile
-    }
-    return true;
+    return relay.write(
+        ctx,
+        content,
+        f -> {
+          if (!f.isSuccess()) {
+            end(Result.CLIENT_GONE);
+          }
+        });
   }
 
   @Override
@@ -269,18 +245,10 @@ final class MirrorResume implements MirrorFetchPassThrough {
     }
     ended = true;
     ctx.channel().closeFuture().removeListener(clientClosed);
-    cancelFetch();
+    relay.cancel();
     noted.accept(how);
     ctx.channel().close();
     over.trySuccess(how);
-  }
-
-  private void cancelFetch() {
-    cancelWanted = true;
-    MirrorFetch current = fetch;
-    if (current != null) {
-      current.cancel();
-    }
   }
 
   private void onClientLoop(Runnable task) {

@@ -219,6 +219,21 @@ class GatewaySettingsTest {
   }
 
   @Test
+  void anAdminClientListWhoseOnlyValueIsWrongIsOneProblem() throws Exception {
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(file, "patchgate.admin.clients = [\"everyone\"]\n");
+
+    assertThatThrownBy(() -> GatewaySettings.load(Optional.of(file)))
+        .isInstanceOfSatisfying(
+            GatewaySettings.InvalidSettingsException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .contains("patchgate.admin.clients: \"everyone\""));
+  }
+
+  @Test
   void aMissingConfigFileIsOneClearProblem() {
     assertThatThrownBy(() -> GatewaySettings.load(Optional.of(dir.resolve("nope.conf"))))
         .hasMessageContaining("nope.conf: cannot read configuration file");
