@@ -9,6 +9,7 @@ import dev.patchgate.proxy.exchange.OpenTunnels;
 import dev.patchgate.proxy.exchange.WireTap;
 import dev.patchgate.proxy.limits.ConnectionLimits;
 import dev.patchgate.proxy.mirror.MirrorStage;
+import dev.patchgate.proxy.parent.Parents;
 import dev.patchgate.proxy.request.AdmissionStage;
 import dev.patchgate.proxy.request.RequestFramer;
 import dev.patchgate.proxy.request.RequestRateLimit;
@@ -69,7 +70,8 @@ final class ClientPipeline extends ChannelInboundHandlerAdapter {
       Duration idleTimeout,
       RequestRateLimit rateLimit,
       ConnectionLimits limits,
-      Duration requestHeaderTimeout) {}
+      Duration requestHeaderTimeout,
+      Parents parents) {}
 
   private final ClientSession session;
   private final AdmissionStage admission;
@@ -104,7 +106,8 @@ final class ClientPipeline extends ChannelInboundHandlerAdapter {
             shared.self(),
             shared.auditWritable(),
             shared.mirror().get(),
-            shared.rateLimit());
+            shared.rateLimit(),
+            shared.parents());
     channel.pipeline().addFirst(NAME, new ClientPipeline(session, admission, shared));
     return true;
   }
