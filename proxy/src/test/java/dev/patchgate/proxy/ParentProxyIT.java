@@ -94,7 +94,7 @@ class ParentProxyIT {
     site = site(squid.url(), "");
     String authority = ORIGIN + ":" + tlsOrigin.port();
 
-    try (Socket socket = connect(site, authority);
+    try (Socket socket = site.tunnel(authority);
         SSLSocket tls = tlsOver(socket, ORIGIN)) {
       tls.getOutputStream()
           .write(
@@ -126,7 +126,7 @@ class ParentProxyIT {
       site = site(squid.url(), "", tunnelEnd.port());
       String authority = ORIGIN + ":" + tunnelEnd.port();
 
-      try (Socket socket = connect(site, authority)) {
+      try (Socket socket = site.tunnel(authority)) {
         socket
             .getOutputStream()
             .write(TlsHellos.hello().serverName("elsewhere.example.net").record());
@@ -239,7 +239,7 @@ class ParentProxyIT {
       String tunnel = ORIGIN + ":" + tlsOrigin.port();
 
       assertThat(get(site, plain).statusCode()).isEqualTo(200);
-      try (Socket socket = connect(site, tunnel);
+      try (Socket socket = site.tunnel(tunnel);
           SSLSocket tls = tlsOver(socket, ORIGIN)) {
         tls.startHandshake();
       }
@@ -305,7 +305,7 @@ class ParentProxyIT {
       assertThat(origin.seen()).hasSize(seenBefore + 1);
 
       String authority = ORIGIN + ":" + tlsOrigin.port();
-      try (Socket socket = connect(site, authority);
+      try (Socket socket = site.tunnel(authority);
           SSLSocket tls = tlsOver(socket, ORIGIN)) {
         tls.startHandshake();
       }
@@ -363,13 +363,6 @@ class ParentProxyIT {
     return client.send(
         HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
         HttpResponse.BodyHandlers.ofByteArray());
-  }
-
-  private static Socket connect(GatewayHarness gateway, String authority) throws IOException {
-    Socket socket = gateway.socket();
-    RawHttp.send(socket, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n".formatted(authority, authority));
-    assertThat(RawHttp.read(socket, true).status()).isEqualTo(200);
-    return socket;
   }
 
   private static SSLSocket tlsOver(Socket socket, String serverName) throws Exception {
