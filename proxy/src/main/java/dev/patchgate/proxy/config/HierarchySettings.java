@@ -19,9 +19,4 @@ public record HierarchySettings(List<Cidr> trustedDownstreams, boolean forwarded
   public HierarchySettings {
     trustedDownstreams = List.copyOf(trustedDownstreams);
   }
-
-  /** Trusts no downstream; names the PC to a parent proxy. */
-  public static HierarchySettings standalone() {
-    return new HierarchySettings(List.of(), true);
-  }
 }

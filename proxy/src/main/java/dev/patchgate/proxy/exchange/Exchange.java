@@ -150,8 +150,11 @@ public final class Exchange {
    */
   public void identified(ClientIdentity who) {
     identity = who;
-    client = who.client().getHostAddress();
-    via = who.via() == null ? null : who.via().getHostAddress();
+    if (who.via() != null) {
+      // Otherwise the client is the TCP peer, whose address the exchange was opened with.
+      client = who.client().getHostAddress();
+      via = who.via().getHostAddress();
+    }
   }
 
   /** Whom the request is from, or null before the request path looked (a malformed request). */

@@ -116,11 +116,11 @@ public final class ForwardedFor {
       if (node == null) {
         return ClientIdentity.ignored(peer, NO_FOR);
       }
-      Object parsed = node(node, rfc7239);
-      if (parsed instanceof String fault) {
-        return ClientIdentity.ignored(peer, fault);
+      Node parsed = node(node, rfc7239);
+      if (parsed.fault() != null) {
+        return ClientIdentity.ignored(peer, parsed.fault());
       }
-      InetAddress address = (InetAddress) parsed;
+      InetAddress address = parsed.address();
       chain.add(0, address);
       if (i == 0 || !trusts(address)) {
         return new ClientIdentity(address, peer, chain, null);
@@ -158,39 +158,44 @@ public final class ForwardedFor {
     return nodes;
   }
 
-  /**
-   * One node: an {@link InetAddress}, or the fault phrase (a String) that makes the header ignored.
-   */
-  private static Object node(String node, boolean rfc7239) {
+  /** One node of the list: its address, or the fault phrase that makes the header ignored. */
+  private record Node(InetAddress address, String fault) {
+    /** The parsed address; null (it did not parse) is not an address. */
+    static Node of(InetAddress address) {
+      return address == null ? new Node(null, NOT_AN_ADDRESS) : new Node(address, null);
+    }
+
+    static Node refused(String fault) {
+      return new Node(null, fault);
+    }
+  }
+
+  private static Node node(String node, boolean rfc7239) {
     if (node.equalsIgnoreCase("unknown") || node.startsWith("_")) {
-      return HIDDEN;
+      return Node.refused(HIDDEN);
     }
     if (node.startsWith("[")) {
       int close = node.indexOf(']');
       if (close < 0) {
-        return NOT_AN_ADDRESS;
+        return Node.refused(NOT_AN_ADDRESS);
       }
       String rest = node.substring(close + 1);
       if (!rest.isEmpty()) {
-        return isPort(rest) ? PORT : NOT_AN_ADDRESS;
+        return Node.refused(isPort(rest) ? PORT : NOT_AN_ADDRESS);
       }
-      InetAddress v6 = ipv6(node.substring(1, close));
-      return v6 == null ? NOT_AN_ADDRESS : v6;
+      return Node.of(ipv6(node.substring(1, close)));
     }
     int colon = node.indexOf(':');
     if (colon >= 0 && node.indexOf(':', colon + 1) < 0) {
       // One colon: an IPv4 address with a port (an IPv6 address has two at least).
-      return ipv4(node.substring(0, colon)) != null && isPort(node.substring(colon))
-          ? PORT
-          : NOT_AN_ADDRESS;
+      boolean port = ipv4(node.substring(0, colon)) != null && isPort(node.substring(colon));
+      return Node.refused(port ? PORT : NOT_AN_ADDRESS);
     }
     if (colon >= 0) {
       // RFC 7239 writes IPv6 in brackets (and quotes); X-Forwarded-For writes it bare.
-      InetAddress v6 = rfc7239 ? null : ipv6(node);
-      return v6 == null ? NOT_AN_ADDRESS : v6;
+      return Node.of(rfc7239 ? null : ipv6(node));
     }
-    InetAddress v4 = ipv4(node);
-    return v4 == null ? NOT_AN_ADDRESS : v4;
+    return Node.of(ipv4(node));
   }
 
   private static boolean isPort(String text) {
