@@ -77,55 +77,6 @@ public record AuditRecord(
     url = Objects.requireNonNullElse(url, "");
   }
 
-  /**
-   * A record of a request that came straight from its client ({@code via} is {@code null}): the
-   * gateway's own records (refused connections, the admin listener's) and every test's.
-   */
-  public AuditRecord(
-      Instant ts,
-      String id,
-      String client,
-      String method,
-      String url,
-      String host,
-      Integer port,
-      AuditDecision decision,
-      String entry,
-      String reason,
-      boolean wouldDeny,
-      int status,
-      long bytesToClient,
-      long bytesFromClient,
-      long durationMs,
-      String contentType,
-      Long objectLength,
-      CacheOutcome cache,
-      String upstream,
-      AuditSummary summary) {
-    this(
-        ts,
-        id,
-        client,
-        null,
-        method,
-        url,
-        host,
-        port,
-        decision,
-        entry,
-        reason,
-        wouldDeny,
-        status,
-        bytesToClient,
-        bytesFromClient,
-        durationMs,
-        contentType,
-        objectLength,
-        cache,
-        upstream,
-        summary);
-  }
-
   /** How many requests the record stands for: a summary's {@code count}, else 1. */
   public long count() {
     return summary == null ? 1 : summary.count();

@@ -122,6 +122,7 @@ class AuditJsonTest {
             null,
             null,
             null,
+            null,
             AuditDecision.ERROR,
             null,
             "malformed request",
