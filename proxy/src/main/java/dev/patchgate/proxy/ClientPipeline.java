@@ -10,6 +10,7 @@ import dev.patchgate.proxy.exchange.WireTap;
 import dev.patchgate.proxy.limits.ConnectionLimits;
 import dev.patchgate.proxy.mirror.MirrorStage;
 import dev.patchgate.proxy.request.AdmissionStage;
+import dev.patchgate.proxy.request.ForwardedFor;
 import dev.patchgate.proxy.request.RequestFramer;
 import dev.patchgate.proxy.request.RequestRateLimit;
 import dev.patchgate.proxy.upstream.SelfAddress;
@@ -68,6 +69,7 @@ final class ClientPipeline extends ChannelInboundHandlerAdapter {
       int maxHead,
       Duration idleTimeout,
       RequestRateLimit rateLimit,
+      ForwardedFor forwarded,
       ConnectionLimits limits,
       Duration requestHeaderTimeout) {}
 
@@ -104,7 +106,8 @@ final class ClientPipeline extends ChannelInboundHandlerAdapter {
             shared.self(),
             shared.auditWritable(),
             shared.mirror().get(),
-            shared.rateLimit());
+            shared.rateLimit(),
+            shared.forwarded());
     channel.pipeline().addFirst(NAME, new ClientPipeline(session, admission, shared));
     return true;
   }

@@ -19,6 +19,7 @@ import dev.patchgate.proxy.limits.ConnectionLimits;
 import dev.patchgate.proxy.mirror.MirrorStage;
 import dev.patchgate.proxy.mirror.fetch.MirrorFetcher;
 import dev.patchgate.proxy.request.ClientRateLimiter;
+import dev.patchgate.proxy.request.ForwardedFor;
 import dev.patchgate.proxy.request.GatewayFiltersSource;
 import dev.patchgate.proxy.request.RequestRateLimit;
 import dev.patchgate.proxy.upstream.RefusingHostResolver;
@@ -216,6 +217,7 @@ public final class Gateway implements AutoCloseable {
             maxHead,
             settings.idleTimeout(),
             rateLimit,
+            new ForwardedFor(settings.hierarchy().trustedDownstreams()),
             limits,
             settings.connections().requestHeader());
     GatewayServerGroup group =

@@ -53,6 +53,7 @@ import java.util.TreeSet;
  * @param admin the admin listener (metrics, health and readiness), or off
  * @param requestsPerClient each client's request rate, unless a group of it in the allowlist's
  *     {@code limits} block sets its own; {@link RequestRate#UNLIMITED} when off
+ * @param hierarchy whose forwarded-for headers are believed, and what a parent proxy is told
  *     <p>Public for the gateway's wiring, the command line and the end-to-end tests.
  */
 public record GatewaySettings(
@@ -75,7 +76,8 @@ public record GatewaySettings(
     AlertSettings alerts,
     ProxyAutoConfig pac,
     AdminSettings admin,
-    RequestRate requestsPerClient) {
+    RequestRate requestsPerClient,
+    HierarchySettings hierarchy) {
 
   static final String ROOT = "patchgate";
   // The allowlist's limits block takes the same range.
@@ -183,6 +185,10 @@ public record GatewaySettings(
             r.list("pac.proxies", ProxyAutoConfig::parseProxy),
             r.list("pac.direct", ProxyAutoConfig::parseDirect));
     Optional<InetSocketAddress> adminListen = r.get("admin.listen", AdminSettings::parseListen);
+    HierarchySettings hierarchy =
+        new HierarchySettings(
+            r.list("trusted-downstreams", AdminSettings::parseClient),
+            r.bool("upstream.forwarded-for"));
     int problemsBefore = problems.size();
     List<Cidr> adminClients = r.list("admin.clients", AdminSettings::parseClient);
     // Only when the list itself is empty: one whose values were all refused is reported already.
@@ -241,7 +247,8 @@ public record GatewaySettings(
         alerts,
         pac,
         new AdminSettings(adminListen, adminClients),
-        requestsPerClient);
+        requestsPerClient,
+        hierarchy);
   }
 
   /**

@@ -216,7 +216,8 @@ class AdmissionStageTest {
         new SelfAddress(),
         () -> auditWritable,
         MirrorStage.disabled(),
-        rateLimit);
+        rateLimit,
+        ForwardedFor.NONE);
   }
 
   private AdmissionResult decide(HttpRequest request) {
