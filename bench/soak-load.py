@@ -82,6 +82,10 @@ class Stats:
     def __init__(self):
         self.window = []  # latencies (ms) in the current window, all kinds
         self.all = {k: [] for k in KINDS}
+        # Requests started after the warm-up (the idle connections' ramp and the JIT's first
+        # minute): the steady state the gateway spends its life in.
+        self.steady = {k: [] for k in KINDS}
+        self.steady_from = float("inf")
         self.ok = {k: 0 for k in KINDS}
         self.failed = {k: 0 for k in KINDS}
         self.reasons = {}
@@ -89,9 +93,12 @@ class Stats:
         self.idle_closed_by_proxy = 0
         self.late = 0  # an active client's request started later than its schedule by > 1 s
 
-    def done(self, kind, ms):
+    def done(self, kind, started):
+        ms = (time.monotonic() - started) * 1000
         self.window.append(ms)
         self.all[kind].append(ms)
+        if started >= self.steady_from:
+            self.steady[kind].append(ms)
         self.ok[kind] += 1
 
     def fail(self, kind, why):
@@ -204,7 +211,7 @@ class Load:
                     if not keep:
                         await close_writer(writer)
                         conn = None
-                self.stats.done(kind, (time.monotonic() - t0) * 1000)
+                self.stats.done(kind, t0)
             except (Exception, asyncio.TimeoutError) as e:
                 if self.stop:
                     break
@@ -223,7 +230,7 @@ class Load:
                                 if not keep:
                                     await close_writer(writer)
                                     conn = None
-                                self.stats.done(kind, (time.monotonic() - t0) * 1000)
+                                self.stats.done(kind, t0)
                                 continue
                             e = Failure("status %d after reconnect" % status)
                         except (Exception, asyncio.TimeoutError) as e2:
@@ -249,7 +256,7 @@ class Load:
                 status, _, keep = await asyncio.wait_for(read_response(reader), self.a.timeout)
                 if status != 200:
                     raise Failure("status %d" % status)
-                self.stats.done("idle", (time.monotonic() - t0) * 1000)
+                self.stats.done("idle", t0)
                 if not keep:
                     raise Failure("not kept alive")
                 self.stats.idle_open += 1
@@ -319,6 +326,7 @@ async def soak(args):
     with open(cmdfile, "w") as f:
         f.write("GC.run\nGC.heap_info\n")
     t_start = time.monotonic()
+    stats.steady_from = t_start + args.warmup
     tasks = []
     # Idle connections first, spread over the ramp; the active clients start after a few seconds.
     for i in range(args.idle):
@@ -410,14 +418,20 @@ def summarise(args, stats, rows):
     per_kind = {}
     for k in KINDS:
         v = sorted(stats.all[k])
+        w = sorted(stats.steady[k])
         per_kind[k] = {
             "ok": stats.ok[k],
             "failed": stats.failed[k],
             "p50": percentile(v, 0.5),
             "p99": percentile(v, 0.99),
             "p999": percentile(v, 0.999),
+            "steady_count": len(w),
+            "steady_p50": percentile(w, 0.5),
+            "steady_p99": percentile(w, 0.99),
+            "steady_p999": percentile(w, 0.999),
         }
     every = sorted(x for k in KINDS if k != "idle" for x in stats.all[k])
+    steady = sorted(x for k in KINDS if k != "idle" for x in stats.steady[k])
     third = len(rows) // 3
     middle, last = rows[third : 2 * third], rows[2 * third :]
     verdicts = []
@@ -459,6 +473,9 @@ def summarise(args, stats, rows):
         "p50": percentile(every, 0.5),
         "p99": percentile(every, 0.99),
         "p999": percentile(every, 0.999),
+        "steady_p50": percentile(steady, 0.5),
+        "steady_p99": percentile(steady, 0.99),
+        "steady_p999": percentile(steady, 0.999),
         "failed": failed,
         "reasons": stats.reasons,
         "idle_closed_by_proxy": stats.idle_closed_by_proxy,
@@ -514,6 +531,8 @@ def main():
     p.add_argument("--mix", default="hit=65,miss=5,deny=20,tunnel=10")
     p.add_argument("--hits", type=int, default=100, help="stored objects /hit/0.bin ... to ask for")
     p.add_argument("--ramp", type=float, default=60, help="seconds over which idle connections open")
+    p.add_argument("--warmup", type=float, default=60,
+                   help="seconds after which a request counts in the steady-state percentiles")
     p.add_argument("--timeout", type=float, default=30)
     p.add_argument("--pid", type=int, help="the proxy's process, sampled every 10 s")
     p.add_argument("--jvm", action="store_true", help="the proxy is a JVM: sample heap after GC")

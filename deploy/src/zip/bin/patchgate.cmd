@@ -5,7 +5,7 @@ rem Relative paths in conf\patchgate.conf are resolved against the current direc
 rem the directory the zip was unpacked into, e.g. bin\patchgate run --config conf\patchgate.conf
 setlocal
 set "APP_HOME=%~dp0.."
-if not defined JAVA_OPTS set "JAVA_OPTS=-Xms64m -Xmx1g -XX:+UseSerialGC -XX:MaxDirectMemorySize=256m -XX:+ExitOnOutOfMemoryError"
+if not defined JAVA_OPTS set "JAVA_OPTS=-Xms64m -Xmx1g -XX:+UseG1GC -XX:MaxDirectMemorySize=256m -XX:+ExitOnOutOfMemoryError"
 set "JAVA=java"
 if defined JAVA_HOME set "JAVA=%JAVA_HOME%\bin\java.exe"
 "%JAVA%" %JAVA_OPTS% -jar "%APP_HOME%\lib\patchgate.jar" %*

@@ -16,8 +16,19 @@ public final class AuditFields {
   /** The request id, which ties a client's report (e.g. from a deny page) to its record. */
   public static final String ID = "id";
 
-  /** The client's IP address. */
+  /**
+   * The client's IP address: the PC's. For a request relayed by a trusted downstream gateway (a
+   * site gateway, {@code patchgate.trusted-downstreams}) it is the address that gateway named in
+   * {@code X-Forwarded-For} or {@code Forwarded}, and {@link #VIA} names the gateway.
+   */
   public static final String CLIENT = "client";
+
+  /**
+   * The trusted downstream gateway that relayed the request (its address as this gateway's TCP
+   * peer), or {@code null} when the request came straight from the client. Lines written before
+   * this field existed lack it; tools read a missing {@code via} as {@code null}.
+   */
+  public static final String VIA = "via";
 
   /** The HTTP method, {@code CONNECT} for tunnels. */
   public static final String METHOD = "method";
@@ -124,6 +135,7 @@ public final class AuditFields {
           TS,
           ID,
           CLIENT,
+          VIA,
           METHOD,
           URL,
           HOST,

@@ -47,6 +47,7 @@ public final class AuditJson {
             .string(AuditFields.TS, formatTs(record.ts()))
             .string(AuditFields.ID, record.id())
             .string(AuditFields.CLIENT, record.client())
+            .string(AuditFields.VIA, record.via())
             .string(AuditFields.METHOD, record.method())
             .string(AuditFields.URL, record.url())
             .string(AuditFields.HOST, record.host())

@@ -7,17 +7,20 @@ import java.util.Objects;
  * One finished exchange: an HTTP request or a CONNECT tunnel, built once at its end; or a summary
  * record standing for many refused requests of one client (see {@link AuditSummary}).
  *
- * <p>{@code host}, {@code port}, {@code entry}, {@code reason}, {@code contentType}, {@code
- * objectLength} and {@code upstream} may be {@code null}. {@code client}, {@code method} and {@code
- * url} are turned into {@code ""} when {@code null}, because a malformed request may lack them and
- * its record must still be written. {@code ts}, {@code id}, {@code decision} and {@code cache} are
- * required: the proxy always knows them, so a {@code null} is a bug and fails fast with a {@link
- * NullPointerException} naming the component. Numbers are recorded as given, without range checks,
- * so that a clock step or a counting slip never costs the record itself. Immutable and thread-safe.
+ * <p>{@code via}, {@code host}, {@code port}, {@code entry}, {@code reason}, {@code contentType},
+ * {@code objectLength} and {@code upstream} may be {@code null}. {@code client}, {@code method} and
+ * {@code url} are turned into {@code ""} when {@code null}, because a malformed request may lack
+ * them and its record must still be written. {@code ts}, {@code id}, {@code decision} and {@code
+ * cache} are required: the proxy always knows them, so a {@code null} is a bug and fails fast with
+ * a {@link NullPointerException} naming the component. Numbers are recorded as given, without range
+ * checks, so that a clock step or a counting slip never costs the record itself. Immutable and
+ * thread-safe.
  *
  * @param ts when the request arrived
  * @param id the request id
- * @param client the client's IP address
+ * @param client the client's IP address (the PC's, also when a trusted downstream relayed it)
+ * @param via the trusted downstream gateway that relayed the request, or {@code null} when the
+ *     request came straight from the client
  * @param method the HTTP method, {@code CONNECT} for tunnels
  * @param url the absolute URL, {@code host:port} for CONNECT, or the raw target if malformed
  * @param host the target host, or {@code null}
@@ -44,6 +47,7 @@ public record AuditRecord(
     Instant ts,
     String id,
     String client,
+    String via,
     String method,
     String url,
     String host,

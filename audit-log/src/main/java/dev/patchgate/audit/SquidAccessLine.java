@@ -12,6 +12,10 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code %ts.%03tu}: when the exchange ended ({@code ts + duration_ms}), because Squid logs
  *       the time it wrote the entry, which is the end of the transaction.
  *   <li>{@code %6tr}: {@code duration_ms}, right-aligned in six columns.
+ *   <li>{@code %>a}: {@code client}, the PC, also for a request a trusted downstream gateway
+ *       relayed, as Squid logs the indirect client with {@code follow_x_forwarded_for} and {@code
+ *       log_uses_indirect_client on}. The format has no field for that gateway ({@code via}); the
+ *       JSON audit log keeps it.
  *   <li>{@code %Ss}: the result code from {@link #resultCode}.
  *   <li>{@code %03>Hs}: the status, {@code 000} when none was sent.
  *   <li>{@code %<st}: {@code bytes_to_client}, headers included, as Squid counts it.

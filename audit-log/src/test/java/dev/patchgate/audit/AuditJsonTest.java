@@ -73,6 +73,7 @@ class AuditJsonTest {
             entry("ts", "2026-11-23T10:15:30.123Z"),
             entry("id", "r-42"),
             entry("client", "10.1.2.3"),
+            entry("via", null),
             entry("method", "GET"),
             entry("url", "http://download.windowsupdate.com/c/msdownload/update/kb123.cab"),
             entry("host", "download.windowsupdate.com"),
@@ -116,6 +117,7 @@ class AuditJsonTest {
         new AuditRecord(
             AuditRecords.ARRIVED,
             "r-1",
+            null,
             null,
             null,
             null,

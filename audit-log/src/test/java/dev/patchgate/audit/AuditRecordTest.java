@@ -46,7 +46,7 @@ class AuditRecordTest {
   private static AuditRecord record(
       Instant ts, String id, AuditDecision decision, CacheOutcome cache) {
     return new AuditRecord(
-        ts, id, null, null, null, null, null, decision, null, null, false, 0, 0, 0, 0, null, null,
-        cache, null, null);
+        ts, id, null, null, null, null, null, null, decision, null, null, false, 0, 0, 0, 0, null,
+        null, cache, null, null);
   }
 }

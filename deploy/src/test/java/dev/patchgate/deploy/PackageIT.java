@@ -99,13 +99,16 @@ final class PackageIT {
             Map.entry(
                 "/usr/share/patchgate/monitoring/patchgate-alerts.yml", "-rw-r--r-- root/root"),
             Map.entry(
-                "/usr/share/patchgate/monitoring/prometheus-scrape.yml", "-rw-r--r-- root/root"));
+                "/usr/share/patchgate/monitoring/prometheus-scrape.yml", "-rw-r--r-- root/root"),
+            Map.entry("/usr/share/patchgate/keepalived/keepalived.conf", "-rw-r--r-- root/root"));
     assertThat(root.resolve("usr/share/patchgate/patchgate.jar"))
         .hasSameBinaryContentAs(Path.of("../proxy/target/patchgate.jar"));
     assertThat(root.resolve("usr/share/patchgate/monitoring/patchgate-dashboard.json"))
         .hasSameBinaryContentAs(Path.of("grafana/patchgate-dashboard.json"));
     assertThat(root.resolve("usr/share/patchgate/monitoring/patchgate-alerts.yml"))
         .hasSameBinaryContentAs(Path.of("prometheus/patchgate-alerts.yml"));
+    assertThat(root.resolve("usr/share/patchgate/keepalived/keepalived.conf"))
+        .hasSameBinaryContentAs(Path.of("keepalived/keepalived.conf"));
   }
 
   @Test

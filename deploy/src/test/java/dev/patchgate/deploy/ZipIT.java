@@ -91,7 +91,7 @@ final class ZipIT {
             .matcher(Files.readString(Path.of("src/deb/files/default"), UTF_8));
     assertThat(deb.find()).as("JAVA_OPTS in src/deb/files/default").isTrue();
     String options = deb.group(1);
-    assertThat(options).contains("-Xmx", "-XX:MaxDirectMemorySize=", "-XX:+UseSerialGC");
+    assertThat(options).contains("-Xmx", "-XX:MaxDirectMemorySize=", "-XX:+UseG1GC");
     Document service;
     try (InputStream xml = Files.newInputStream(home.resolve("bin/patchgate-service.xml"))) {
       service = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml);

@@ -11,6 +11,7 @@ import dev.patchgate.proxy.limits.ConnectionLimits;
 import dev.patchgate.proxy.mirror.MirrorStage;
 import dev.patchgate.proxy.parent.Parents;
 import dev.patchgate.proxy.request.AdmissionStage;
+import dev.patchgate.proxy.request.ForwardedFor;
 import dev.patchgate.proxy.request.RequestFramer;
 import dev.patchgate.proxy.request.RequestRateLimit;
 import dev.patchgate.proxy.upstream.SelfAddress;
@@ -69,6 +70,7 @@ final class ClientPipeline extends ChannelInboundHandlerAdapter {
       int maxHead,
       Duration idleTimeout,
       RequestRateLimit rateLimit,
+      ForwardedFor forwarded,
       ConnectionLimits limits,
       Duration requestHeaderTimeout,
       Parents parents) {}
@@ -107,6 +109,7 @@ final class ClientPipeline extends ChannelInboundHandlerAdapter {
             shared.auditWritable(),
             shared.mirror().get(),
             shared.rateLimit(),
+            shared.forwarded(),
             shared.parents());
     channel.pipeline().addFirst(NAME, new ClientPipeline(session, admission, shared));
     return true;

@@ -21,6 +21,7 @@ import dev.patchgate.proxy.mirror.fetch.MirrorFetcher;
 import dev.patchgate.proxy.parent.ParentChain;
 import dev.patchgate.proxy.parent.Parents;
 import dev.patchgate.proxy.request.ClientRateLimiter;
+import dev.patchgate.proxy.request.ForwardedFor;
 import dev.patchgate.proxy.request.GatewayFiltersSource;
 import dev.patchgate.proxy.request.RequestRateLimit;
 import dev.patchgate.proxy.upstream.RefusingHostResolver;
@@ -221,6 +222,7 @@ public final class Gateway implements AutoCloseable {
             maxHead,
             settings.idleTimeout(),
             rateLimit,
+            new ForwardedFor(settings.hierarchy().trustedDownstreams()),
             limits,
             settings.connections().requestHeader(),
             parents);

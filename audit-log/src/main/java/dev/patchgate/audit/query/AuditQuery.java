@@ -16,14 +16,16 @@ import java.util.TreeSet;
  * ANDed); an unset filter selects everything.
  *
  * <p>Filters: the period ({@code since} inclusive, {@code until} exclusive), the client address
- * (exact, ignoring case), the host (exact or {@code *.suffix}), the decision, the status codes (any
- * of a set), the method, a substring of the URL (ignoring case) and the allowlist entry (exact,
- * ignoring case). Build with {@link #builder()}. Immutable and thread-safe.
+ * (exact, ignoring case), the downstream gateway that relayed the request ({@code via}, exact,
+ * ignoring case), the host (exact or {@code *.suffix}), the decision, the status codes (any of a
+ * set), the method, a substring of the URL (ignoring case) and the allowlist entry (exact, ignoring
+ * case). Build with {@link #builder()}. Immutable and thread-safe.
  */
 public final class AuditQuery {
   private final Instant since;
   private final Instant until;
   private final String client;
+  private final String via;
   private final HostFilter host;
   private final String decision;
   private final Set<Integer> statuses;
@@ -38,6 +40,7 @@ public final class AuditQuery {
     this.since = b.since;
     this.until = b.until;
     this.client = b.client;
+    this.via = b.via;
     this.host = b.host;
     this.decision = b.decision;
     this.statuses = Set.copyOf(b.statuses);
@@ -76,6 +79,7 @@ public final class AuditQuery {
       }
     }
     return (client == null || client.equalsIgnoreCase(text(fields, AuditFields.CLIENT)))
+        && (via == null || via.equalsIgnoreCase(text(fields, AuditFields.VIA)))
         && (host == null || host.matches(text(fields, AuditFields.HOST)))
         && (decision == null || decision.equals(text(fields, AuditFields.DECISION)))
         && (statuses.isEmpty() || statusMatches(fields.get(AuditFields.STATUS)))
@@ -130,6 +134,9 @@ public final class AuditQuery {
     }
     if (client != null) {
       addIfVerbatim(groups, client, field(AuditFields.CLIENT, client));
+    }
+    if (via != null) {
+      addIfVerbatim(groups, via, field(AuditFields.VIA, via));
     }
     if (host != null) {
       addIfVerbatim(groups, host.host(), host.rawNeedle());
@@ -190,6 +197,7 @@ public final class AuditQuery {
     private Instant since;
     private Instant until;
     private String client;
+    private String via;
     private HostFilter host;
     private String decision;
     private final Set<Integer> statuses = new TreeSet<>();
@@ -214,6 +222,16 @@ public final class AuditQuery {
     /** Records of this client address (ignoring case); {@code null} for any. */
     public Builder client(String client) {
       this.client = blankToNull(client);
+      return this;
+    }
+
+    /**
+     * Records relayed by this downstream gateway (ignoring case); {@code null} for any. Records
+     * that came straight from their client (and lines older than the {@code via} field) never
+     * match.
+     */
+    public Builder via(String via) {
+      this.via = blankToNull(via);
       return this;
     }
 

@@ -42,6 +42,7 @@ public final class AuditQueryCommand {
       String since,
       String until,
       String client,
+      String via,
       String host,
       String decision,
       String status,
@@ -116,6 +117,7 @@ public final class AuditQueryCommand {
         Optional.ofNullable(options.until()).ifPresent(v -> query.until(AuditTimes.until(v)));
         Optional.ofNullable(options.host()).ifPresent(query::host);
         Optional.ofNullable(options.client()).ifPresent(query::client);
+        Optional.ofNullable(options.via()).ifPresent(query::via);
         Optional.ofNullable(options.method()).ifPresent(query::method);
         Optional.ofNullable(options.urlContains()).ifPresent(query::urlContains);
         Optional.ofNullable(options.entry()).ifPresent(query::entry);

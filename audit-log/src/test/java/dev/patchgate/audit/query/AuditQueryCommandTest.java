@@ -40,6 +40,8 @@ class AuditQueryCommandTest {
             List.of(),
             "q1 q2 q3 q4 q5 q6 q7 q8 q9 q10 q11"),
         row("client", List.of("--client", "10.10.1.5"), "q1 q3 q4 q6 q7 q9 q10 q11"),
+        // The PCs a site gateway relayed; records that came straight from a PC have via null.
+        row("via", List.of("--via", "192.0.2.10"), "q6 q10"),
         row(
             "wildcard host covers subdomains but not the suffix itself",
             List.of("--host", "*.windowsupdate.com"),

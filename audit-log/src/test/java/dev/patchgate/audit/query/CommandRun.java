@@ -36,6 +36,7 @@ public record CommandRun(int exit, String out, String err) {
                         o.get("--since"),
                         o.get("--until"),
                         o.get("--client"),
+                        o.get("--via"),
                         o.get("--host"),
                         o.get("--decision"),
                         o.get("--status"),

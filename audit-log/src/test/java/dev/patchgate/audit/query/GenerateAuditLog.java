@@ -337,6 +337,7 @@ public final class GenerateAuditLog {
         ts,
         id,
         client,
+        null,
         method,
         url,
         host,

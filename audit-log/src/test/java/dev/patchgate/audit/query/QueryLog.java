@@ -68,6 +68,7 @@ final class QueryLog {
         log,
         TestRecords.download()
             .id("q6")
+            .via("192.0.2.10")
             .ts("2026-11-22T02:00:00.000Z")
             .url("http://au.download.windowsupdate.com/d/windows10.0-kb5035000-x64.cab")
             .host("au.download.windowsupdate.com"));
@@ -97,6 +98,7 @@ final class QueryLog {
         log,
         TestRecords.download()
             .id("q10")
+            .via("192.0.2.10")
             .ts("2026-11-23T12:00:00.000Z")
             .url(KB_CAB)
             .cache(CacheOutcome.STALE));

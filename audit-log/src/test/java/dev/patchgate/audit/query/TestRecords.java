@@ -12,6 +12,7 @@ public final class TestRecords {
   private Instant ts = Instant.parse("2026-11-23T10:15:30.123Z");
   private String id = "r-1";
   private String client = "10.10.1.5";
+  private String via;
   private String method = "GET";
   private String url =
       "http://download.windowsupdate.com/c/msdownload/update/software/secu/2024/01/"
@@ -82,6 +83,12 @@ public final class TestRecords {
 
   public TestRecords client(String client) {
     this.client = client;
+    return this;
+  }
+
+  /** The site gateway that relayed the request; null (the default) when it came straight. */
+  public TestRecords via(String via) {
+    this.via = via;
     return this;
   }
 
@@ -181,6 +188,7 @@ public final class TestRecords {
         ts,
         id,
         client,
+        via,
         method,
         url,
         host,

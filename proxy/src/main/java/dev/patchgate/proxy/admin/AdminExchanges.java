@@ -107,6 +107,7 @@ final class AdminExchanges extends ChannelDuplexHandler {
             stamp.at(),
             stamp.id(),
             client.getHostAddress(),
+            null,
             method,
             url,
             host,

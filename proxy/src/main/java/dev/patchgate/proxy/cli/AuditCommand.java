@@ -111,6 +111,12 @@ final class AuditCommand extends CommandGroup {
         description = "the status the client got (200, 206, 403, ...)")
     private String status;
 
+    @Option(
+        names = "--via",
+        paramLabel = "IP",
+        description = "only requests this downstream (site) gateway relayed")
+    private String via;
+
     @Option(names = "--method", paramLabel = "M", description = "GET, HEAD, CONNECT, ...")
     private String method;
 
@@ -141,6 +147,7 @@ final class AuditCommand extends CommandGroup {
               filters.since,
               filters.until,
               filters.client,
+              via,
               filters.host,
               decision,
               status,

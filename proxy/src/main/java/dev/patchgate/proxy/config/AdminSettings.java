@@ -43,7 +43,10 @@ public record AdminSettings(Optional<InetSocketAddress> listen, List<Cidr> clien
         : Optional.of(GatewaySettings.parseListen(value.strip()));
   }
 
-  /** Parses one {@code patchgate.admin.clients} value, with the allowlist's message when wrong. */
+  /**
+   * Parses one address or range ({@code patchgate.admin.clients}, {@code
+   * patchgate.trusted-downstreams}), with the allowlist's message when wrong.
+   */
   static Cidr parseClient(String value) {
     return Cidr.parse(value.strip());
   }

@@ -54,6 +54,7 @@ import java.util.function.Function;
  * @param admin the admin listener (metrics, health and readiness), or off
  * @param requestsPerClient each client's request rate, unless a group of it in the allowlist's
  *     {@code limits} block sets its own; {@link RequestRate#UNLIMITED} when off
+ * @param hierarchy whose forwarded-for headers are believed, and what a parent proxy is told
  * @param upstream the parent proxies, if any, and how they are used
  *     <p>Public for the gateway's wiring, the command line and the end-to-end tests.
  */
@@ -78,6 +79,7 @@ public record GatewaySettings(
     ProxyAutoConfig pac,
     AdminSettings admin,
     RequestRate requestsPerClient,
+    HierarchySettings hierarchy,
     UpstreamSettings upstream) {
 
   static final String ROOT = "patchgate";
@@ -196,6 +198,10 @@ public record GatewaySettings(
             r.list("pac.proxies", ProxyAutoConfig::parseProxy),
             r.list("pac.direct", ProxyAutoConfig::parseDirect));
     Optional<InetSocketAddress> adminListen = r.get("admin.listen", AdminSettings::parseListen);
+    HierarchySettings hierarchy =
+        new HierarchySettings(
+            r.list("trusted-downstreams", AdminSettings::parseClient),
+            r.bool("upstream.forwarded-for"));
     int problemsBefore = problems.size();
     List<Cidr> adminClients = r.list("admin.clients", AdminSettings::parseClient);
     // Only when the list itself is empty: one whose values were all refused is reported already.
@@ -256,6 +262,7 @@ public record GatewaySettings(
         pac,
         new AdminSettings(adminListen, adminClients),
         requestsPerClient,
+        hierarchy,
         upstream);
   }
 

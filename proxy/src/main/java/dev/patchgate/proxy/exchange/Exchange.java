@@ -97,7 +97,10 @@ public final class Exchange {
   private final String id;
   private final Instant startedAt;
   private final long startNanos;
-  private final String client;
+  // The TCP peer until the request path knows whom the request is from (identified).
+  private String client;
+  private String via;
+  private ClientIdentity identity;
   private final String method;
   private final boolean connect;
   private final boolean closeAfterResponse;
@@ -163,6 +166,25 @@ public final class Exchange {
     public Refusal(HttpResponseStatus status, String reason, boolean close) {
       this(status, reason, close, 0);
     }
+  }
+
+  /**
+   * Whom the request is from: from now on the record names the PC as its client and the trusted
+   * downstream that relayed it, if one did. A trusted downstream's header that was ignored shows as
+   * the reason of a record that has none of its own.
+   */
+  public void identified(ClientIdentity who) {
+    identity = who;
+    if (who.via() != null) {
+      // Otherwise the client is the TCP peer, whose address the exchange was opened with.
+      client = who.client().getHostAddress();
+      via = who.via().getHostAddress();
+    }
+  }
+
+  /** Whom the request is from, or null before the request path looked (a malformed request). */
+  public ClientIdentity identity() {
+    return identity;
   }
 
   /**
@@ -488,10 +510,14 @@ public final class Exchange {
         && integrityMismatch.getAsBoolean()) {
       reason = INTEGRITY_MISMATCH;
     }
+    if (reason == null && identity != null && identity.fault() != null) {
+      reason = identity.fault();
+    }
     return new AuditRecord(
         startedAt,
         id,
         client,
+        via,
         method,
         url,
         target == null ? null : target.host(),

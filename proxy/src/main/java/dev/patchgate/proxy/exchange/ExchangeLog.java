@@ -194,7 +194,12 @@ public final class ExchangeLog {
       metrics.rateLimited();
       RefusalSummaries.Outcome outcome =
           refusals.refused(
-              record.client(), record.host(), record.reason(), record.status(), record.ts());
+              record.client(),
+              record.via(),
+              record.host(),
+              record.reason(),
+              record.status(),
+              record.ts());
       if (outcome == RefusalSummaries.Outcome.SUMMARISED) {
         metrics.summarised(record);
         return true;

@@ -82,21 +82,29 @@ public final class RefusalSummaries {
     this.ids = Objects.requireNonNull(ids, "ids");
   }
 
+  /** Reports one refusal of a client that reached the gateway straight ({@code via} null). */
+  public Outcome refused(String client, String host, String reason, int status, Instant ts) {
+    return refused(client, null, host, reason, status, ts);
+  }
+
   /**
-   * Reports one refusal.
+   * Reports one refusal; refusals of one client relayed by different downstream gateways are
+   * summarised apart, so each summary names its {@code via}.
    *
    * @param client the client's address as recorded
+   * @param via the trusted downstream gateway that relayed the request, or {@code null}
    * @param host the host asked for, or {@code null} (a refused connection has none)
    * @param reason the fixed reason phrase
    * @param status the status the client got, {@code 0} when none
    * @param ts when the refused request or connection arrived
    * @return whether the caller writes the refusal's own record
    */
-  public Outcome refused(String client, String host, String reason, int status, Instant ts) {
+  public Outcome refused(
+      String client, String via, String host, String reason, int status, Instant ts) {
     AuditRecord early = null;
     Outcome outcome;
     synchronized (this) {
-      Key key = new Key(client, reason);
+      Key key = new Key(client, via, reason);
       Tally tally = tallies.get(key);
       if (tally == null) {
         if (tallies.size() >= maxClients) {
@@ -156,7 +164,7 @@ public final class RefusalSummaries {
     return tallies.size();
   }
 
-  private record Key(String client, String reason) {}
+  private record Key(String client, String via, String reason) {}
 
   private static final class Tally {
     private Instant secondStart;
@@ -213,6 +221,7 @@ public final class RefusalSummaries {
           first,
           id,
           key.client(),
+          key.via(),
           "",
           "",
           onlyHost,

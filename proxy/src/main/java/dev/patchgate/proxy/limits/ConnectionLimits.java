@@ -301,6 +301,7 @@ public final class ConnectionLimits {
             stamp.at(),
             stamp.id(),
             client.getHostAddress(),
+            null,
             "",
             "",
             null,

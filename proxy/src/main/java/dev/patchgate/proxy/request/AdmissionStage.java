@@ -4,6 +4,7 @@ import dev.patchgate.allowlist.AccessRequest;
 import dev.patchgate.allowlist.Allowlist;
 import dev.patchgate.allowlist.Decision;
 import dev.patchgate.allowlist.Target;
+import dev.patchgate.proxy.exchange.ClientIdentity;
 import dev.patchgate.proxy.exchange.ClientSession;
 import dev.patchgate.proxy.exchange.Exchange;
 import dev.patchgate.proxy.mirror.MirrorResult;
@@ -27,12 +28,17 @@ import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The request path's first steps, run on each request before LittleProxy sees it:
  *
  * <ol>
  *   <li>open the exchange (every decoded request head, malformed ones too, gets a record);
+ *   <li>tell whom the request is from ({@link ForwardedFor}): the PC a trusted downstream gateway
+ *       names, else the TCP peer; every step below, the record included, uses that client; the
+ *       forwarded-for headers are stripped here, whoever sent them;
  *   <li>in fail-closed mode, refuse with 503 while the audit log cannot be written;
  *   <li>take one of the client's request tokens ({@link ClientRateLimiter}, at the rate of the
  *       client's group in the allowlist's {@code limits} block, else the gateway's): a client over
@@ -62,6 +68,7 @@ import java.util.function.Supplier;
  */
 public final class AdmissionStage extends ChannelInboundHandlerAdapter {
   public static final String NAME = "patchgate-admission";
+  private static final Logger LOG = LoggerFactory.getLogger(AdmissionStage.class);
 
   private final ClientSession session;
   private final Supplier<Allowlist> policy;
@@ -70,6 +77,7 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
   private final BooleanSupplier auditWritable;
   private final MirrorStage mirror;
   private final RequestRateLimit rateLimit;
+  private final ForwardedFor forwarded;
   private final Parents parents;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private HttpRequest resolving;
@@ -77,6 +85,8 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
   private boolean mirroring;
   // The mirror answered the request: its (empty) body parts are not LittleProxy's.
   private boolean dropContent;
+  // A trusted downstream's unusable header is logged once a connection, not once a request.
+  private boolean forwardedFaultLogged;
 
   public AdmissionStage(
       ClientSession session,
@@ -86,7 +96,9 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
       BooleanSupplier auditWritable,
       MirrorStage mirror,
       RequestRateLimit rateLimit,
+      ForwardedFor forwarded,
       Parents parents) {
+    this.forwarded = Objects.requireNonNull(forwarded, "forwarded (ForwardedFor.NONE when off)");
     this.parents = Objects.requireNonNull(parents, "parents (Parents.none() without parents)");
     this.rateLimit = Objects.requireNonNull(rateLimit, "rateLimit (RequestRateLimit.OFF when off)");
     this.mirror = Objects.requireNonNull(mirror, "mirror (MirrorStage.disabled() when off)");
@@ -138,6 +150,7 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
    * outcome on the exchange for the record; the result says what happens next.
    */
   AdmissionResult decide(Exchange exchange, HttpRequest request) {
+    ClientIdentity who = identify(exchange, request);
     if (!auditWritable.getAsBoolean()) {
       // Fail-closed: an unaudited update proxy is not acceptable in a hospital. The record of
       // this refusal waits in the writer's backlog with the others.
@@ -145,7 +158,9 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
       return refused(exchange);
     }
     Admission admission = RequestGate.check(request);
-    long retryAfter = rateLimit.retryAfterSeconds(session.clientAddress(), policy);
+    // Keyed on the PC, so one infected PC behind a site gateway cannot spend the whole site's
+    // budget; the connection limits still key on the TCP peer.
+    long retryAfter = rateLimit.retryAfterSeconds(who.client(), policy);
     if (retryAfter > 0) {
       if (admission instanceof Admission.Admitted admitted) {
         exchange.admitted(admitted.target()); // the record names what was asked, canonically
@@ -164,8 +179,7 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
     Target target = ((Admission.Admitted) admission).target();
     exchange.admitted(target);
     AccessRequest access =
-        new AccessRequest(
-            session.clientAddress(), request.method().name(), target, exchange.startedAt());
+        new AccessRequest(who.client(), request.method().name(), target, exchange.startedAt());
     Decision allowlistDecision = policy.get().decide(access);
     exchange.decided(access, allowlistDecision);
     if (!allowlistDecision.allowed()) {
@@ -189,6 +203,25 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
       return checkAndPin(exchange, List.of(known));
     }
     return new AdmissionResult.NeedsLookup(target.host());
+  }
+
+  /**
+   * Whom the request is from, noted on the exchange; the forwarded-for headers leave the request
+   * here, so neither the mirror nor LittleProxy ever passes them on.
+   */
+  private ClientIdentity identify(Exchange exchange, HttpRequest request) {
+    ClientIdentity who = forwarded.identify(session.clientAddress(), request.headers());
+    ForwardedFor.strip(request.headers());
+    exchange.identified(who);
+    if (who.fault() != null && !forwardedFaultLogged) {
+      forwardedFaultLogged = true;
+      LOG.warn(
+          "trusted downstream {}: {}; its requests are recorded as its own (logged once a"
+              + " connection)",
+          session.clientAddress().getHostAddress(),
+          who.fault());
+    }
+    return who;
   }
 
   private static AdmissionResult.Refused refused(Exchange exchange) {

@@ -3,6 +3,7 @@ package dev.patchgate.proxy.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patchgate.allowlist.Cidr;
 import dev.patchgate.allowlist.RequestRate;
 import dev.patchgate.audit.alert.WebhookSettings;
 import dev.patchgate.mirror.MirrorSettings;
@@ -12,6 +13,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +50,24 @@ class GatewaySettingsTest {
         .isEqualTo(new RequestRate(100, 1000));
     assertThat(s.connections())
         .isEqualTo(new ConnectionSettings(256, ConnectionSettings.DERIVED, Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void noDownstreamIsTrustedByDefaultAndTheSiteGatewaysCanBeNamed() throws Exception {
+    assertThat(GatewaySettings.load(Optional.empty()).hierarchy())
+        .isEqualTo(new HierarchySettings(List.of(), true));
+
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(
+        file,
+        "patchgate.trusted-downstreams = [\"10.1.0.5\", \"10.2.0.0/24\"]\n"
+            + "patchgate.upstream.forwarded-for = off\n");
+    HierarchySettings hierarchy = GatewaySettings.load(Optional.of(file)).hierarchy();
+
+    assertThat(hierarchy.trustedDownstreams())
+        .map(Cidr::toString)
+        .containsExactly("10.1.0.5", "10.2.0.0/24");
+    assertThat(hierarchy.forwardedForToParent()).isFalse();
   }
 
   @Test
@@ -179,6 +199,10 @@ class GatewaySettingsTest {
         "patchgate.admin.clients = []               | patchgate.admin.clients: no client may use the admin listener",
         "patchgate.audit.min-free = -1m              | (expected a size such as 1g, or 0 for off)",
         "patchgate.audit.min-free = lots             | patchgate.audit.min-free",
+        "patchgate.trusted-downstreams = [\"10.1.0.5/8\"] | patchgate.trusted-downstreams: \"10.1.0.5/8\" (host bits are set; write 10.0.0.0/8)",
+        "patchgate.trusted-downstreams = [\"site-a\"] | patchgate.trusted-downstreams: \"site-a\" (expected an address or a range",
+        "patchgate.trusted-downstreams = \"10.1.0.5\" | patchgate.trusted-downstreams",
+        "patchgate.upstream.forwarded-for = maybe    | patchgate.upstream.forwarded-for",
       })
   void aBadValueIsReportedWithFileLineAndFix(String content, String expected) throws Exception {
     Path file = dir.resolve("patchgate.conf");

@@ -265,6 +265,7 @@ class AdmissionStageTest {
         () -> auditWritable,
         MirrorStage.disabled(),
         rateLimit,
+        ForwardedFor.NONE,
         parents);
   }
 
