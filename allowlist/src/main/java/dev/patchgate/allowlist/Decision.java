@@ -188,6 +188,14 @@ public final class Decision {
     return entry == null ? MirrorPolicy.DEFAULT : entry.rules().mirror();
   }
 
+  /**
+   * Whether the request goes through the gateway's parent proxies (when it has any) or straight to
+   * the origin: the allowing entry's {@code upstream}; {@link Upstream#PARENT} for a DENY.
+   */
+  public Upstream upstream() {
+    return entry == null ? Upstream.PARENT : entry.rules().upstream();
+  }
+
   /** The allowing entry, for explanations; null when denied. */
   Entry matchedEntry() {
     return entry;

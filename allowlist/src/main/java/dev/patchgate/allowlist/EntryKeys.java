@@ -19,6 +19,7 @@ final class EntryKeys {
   static final String MIRROR_DROP_QUERY = "mirror-drop-query";
   static final String MIRROR_MAX_AGE = "mirror-max-age";
   static final String KB_FILES = "kb-files";
+  static final String UPSTREAM = "upstream";
 
   /** Every key, in the order messages list them. */
   static final List<String> KEYS =
@@ -37,7 +38,8 @@ final class EntryKeys {
           MIRROR,
           MIRROR_DROP_QUERY,
           MIRROR_MAX_AGE,
-          KB_FILES);
+          KB_FILES,
+          UPSTREAM);
 
   /** The smallest useful entry body, for messages that show one. */
   static final String HOSTS_EXAMPLE = "hosts = [\"updates.example.com\"]";

@@ -103,6 +103,31 @@ final class EntryOptionReader {
     return false;
   }
 
+  /** {@code upstream = parent | direct}; parent when absent. */
+  Upstream readUpstream(String entry, ConfigValue value) {
+    if (value == null) {
+      return Upstream.PARENT;
+    }
+    String text = FileProblems.render(value);
+    if (value.valueType() == ConfigValueType.STRING) {
+      for (Upstream upstream : Upstream.values()) {
+        if (upstream.keyword().equals(text)) {
+          return upstream;
+        }
+      }
+    }
+    problems.add(
+        value.origin(),
+        "entry "
+            + entry
+            + ": upstream "
+            + quote(text)
+            + " is not one of: parent, direct (direct sends the entry's requests straight to the"
+            + " origin even when patchgate.upstream.proxies names parent proxies, e.g. for an"
+            + " internal WSUS)");
+    return Upstream.PARENT;
+  }
+
   boolean readBoolean(String entry, String key, ConfigValue value, boolean otherwise) {
     if (value == null) {
       return otherwise;

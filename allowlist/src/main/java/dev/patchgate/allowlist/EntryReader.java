@@ -18,6 +18,7 @@ import static dev.patchgate.allowlist.EntryKeys.PROFILE;
 import static dev.patchgate.allowlist.EntryKeys.SCHEDULE;
 import static dev.patchgate.allowlist.EntryKeys.SCHEMES;
 import static dev.patchgate.allowlist.EntryKeys.SNI_CHECK;
+import static dev.patchgate.allowlist.EntryKeys.UPSTREAM;
 
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
@@ -134,6 +135,7 @@ final class EntryReader {
             options.readBoolean(entry, MIRROR_DROP_QUERY, fields.get(MIRROR_DROP_QUERY), false),
             options.readMaxAge(entry, fields.get(MIRROR_MAX_AGE)));
     boolean kbFiles = options.readBoolean(entry, KB_FILES, fields.get(KB_FILES), false);
+    Upstream upstream = options.readUpstream(entry, fields.get(UPSTREAM));
     checkPlainHttpOnly(entry, fields, schemes, schemesValue != null);
     Map<HostRule, Map<Scheme, Set<Integer>>> hosts = new LinkedHashMap<>();
     for (HostPattern host : ownHosts) {
@@ -156,7 +158,7 @@ final class EntryReader {
     EntryRules rules =
         new EntryRules(
             schemes, methods, paths, clients, schedule, addresses, report, sniCheck, mirror,
-            kbFiles);
+            kbFiles, upstream);
     long[] clientSet = clients == null ? null : groups.setOf(clients);
     return new Entry(name, order, FileProblems.lineOf(value.origin()), hosts, rules, clientSet);
   }

@@ -17,6 +17,8 @@ import java.util.Set;
  * @param mirror how the update mirror treats the entry's plain-HTTP downloads
  * @param kbFiles {@code kb-files = true}: the patch report may read KB numbers from the names of
  *     the files this entry allows, although its hosts are not Microsoft's
+ * @param upstream whether the entry's requests go through the gateway's parent proxies (when it has
+ *     any) or straight to the origin
  */
 record EntryRules(
     Set<Scheme> schemes,
@@ -28,7 +30,8 @@ record EntryRules(
     boolean report,
     boolean sniCheck,
     MirrorPolicy mirror,
-    boolean kbFiles) {
+    boolean kbFiles,
+    Upstream upstream) {
 
   /** Copies the collections. */
   EntryRules {

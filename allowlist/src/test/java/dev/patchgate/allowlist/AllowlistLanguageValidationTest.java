@@ -141,13 +141,13 @@ class AllowlistLanguageValidationTest {
             entry("shedule = [\"Mon 00:00-24:00\"]"),
             2,
             "unknown key 'shedule' in entry 'x' (expected one of: profile, hosts, ports, schemes,"
-                + " methods, paths, clients, schedule, addresses, mode, sni-check, mirror, mirror-drop-query, mirror-max-age, kb-files);"
+                + " methods, paths, clients, schedule, addresses, mode, sni-check, mirror, mirror-drop-query, mirror-max-age, kb-files, upstream);"
                 + " did you mean 'schedule'?"),
         arguments(
             entry("sni_check = false"),
             2,
             "unknown key 'sni_check' in entry 'x' (expected one of: profile, hosts, ports,"
-                + " schemes, methods, paths, clients, schedule, addresses, mode, sni-check, mirror, mirror-drop-query, mirror-max-age, kb-files);"
+                + " schemes, methods, paths, clients, schedule, addresses, mode, sni-check, mirror, mirror-drop-query, mirror-max-age, kb-files, upstream);"
                 + " did you mean 'sni-check'?"),
         // The mirror's keys: typed, positive, and meaningless for tunnels.
         arguments(entry("mirror = yes"), 2, "entry 'x': 'mirror' must be true or false, not 'yes'"),
@@ -165,7 +165,7 @@ class AllowlistLanguageValidationTest {
             entry("comment = \"x\""),
             2,
             "unknown key 'comment' in entry 'x' (expected one of: profile, hosts, ports, schemes,"
-                + " methods, paths, clients, schedule, addresses, mode, sni-check, mirror, mirror-drop-query, mirror-max-age, kb-files)"),
+                + " methods, paths, clients, schedule, addresses, mode, sni-check, mirror, mirror-drop-query, mirror-max-age, kb-files, upstream)"),
         // client groups of an entry
         arguments(
             entryWithGroups("clients = [his-pc]"),
@@ -427,12 +427,19 @@ class AllowlistLanguageValidationTest {
             "entry 'x': 'kb-files' applies to plain HTTP downloads only (the patch report reads KB"
                 + " numbers from the file names of plain-HTTP URLs), but the entry's schemes are"
                 + " [https]; remove it"),
+        // upstream: one of two words (issue 14)
+        arguments(
+            entry("upstream = local"),
+            2,
+            "entry 'x': upstream 'local' is not one of: parent, direct (direct sends the entry's"
+                + " requests straight to the origin even when patchgate.upstream.proxies names"
+                + " parent proxies, e.g. for an internal WSUS)"),
         arguments(
             entry("kb_files = true"),
             2,
             "unknown key 'kb_files' in entry 'x' (expected one of: profile, hosts, ports, schemes,"
                 + " methods, paths, clients, schedule, addresses, mode, sni-check, mirror,"
-                + " mirror-drop-query, mirror-max-age, kb-files); did you mean 'kb-files'?"),
+                + " mirror-drop-query, mirror-max-age, kb-files, upstream); did you mean 'kb-files'?"),
         // duplicates HOCON would merge or overwrite without a word
         arguments(
             "entries {\n  a { hosts = [\"a.example.com\"] }\n  a { ports = [8080] }\n}\n",

@@ -58,7 +58,7 @@ class AllowlistValidationTest {
                     .containsExactly(
                         "allowlist.conf:3: unknown key 'host' in entry 'typo' (expected one of:"
                             + " profile, hosts, ports, schemes, methods, paths, clients, schedule,"
-                            + " addresses, mode, sni-check, mirror, mirror-drop-query, mirror-max-age, kb-files); did you mean 'hosts'?",
+                            + " addresses, mode, sni-check, mirror, mirror-drop-query, mirror-max-age, kb-files, upstream); did you mean 'hosts'?",
                         "allowlist.conf:3: entry 'typo' has neither 'hosts' nor 'profile';"
                             + " add e.g. hosts = [\"updates.example.com\"] or"
                             + " profile = windows-update",

@@ -73,6 +73,26 @@ class DecisionTest {
   }
 
   @Test
+  void upstream_isTheEntrysAndParentUnlessItSaysDirect() {
+    Allowlist allowlist =
+        allowlist(
+            Requests.lines(
+                "entries {",
+                "  vendor { hosts = [\"a.example.com\"] }",
+                "  wsus { hosts = [\"wsus.hospital.example\"], upstream = direct }",
+                "  pinned { hosts = [\"c.example.com\"], upstream = parent }",
+                "}"));
+
+    assertThat(allowlist.decide(request("GET", "http://a.example.com/")).upstream())
+        .isEqualTo(Upstream.PARENT);
+    assertThat(allowlist.decide(request("GET", "http://wsus.hospital.example/")).upstream())
+        .isEqualTo(Upstream.DIRECT);
+    assertThat(allowlist.decide(request("GET", "http://c.example.com/")).upstream())
+        .isEqualTo(Upstream.PARENT);
+    assertThat(Decision.deny(Decision.HOST_NOT_ALLOWED).upstream()).isEqualTo(Upstream.PARENT);
+  }
+
+  @Test
   void allowByNameAllocatesNothing() {
     Decision first = ALLOWLIST.decide(request("GET", "http://a.example.com/"));
 

@@ -9,6 +9,7 @@ import dev.patchgate.proxy.exchange.OpenTunnels;
 import dev.patchgate.proxy.exchange.WireTap;
 import dev.patchgate.proxy.limits.ConnectionLimits;
 import dev.patchgate.proxy.mirror.MirrorStage;
+import dev.patchgate.proxy.parent.Parents;
 import dev.patchgate.proxy.request.AdmissionStage;
 import dev.patchgate.proxy.request.ForwardedFor;
 import dev.patchgate.proxy.request.RequestFramer;
@@ -71,7 +72,8 @@ final class ClientPipeline extends ChannelInboundHandlerAdapter {
       RequestRateLimit rateLimit,
       ForwardedFor forwarded,
       ConnectionLimits limits,
-      Duration requestHeaderTimeout) {}
+      Duration requestHeaderTimeout,
+      Parents parents) {}
 
   private final ClientSession session;
   private final AdmissionStage admission;
@@ -107,7 +109,8 @@ final class ClientPipeline extends ChannelInboundHandlerAdapter {
             shared.auditWritable(),
             shared.mirror().get(),
             shared.rateLimit(),
-            shared.forwarded());
+            shared.forwarded(),
+            shared.parents());
     channel.pipeline().addFirst(NAME, new ClientPipeline(session, admission, shared));
     return true;
   }

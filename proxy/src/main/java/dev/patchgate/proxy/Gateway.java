@@ -18,6 +18,8 @@ import dev.patchgate.proxy.exchange.OpenTunnels;
 import dev.patchgate.proxy.limits.ConnectionLimits;
 import dev.patchgate.proxy.mirror.MirrorStage;
 import dev.patchgate.proxy.mirror.fetch.MirrorFetcher;
+import dev.patchgate.proxy.parent.ParentChain;
+import dev.patchgate.proxy.parent.Parents;
 import dev.patchgate.proxy.request.ClientRateLimiter;
 import dev.patchgate.proxy.request.ForwardedFor;
 import dev.patchgate.proxy.request.GatewayFiltersSource;
@@ -40,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.littleshoot.proxy.HttpProxyServer;
+import org.littleshoot.proxy.HttpProxyServerBootstrap;
 import org.littleshoot.proxy.TransportProtocol;
 import org.littleshoot.proxy.impl.DefaultHttpProxyServer;
 import org.slf4j.Logger;
@@ -101,7 +104,8 @@ public final class Gateway implements AutoCloseable {
         AlertSink alerts,
         MeterRegistry registry,
         Clock clock,
-        Ticker ticker)
+        Ticker ticker,
+        Parents parents)
         throws StartException {
       if (!(settings.mirroring() instanceof MirrorSwitch.On on)) {
         return OFF;
@@ -125,7 +129,7 @@ public final class Gateway implements AutoCloseable {
               MirrorFetcher.DEFAULT_QUEUE_HIGH_MARK,
               ticker);
       MirrorStage stage =
-          new MirrorStage(store, fetcher, alerts, mirror.maxRangesPerRequest(), clock);
+          new MirrorStage(store, fetcher, alerts, mirror.maxRangesPerRequest(), clock, parents);
       return new Mirror(
           stage,
           Optional.of(store),
@@ -204,6 +208,7 @@ public final class Gateway implements AutoCloseable {
         new ClientRateLimiter(ticker, ClientRateLimiter.DEFAULT_MAX_CLIENTS);
     RequestRateLimit rateLimit = new RequestRateLimit(settings.requestsPerClient(), buckets);
     ConnectionLimits limits = ConnectionLimits.start(settings.connections(), policy, log, registry);
+    Parents parents = Parents.of(settings.upstream(), ticker, registry);
     ClientPipeline.Shared shared =
         new ClientPipeline.Shared(
             log,
@@ -219,7 +224,8 @@ public final class Gateway implements AutoCloseable {
             rateLimit,
             new ForwardedFor(settings.hierarchy().trustedDownstreams()),
             limits,
-            settings.connections().requestHeader());
+            settings.connections().requestHeader(),
+            parents);
     GatewayServerGroup group =
         new GatewayServerGroup(
             settings.clientThreads(),
@@ -227,7 +233,7 @@ public final class Gateway implements AutoCloseable {
             channel -> ClientPipeline.accepted(channel, shared));
     Mirror mirror;
     try {
-      mirror = Mirror.open(settings, group, alerts, registry, clock, ticker);
+      mirror = Mirror.open(settings, group, alerts, registry, clock, ticker, parents);
     } catch (StartException e) {
       group.shutdown(false);
       throw e;
@@ -251,7 +257,7 @@ public final class Gateway implements AutoCloseable {
       throw new StartException("cannot listen on " + describe(listen) + ": unknown host", null);
     }
     try {
-      HttpProxyServer server =
+      HttpProxyServerBootstrap bootstrap =
           DefaultHttpProxyServer.bootstrap()
               .withName("patchgate")
               .withServerGroup(group)
@@ -262,8 +268,13 @@ public final class Gateway implements AutoCloseable {
               .withIdleConnectionTimeout(settings.idleTimeout())
               .withMaxInitialLineLength(settings.maxRequestLine())
               .withMaxHeaderSize(settings.maxHeaderSize())
-              .withProxyAlias("patchgate")
-              .start();
+              .withProxyAlias("patchgate");
+      if (settings.upstream().hasParents()) {
+        // Without parents LittleProxy dials every origin itself, as before issue 14.
+        ParentChain chain = new ParentChain(parents);
+        bootstrap.withChainProxyManager(chain).plusActivityTracker(chain);
+      }
+      HttpProxyServer server = bootstrap.start();
       self.bound(server.getListenAddress());
       Gateway gateway = new Gateway(server, group, tunnels, mirror, log, diskGuard);
       policy.gatewayStarted(gateway);

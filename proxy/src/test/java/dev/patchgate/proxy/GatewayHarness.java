@@ -1,5 +1,6 @@
 package dev.patchgate.proxy;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.patchgate.allowlist.Allowlist;
@@ -195,6 +196,14 @@ final class GatewayHarness implements AutoCloseable {
   Socket socket() throws IOException {
     Socket socket = new Socket(address().getAddress(), port());
     socket.setSoTimeout(15_000);
+    return socket;
+  }
+
+  /** A raw connection whose {@code CONNECT authority} was answered 200: the open tunnel. */
+  Socket tunnel(String authority) throws IOException {
+    Socket socket = socket();
+    RawHttp.send(socket, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n".formatted(authority, authority));
+    assertThat(RawHttp.read(socket, true).status()).as("CONNECT " + authority).isEqualTo(200);
     return socket;
   }
 

@@ -757,11 +757,7 @@ class PolicyIT {
 
   /** A raw socket with an open tunnel to host:port. */
   private Socket connect(String host, int port) throws IOException {
-    Socket socket = gateway.socket();
-    RawHttp.send(
-        socket, "CONNECT %s:%d HTTP/1.1\r\nHost: %s:%d\r\n\r\n".formatted(host, port, host, port));
-    assertThat(RawHttp.read(socket, true).status()).isEqualTo(200);
-    return socket;
+    return gateway.tunnel(host + ":" + port);
   }
 
   /** A TLS client over {@code socket} that sends {@code serverName} as SNI, or no SNI if null. */

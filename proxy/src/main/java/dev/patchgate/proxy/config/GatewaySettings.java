@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The gateway's configuration, read once from {@code reference.conf} overlaid with the operator's
@@ -54,6 +55,7 @@ import java.util.TreeSet;
  * @param requestsPerClient each client's request rate, unless a group of it in the allowlist's
  *     {@code limits} block sets its own; {@link RequestRate#UNLIMITED} when off
  * @param hierarchy whose forwarded-for headers are believed, and what a parent proxy is told
+ * @param upstream the parent proxies, if any, and how they are used
  *     <p>Public for the gateway's wiring, the command line and the end-to-end tests.
  */
 public record GatewaySettings(
@@ -77,7 +79,8 @@ public record GatewaySettings(
     ProxyAutoConfig pac,
     AdminSettings admin,
     RequestRate requestsPerClient,
-    HierarchySettings hierarchy) {
+    HierarchySettings hierarchy,
+    UpstreamSettings upstream) {
 
   static final String ROOT = "patchgate";
   // The allowlist's limits block takes the same range.
@@ -100,6 +103,15 @@ public record GatewaySettings(
 
   /** Reads the embedded defaults, overlaid with {@code file} when given. */
   public static GatewaySettings load(Optional<Path> file) throws InvalidSettingsException {
+    return load(file, System::getenv);
+  }
+
+  /**
+   * As {@link #load(Optional)}, looking environment variables (the parents' credentials) up with
+   * {@code environment}.
+   */
+  public static GatewaySettings load(Optional<Path> file, Function<String, String> environment)
+      throws InvalidSettingsException {
     Config defaults = ConfigFactory.defaultReference(GatewaySettings.class.getClassLoader());
     Config config = defaults;
     if (file.isPresent()) {
@@ -124,10 +136,11 @@ public record GatewaySettings(
       throw new InvalidSettingsException(
           List.of(describe(e) + " (expected an object: patchgate { listen = ... })"));
     }
-    return from(patchgate, defaults.getConfig(ROOT), file);
+    return from(patchgate, defaults.getConfig(ROOT), file, environment);
   }
 
-  private static GatewaySettings from(Config c, Config defaults, Optional<Path> file)
+  private static GatewaySettings from(
+      Config c, Config defaults, Optional<Path> file, Function<String, String> environment)
       throws InvalidSettingsException {
     List<String> problems = new ArrayList<>();
     // Every key has a default in reference.conf, so the defaults are the list of known keys.
@@ -201,6 +214,7 @@ public record GatewaySettings(
               + " address or range (e.g. \"127.0.0.1\"), or turn the listener off with"
               + " patchgate.admin.listen = \"\"");
     }
+    UpstreamSettings upstream = upstream(r, problems, environment);
     if (!problems.isEmpty()) {
       throw new InvalidSettingsException(problems);
     }
@@ -248,7 +262,72 @@ public record GatewaySettings(
         pac,
         new AdminSettings(adminListen, adminClients),
         requestsPerClient,
-        hierarchy);
+        hierarchy,
+        upstream);
+  }
+
+  /**
+   * {@code patchgate.upstream}: the parent proxies, their credentials (from outside this file), and
+   * how they are used. A URL with a password in it is refused without being repeated.
+   */
+  private static UpstreamSettings upstream(
+      SettingsReader r, List<String> problems, Function<String, String> environment) {
+    List<ParentProxy> proxies =
+        r.list("upstream.proxies", ParentProxy::parse, ParentProxy::redacted);
+    int failLimit = r.integer("upstream.connect-fail-limit", 1, 1000);
+    Duration retry = r.duration("upstream.parent-retry");
+    Boolean fallbackDirect = r.get("upstream.fallback", GatewaySettings::parseFallback);
+    Boolean resolveLocally = r.get("upstream.resolve", GatewaySettings::parseResolve);
+    Path credentialsFile =
+        r.get("upstream.credentials-file", v -> v.isBlank() ? null : parsePath(v));
+    String credentialsEnv = r.get("upstream.credentials-env", String::strip);
+    if (fallbackDirect == null || resolveLocally == null || retry == null) {
+      return UpstreamSettings.DIRECT; // reported
+    }
+    if (fallbackDirect && !resolveLocally) {
+      problems.add(
+          r.where("upstream.fallback")
+              + "patchgate.upstream.fallback = direct needs resolve = local: a request sent"
+              + " straight to its origin must go to an address the gateway resolved and checked"
+              + " itself (set resolve = local, or fallback = none)");
+    }
+    if (proxies.isEmpty()
+        && (credentialsFile != null || (credentialsEnv != null && !credentialsEnv.isEmpty()))) {
+      problems.add(
+          r.where("upstream.proxies")
+              + "patchgate.upstream: credentials are set but patchgate.upstream.proxies names no"
+              + " parent proxy (add one, e.g. [\"http://proxy.internet-side.example:8080\"])");
+    }
+    proxies =
+        new ParentCredentials(problems)
+            .apply(
+                proxies,
+                Optional.ofNullable(credentialsFile),
+                Optional.ofNullable(credentialsEnv).filter(v -> !v.isEmpty()),
+                environment);
+    return new UpstreamSettings(proxies, failLimit, retry, fallbackDirect, resolveLocally);
+  }
+
+  private static Boolean parseFallback(String value) {
+    return switch (value) {
+      case "none" -> false;
+      case "direct" -> true;
+      default ->
+          throw new IllegalArgumentException(
+              "expected none (every parent down: 502) or direct (every parent down: straight to"
+                  + " the origin)");
+    };
+  }
+
+  private static Boolean parseResolve(String value) {
+    return switch (value) {
+      case "local" -> true;
+      case "parent" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "expected local (the gateway resolves and checks the origin's addresses) or parent"
+                  + " (the parent does)");
+    };
   }
 
   /**

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads typed values of {@code patchgate.*}, turning each bad one into a problem line ("file:line:
@@ -46,6 +47,14 @@ final class SettingsReader {
 
   /** A list of strings, each checked by {@code parser}; a bad element is a problem of its own. */
   <T> List<T> list(String key, Function<String, T> parser) {
+    return list(key, parser, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #list(String, Function)}, showing a bad element in its problem as {@code shown} makes
+   * it (a URL without its password).
+   */
+  <T> List<T> list(String key, Function<String, T> parser, UnaryOperator<String> shown) {
     List<String> raw;
     try {
       raw = config.getStringList(key);
@@ -58,7 +67,7 @@ final class SettingsReader {
       try {
         values.add(parser.apply(value));
       } catch (IllegalArgumentException e) {
-        problem(key, "\"" + printable(value) + "\" (" + e.getMessage() + ")");
+        problem(key, "\"" + printable(shown.apply(value)) + "\" (" + e.getMessage() + ")");
       }
     }
     return values;
@@ -190,6 +199,11 @@ final class SettingsReader {
         described.replace(
             ": " + key + " has type", ": " + GatewaySettings.ROOT + "." + key + " has type");
     return described + " (" + fix + ")";
+  }
+
+  /** "file:line: " of {@code key}'s value, or "" when it came from no file. */
+  String where(String key) {
+    return where(config.getValue(key));
   }
 
   static String where(ConfigValue value) {

@@ -33,6 +33,7 @@ public final class ClientSession {
   private final ExchangeLog log;
   private final OpenTunnels tunnels;
   private final Map<String, InetAddress> upstreamByAuthority = new ConcurrentHashMap<>(4);
+  private final Map<String, String> parentByAuthority = new ConcurrentHashMap<>(4);
 
   private long bytesArrived;
   private long bytesRead;
@@ -165,12 +166,16 @@ public final class ClientSession {
         .execute(
             () -> {
               Exchange tunnel = current;
-              if (tunnel == null || tunnel.access() == null || tunnel.pinned() == null) {
+              if (tunnel == null
+                  || tunnel.access() == null
+                  || (tunnel.pinned() == null && !tunnel.viaParent())) {
                 return;
               }
               Decision allowlistDecision = next.decide(tunnel.access());
+              // A tunnel through a parent with resolve = parent has no address checked here.
               if (!allowlistDecision.allowed()
-                  || allowlistDecision.addressRefusal(tunnel.pinned()) != null) {
+                  || (tunnel.pinned() != null
+                      && allowlistDecision.addressRefusal(tunnel.pinned()) != null)) {
                 tunnel.closedByReload();
                 channel.close();
               }
@@ -209,6 +214,15 @@ public final class ClientSession {
 
   public void rememberUpstream(String authority, InetAddress address) {
     upstreamByAuthority.put(authority, address);
+  }
+
+  /** The parent an earlier exchange's upstream connection for {@code authority} was made to. */
+  public String knownParent(String authority) {
+    return parentByAuthority.get(authority);
+  }
+
+  public void rememberParent(String authority, String label) {
+    parentByAuthority.put(authority, label);
   }
 
   private void finish() {

@@ -65,6 +65,25 @@ public final class Exchange {
   public static final String MIRROR_DISK_FULL_REST_FAILED =
       "mirror disk full while storing; cut: fetching the rest from the upstream failed";
 
+  /**
+   * Every parent proxy the request could go through failed to connect, or is skipped after failing
+   * (issue 14): 502, and never a silent direct connection.
+   */
+  public static final String PARENT_UNREACHABLE = "parent proxy unreachable";
+
+  /**
+   * The parent proxy answered {@code 407}: the gateway's credentials for it are wrong or missing.
+   */
+  public static final String PARENT_REFUSED_CREDENTIALS =
+      "parent proxy refused the gateway's credentials (407)";
+
+  /** The parent proxy answered a CONNECT with another refusal (its own policy). */
+  public static final String PARENT_REFUSED = "parent proxy refused the CONNECT";
+
+  /** Every parent failed, and {@code fallback = direct} sent the request straight to its origin. */
+  public static final String PARENT_FALLBACK_DIRECT =
+      "parent proxy unreachable; sent direct (fallback = direct)";
+
   public static final String AUDIT_UNAVAILABLE = "audit log unavailable; the gateway fails closed";
   public static final String INTEGRITY_MISMATCH =
       "content does not match the SHA-1 in its file name; delivered but not kept in the mirror";
@@ -109,6 +128,12 @@ public final class Exchange {
   private boolean rateLimited;
   private InetAddress pinned;
   private BooleanSupplier integrityMismatch = () -> false;
+  // The request goes through the parent proxies; set by the request path before it is forwarded.
+  private volatile boolean viaParent;
+  // Set when a parent failed, to what the record said before: a later parent (or the direct
+  // fallback) that connects puts it back.
+  private volatile AuditDecision beforeParentFailure;
+  private volatile String reasonBeforeParentFailure;
 
   public Exchange(
       String id,
@@ -257,7 +282,65 @@ public final class Exchange {
   /** The allowed upstream address to dial; checked, and never looked up again. */
   public void pin(InetAddress address) {
     pinned = address;
-    upstream = address.getHostAddress();
+    // Through a parent, the record names the parent once one carries the request.
+    upstream = viaParent ? null : address.getHostAddress();
+  }
+
+  /** The request leaves through the parent proxies, not straight to its origin. */
+  public void routeViaParent() {
+    viaParent = true;
+  }
+
+  /** True when the request leaves through the parent proxies. */
+  public boolean viaParent() {
+    return viaParent;
+  }
+
+  /**
+   * A parent could not carry the request ({@link #PARENT_UNREACHABLE}, {@link
+   * #PARENT_REFUSED_CREDENTIALS}, {@link #PARENT_REFUSED}); the next one may still. Any thread.
+   */
+  public synchronized void parentFailed(String why) {
+    if (beforeParentFailure == null) {
+      beforeParentFailure = auditDecision;
+      reasonBeforeParentFailure = reason;
+    }
+    failed(why);
+  }
+
+  /** A parent took the request: the record names it as the upstream. Any thread. */
+  public synchronized void parentConnected(String label) {
+    upstream = label;
+    restoreBeforeParentFailure();
+  }
+
+  /**
+   * Every parent failed and {@code fallback = direct} dials the pinned address: the record says so,
+   * and names that address as the upstream.
+   */
+  public synchronized void sentDirect() {
+    restoreBeforeParentFailure();
+    upstream = pinned == null ? upstream : pinned.getHostAddress();
+    delivered(PARENT_FALLBACK_DIRECT);
+  }
+
+  private void restoreBeforeParentFailure() {
+    if (beforeParentFailure != null) {
+      auditDecision = beforeParentFailure;
+      reason = reasonBeforeParentFailure;
+      beforeParentFailure = null;
+      reasonBeforeParentFailure = null;
+    }
+  }
+
+  /** True when the exchange failed because of its parent proxies. */
+  public boolean parentFailure() {
+    return beforeParentFailure != null;
+  }
+
+  /** Why the exchange failed or was refused, as the record will say; null when it has no reason. */
+  public String reason() {
+    return reason;
   }
 
   /** The audit log cannot be written and the gateway is set to fail closed: 503. */
@@ -356,6 +439,11 @@ public final class Exchange {
 
   void upstream(String address) {
     upstream = address;
+  }
+
+  /** What the record names as the upstream: an address, a parent's label, or null. */
+  public String upstream() {
+    return upstream;
   }
 
   /**

@@ -50,7 +50,10 @@ public final class GatewayMetrics {
           Exchange.UPSTREAM_UNREACHABLE, "unreachable",
           Exchange.UPSTREAM_TIMEOUT, "timeout",
           Exchange.UPSTREAM_BROKEN, "broken",
-          Exchange.UPSTREAM_SWITCHED_PROTOCOLS, "switched_protocols");
+          Exchange.UPSTREAM_SWITCHED_PROTOCOLS, "switched_protocols",
+          Exchange.PARENT_UNREACHABLE, "parent_unreachable",
+          Exchange.PARENT_REFUSED_CREDENTIALS, "parent_refused_credentials",
+          Exchange.PARENT_REFUSED, "parent_refused");
 
   private final Map<String, Counter> upstreamErrors = new HashMap<>();
   private final AtomicInteger connections = new AtomicInteger();

@@ -31,8 +31,11 @@ final class MirrorHandOver implements MirrorFetchPassThrough {
 
   /** What the client side does besides the bytes; all called on the client's event loop. */
   interface Client {
-    /** The answer is passed on: the record says the mirror took no part. */
-    void passing();
+    /**
+     * The answer is passed on: the record says the mirror took no part. {@code head} is about to be
+     * written, and may still be changed.
+     */
+    void passing(HttpResponse head);
 
     /** The answer went out whole. */
     void answered();
@@ -128,7 +131,7 @@ final class MirrorHandOver implements MirrorFetchPassThrough {
     onClientLoop(
         () -> {
           started = true;
-          client.passing();
+          client.passing(head);
           ctx.write(head).addListener((ChannelFuture f) -> written(f));
         });
   }

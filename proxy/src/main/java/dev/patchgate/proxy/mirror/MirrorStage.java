@@ -17,11 +17,15 @@ import dev.patchgate.mirror.MirrorRules;
 import dev.patchgate.mirror.MirrorStore;
 import dev.patchgate.mirror.MirrorStrategy;
 import dev.patchgate.mirror.StoredObject;
+import dev.patchgate.proxy.config.ParentProxy;
 import dev.patchgate.proxy.exchange.Exchange;
 import dev.patchgate.proxy.exchange.GatewayResponses;
+import dev.patchgate.proxy.mirror.fetch.FetchRoute;
 import dev.patchgate.proxy.mirror.fetch.MirrorFetch;
 import dev.patchgate.proxy.mirror.fetch.MirrorFetchPassThrough;
 import dev.patchgate.proxy.mirror.fetch.MirrorFetcher;
+import dev.patchgate.proxy.parent.ParentChain;
+import dev.patchgate.proxy.parent.Parents;
 import dev.patchgate.proxy.upstream.HostHeader;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -29,12 +33,15 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -60,7 +67,7 @@ public final class MirrorStage {
      * @throws IllegalArgumentException when the fetch cannot even be started
      */
     MirrorFetch fetch(
-        InetSocketAddress address,
+        FetchRoute route,
         String host,
         String pathAndQuery,
         HttpHeaders clientHeaders,
@@ -76,7 +83,7 @@ public final class MirrorStage {
      * @throws IllegalArgumentException when the fetch cannot even be started
      */
     MirrorFetch fetchRange(
-        InetSocketAddress address,
+        FetchRoute route,
         String host,
         String pathAndQuery,
         HttpHeaders clientHeaders,
@@ -92,10 +99,19 @@ public final class MirrorStage {
   private final AlertSink alerts;
   private final int maxRanges;
   private final Clock clock;
+  private final Parents parents;
 
+  /**
+   * @param parents the gateway's parent proxies: a fill for a request they carry goes through them
+   */
   public MirrorStage(
-      MirrorStore store, MirrorFetcher fetcher, AlertSink alerts, int maxRanges, Clock clock) {
-    this(store, fetcher::fetch, fetcher::fetchRange, alerts, maxRanges, clock);
+      MirrorStore store,
+      MirrorFetcher fetcher,
+      AlertSink alerts,
+      int maxRanges,
+      Clock clock,
+      Parents parents) {
+    this(store, fetcher::fetch, fetcher::fetchRange, alerts, maxRanges, clock, parents);
   }
 
   MirrorStage(
@@ -105,6 +121,18 @@ public final class MirrorStage {
       AlertSink alerts,
       int maxRanges,
       Clock clock) {
+    this(store, fetcher, ranges, alerts, maxRanges, clock, Parents.none());
+  }
+
+  private MirrorStage(
+      MirrorStore store,
+      FetchStarter fetcher,
+      RangeStarter ranges,
+      AlertSink alerts,
+      int maxRanges,
+      Clock clock,
+      Parents parents) {
+    this.parents = parents;
     this.enabled = true;
     this.store = store;
     this.fetcher = fetcher;
@@ -124,6 +152,7 @@ public final class MirrorStage {
     this.alerts = null;
     this.maxRanges = 0;
     this.clock = null;
+    this.parents = Parents.none();
   }
 
   /** The stage of a gateway whose mirror is off: it applies to no request. */
@@ -135,7 +164,7 @@ public final class MirrorStage {
   public boolean applies(Exchange exchange, HttpRequest request) {
     return enabled
         && !exchange.isConnect()
-        && (exchange.pinned() != null || exchange.upstreamNotFound())
+        && (exchange.pinned() != null || exchange.viaParent() || exchange.upstreamNotFound())
         && (HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method()));
   }
 
@@ -155,7 +184,7 @@ public final class MirrorStage {
     MirrorKey key = rules.keyOf(target.url());
     Optional<StoredObject> stored = store.lookup(key);
     // An isolated network's usual way of being offline: the name does not resolve at all.
-    boolean offline = exchange.pinned() == null;
+    boolean offline = exchange.pinned() == null && !exchange.viaParent();
     MirrorDecision decision =
         MirrorStrategy.decide(
             request.method().name(),
@@ -355,8 +384,9 @@ public final class MirrorStage {
         stored.isPresent(),
         new MirrorHandOver.Client() {
           @Override
-          public void passing() {
+          public void passing(HttpResponse head) {
             exchange.cached(CacheOutcome.BYPASS);
+            ParentChain.answered(exchange, head);
           }
 
           @Override
@@ -396,7 +426,7 @@ public final class MirrorStage {
     try {
       fetch =
           fetcher.fetch(
-              new InetSocketAddress(exchange.pinned(), target.port()),
+              route(exchange),
               HostHeader.of(target),
               path,
               request.headers(),
@@ -427,6 +457,78 @@ public final class MirrorStage {
   }
 
   /**
+   * Where a fetch for {@code exchange} connects: its pinned address; or, when the parent proxies
+   * carry the request, the parents to try now in order (and the pinned address after them with
+   * {@code fallback = direct}), each reporting its connection to the parents and the record.
+   *
+   * @throws IllegalArgumentException when there is nowhere to connect (no checked address; every
+   *     parent skipped): the fetch is not started, and the request path answers for it
+   */
+  private FetchRoute route(Exchange exchange) {
+    int port = exchange.target().port();
+    InetAddress pinned = exchange.pinned();
+    if (!exchange.viaParent()) {
+      if (pinned == null) {
+        throw new IllegalArgumentException("no checked address to fetch from");
+      }
+      return FetchRoute.direct(new InetSocketAddress(pinned, port));
+    }
+    List<FetchRoute.Hop> hops = new ArrayList<>();
+    for (ParentProxy parent : parents.candidates()) {
+      hops.add(new ParentHop(parent, exchange));
+    }
+    if (parents.fallbackDirect() && pinned != null) {
+      hops.add(FetchRoute.origin(new InetSocketAddress(pinned, port), exchange::sentDirect));
+    }
+    if (hops.isEmpty()) {
+      throw new IllegalArgumentException("every parent proxy is skipped");
+    }
+    return new FetchRoute(hops);
+  }
+
+  /** A parent proxy for one fill, reporting how its connection went. */
+  private final class ParentHop implements FetchRoute.Hop {
+    private final ParentProxy parent;
+    private final Exchange exchange;
+
+    ParentHop(ParentProxy parent, Exchange exchange) {
+      this.parent = parent;
+      this.exchange = exchange;
+    }
+
+    @Override
+    public InetSocketAddress address() {
+      return parent.address();
+    }
+
+    @Override
+    public boolean parent() {
+      return true;
+    }
+
+    @Override
+    public Optional<String> authorization() {
+      return parent.authorization();
+    }
+
+    @Override
+    public void connected() {
+      parents.connected(parent);
+      exchange.parentConnected(parent.label());
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+      parents.connectFailed(parent);
+    }
+
+    @Override
+    public String toString() {
+      return parent.toString();
+    }
+  }
+
+  /**
    * The store gave the fill up for a full disk after part of the body reached this client: the rest
    * comes from the upstream, by a range request of this client's own ({@link MirrorResume}).
    */
@@ -442,11 +544,8 @@ public final class MirrorStage {
             target.url(),
             owed,
             (range, passThrough) -> {
-              if (exchange.pinned() == null) {
-                throw new IllegalArgumentException("no checked address to fetch the rest from");
-              }
               return ranges.fetchRange(
-                  new InetSocketAddress(exchange.pinned(), target.port()),
+                  route(exchange),
                   HostHeader.of(target),
                   target.path(),
                   request.headers(),

@@ -17,6 +17,12 @@ sealed interface AdmissionResult {
   /** Allowed, and {@code address} is checked and pinned: the only address ever dialled for it. */
   record Pinned(InetAddress address) implements AdmissionResult {}
 
+  /**
+   * Allowed, and the parent proxies carry it without a lookup here ({@code resolve = parent}): the
+   * parent resolves the name.
+   */
+  record ToParent() implements AdmissionResult {}
+
   /** A request for the PAC file, which the gateway answers itself. */
   record AutoConfig() implements AdmissionResult {}
 

@@ -9,6 +9,7 @@ import dev.patchgate.proxy.exchange.ClientSession;
 import dev.patchgate.proxy.exchange.Exchange;
 import dev.patchgate.proxy.mirror.MirrorResult;
 import dev.patchgate.proxy.mirror.MirrorStage;
+import dev.patchgate.proxy.parent.Parents;
 import dev.patchgate.proxy.tunnel.SniGate;
 import dev.patchgate.proxy.upstream.SelfAddress;
 import dev.patchgate.proxy.upstream.UpstreamResolver;
@@ -46,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *       allowed with no policy, lookup or mirror, and {@link GatewayFilters} answers it;
  *   <li>decide ({@link Allowlist#decide}), with the policy current at this moment;
  *   <li>resolve the host once, off the event loop, and check every address; pin the first one the
- *       allowing entry accepts, which is the only address ever dialled for this request;
+ *       allowing entry accepts, which is the only address ever dialled for this request (a request
+ *       the parent proxies carry with {@code resolve = parent} skips this: the parent resolves);
  *   <li>for a CONNECT, put a {@link SniGate} in front of the tunnel;
  *   <li>for a plain-HTTP GET or HEAD, let the {@link MirrorStage} answer from the mirror, or hand
  *       the request on to LittleProxy.
@@ -76,6 +78,7 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
   private final MirrorStage mirror;
   private final RequestRateLimit rateLimit;
   private final ForwardedFor forwarded;
+  private final Parents parents;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private HttpRequest resolving;
   // True while the mirror answers a request: what arrives meanwhile waits in order.
@@ -93,8 +96,10 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
       BooleanSupplier auditWritable,
       MirrorStage mirror,
       RequestRateLimit rateLimit,
-      ForwardedFor forwarded) {
+      ForwardedFor forwarded,
+      Parents parents) {
     this.forwarded = Objects.requireNonNull(forwarded, "forwarded (ForwardedFor.NONE when off)");
+    this.parents = Objects.requireNonNull(parents, "parents (Parents.none() without parents)");
     this.rateLimit = Objects.requireNonNull(rateLimit, "rateLimit (RequestRateLimit.OFF when off)");
     this.mirror = Objects.requireNonNull(mirror, "mirror (MirrorStage.disabled() when off)");
     this.session = session;
@@ -180,8 +185,16 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
     if (!allowlistDecision.allowed()) {
       return refused(exchange);
     }
+    if (parents.carries(allowlistDecision)) {
+      exchange.routeViaParent();
+    }
     if (target.isIpLiteral()) {
       return checkAndPin(exchange, List.of(literal(target.host())));
+    }
+    if (exchange.viaParent() && !parents.resolveLocally()) {
+      // resolve = parent: the gateway may not resolve public names; the parent resolves the name
+      // and checks its addresses by its own rules.
+      return new AdmissionResult.ToParent();
     }
     // A connection that already dialled this host keeps the address it checked then; it is
     // checked again because the policy may have changed since.
@@ -222,7 +235,7 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
    */
   private void proceed(
       ChannelHandlerContext ctx, Exchange exchange, HttpRequest request, AdmissionResult result) {
-    if (result instanceof AdmissionResult.Pinned) {
+    if (result instanceof AdmissionResult.Pinned || result instanceof AdmissionResult.ToParent) {
       guardTunnel(ctx, exchange);
     }
     if (!mirror.applies(exchange, request)) {

@@ -2,16 +2,20 @@ package dev.patchgate.proxy.request;
 
 import dev.patchgate.allowlist.Scheme;
 import dev.patchgate.allowlist.Target;
+import dev.patchgate.proxy.config.ParentProxy;
 import dev.patchgate.proxy.exchange.ClientSession;
 import dev.patchgate.proxy.exchange.Exchange;
 import dev.patchgate.proxy.exchange.GatewayResponses;
+import dev.patchgate.proxy.parent.ParentChain;
 import dev.patchgate.proxy.upstream.HostHeader;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
@@ -59,6 +63,9 @@ final class GatewayFilters extends HttpFiltersAdapter {
       return response;
     }
     Target target = exchange.target();
+    // LittleProxy asks for this request's parent chain next, on this thread (if it needs a new
+    // upstream connection); a request that goes direct clears what an earlier one left.
+    ParentChain.forwarding(exchange.viaParent() ? exchange : null);
     // LittleProxy takes the upstream host from the URI and forwards the client's Host header as
     // it is: both now say exactly what the policy allowed.
     if (target.scheme() == Scheme.HTTPS) {
@@ -80,6 +87,10 @@ final class GatewayFilters extends HttpFiltersAdapter {
   public InetSocketAddress proxyToServerResolutionStarted(String resolvingServerHostAndPort) {
     Target target = exchange.target();
     InetAddress pinned = exchange.pinned();
+    if (exchange.viaParent()) {
+      // Only the last hop of fallback = direct dials the origin for a request the parents carry.
+      exchange.sentDirect();
+    }
     if (pinned == null) {
       // Cannot happen for an admitted request; unresolved, it meets RefusingHostResolver (502).
       exchange.failed(Exchange.UPSTREAM_NOT_FOUND);
@@ -97,7 +108,44 @@ final class GatewayFilters extends HttpFiltersAdapter {
 
   @Override
   public void proxyToServerConnectionFailed() {
-    exchange.failed(Exchange.UPSTREAM_UNREACHABLE);
+    if (!exchange.parentFailure()) {
+      exchange.failed(Exchange.UPSTREAM_UNREACHABLE);
+    }
+  }
+
+  /**
+   * Each request written upstream: one that goes to a parent on a kept-alive connection names the
+   * parent that connection was made to, as the first request on it did.
+   */
+  @Override
+  public void proxyToServerRequestSending() {
+    if (!exchange.viaParent() || exchange.target() == null) {
+      return;
+    }
+    String authority = exchange.target().authority();
+    String upstream = exchange.upstream();
+    if (upstream != null && upstream.startsWith(ParentProxy.LABEL_PREFIX)) {
+      session.rememberParent(authority, upstream);
+    } else if (session.knownParent(authority) != null) {
+      exchange.parentConnected(session.knownParent(authority));
+    }
+  }
+
+  /**
+   * LittleProxy's own 502, when the parents could not carry the request, becomes the gateway's page
+   * naming why, as the record does.
+   */
+  @Override
+  public HttpObject proxyToClientResponse(HttpObject httpObject) {
+    if (httpObject instanceof FullHttpResponse response
+        && response.status().equals(HttpResponseStatus.BAD_GATEWAY)
+        && exchange.parentFailure()) {
+      boolean head = HttpMethod.HEAD.equals(originalRequest.method());
+      response.release();
+      return GatewayResponses.refusal(
+          HttpResponseStatus.BAD_GATEWAY, exchange.reason(), head, exchange.isConnect());
+    }
+    return httpObject;
   }
 
   @Override
@@ -112,6 +160,9 @@ final class GatewayFilters extends HttpFiltersAdapter {
       // returning null makes LittleProxy close both connections.
       exchange.failed(Exchange.UPSTREAM_BROKEN);
       return null;
+    }
+    if (httpObject instanceof HttpResponse response) {
+      ParentChain.answered(exchange, response);
     }
     return httpObject;
   }

@@ -66,6 +66,33 @@ class CliTest {
   }
 
   @Test
+  void checkConfigReportsEveryBadParentProxyWithFileLineAndFixButNeverItsPassword()
+      throws Exception {
+    Path config = dir.resolve("patchgate.conf");
+    Files.writeString(
+        config,
+        "patchgate.allowlist = \""
+            + dir.resolve("allowlist.conf")
+            + "\"\npatchgate.upstream.proxies = [\"https://a.example:8443\","
+            + " \"http://b.example\", \"http://gw:Pa55-word@c.example:8080\"]\n");
+    Files.writeString(dir.resolve("allowlist.conf"), "entries {}\n");
+
+    assertThat(execute("check-config", "--config", config.toString())).isEqualTo(Cli.INVALID);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains(
+            "patchgate.conf:2: patchgate.upstream.proxies: \"https://a.example:8443\" (the scheme"
+                + " must be http")
+        .contains(
+            "patchgate.conf:2: patchgate.upstream.proxies: \"http://b.example\" (no port: write it"
+                + " out, e.g. http://b.example:8080")
+        .contains(
+            "patchgate.conf:2: patchgate.upstream.proxies: \"http://***@c.example:8080\""
+                + " (credentials do not go in the URL")
+        .doesNotContain("Pa55-word")
+        .endsWith("3 problems found\n");
+  }
+
+  @Test
   void runWithAnAuditDirectoryThatCannotBeCreatedSaysWhyAndStartsNothing() throws Exception {
     Files.writeString(dir.resolve("allowlist.conf"), "entries {}\n");
     Files.writeString(dir.resolve("not-a-dir"), "a file where a directory should be");

@@ -135,7 +135,7 @@ class MirrorHandOverTest {
     final List<String> events = new ArrayList<>();
 
     @Override
-    public void passing() {
+    public void passing(HttpResponse head) {
       events.add("passing");
     }
 

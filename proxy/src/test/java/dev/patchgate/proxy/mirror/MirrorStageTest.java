@@ -17,6 +17,7 @@ import dev.patchgate.mirror.FillWriter;
 import dev.patchgate.mirror.HeaderField;
 import dev.patchgate.mirror.MirrorStore;
 import dev.patchgate.proxy.exchange.Exchange;
+import dev.patchgate.proxy.mirror.fetch.FetchRoute;
 import dev.patchgate.proxy.mirror.fetch.MirrorFetch;
 import dev.patchgate.proxy.mirror.fetch.MirrorFetchPassThrough;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,7 +32,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -174,11 +174,11 @@ class MirrorStageTest {
   private MirrorStage stage(MirrorStage.FetchStarter fetcher) {
     return new MirrorStage(
         store,
-        (address, host, path, headers, conditional, writer, passThrough) -> {
+        (route, host, path, headers, conditional, writer, passThrough) -> {
           fetches.incrementAndGet();
-          return fetcher.fetch(address, host, path, headers, conditional, writer, passThrough);
+          return fetcher.fetch(route, host, path, headers, conditional, writer, passThrough);
         },
-        (address, host, path, headers, range, passThrough) -> {
+        (route, host, path, headers, range, passThrough) -> {
           throw new IllegalArgumentException("no range fetches in these tests");
         },
         AlertSink.disabled(),
@@ -188,7 +188,7 @@ class MirrorStageTest {
 
   /** A fetch that cannot be started, as for a malformed target: the stage aborts the fill. */
   private static MirrorFetch refuseToFetch(
-      InetSocketAddress address,
+      FetchRoute route,
       String host,
       String path,
       HttpHeaders headers,

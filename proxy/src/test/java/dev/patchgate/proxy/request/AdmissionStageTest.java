@@ -7,12 +7,15 @@ import dev.patchgate.allowlist.RequestRate;
 import dev.patchgate.audit.AuditSink;
 import dev.patchgate.audit.alert.AlertSink;
 import dev.patchgate.proxy.RecordingAuditSink;
+import dev.patchgate.proxy.config.ParentProxy;
+import dev.patchgate.proxy.config.UpstreamSettings;
 import dev.patchgate.proxy.exchange.ClientSession;
 import dev.patchgate.proxy.exchange.Exchange;
 import dev.patchgate.proxy.exchange.ExchangeLog;
 import dev.patchgate.proxy.exchange.GatewayMetrics;
 import dev.patchgate.proxy.exchange.OpenTunnels;
 import dev.patchgate.proxy.mirror.MirrorStage;
+import dev.patchgate.proxy.parent.Parents;
 import dev.patchgate.proxy.tunnel.SniGate;
 import dev.patchgate.proxy.upstream.SelfAddress;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -25,6 +28,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +76,46 @@ class AdmissionStageTest {
   void decide_allowedName_needsALookupFirst() {
     assertThat(decide(get("http://vendor.example/a.cab")))
         .isEqualTo(new AdmissionResult.NeedsLookup("vendor.example"));
+  }
+
+  @Test
+  void decide_resolveParent_sendsTheNameToTheParentWithoutALookup() {
+    AdmissionStage viaParent = stage(POLICY, RequestRateLimit.OFF, parents(false));
+
+    assertThat(decide(viaParent, get("http://vendor.example/a.cab")))
+        .isEqualTo(new AdmissionResult.ToParent());
+    assertThat(lookups).isEmpty();
+    assertThat(session.current().viaParent()).isTrue();
+  }
+
+  @Test
+  void decide_resolveLocal_looksTheNameUpBeforeItGoesToTheParent() {
+    AdmissionStage viaParent = stage(POLICY, RequestRateLimit.OFF, parents(true));
+
+    assertThat(decide(viaParent, get("http://vendor.example/a.cab")))
+        .isEqualTo(new AdmissionResult.NeedsLookup("vendor.example"));
+    assertThat(session.current().viaParent()).isTrue();
+  }
+
+  @Test
+  void decide_entryWithUpstreamDirect_bypassesTheParentAndIsLookedUpHere() {
+    AdmissionStage viaParent = stage(POLICY, RequestRateLimit.OFF, parents(false));
+
+    assertThat(decide(viaParent, get("http://wsus.example/a.cab")))
+        .isEqualTo(new AdmissionResult.NeedsLookup("wsus.example"));
+    assertThat(session.current().viaParent()).isFalse();
+  }
+
+  private Parents parents(boolean resolveLocally) {
+    return Parents.of(
+        new UpstreamSettings(
+            List.of(ParentProxy.of("127.0.0.1", 3128)),
+            3,
+            Duration.ofSeconds(30),
+            false,
+            resolveLocally),
+        nanos::get,
+        new SimpleMeterRegistry());
   }
 
   @Test
@@ -209,6 +253,10 @@ class AdmissionStageTest {
   }
 
   private AdmissionStage stage(Allowlist policy, RequestRateLimit rateLimit) {
+    return stage(policy, rateLimit, Parents.none());
+  }
+
+  private AdmissionStage stage(Allowlist policy, RequestRateLimit rateLimit, Parents parents) {
     return new AdmissionStage(
         session,
         () -> policy,
@@ -217,7 +265,8 @@ class AdmissionStageTest {
         () -> auditWritable,
         MirrorStage.disabled(),
         rateLimit,
-        ForwardedFor.NONE);
+        ForwardedFor.NONE,
+        parents);
   }
 
   private AdmissionResult decide(HttpRequest request) {
@@ -251,6 +300,7 @@ class AdmissionStageTest {
           entries {
             vendor { hosts = ["vendor.example"], addresses = ["127.0.0.0/8"] }
             lab { hosts = ["127.0.0.1"], ports = [80, 443] }
+            wsus { hosts = ["wsus.example"], upstream = direct, addresses = ["127.0.0.0/8"] }
           }
           """,
           "test.conf");

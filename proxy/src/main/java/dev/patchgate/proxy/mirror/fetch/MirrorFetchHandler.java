@@ -10,6 +10,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
@@ -23,9 +24,11 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.resolver.DefaultAddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -55,6 +58,9 @@ import org.slf4j.LoggerFactory;
  * the parts that stand alone already live apart ({@link MirrorFillQueue}, {@link
  * MirrorFetchRequest}, {@link HopByHop}).
  */
+// Sharable only so that the next hop's channel can carry it after the previous hop's connection
+// failed: it is never in two live pipelines at once.
+@ChannelHandler.Sharable
 final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
     implements MirrorFillQueue.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(MirrorFetchHandler.class);
@@ -79,6 +85,8 @@ final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
   private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
 
   private Channel channel;
+  // The hop being dialled, then the one connected.
+  private FetchRoute.Hop hop;
   private State state = State.AWAITING_HEAD;
   private HttpResponse head;
   private boolean earlyLast;
@@ -126,14 +134,37 @@ final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
    * and installing this handler.
    */
   void connect(Bootstrap bootstrap) {
+    connect(bootstrap, 0);
+  }
+
+  /**
+   * Dials the route's hop {@code index}; when that fails, the next one (the next parent proxy), and
+   * the fetch fails only when none is left. One channel at a time carries this handler.
+   */
+  private void connect(Bootstrap bootstrap, int index) {
     if (state == State.DONE) {
-      return; // cancelled before it started
+      return; // cancelled before it started, or while the previous hop was being dialled
     }
-    ChannelFuture connecting = bootstrap.connect(request.address());
+    List<FetchRoute.Hop> hops = request.route().hops();
+    FetchRoute.Hop next = hops.get(index);
+    hop = next;
+    // A parent named by a host name is looked up; an origin's address never is (it is pinned).
+    Bootstrap dialling =
+        next.parent() && next.address().isUnresolved()
+            ? bootstrap.clone().resolver(DefaultAddressResolverGroup.INSTANCE)
+            : bootstrap;
+    ChannelFuture connecting = dialling.connect(next.address());
     channel = connecting.channel();
     connecting.addListener(
         f -> {
-          if (!f.isSuccess()) {
+          if (f.isSuccess()) {
+            next.connected();
+            return;
+          }
+          next.failed(f.cause());
+          if (index + 1 < hops.size()) {
+            connect(bootstrap, index + 1);
+          } else {
             fail(Failure.UNREACHABLE, FillOutcome.UPSTREAM_ERROR, f.cause());
           }
         });
@@ -168,7 +199,7 @@ final class MirrorFetchHandler extends ChannelInboundHandlerAdapter
     }
     lastActivity = ticker.read();
     scheduleIdleCheck(idleNanos);
-    ctx.writeAndFlush(request.toHttpRequest())
+    ctx.writeAndFlush(request.toHttpRequest(hop))
         .addListener(
             f -> {
               if (!f.isSuccess()) {

@@ -43,14 +43,14 @@ final class MirrorFetchRequest {
   /** The client's fields a fill forwards (lower case); every other one stays behind. */
   static final Set<String> FORWARDED = Set.of("user-agent", "accept", "cache-control", "pragma");
 
-  private final InetSocketAddress address;
+  private final FetchRoute route;
   private final String pathAndQuery;
   private final HttpHeaders headers;
   private final boolean revalidation;
 
   private MirrorFetchRequest(
-      InetSocketAddress address, String pathAndQuery, HttpHeaders headers, boolean revalidation) {
-    this.address = address;
+      FetchRoute route, String pathAndQuery, HttpHeaders headers, boolean revalidation) {
+    this.route = route;
     this.pathAndQuery = pathAndQuery;
     this.headers = headers;
     this.revalidation = revalidation;
@@ -74,7 +74,17 @@ final class MirrorFetchRequest {
       String pathAndQuery,
       HttpHeaders clientHeaders,
       List<HeaderField> conditional) {
-    return build(address, host, pathAndQuery, clientHeaders, conditional, !conditional.isEmpty());
+    return of(direct(address), host, pathAndQuery, clientHeaders, conditional);
+  }
+
+  /** As {@link #of(InetSocketAddress, String, String, HttpHeaders, List)}, along {@code route}. */
+  static MirrorFetchRequest of(
+      FetchRoute route,
+      String host,
+      String pathAndQuery,
+      HttpHeaders clientHeaders,
+      List<HeaderField> conditional) {
+    return build(route, host, pathAndQuery, clientHeaders, conditional, !conditional.isEmpty());
   }
 
   /**
@@ -85,29 +95,36 @@ final class MirrorFetchRequest {
    * @throws IllegalArgumentException as {@link #of}
    */
   static MirrorFetchRequest range(
-      InetSocketAddress address,
+      FetchRoute route,
       String host,
       String pathAndQuery,
       HttpHeaders clientHeaders,
       List<HeaderField> range) {
-    return build(address, host, pathAndQuery, clientHeaders, range, false);
+    return build(route, host, pathAndQuery, clientHeaders, range, false);
+  }
+
+  private static FetchRoute direct(InetSocketAddress address) {
+    Objects.requireNonNull(address, "address");
+    return FetchRoute.direct(address);
   }
 
   private static MirrorFetchRequest build(
-      InetSocketAddress address,
+      FetchRoute route,
       String host,
       String pathAndQuery,
       HttpHeaders clientHeaders,
       List<HeaderField> extra,
       boolean revalidation) {
-    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(route, "route");
     Objects.requireNonNull(clientHeaders, "clientHeaders");
     Objects.requireNonNull(extra, "extra");
-    if (address.isUnresolved()) {
-      throw new IllegalArgumentException(
-          "address: "
-              + address
-              + " (expected: a resolved, checked address; a fill never resolves)");
+    for (FetchRoute.Hop hop : route.hops()) {
+      if (!hop.parent() && hop.address().isUnresolved()) {
+        throw new IllegalArgumentException(
+            "address: "
+                + hop.address()
+                + " (expected: a resolved, checked address; a fill never resolves an origin)");
+      }
     }
     requireToken("host", host, false);
     requireToken("pathAndQuery", pathAndQuery, true);
@@ -128,12 +145,17 @@ final class MirrorFetchRequest {
     }
     out.set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
     out.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    return new MirrorFetchRequest(address, pathAndQuery, out, revalidation);
+    return new MirrorFetchRequest(route, pathAndQuery, out, revalidation);
   }
 
-  /** The address to dial. */
+  /** Where to dial, in order. */
+  FetchRoute route() {
+    return route;
+  }
+
+  /** The address of the route's first hop. */
   InetSocketAddress address() {
-    return address;
+    return route.hops().get(0).address();
   }
 
   /** Host and target, for the log. */
@@ -153,12 +175,26 @@ final class MirrorFetchRequest {
 
   /** A new request message to write (its content is the empty buffer: nothing to release). */
   HttpRequest toHttpRequest() {
+    return toHttpRequest(route.hops().get(0));
+  }
+
+  /**
+   * The request message for {@code hop}: to the origin in origin form; to a parent proxy in
+   * absolute form, with the parent's {@code Proxy-Authorization} if it wants credentials.
+   */
+  HttpRequest toHttpRequest(FetchRoute.Hop hop) {
+    HttpHeaders sent = headers.copy();
+    String target = pathAndQuery;
+    if (hop.parent()) {
+      target = "http://" + headers.get(HttpHeaderNames.HOST) + pathAndQuery;
+      hop.authorization().ifPresent(a -> sent.set(HttpHeaderNames.PROXY_AUTHORIZATION, a));
+    }
     return new DefaultFullHttpRequest(
         HttpVersion.HTTP_1_1,
         HttpMethod.GET,
-        pathAndQuery,
+        target,
         Unpooled.EMPTY_BUFFER,
-        headers.copy(),
+        sent,
         new DefaultHttpHeaders());
   }
 

@@ -163,8 +163,31 @@ public final class MirrorFetcher {
       List<HeaderField> conditional,
       FillWriter writer,
       MirrorFetchPassThrough passThrough) {
+    return fetch(
+        FetchRoute.direct(address),
+        host,
+        pathAndQuery,
+        clientHeaders,
+        conditional,
+        writer,
+        passThrough);
+  }
+
+  /**
+   * As {@link #fetch(InetSocketAddress, String, String, HttpHeaders, List, FillWriter,
+   * MirrorFetchPassThrough)}, along {@code route}: its hops are dialled in order until one
+   * connects.
+   */
+  public MirrorFetch fetch(
+      FetchRoute route,
+      String host,
+      String pathAndQuery,
+      HttpHeaders clientHeaders,
+      List<HeaderField> conditional,
+      FillWriter writer,
+      MirrorFetchPassThrough passThrough) {
     MirrorFetchRequest request =
-        MirrorFetchRequest.of(address, host, pathAndQuery, clientHeaders, conditional);
+        MirrorFetchRequest.of(route, host, pathAndQuery, clientHeaders, conditional);
     Objects.requireNonNull(writer, "writer");
     return start(request, writer, passThrough);
   }
@@ -189,8 +212,23 @@ public final class MirrorFetcher {
       HttpHeaders clientHeaders,
       List<HeaderField> range,
       MirrorFetchPassThrough passThrough) {
+    return fetchRange(
+        FetchRoute.direct(address), host, pathAndQuery, clientHeaders, range, passThrough);
+  }
+
+  /**
+   * As {@link #fetchRange(InetSocketAddress, String, String, HttpHeaders, List,
+   * MirrorFetchPassThrough)}, along {@code route}.
+   */
+  public MirrorFetch fetchRange(
+      FetchRoute route,
+      String host,
+      String pathAndQuery,
+      HttpHeaders clientHeaders,
+      List<HeaderField> range,
+      MirrorFetchPassThrough passThrough) {
     return start(
-        MirrorFetchRequest.range(address, host, pathAndQuery, clientHeaders, range),
+        MirrorFetchRequest.range(route, host, pathAndQuery, clientHeaders, range),
         null,
         passThrough);
   }

@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -70,6 +71,62 @@ class MirrorFetchRequestTest {
     HttpHeaders client = new DefaultHttpHeaders().add(name, value);
 
     assertThat(sent(client).getAll(name).contains(value)).isEqualTo(forwarded);
+  }
+
+  @Test
+  void toAParentTheFillGoesInAbsoluteFormWithTheParentsCredentialsOnly() {
+    FetchRoute.Hop parent =
+        new FetchRoute.Hop() {
+          @Override
+          public InetSocketAddress address() {
+            return InetSocketAddress.createUnresolved("proxy.internet-side.example", 8080);
+          }
+
+          @Override
+          public boolean parent() {
+            return true;
+          }
+
+          @Override
+          public Optional<String> authorization() {
+            return Optional.of("Basic Z3c6c2VjcmV0");
+          }
+        };
+    HttpHeaders client = new DefaultHttpHeaders().add("Proxy-Authorization", "Basic Y2xpZW50");
+    MirrorFetchRequest request =
+        MirrorFetchRequest.of(
+            new FetchRoute(List.of(parent)),
+            "dl.example.test:8080",
+            "/a.cab?x=1",
+            client,
+            List.of());
+
+    HttpRequest toParent = request.toHttpRequest(parent);
+    HttpRequest toOrigin = request.toHttpRequest(FetchRoute.origin(PINNED));
+
+    assertThat(toParent.uri()).isEqualTo("http://dl.example.test:8080/a.cab?x=1");
+    assertThat(toParent.headers().getAll("Proxy-Authorization"))
+        .as("the gateway's credentials for the parent, never the client's")
+        .containsExactly("Basic Z3c6c2VjcmV0");
+    assertThat(toParent.headers().get("Host")).isEqualTo("dl.example.test:8080");
+    assertThat(toOrigin.uri()).isEqualTo("/a.cab?x=1");
+    assertThat(toOrigin.headers().contains("Proxy-Authorization")).isFalse();
+    ReferenceCountUtil.release(toParent);
+    ReferenceCountUtil.release(toOrigin);
+  }
+
+  @Test
+  void anOriginHopMustBeACheckedAddressButAParentMayBeAName() {
+    assertThatThrownBy(
+            () ->
+                MirrorFetchRequest.of(
+                    FetchRoute.direct(InetSocketAddress.createUnresolved("dl.example.test", 80)),
+                    "dl.example.test",
+                    "/a.cab",
+                    EmptyHttpHeaders.INSTANCE,
+                    List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a fill never resolves an origin");
   }
 
   @Test
