@@ -208,7 +208,9 @@ public final class Gateway implements AutoCloseable {
         new ClientRateLimiter(ticker, ClientRateLimiter.DEFAULT_MAX_CLIENTS);
     RequestRateLimit rateLimit = new RequestRateLimit(settings.requestsPerClient(), buckets);
     ConnectionLimits limits = ConnectionLimits.start(settings.connections(), policy, log, registry);
-    Parents parents = Parents.of(settings.upstream(), ticker, registry);
+    Parents parents =
+        Parents.of(
+            settings.upstream(), settings.hierarchy().forwardedForToParent(), ticker, registry);
     ClientPipeline.Shared shared =
         new ClientPipeline.Shared(
             log,

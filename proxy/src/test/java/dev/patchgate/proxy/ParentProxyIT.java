@@ -6,6 +6,7 @@ import dev.patchgate.proxy.parent.Parents;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.ProxySelector;
 import java.net.Socket;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -313,7 +315,68 @@ class ParentProxyIT {
     }
   }
 
+  @Test
+  void aCentralGatewayTrustingItsSiteRecordsEachPcBehindItWithTheSiteAsVia() throws Exception {
+    try (GatewayHarness central =
+        GatewayHarness.with(dir.resolve("central"), allowlist(origin.port(), tlsOrigin.port(), ""))
+            .resolver(new FakeResolver().answer(ORIGIN, "127.0.0.1"))
+            .mirror()
+            .config("patchgate.trusted-downstreams = [\"127.0.0.1/32\"]")
+            .start()) {
+      site = site("http://127.0.0.1:" + central.port(), "");
+      String url = "http://" + ORIGIN + ":" + origin.port() + "/files/kb.cab";
+      String authority = ORIGIN + ":" + tlsOrigin.port();
+      int seenBefore = origin.seen().size();
+
+      // A fill (the mirror's own fetch through the parent), from one PC ...
+      try (Socket pc = socketFrom(site, "127.0.0.7")) {
+        RawHttp.send(
+            pc,
+            "GET "
+                + url
+                + " HTTP/1.1\r\nHost: "
+                + ORIGIN
+                + ":"
+                + origin.port()
+                + "\r\n"
+                + "X-Forwarded-For: 10.9.9.9\r\nConnection: close\r\n\r\n");
+        assertThat(RawHttp.read(pc, false).status()).isEqualTo(200);
+      }
+      // ... and a tunnel (LittleProxy's chained CONNECT), from another.
+      try (Socket pc = socketFrom(site, "127.0.0.8")) {
+        RawHttp.send(pc, "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
+        assertThat(RawHttp.read(pc, true).status()).isEqualTo(200);
+        try (SSLSocket tls = tlsOver(pc, ORIGIN)) {
+          tls.startHandshake();
+        }
+      }
+
+      assertThat(central.awaitRecordFor(url))
+          .as("the PC, not the site gateway, nor what the PC claimed")
+          .containsEntry("client", "127.0.0.7")
+          .containsEntry("via", "127.0.0.1");
+      assertThat(central.awaitRecordFor(authority))
+          .containsEntry("client", "127.0.0.8")
+          .containsEntry("via", "127.0.0.1");
+      assertThat(origin.seen().subList(seenBefore, origin.seen().size()))
+          .as("the origin never learns the hospital's addresses")
+          .isNotEmpty()
+          .allSatisfy(
+              seen ->
+                  assertThat(seen.headers().keySet())
+                      .map(name -> name.toLowerCase(Locale.ROOT))
+                      .doesNotContain("x-forwarded-for", "forwarded"));
+    }
+  }
+
   // ---- helpers --------------------------------------------------------------------------------
+
+  private static Socket socketFrom(GatewayHarness gateway, String local) throws IOException {
+    Socket socket =
+        new Socket(gateway.address().getAddress(), gateway.port(), InetAddress.getByName(local), 0);
+    socket.setSoTimeout(15_000);
+    return socket;
+  }
 
   private GatewayHarness site(String proxies, String upstream) throws Exception {
     return site(proxies, upstream, 0, "site");

@@ -130,6 +130,7 @@ public final class Exchange {
   private BooleanSupplier integrityMismatch = () -> false;
   // The request goes through the parent proxies; set by the request path before it is forwarded.
   private volatile boolean viaParent;
+  private volatile String forwardedForParent;
   // Set when a parent failed, to what the record said before: a later parent (or the direct
   // fallback) that connects puts it back.
   private volatile AuditDecision beforeParentFailure;
@@ -286,9 +287,24 @@ public final class Exchange {
     upstream = viaParent ? null : address.getHostAddress();
   }
 
-  /** The request leaves through the parent proxies, not straight to its origin. */
-  public void routeViaParent() {
+  /**
+   * The request leaves through the parent proxies, not straight to its origin.
+   *
+   * @param forwardedFor the {@code X-Forwarded-For} the parent gets (the PC, and the chain of
+   *     trusted site gateways); null to send none ({@code upstream.forwarded-for = off})
+   */
+  public void routeViaParent(String forwardedFor) {
     viaParent = true;
+    forwardedForParent = forwardedFor;
+  }
+
+  /**
+   * The {@code X-Forwarded-For} value a parent proxy gets for this request; null when it goes
+   * straight to its origin (which never learns the hospital's internal addresses) or when the
+   * gateway names no clients to its parents.
+   */
+  public String forwardedForParent() {
+    return viaParent ? forwardedForParent : null;
   }
 
   /** True when the request leaves through the parent proxies. */

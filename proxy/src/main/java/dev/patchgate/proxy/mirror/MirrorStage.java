@@ -512,6 +512,11 @@ public final class MirrorStage {
     }
 
     @Override
+    public Optional<String> forwardedFor() {
+      return Optional.ofNullable(exchange.forwardedForParent());
+    }
+
+    @Override
     public void connected() {
       parents.connected(parent);
       exchange.parentConnected(parent.label());

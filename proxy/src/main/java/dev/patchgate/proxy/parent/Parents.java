@@ -28,15 +28,19 @@ public final class Parents {
   public static final String PARENT_FAILURES = "patchgate.upstream.parent.failures";
 
   private static final Logger LOG = LoggerFactory.getLogger(Parents.class);
-  private static final Parents NONE = new Parents(UpstreamSettings.DIRECT, Ticker.SYSTEM, null);
+  private static final Parents NONE =
+      new Parents(UpstreamSettings.DIRECT, false, Ticker.SYSTEM, null);
 
   private final UpstreamSettings settings;
+  private final boolean namesClients;
   private final ParentPolicy policy;
   private final Ticker ticker;
   private final List<Counter> failures = new ArrayList<>();
 
-  private Parents(UpstreamSettings settings, Ticker ticker, MeterRegistry registry) {
+  private Parents(
+      UpstreamSettings settings, boolean namesClients, Ticker ticker, MeterRegistry registry) {
     this.settings = settings;
+    this.namesClients = namesClients;
     this.ticker = ticker;
     this.policy =
         new ParentPolicy(
@@ -68,9 +72,23 @@ public final class Parents {
     return NONE;
   }
 
-  /** The parents {@code settings} name, timed by {@code ticker}, with their meters. */
-  public static Parents of(UpstreamSettings settings, Ticker ticker, MeterRegistry registry) {
-    return settings.hasParents() ? new Parents(settings, ticker, registry) : NONE;
+  /**
+   * The parents {@code settings} name, timed by {@code ticker}, with their meters.
+   *
+   * @param namesClients true to tell the parents which PC a request is from ({@code
+   *     upstream.forwarded-for})
+   */
+  public static Parents of(
+      UpstreamSettings settings, boolean namesClients, Ticker ticker, MeterRegistry registry) {
+    return settings.hasParents() ? new Parents(settings, namesClients, ticker, registry) : NONE;
+  }
+
+  /**
+   * True when a request the parents carry names its PC in {@code X-Forwarded-For} ({@code
+   * upstream.forwarded-for}), so that a central gateway trusting this one records the PC.
+   */
+  public boolean namesClients() {
+    return namesClients;
   }
 
   /** True when a request this decision allowed goes through the parents. */

@@ -186,7 +186,7 @@ public final class AdmissionStage extends ChannelInboundHandlerAdapter {
       return refused(exchange);
     }
     if (parents.carries(allowlistDecision)) {
-      exchange.routeViaParent();
+      exchange.routeViaParent(parents.namesClients() ? who.forwardedForParent() : null);
     }
     if (target.isIpLiteral()) {
       return checkAndPin(exchange, List.of(literal(target.host())));

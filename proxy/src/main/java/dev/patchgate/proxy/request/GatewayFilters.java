@@ -31,6 +31,8 @@ final class GatewayFilters extends HttpFiltersAdapter {
   private final ClientSession session;
   private final Exchange exchange;
   private final Supplier<String> autoConfig;
+  // The request as it went towards the parents with the PC's X-Forwarded-For; null otherwise.
+  private HttpRequest toParent;
 
   GatewayFilters(
       HttpRequest originalRequest,
@@ -66,6 +68,13 @@ final class GatewayFilters extends HttpFiltersAdapter {
     // LittleProxy asks for this request's parent chain next, on this thread (if it needs a new
     // upstream connection); a request that goes direct clears what an earlier one left.
     ParentChain.forwarding(exchange.viaParent() ? exchange : null);
+    // A parent learns which PC the request is from (the admission stage stripped what the client
+    // sent); the fallback's direct hop takes it out again (proxyToServerResolutionStarted).
+    String forwardedFor = exchange.forwardedForParent();
+    if (forwardedFor != null) {
+      request.headers().set(ForwardedFor.X_FORWARDED_FOR, forwardedFor);
+      toParent = request;
+    }
     // LittleProxy takes the upstream host from the URI and forwards the client's Host header as
     // it is: both now say exactly what the policy allowed.
     if (target.scheme() == Scheme.HTTPS) {
@@ -88,8 +97,12 @@ final class GatewayFilters extends HttpFiltersAdapter {
     Target target = exchange.target();
     InetAddress pinned = exchange.pinned();
     if (exchange.viaParent()) {
-      // Only the last hop of fallback = direct dials the origin for a request the parents carry.
+      // Only the last hop of fallback = direct dials the origin for a request the parents carry:
+      // the origin never learns the hospital's internal addresses.
       exchange.sentDirect();
+      if (toParent != null) {
+        ForwardedFor.strip(toParent.headers());
+      }
     }
     if (pinned == null) {
       // Cannot happen for an admitted request; unresolved, it meets RefusingHostResolver (502).

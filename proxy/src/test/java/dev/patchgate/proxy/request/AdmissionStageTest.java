@@ -114,6 +114,7 @@ class AdmissionStageTest {
             Duration.ofSeconds(30),
             false,
             resolveLocally),
+        true,
         nanos::get,
         new SimpleMeterRegistry());
   }

@@ -35,6 +35,14 @@ public record FetchRoute(List<Hop> hops) {
     /** The {@code Proxy-Authorization} value a parent wants; empty for the origin. */
     Optional<String> authorization();
 
+    /**
+     * The {@code X-Forwarded-For} a parent gets: the PC whose request started the fill; empty for
+     * the origin, which never learns the hospital's internal addresses.
+     */
+    default Optional<String> forwardedFor() {
+      return Optional.empty();
+    }
+
     /** The connection was made (on the fetch's event loop). */
     default void connected() {}
 

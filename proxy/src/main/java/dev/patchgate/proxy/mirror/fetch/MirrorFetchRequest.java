@@ -2,6 +2,7 @@ package dev.patchgate.proxy.mirror.fetch;
 
 import dev.patchgate.mirror.HeaderField;
 import dev.patchgate.mirror.MirrorStrategy;
+import dev.patchgate.proxy.request.ForwardedFor;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -180,7 +181,8 @@ final class MirrorFetchRequest {
 
   /**
    * The request message for {@code hop}: to the origin in origin form; to a parent proxy in
-   * absolute form, with the parent's {@code Proxy-Authorization} if it wants credentials.
+   * absolute form, with the parent's {@code Proxy-Authorization} if it wants credentials and the
+   * PC's {@code X-Forwarded-For} if the gateway names its clients.
    */
   HttpRequest toHttpRequest(FetchRoute.Hop hop) {
     HttpHeaders sent = headers.copy();
@@ -188,6 +190,7 @@ final class MirrorFetchRequest {
     if (hop.parent()) {
       target = "http://" + headers.get(HttpHeaderNames.HOST) + pathAndQuery;
       hop.authorization().ifPresent(a -> sent.set(HttpHeaderNames.PROXY_AUTHORIZATION, a));
+      hop.forwardedFor().ifPresent(pc -> sent.set(ForwardedFor.X_FORWARDED_FOR, pc));
     }
     return new DefaultFullHttpRequest(
         HttpVersion.HTTP_1_1,
