@@ -87,13 +87,15 @@ final class AuditMaintenance {
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     List<Path> delete = new ArrayList<>();
     List<Path> compress = new ArrayList<>();
+    LocalDate unforwardedFrom = ForwardCursor.read(dir).map(ForwardCursor::day).orElse(null);
     try (Stream<Path> entries = Files.list(dir)) {
       for (Path path : (Iterable<Path>) entries::iterator) {
         Optional<DayFileName> name = DayFileName.parse(path.getFileName().toString());
         if (name.isEmpty()) {
           continue;
         }
-        switch (MaintenancePolicy.decide(name.get(), today, retainDays, finishedBefore)) {
+        switch (MaintenancePolicy.decide(
+            name.get(), today, retainDays, finishedBefore, unforwardedFrom)) {
           case DELETE -> delete.add(path);
           case COMPRESS -> compress.add(path);
           case KEEP -> {}
