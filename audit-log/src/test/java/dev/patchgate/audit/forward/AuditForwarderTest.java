@@ -184,6 +184,24 @@ class AuditForwarderTest {
   }
 
   @Test
+  void linesOfSeveralDaysGoOutDayAfterDay() throws Exception {
+    RecordingTcpSyslog collector = collector(0);
+    AuditForwarder forwarder = forwarder(collector.port(), FAST);
+    Instant yesterday = Instant.now().minus(Duration.ofDays(1));
+    for (int i = 0; i < 5; i++) {
+      writer.append(AuditRecords.withTs("y" + i, yesterday));
+    }
+    writer.sync().get();
+    write(5); // today's: the writer moves on (housekeeping may gzip yesterday's file meanwhile)
+    writer.close();
+    await().atMost(Duration.ofSeconds(20)).until(() -> forwarder.backlogBytes() == 0);
+    forwarder.close();
+
+    assertThat(AuditFiles.auditDays(audit)).hasSize(2);
+    assertThat(bodies(collector)).containsExactlyElementsOf(auditLines()).hasSize(12);
+  }
+
+  @Test
   void forwardsFromAGzippedDayWhereItsCursorPointsInside() throws Exception {
     write(10);
     writer.close();
