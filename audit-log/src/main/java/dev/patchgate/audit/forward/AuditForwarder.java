@@ -178,10 +178,18 @@ public final class AuditForwarder implements AutoCloseable {
 
   /**
    * Registers {@code listener} for problems worth an alert, as one line: a failure streak starting,
-   * the backlog going over {@code maxBacklog}. Runs on the forwarder's thread; must not block.
+   * the backlog going over {@code maxBacklog}. Runs on the forwarder's thread; must not block. A
+   * problem already going on when it registers (the collector was down from the start) is handed to
+   * it at once, on the caller's thread, so that it is not missed; it may then hear of it twice.
    */
   public void onProblem(Consumer<String> listener) {
     problemListeners.add(Objects.requireNonNull(listener, "listener"));
+    // After the add: a problem starting now is either seen here or reported to the listener.
+    String streak = connectionProblem;
+    if (streak != null) {
+      listener.accept(streakLine(streak));
+    }
+    backlogProblem().ifPresent(listener);
   }
 
   /**
@@ -360,8 +368,12 @@ public final class AuditForwarder implements AutoCloseable {
           "Audit forwarding to {}: {}; the lines wait in the day files and are sent once it works",
           settings.url(),
           why);
-      report("audit lines cannot be forwarded to " + settings.url() + ": " + why);
+      report(streakLine(why));
     }
+  }
+
+  private String streakLine(String why) {
+    return "audit lines cannot be forwarded to " + settings.url() + ": " + why;
   }
 
   private void updateBacklog() {
