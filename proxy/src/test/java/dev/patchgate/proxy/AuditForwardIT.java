@@ -180,12 +180,33 @@ class AuditForwardIT {
             patchgate.audit.forward.name = "gw-c"
             """
                 .formatted(rsyslog.port(), pki.ca(), client[0], client[1]));
+    // The same identity as one PKCS#12 file, its password in the environment.
+    Path p12 = pki.clientP12("gw-p", "p12-secret");
+    Path siteP = Files.createDirectories(dir.resolve("site-p12"));
+    GatewayProcess fromP12 =
+        GatewayProcess.runAllowingLoopbackPort(
+            siteP,
+            origin.port(),
+            List.of("env", "PATCHGATE_AUDIT_FORWARD_P12_PASSWORD=p12-secret"),
+            List.of(),
+            """
+            patchgate.audit.forward.url = "syslog+tls://localhost:%d"
+            patchgate.audit.forward.ca = "%s"
+            patchgate.audit.forward.client-cert = "%s"
+            patchgate.audit.forward.name = "gw-p"
+            """
+                .formatted(rsyslog.port(), pki.ca(), p12));
+    open.add(fromP12);
     request(gateway, 5);
+    request(fromP12, 5);
     awaitForwarded(site);
+    awaitForwarded(siteP);
     gateway.close();
+    fromP12.close();
     rsyslog.stop();
 
     assertThat(bodiesOf("gw-c", rsyslog.lines())).containsExactlyElementsOf(auditLines(site));
+    assertThat(bodiesOf("gw-p", rsyslog.lines())).containsExactlyElementsOf(auditLines(siteP));
   }
 
   private GatewayProcess gateway(Path site, String config) throws Exception {

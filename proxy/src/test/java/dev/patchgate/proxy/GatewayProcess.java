@@ -100,6 +100,16 @@ final class GatewayProcess implements AutoCloseable {
    */
   static GatewayProcess runAllowingLoopbackPort(
       Path dir, int originPort, List<String> jvmArgs, String extraConfig) throws IOException {
+    return runAllowingLoopbackPort(dir, originPort, List.of(), jvmArgs, extraConfig);
+  }
+
+  /**
+   * Same, started through {@code launcher}, e.g. {@code env NAME=VALUE} for an environment variable
+   * the gateway reads.
+   */
+  static GatewayProcess runAllowingLoopbackPort(
+      Path dir, int originPort, List<String> launcher, List<String> jvmArgs, String extraConfig)
+      throws IOException {
     Files.writeString(
         dir.resolve("allowlist.conf"),
         "entries { lab { hosts = [\"127.0.0.1\"], ports = [%d] } }".formatted(originPort));
@@ -112,7 +122,7 @@ final class GatewayProcess implements AutoCloseable {
         patchgate.admin.listen = "127.0.0.1:0"
         """
             + extraConfig);
-    return start(dir, jvmArgs, "run", "--config", "patchgate.conf");
+    return start(dir, launcher, jvmArgs, "run", "--config", "patchgate.conf");
   }
 
   /** The port it listens on, once it says so (at most 30 s). */

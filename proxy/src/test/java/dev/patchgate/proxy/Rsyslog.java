@@ -56,6 +56,28 @@ final class Rsyslog implements AutoCloseable {
       return issue(ca.getParent(), ca, caKey, name, null);
     }
 
+    /** A client certificate {@code name} and its key in one PKCS#12 file with {@code password}. */
+    Path clientP12(String name, String password) throws Exception {
+      Path[] pem = client(name);
+      Path p12 = ca.getParent().resolve(name + ".p12");
+      run(
+          ca.getParent(),
+          "openssl",
+          "pkcs12",
+          "-export",
+          "-in",
+          pem[0].toString(),
+          "-inkey",
+          pem[1].toString(),
+          "-certfile",
+          ca.toString(),
+          "-out",
+          p12.toString(),
+          "-passout",
+          "pass:" + password);
+      return p12;
+    }
+
     static Pki create(Path dir) throws Exception {
       Files.createDirectories(dir);
       Path ca = dir.resolve("ca.pem");

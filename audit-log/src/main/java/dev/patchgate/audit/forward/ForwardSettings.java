@@ -16,8 +16,10 @@ import java.util.Optional;
  * @param name the HOSTNAME of every message: how the collector tells gateways apart
  * @param ca PEM file of the certificate authorities the collector's certificate must chain to;
  *     required with TLS
- * @param clientCert PEM certificate (chain) the gateway shows the collector, or empty
- * @param clientKey its PKCS#8 PEM private key, given exactly when {@code clientCert} is
+ * @param clientCert PEM certificate (chain) the gateway shows the collector, or a PKCS#12 file
+ *     holding both the key and the chain (then without {@code clientKey}; its password, if any, in
+ *     the environment variable {@value #P12_PASSWORD_ENV}), or empty
+ * @param clientKey the PEM certificate's PKCS#8 PEM private key, or empty
  * @param maxBacklog bytes of audit lines not yet forwarded beyond which the gateway alerts and is
  *     not ready; nothing is dropped
  * @param facility the syslog facility code, 0..23
@@ -34,6 +36,9 @@ public record ForwardSettings(
     long maxBacklog,
     int facility,
     Duration connectTimeout) {
+
+  /** The environment variable with the password of a PKCS#12 client certificate file. */
+  public static final String P12_PASSWORD_ENV = "PATCHGATE_AUDIT_FORWARD_P12_PASSWORD";
 
   /** The default connect (and TLS handshake) timeout. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -58,10 +63,10 @@ public record ForwardSettings(
           "syslog+tls needs the CA that signed the collector's certificate"
               + " (expected: patchgate.audit.forward.ca = \"/etc/patchgate/collector-ca.pem\")");
     }
-    if (clientCert.isPresent() != clientKey.isPresent()) {
+    if (clientKey.isPresent() && clientCert.isEmpty()) {
       throw new IllegalArgumentException(
-          "a client certificate needs its key and a key its certificate"
-              + " (expected: both client-cert and client-key, or neither)");
+          "a client key needs its certificate (expected: client-cert with client-key, or"
+              + " client-cert alone naming a PKCS#12 file)");
     }
     if (!tls && clientCert.isPresent()) {
       throw new IllegalArgumentException(

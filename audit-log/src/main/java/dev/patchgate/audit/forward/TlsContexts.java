@@ -54,15 +54,32 @@ final class TlsContexts {
       KeyManagerFactory kmf = null;
       if (settings.clientCert().isPresent()) {
         Path certFile = settings.clientCert().get();
-        Path keyFile = settings.clientKey().orElseThrow();
-        char[] password = new char[0];
+        char[] password;
         KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry(
-            "client",
-            privateKey(keyFile),
-            password,
-            certificates(certFile).toArray(new Certificate[0]));
+        if (settings.clientKey().isPresent()) {
+          password = new char[0];
+          keys.load(null, null);
+          keys.setKeyEntry(
+              "client",
+              privateKey(settings.clientKey().get()),
+              password,
+              certificates(certFile).toArray(new Certificate[0]));
+        } else {
+          String fromEnv = System.getenv(ForwardSettings.P12_PASSWORD_ENV);
+          password = fromEnv == null ? new char[0] : fromEnv.toCharArray();
+          try (InputStream in = Files.newInputStream(certFile)) {
+            keys.load(in, password);
+          } catch (IOException e) {
+            throw new IOException(
+                certFile
+                    + ": not a PKCS#12 file, or not its password in "
+                    + ForwardSettings.P12_PASSWORD_ENV
+                    + " ("
+                    + e.getMessage()
+                    + "); a PEM certificate needs client-key too",
+                e);
+          }
+        }
         kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, password);
       }
