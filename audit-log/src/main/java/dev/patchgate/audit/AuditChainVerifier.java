@@ -52,6 +52,7 @@ public final class AuditChainVerifier {
   private String prevFile;
   private long prevLine;
   private AuditChainBreak broken;
+  private boolean tornBefore;
 
   private AuditChainVerifier() {}
 
@@ -80,8 +81,7 @@ public final class AuditChainVerifier {
     for (int i = 0; i < days.size() && broken == null; i++) {
       verifyFile(days.get(i), i == days.size() - 1);
     }
-    return new AuditVerification(
-        files, records, markers, firstSeq, lastSeq, gaps, Optional.ofNullable(broken));
+    return result();
   }
 
   private void verifyFile(AuditDayFile day, boolean lastFile) throws IOException {
@@ -90,17 +90,10 @@ public final class AuditChainVerifier {
     try (InputStream in = AuditFiles.openDay(day)) {
       LookAhead lines = new LookAhead(new RawLines(in));
       long lineNo = 0;
-      long tornLine = -1;
+      tornBefore = false;
       for (RawLines.Line current = lines.next(); current != null; current = lines.next()) {
         lineNo++;
-        RawLines.Line next = lines.peek();
-        if (!current.terminated()) {
-          fail(name, lineNo, 0, lastFile ? INCOMPLETE_LAST_LINE : "the file ends inside a line");
-          return;
-        }
-        if (next != null && next.terminated() && namesAsTorn(next.bytes(), current.bytes())) {
-          tornLine = lineNo; // the writer's own repair after a crash: the gap marker follows
-        } else if (!check(name, lineNo, current.bytes(), next, tornLine == lineNo - 1)) {
+        if (!accept(name, lineNo, current, lines.peek(), lastFile)) {
           return;
         }
       }
@@ -114,6 +107,43 @@ public final class AuditChainVerifier {
     } catch (ZipException | EOFException e) {
       fail(name, 1, 0, "the gzip data cannot be read (" + e.getMessage() + ")");
     }
+  }
+
+  /** A verifier for one chain fed line by line, as {@link AuditCollectorVerifier} does. */
+  static AuditChainVerifier forLines() {
+    return new AuditChainVerifier();
+  }
+
+  /**
+   * Checks one line of the chain.
+   *
+   * @param name the file it is in, as the result names it
+   * @param lineNo its line number there
+   * @param next the chain's next line, or {@code null} when it is the last one
+   * @param lastFile whether a missing newline would be the end of the log rather than damage
+   * @return false once the chain is broken; the caller then stops feeding lines
+   */
+  boolean accept(
+      String name, long lineNo, RawLines.Line current, RawLines.Line next, boolean lastFile) {
+    if (files.isEmpty() || !files.get(files.size() - 1).equals(name)) {
+      files.add(name);
+    }
+    if (!current.terminated()) {
+      return fail(name, lineNo, 0, lastFile ? INCOMPLETE_LAST_LINE : "the file ends inside a line");
+    }
+    if (next != null && next.terminated() && namesAsTorn(next.bytes(), current.bytes())) {
+      tornBefore = true; // the writer's own repair after a crash: the gap marker follows
+      return true;
+    }
+    boolean followsTorn = tornBefore;
+    tornBefore = false;
+    return check(name, lineNo, current.bytes(), next, followsTorn);
+  }
+
+  /** What the lines fed so far came to. */
+  AuditVerification result() {
+    return new AuditVerification(
+        files, records, markers, firstSeq, lastSeq, gaps, Optional.ofNullable(broken));
   }
 
   /** Lines with one of look-ahead; damaged gzip data ends the lines and is remembered. */

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Housekeeping of an audit directory on a background daemon thread named {@value #THREAD_NAME}:
  * gzips finished day files and deletes expired ones, as {@link MaintenancePolicy} decides, so that
- * the writer thread never waits for it.
+ * the writer thread never waits for it. A day the audit forwarder has not finished ({@link
+ * ForwardCursor}) is not deleted.
  *
  * <p>Failures are logged and left for the next sweep; they never affect the writer's health,
  * because an uncompressed or not yet deleted file loses no record. Thread-safe.
@@ -87,13 +88,15 @@ final class AuditMaintenance {
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     List<Path> delete = new ArrayList<>();
     List<Path> compress = new ArrayList<>();
+    LocalDate unforwardedFrom = ForwardCursor.read(dir).map(ForwardCursor::day).orElse(null);
     try (Stream<Path> entries = Files.list(dir)) {
       for (Path path : (Iterable<Path>) entries::iterator) {
         Optional<DayFileName> name = DayFileName.parse(path.getFileName().toString());
         if (name.isEmpty()) {
           continue;
         }
-        switch (MaintenancePolicy.decide(name.get(), today, retainDays, finishedBefore)) {
+        switch (MaintenancePolicy.decide(
+            name.get(), today, retainDays, finishedBefore, unforwardedFrom)) {
           case DELETE -> delete.add(path);
           case COMPRESS -> compress.add(path);
           case KEEP -> {}

@@ -47,15 +47,7 @@ public final class AuditVerifyCommand {
     }
     if (result.firstBreak().isPresent()) {
       AuditChainBreak broken = result.firstBreak().get();
-      out.println(
-          "audit log BROKEN at "
-              + broken.file()
-              + ":"
-              + broken.line()
-              + " (seq "
-              + (broken.seq() > 0 ? Long.toString(broken.seq()) : "unreadable")
-              + "): "
-              + broken.message());
+      out.println("audit log " + describe(broken));
       return false;
     }
     out.println(
@@ -84,6 +76,82 @@ public final class AuditVerifyCommand {
       gaps.forEach(gap -> out.println("  " + describe(gap)));
     }
     return true;
+  }
+
+  /**
+   * Verifies a central collector's file ({@code HOSTNAME SP AUDITLINE} per line), each gateway's
+   * chain on its own, and prints one block per gateway:
+   *
+   * <pre>{@code
+   * gw-site1: verified: 10250 records, chain intact (first seq 1, last seq 10260), 3 duplicates
+   * gw-site2: BROKEN at collector.log:812 (seq 77): seq jumps from 75 to 77: 1 line is missing
+   * }</pre>
+   *
+   * @return true when every gateway's chain is intact (duplicates allowed), false otherwise or when
+   *     the file holds no line
+   */
+  public static boolean runCollector(Path file, PrintStream out, PrintStream err) {
+    List<AuditCollectorVerifier.GatewayChain> chains;
+    try {
+      chains = AuditCollectorVerifier.verify(file);
+    } catch (IOException e) {
+      err.println(DisplayText.clean("audit log: cannot read " + file.toAbsolutePath() + ": " + e));
+      return false;
+    }
+    if (chains.isEmpty()) {
+      err.println(DisplayText.clean("audit log: no lines in " + file.toAbsolutePath()));
+      return false;
+    }
+    out.println(
+        DisplayText.clean(
+            "collector file "
+                + file
+                + ": "
+                + plural(chains.size(), "gateway")
+                + " ("
+                + chains.stream()
+                    .map(AuditCollectorVerifier.GatewayChain::gateway)
+                    .reduce((a, b) -> a + ", " + b)
+                    .orElse("")
+                + ")"));
+    boolean allIntact = true;
+    for (AuditCollectorVerifier.GatewayChain chain : chains) {
+      AuditVerification result = chain.verification();
+      String prefix = DisplayText.clean(chain.gateway()) + ": ";
+      String duplicates =
+          chain.duplicates() == 0
+              ? ""
+              : ", " + plural(chain.duplicates(), "duplicate") + " skipped";
+      if (result.firstBreak().isPresent()) {
+        allIntact = false;
+        AuditChainBreak broken = result.firstBreak().get();
+        out.println(prefix + describe(broken) + duplicates);
+        continue;
+      }
+      out.println(
+          prefix
+              + "verified: "
+              + plural(result.records(), "record")
+              + ", chain intact (first seq "
+              + result.firstSeq()
+              + ", last seq "
+              + result.lastSeq()
+              + ")"
+              + duplicates);
+      result.gaps().forEach(gap -> out.println("  " + prefix + "gap: " + describe(gap)));
+    }
+    return allIntact;
+  }
+
+  private static String describe(AuditChainBreak broken) {
+    return "BROKEN at "
+        + broken.file()
+        + ":"
+        + broken.line()
+        + " (seq "
+        + (broken.seq() > 0 ? Long.toString(broken.seq()) : "unreadable")
+        + "): "
+        + broken.message();
   }
 
   private static String describe(AuditChainGap gap) {

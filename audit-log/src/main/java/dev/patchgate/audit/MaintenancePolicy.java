@@ -33,6 +33,30 @@ final class MaintenancePolicy {
    */
   static Action decide(
       DayFileName name, LocalDate today, int retainDays, LocalDate finishedBefore) {
+    return decide(name, today, retainDays, finishedBefore, null);
+  }
+
+  /**
+   * Decides as {@link #decide(DayFileName, LocalDate, int, LocalDate)} does, except that a day on
+   * or after {@code unforwardedFrom} is never deleted: the audit forwarder has not handed all of it
+   * to the collector yet (it reads gzipped days too, so compressing it is fine).
+   *
+   * @param unforwardedFrom the day of the forwarder's cursor, or {@code null} when none is kept
+   */
+  static Action decide(
+      DayFileName name,
+      LocalDate today,
+      int retainDays,
+      LocalDate finishedBefore,
+      LocalDate unforwardedFrom) {
+    Action action = decideAlone(name, today, retainDays, finishedBefore);
+    boolean unforwarded =
+        !name.temporary() && unforwardedFrom != null && !name.date().isBefore(unforwardedFrom);
+    return action == Action.DELETE && unforwarded ? Action.KEEP : action;
+  }
+
+  private static Action decideAlone(
+      DayFileName name, LocalDate today, int retainDays, LocalDate finishedBefore) {
     if (name.temporary()) {
       return Action.DELETE;
     }

@@ -3,8 +3,8 @@ package dev.patchgate.audit;
 import java.time.Instant;
 import java.util.List;
 
-/** Ready-made records for tests. */
-final class AuditRecords {
+/** Ready-made records for tests; public for the tests of the audit forwarder. */
+public final class AuditRecords {
   static final Instant ARRIVED = Instant.parse("2026-11-23T10:15:30.123Z");
 
   private AuditRecords() {}
@@ -14,7 +14,7 @@ final class AuditRecords {
     return withTs(id, ARRIVED);
   }
 
-  static AuditRecord withTs(String id, Instant ts) {
+  public static AuditRecord withTs(String id, Instant ts) {
     return new AuditRecord(
         ts,
         id,

@@ -46,4 +46,27 @@ class MaintenancePolicyTest {
         // A day still being written is never deleted, whatever the clock says.
         Arguments.of("audit-2020-01-01.jsonl", LocalDate.of(2020, 1, 1), 1, KEEP));
   }
+
+  @ParameterizedTest(name = "{0} with the forwarder's cursor at {1} -> {2}")
+  @MethodSource("forwarded")
+  void anExpiredDayTheCollectorHasNotHadIsKept(
+      String file, LocalDate unforwardedFrom, MaintenancePolicy.Action expected) {
+    DayFileName name = DayFileName.parse(file).orElseThrow();
+
+    assertThat(MaintenancePolicy.decide(name, TODAY, 400, TODAY, unforwardedFrom))
+        .isEqualTo(expected);
+  }
+
+  static Stream<Arguments> forwarded() {
+    return Stream.of(
+        // Expired but not yet forwarded: kept until the collector has it.
+        Arguments.of("audit-2025-10-18.jsonl.gz", LocalDate.of(2025, 10, 18), KEEP),
+        Arguments.of("audit-2025-10-18.jsonl", LocalDate.of(2025, 10, 1), KEEP),
+        // Not forwarded but finished: compressed all the same (the forwarder reads .gz).
+        Arguments.of("audit-2026-11-22.jsonl", LocalDate.of(2026, 11, 22), COMPRESS),
+        // Forwarded and expired: deleted as without forwarding.
+        Arguments.of("audit-2025-10-18.jsonl.gz", LocalDate.of(2025, 10, 19), DELETE),
+        // An interrupted compression is no day at all.
+        Arguments.of("audit-2025-10-18.jsonl.gz.tmp", LocalDate.of(2025, 10, 1), DELETE));
+  }
 }

@@ -5,6 +5,7 @@ import dev.patchgate.audit.AuditSink;
 import dev.patchgate.audit.Ticker;
 import dev.patchgate.audit.alert.AlertKind;
 import dev.patchgate.audit.alert.AlertSink;
+import dev.patchgate.audit.forward.AuditForwarder;
 import dev.patchgate.mirror.MirrorSettings;
 import dev.patchgate.mirror.MirrorStore;
 import dev.patchgate.proxy.admin.AdminListener;
@@ -165,13 +166,7 @@ public final class Gateway implements AutoCloseable {
     return start(settings, policy, audit, alerts, meters, resolver, clock, Ticker.SYSTEM);
   }
 
-  /**
-   * Starts the gateway.
-   *
-   * @param clock the wall clock: record dates, the mirror's freshness
-   * @param ticker measures durations: an exchange's time, a fill's idle upstream
-   * @throws StartException when the listener or the mirror cannot be opened
-   */
+  /** Starts the gateway without audit forwarding; see the full form. */
   public static Gateway start(
       GatewaySettings settings,
       PolicyReload policy,
@@ -182,7 +177,32 @@ public final class Gateway implements AutoCloseable {
       Clock clock,
       Ticker ticker)
       throws StartException {
+    return start(
+        settings, policy, audit, alerts, meters, resolver, clock, ticker, Optional.empty());
+  }
+
+  /**
+   * Starts the gateway.
+   *
+   * @param clock the wall clock: record dates, the mirror's freshness
+   * @param ticker measures durations: an exchange's time, a fill's idle upstream
+   * @param forwarder the audit forwarder, whose state goes into metrics, alerts and readiness; it
+   *     belongs to the caller, who closes it after the audit sink
+   * @throws StartException when the listener or the mirror cannot be opened
+   */
+  public static Gateway start(
+      GatewaySettings settings,
+      PolicyReload policy,
+      AuditSink audit,
+      AlertSink alerts,
+      PrometheusMeters meters,
+      UpstreamResolver resolver,
+      Clock clock,
+      Ticker ticker,
+      Optional<AuditForwarder> forwarder)
+      throws StartException {
     MeterRegistry registry = meters.registry();
+    forwarder.ifPresent(f -> AuditForwarding.watch(f, registry, alerts));
     OpenTunnels tunnels = new OpenTunnels();
     GatewayMetrics metrics = new GatewayMetrics(registry, audit, alerts, tunnels);
     ExchangeLog log = new ExchangeLog(audit, alerts, metrics, clock, ticker);
@@ -280,7 +300,7 @@ public final class Gateway implements AutoCloseable {
       self.bound(server.getListenAddress());
       Gateway gateway = new Gateway(server, group, tunnels, mirror, log, diskGuard);
       policy.gatewayStarted(gateway);
-      gateway.startAdmin(settings, policy, audit, meters, log);
+      gateway.startAdmin(settings, policy, audit, meters, log, forwarder);
       return gateway;
     } catch (RuntimeException e) {
       diskGuard.close();
@@ -339,7 +359,8 @@ public final class Gateway implements AutoCloseable {
       PolicyReload policy,
       AuditSink audit,
       PrometheusMeters meters,
-      ExchangeLog log)
+      ExchangeLog log,
+      Optional<AuditForwarder> forwarder)
       throws StartException {
     String proxy = describe(address());
     String auditDir = settings.auditDir().toAbsolutePath().toString();
@@ -366,7 +387,8 @@ public final class Gateway implements AutoCloseable {
                     problem(
                         !audit.healthy(),
                         "audit log " + auditDir + " cannot be written" + whileFailing),
-                diskGuard::problem));
+                diskGuard::problem,
+                () -> forwarder.flatMap(AuditForwarder::backlogProblem)));
     Gauge.builder(READY, readiness, r -> r.ready() ? 1 : 0)
         .description(
             "1 when /readyz answers 200: listening, allowlist valid, audit written, audit disk not low")

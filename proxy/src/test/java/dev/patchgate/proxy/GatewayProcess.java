@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  */
 final class GatewayProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern ADMIN = Pattern.compile("\\(admin: 127\\.0\\.0\\.1:(\\d+)\\)");
 
   private final Process process;
   private final List<String> output = new CopyOnWriteArrayList<>();
@@ -99,6 +100,16 @@ final class GatewayProcess implements AutoCloseable {
    */
   static GatewayProcess runAllowingLoopbackPort(
       Path dir, int originPort, List<String> jvmArgs, String extraConfig) throws IOException {
+    return runAllowingLoopbackPort(dir, originPort, List.of(), jvmArgs, extraConfig);
+  }
+
+  /**
+   * Same, started through {@code launcher}, e.g. {@code env NAME=VALUE} for an environment variable
+   * the gateway reads.
+   */
+  static GatewayProcess runAllowingLoopbackPort(
+      Path dir, int originPort, List<String> launcher, List<String> jvmArgs, String extraConfig)
+      throws IOException {
     Files.writeString(
         dir.resolve("allowlist.conf"),
         "entries { lab { hosts = [\"127.0.0.1\"], ports = [%d] } }".formatted(originPort));
@@ -111,12 +122,24 @@ final class GatewayProcess implements AutoCloseable {
         patchgate.admin.listen = "127.0.0.1:0"
         """
             + extraConfig);
-    return start(dir, jvmArgs, "run", "--config", "patchgate.conf");
+    return start(dir, launcher, jvmArgs, "run", "--config", "patchgate.conf");
   }
 
   /** The port it listens on, once it says so (at most 30 s). */
   int awaitPort() throws Exception {
     return port.get(30, TimeUnit.SECONDS);
+  }
+
+  /** The admin listener's port, from the same start line (at most 30 s). */
+  int awaitAdminPort() throws Exception {
+    awaitPort();
+    for (String line : output) {
+      Matcher m = ADMIN.matcher(line);
+      if (m.find()) {
+        return Integer.parseInt(m.group(1));
+      }
+    }
+    throw new IllegalStateException("no admin listener: " + output);
   }
 
   /** Waits for the process to end by itself and returns its exit code. */

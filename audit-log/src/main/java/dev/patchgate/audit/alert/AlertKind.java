@@ -17,6 +17,11 @@ public enum AlertKind {
   AUDIT_FAILURE("audit_failure", "audit failure", "audit failures"),
   /** The audit log's file system fell below {@code patchgate.audit.min-free}; writes fail next. */
   AUDIT_DISK("audit_disk", "audit disk space warning", "audit disk space warnings"),
+  /**
+   * Audit lines are not reaching the central collector (it cannot be reached, or its certificate is
+   * refused), or more of them wait than {@code patchgate.audit.forward.max-backlog} allows.
+   */
+  AUDIT_FORWARD("audit_forward", "audit forwarding problem", "audit forwarding problems"),
   /** A mirror fill was given up because the mirror's file system is full; clients still got it. */
   MIRROR_DISK("mirror_disk", "mirror disk full", "mirror disk full events"),
   /** A client's connections were closed as accepted: it, or the whole gateway, was at its limit. */

@@ -71,8 +71,7 @@ final class SyslogChannel implements AlertChannel {
       socket.connect(target(), (int) settings.connectTimeout().toMillis());
     }
     OutputStream out = socket.getOutputStream();
-    out.write((message.length + " ").getBytes(StandardCharsets.US_ASCII));
-    out.write(message);
+    SyslogMessage.writeOctetCounted(out, message);
     out.flush();
   }
 

@@ -1,6 +1,9 @@
 package dev.patchgate.audit.alert;
 
 import dev.patchgate.audit.text.DisplayText;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 
@@ -16,8 +19,10 @@ import java.time.format.DateTimeFormatterBuilder;
  * {@code "}, {@code \} and {@code ]} with a backslash (RFC 5424 section 6.3.3), after control
  * characters have been made visible ({@link DisplayText#clean}), so no value can end the element,
  * the message or the line. The MSG is UTF-8 without a BOM. Stateless.
+ *
+ * <p>Public for the audit forwarder, which frames and names its messages the same way.
  */
-final class SyslogMessage {
+public final class SyslogMessage {
   /**
    * The SD-ID: name@private-enterprise-number. 32473 is the number IANA reserves for documentation
    * examples (RFC 5612); a registered number can replace it without other changes.
@@ -58,7 +63,7 @@ final class SyslogMessage {
    * A HOSTNAME field for {@code name}: printable ASCII without spaces, at most 255 characters;
    * {@code -} (the NILVALUE) when nothing of it is usable.
    */
-  static String hostname(String name) {
+  public static String hostname(String name) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < name.length() && out.length() < 255; i++) {
       char c = name.charAt(i);
@@ -67,6 +72,15 @@ final class SyslogMessage {
       }
     }
     return out.length() == 0 ? "-" : out.toString();
+  }
+
+  /**
+   * Writes one message with RFC 6587 octet-counting framing ({@code LEN SP MSG}), as RFC 5425
+   * frames messages over TLS too; does not flush.
+   */
+  public static void writeOctetCounted(OutputStream out, byte[] message) throws IOException {
+    out.write((message.length + " ").getBytes(StandardCharsets.US_ASCII));
+    out.write(message);
   }
 
   private static void param(StringBuilder m, String name, String value) {

@@ -16,16 +16,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A syslog collector on a TCP port of 127.0.0.1 that reads RFC 6587 octet-counted frames ({@code
  * LEN SP MSG}) and keeps each message; a frame that is not octet-counted is kept as {@code BAD
- * FRAME}.
+ * FRAME}. Public for the audit forwarder's tests.
  */
-final class RecordingTcpSyslog implements AutoCloseable {
-  final List<String> messages = new CopyOnWriteArrayList<>();
-  final AtomicInteger connections = new AtomicInteger();
+public final class RecordingTcpSyslog implements AutoCloseable {
+  public final List<String> messages = new CopyOnWriteArrayList<>();
+  public final AtomicInteger connections = new AtomicInteger();
   private final ServerSocket server;
   private final List<Socket> accepted = new CopyOnWriteArrayList<>();
 
   /** Listens on {@code port}, 0 for any free one. */
-  RecordingTcpSyslog(int port) throws IOException {
+  public RecordingTcpSyslog(int port) throws IOException {
     server = new ServerSocket();
     server.setReuseAddress(true);
     server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -34,7 +34,7 @@ final class RecordingTcpSyslog implements AutoCloseable {
     thread.start();
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 

@@ -81,12 +81,23 @@ final class AuditCommand extends CommandGroup {
             + " record by file and line. Exits 0 intact, 1 broken or nothing to verify."
       })
   static final class Verify extends Tool {
+    @Option(
+        names = "--collector",
+        paramLabel = "FILE",
+        description =
+            "verify a central collector's file instead, each line HOSTNAME SP AUDITLINE:"
+                + " every gateway's chain on its own; repeated lines are counted, not breaks")
+    private Path collector;
+
     Verify(Terminal terminal) {
       super(terminal);
     }
 
     @Override
     boolean run(GatewaySettings settings, Path dir) {
+      if (collector != null) {
+        return AuditVerifyCommand.runCollector(collector, terminal.out(), terminal.err());
+      }
       return AuditVerifyCommand.run(dir, terminal.out(), terminal.err());
     }
   }

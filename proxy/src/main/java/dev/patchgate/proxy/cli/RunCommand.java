@@ -2,8 +2,10 @@ package dev.patchgate.proxy.cli;
 
 import dev.patchgate.allowlist.Allowlist;
 import dev.patchgate.audit.JsonLinesAuditWriter;
+import dev.patchgate.audit.Ticker;
 import dev.patchgate.audit.alert.AlertDispatcher;
 import dev.patchgate.audit.alert.AlertSink;
+import dev.patchgate.audit.forward.AuditForwarder;
 import dev.patchgate.audit.text.DisplayText;
 import dev.patchgate.proxy.Gateway;
 import dev.patchgate.proxy.PolicyReload;
@@ -17,6 +19,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -77,6 +80,10 @@ final class RunCommand implements Callable<Integer> {
                   + ")");
       return Cli.CANNOT_START;
     }
+    Optional<AuditForwarder> forwarder =
+        settings
+            .auditForward()
+            .map(f -> AuditForwarder.start(settings.auditDir(), f, Clock.systemUTC()));
     PrometheusMeters meters = PrometheusMeters.create();
     AlertSink alerts = AlertDispatcher.start(settings.alerts());
     PolicyReload policy =
@@ -92,23 +99,31 @@ final class RunCommand implements Callable<Integer> {
               alerts,
               meters,
               new SystemResolver(settings.dnsTimeout()),
-              Clock.systemUTC());
+              Clock.systemUTC(),
+              Ticker.SYSTEM,
+              forwarder);
     } catch (Gateway.StartException e) {
       policy.close();
       audit.close();
+      forwarder.ifPresent(AuditForwarder::close);
       alerts.close();
       meters.close();
       terminal.err().println(DisplayText.clean("patchgate run: " + e.getMessage()));
       return Cli.CANNOT_START;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    // Each step bounded (StopSequence): at most 23 s in all, well within the unit's 30 s.
+    // Each step bounded (StopSequence): at most 27 s in all, within the unit's 30 s. Forwarding
+    // stops after the audit log, so that its stop marker reaches the collector too.
     Runtime.getRuntime()
         .addShutdownHook(
             new StopSequence()
                 .then("allowlist watcher", Duration.ofSeconds(1), policy::close)
                 .then("gateway", Duration.ofSeconds(8), gateway::close)
                 .then("audit log", Duration.ofSeconds(6), audit::close)
+                .then(
+                    "audit forwarding",
+                    Duration.ofSeconds(4),
+                    () -> forwarder.ifPresent(AuditForwarder::close))
                 .then("alert channels", Duration.ofSeconds(7), alerts::close)
                 .then("meters", Duration.ofSeconds(1), meters::close)
                 .hook(stopped));

@@ -12,16 +12,20 @@ import dev.patchgate.audit.alert.AlertSettings;
 import dev.patchgate.audit.alert.LogSettings;
 import dev.patchgate.audit.alert.SyslogSettings;
 import dev.patchgate.audit.alert.WebhookSettings;
+import dev.patchgate.audit.forward.ForwardSettings;
 import dev.patchgate.mirror.MirrorSettings;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -56,6 +60,7 @@ import java.util.function.Function;
  *     {@code limits} block sets its own; {@link RequestRate#UNLIMITED} when off
  * @param hierarchy whose forwarded-for headers are believed, and what a parent proxy is told
  * @param upstream the parent proxies, if any, and how they are used
+ * @param auditForward where the audit lines are forwarded to, or empty when forwarding is off
  *     <p>Public for the gateway's wiring, the command line and the end-to-end tests.
  */
 public record GatewaySettings(
@@ -80,7 +85,8 @@ public record GatewaySettings(
     AdminSettings admin,
     RequestRate requestsPerClient,
     HierarchySettings hierarchy,
-    UpstreamSettings upstream) {
+    UpstreamSettings upstream,
+    Optional<ForwardSettings> auditForward) {
 
   static final String ROOT = "patchgate";
   // The allowlist's limits block takes the same range.
@@ -193,6 +199,7 @@ public record GatewaySettings(
     int clientThreads = r.threads("threads.client");
     int upstreamThreads = r.threads("threads.upstream");
     AlertSettings alerts = alerts(r);
+    Optional<ForwardSettings> auditForward = auditForward(r, problems);
     ProxyAutoConfig pac =
         new ProxyAutoConfig(
             r.list("pac.proxies", ProxyAutoConfig::parseProxy),
@@ -263,7 +270,8 @@ public record GatewaySettings(
         new AdminSettings(adminListen, adminClients),
         requestsPerClient,
         hierarchy,
-        upstream);
+        upstream,
+        auditForward);
   }
 
   /**
@@ -328,6 +336,62 @@ public record GatewaySettings(
               "expected local (the gateway resolves and checks the origin's addresses) or parent"
                   + " (the parent does)");
     };
+  }
+
+  /** {@code audit.forward}: off when the URL is empty. */
+  private static Optional<ForwardSettings> auditForward(SettingsReader r, List<String> problems) {
+    ForwardSettings.Target target =
+        r.get("audit.forward.url", url -> url.isBlank() ? null : ForwardSettings.parseUrl(url));
+    String name = r.get("audit.forward.name", String::strip);
+    Optional<Path> ca = r.get("audit.forward.ca", GatewaySettings::optionalPath);
+    Optional<Path> cert = r.get("audit.forward.client-cert", GatewaySettings::optionalPath);
+    Optional<Path> key = r.get("audit.forward.client-key", GatewaySettings::optionalPath);
+    long maxBacklog = r.size("audit.forward.max-backlog");
+    Integer facility = r.get("audit.forward.facility", SyslogSettings::facilityCode);
+    if (target == null || name == null || ca == null || cert == null || key == null) {
+      return Optional.empty();
+    }
+    for (var file :
+        List.of(
+            Map.entry("ca", ca), Map.entry("client-cert", cert), Map.entry("client-key", key))) {
+      if (file.getValue().isPresent() && !Files.isReadable(file.getValue().get())) {
+        problems.add(
+            "patchgate.audit.forward."
+                + file.getKey()
+                + ": cannot read "
+                + file.getValue().get().toAbsolutePath()
+                + " (does it exist, and may the gateway's user read it?)");
+      }
+    }
+    try {
+      return Optional.of(
+          new ForwardSettings(
+              target.tls(),
+              target.host(),
+              target.port(),
+              name.isEmpty() ? localHostName() : name,
+              ca,
+              cert,
+              key,
+              maxBacklog,
+              facility == null ? SyslogSettings.DEFAULT_FACILITY : facility,
+              ForwardSettings.DEFAULT_CONNECT_TIMEOUT));
+    } catch (IllegalArgumentException e) {
+      problems.add("patchgate.audit.forward: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<Path> optionalPath(String value) {
+    return value.isBlank() ? Optional.empty() : Optional.of(parsePath(value));
+  }
+
+  private static String localHostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "-";
+    }
   }
 
   /**

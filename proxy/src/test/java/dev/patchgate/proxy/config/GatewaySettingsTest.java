@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.patchgate.allowlist.Cidr;
 import dev.patchgate.allowlist.RequestRate;
 import dev.patchgate.audit.alert.WebhookSettings;
+import dev.patchgate.audit.forward.ForwardSettings;
 import dev.patchgate.mirror.MirrorSettings;
 import dev.patchgate.proxy.Gateway;
 import java.net.InetAddress;
@@ -113,6 +114,31 @@ class GatewaySettingsTest {
   }
 
   @Test
+  void auditForwardingIsOffUntilAUrlIsSetAndThenNamesItsCollectorAndGateway() throws Exception {
+    assertThat(GatewaySettings.load(Optional.empty()).auditForward()).isEmpty();
+    Path ca = Files.writeString(dir.resolve("ca.pem"), "a CA");
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(
+        file,
+        """
+        patchgate.audit.forward {
+          url = "syslog+tls://collector.example:6514"
+          ca = "%s"
+          name = "gw-site1"
+        }
+        """
+            .formatted(ca));
+
+    ForwardSettings forward = GatewaySettings.load(Optional.of(file)).auditForward().orElseThrow();
+
+    assertThat(forward.url()).isEqualTo("syslog+tls://collector.example:6514");
+    assertThat(forward.name()).isEqualTo("gw-site1");
+    assertThat(forward.ca()).contains(ca);
+    assertThat(forward.maxBacklog()).isEqualTo(1L << 30);
+    assertThat(forward.facility()).isEqualTo(20);
+  }
+
+  @Test
   void aMirrorThatIsOffIsTheOffSwitchNotNull() throws Exception {
     Path file = dir.resolve("patchgate.conf");
     Files.writeString(file, "patchgate.mirror.enabled = false\n");
@@ -203,6 +229,10 @@ class GatewaySettingsTest {
         "patchgate.trusted-downstreams = [\"site-a\"] | patchgate.trusted-downstreams: \"site-a\" (expected an address or a range",
         "patchgate.trusted-downstreams = \"10.1.0.5\" | patchgate.trusted-downstreams",
         "patchgate.upstream.forwarded-for = maybe    | patchgate.upstream.forwarded-for",
+        "patchgate.audit.forward.url = \"udp://c:514\" | patchgate.audit.forward.url: \"udp://c:514\" (expected syslog+tls://HOST:PORT",
+        "patchgate.audit.forward.url = \"syslog+tls://c.example:6514\" | patchgate.audit.forward: syslog+tls needs the CA that signed the collector's certificate",
+        "patchgate.audit.forward { url = \"syslog+tls://c:6514\", ca = \"/nonexistent/ca.pem\" } | patchgate.audit.forward.ca: cannot read /nonexistent/ca.pem",
+        "patchgate.audit.forward.max-backlog = 0     | patchgate.audit.forward.max-backlog",
       })
   void aBadValueIsReportedWithFileLineAndFix(String content, String expected) throws Exception {
     Path file = dir.resolve("patchgate.conf");
