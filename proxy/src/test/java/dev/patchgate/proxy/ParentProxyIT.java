@@ -279,7 +279,8 @@ class ParentProxyIT {
   // ---- a second patchgate as the parent -------------------------------------------------------
 
   @Test
-  void behindACentralPatchgateBothMirrorAndTheSecondDownloadIsASiteHit() throws Exception {
+  void behindACentralPatchgateBothMirrorASecondDownloadIsASiteHitAndASecondSiteACentralHit()
+      throws Exception {
     try (GatewayHarness central =
         GatewayHarness.with(dir.resolve("central"), allowlist(origin.port(), tlsOrigin.port(), ""))
             .resolver(new FakeResolver().answer(ORIGIN, "127.0.0.1"))
@@ -305,6 +306,16 @@ class ParentProxyIT {
           .containsEntry("cache", "miss")
           .containsEntry("client", "127.0.0.1");
       assertThat(origin.seen()).hasSize(seenBefore + 1);
+
+      // A second site behind the same central gateway: its first download is a central hit.
+      try (GatewayHarness siteB = site("http://127.0.0.1:" + central.port(), "", 0, "site-b")) {
+        assertThat(get(siteB, url).body()).isEqualTo(KB_CAB);
+        List<Map<String, Object>> atCentral =
+            await(
+                () -> central.records().stream().filter(r -> url.equals(r.get("url"))).toList(), 2);
+        assertThat(atCentral).extracting(r -> r.get("cache")).containsExactly("miss", "hit");
+      }
+      assertThat(origin.seen()).as("the origin still saw one request").hasSize(seenBefore + 1);
 
       String authority = ORIGIN + ":" + tlsOrigin.port();
       try (Socket socket = site.tunnel(authority);
