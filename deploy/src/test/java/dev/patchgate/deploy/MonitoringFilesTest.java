@@ -77,6 +77,11 @@ final class MonitoringFilesTest {
         "timeout",
         "broken",
         "switched_protocols");
+    series("patchgate_upstream_parent_up", "parent");
+    series("patchgate_upstream_parent_failures_total", "parent");
+    series("patchgate_audit_forward_connected");
+    series("patchgate_audit_forward_backlog_bytes");
+    series("patchgate_audit_forward_sent_total");
     series("patchgate_audit_healthy");
     series("patchgate_audit_write_failures_total");
     series("patchgate_audit_dropped_total");
@@ -115,7 +120,9 @@ final class MonitoringFilesTest {
           "PatchgateDeniedBurst",
           "PatchgateUpstreamErrors",
           "PatchgateFdsNearLimit",
-          "PatchgateAlertDeliveryFailing");
+          "PatchgateAlertDeliveryFailing",
+          "PatchgateParentProxyDown",
+          "PatchgateAuditForwardingStalled");
 
   private static String dashboardText;
   private static Map<String, Object> dashboard;
