@@ -170,8 +170,8 @@ class AuditIT {
         .containsPattern("127\\.0\\.0\\.1 +KB5034441 +complete +1 +upstream ")
         .containsPattern("127\\.0\\.0\\.1 +KB5035000 +none +0 ")
         .contains(
-            "KB5034441: 1 clients, 1 complete (100.0%), 0 incomplete (0.0%), 0 none (0.0%)",
-            "KB5035000: 1 clients, 0 complete (0.0%), 0 incomplete (0.0%), 1 none (100.0%)");
+            "KB5034441: 1 client, 1 complete (100.0%), 0 incomplete (0.0%), 0 none (0.0%)",
+            "KB5035000: 1 client, 0 complete (0.0%), 0 incomplete (0.0%), 1 none (100.0%)");
   }
 
   /** Issue 10, finding 11: a file's name alone never makes a KB look installed. */

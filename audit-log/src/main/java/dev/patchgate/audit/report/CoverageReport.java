@@ -174,7 +174,8 @@ final class CoverageReport {
   }
 
   private static String summary(String target, long[] counts, int clients) {
-    StringBuilder s = new StringBuilder(target).append(": ").append(clients).append(" clients");
+    StringBuilder s = new StringBuilder(target).append(": ").append(clients);
+    s.append(clients == 1 ? " client" : " clients");
     for (Status status : Status.values()) {
       long n = counts[status.ordinal()];
       s.append(", ").append(n).append(' ').append(status.label());
