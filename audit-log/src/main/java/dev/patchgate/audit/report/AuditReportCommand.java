@@ -1,5 +1,6 @@
 package dev.patchgate.audit.report;
 
+import dev.patchgate.audit.query.AuditLine;
 import dev.patchgate.audit.query.AuditQuery;
 import dev.patchgate.audit.query.AuditScanner;
 import dev.patchgate.audit.query.AuditTimes;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -110,15 +112,7 @@ public final class AuditReportCommand {
     if (request.report.equals(PATCHES)) {
       KbSources sources = kbSources.get();
       PatchDownloads downloads = new PatchDownloads(request.kb, sources);
-      summary =
-          AuditScanner.scan(
-              request.dir,
-              request.query,
-              line -> {
-                downloads.add(line);
-                return true;
-              },
-              err);
+      summary = scanAll(request, downloads::add, err);
       List<String> notes = new ArrayList<>(request.notes(summary));
       notes.add("KB numbers: only from " + sources.description());
       report = PatchReport.model(downloads.rows(), notes);
@@ -126,15 +120,7 @@ public final class AuditReportCommand {
       KbSources sources = kbSources.get();
       CoverageReport coverage =
           new CoverageReport(request.kbs, request.file, request.clients, sources);
-      summary =
-          AuditScanner.scan(
-              request.dir,
-              request.query,
-              line -> {
-                coverage.add(line);
-                return true;
-              },
-              err);
+      summary = scanAll(request, coverage::add, err);
       List<String> notes = new ArrayList<>(request.notes(summary));
       if (request.file == null) {
         notes.add("KB numbers: only from " + sources.description());
@@ -143,15 +129,7 @@ public final class AuditReportCommand {
       summaryLines = CoverageReport.summaries(coverage.targets(), report.rows());
     } else {
       DeniedRequests denied = new DeniedRequests();
-      summary =
-          AuditScanner.scan(
-              request.dir,
-              request.query,
-              line -> {
-                denied.add(line);
-                return true;
-              },
-              err);
+      summary = scanAll(request, denied::add, err);
       report = DeniedReport.model(denied.rows(), request.notes(summary));
     }
     Writer writer =
@@ -173,6 +151,19 @@ public final class AuditReportCommand {
     }
     out.flush();
     return summary;
+  }
+
+  /** Hands every record of the request's query to {@code sink}. */
+  private static ScanSummary scanAll(Request request, Consumer<AuditLine> sink, PrintStream err)
+      throws IOException {
+    return AuditScanner.scan(
+        request.dir,
+        request.query,
+        line -> {
+          sink.accept(line);
+          return true;
+        },
+        err);
   }
 
   /** A checked command line. */
@@ -283,6 +274,9 @@ public final class AuditReportCommand {
               file,
               clients,
               List.copyOf(filters));
+        }
+        if (options.kb() != null && options.kb().contains(",")) {
+          throw new UsageException("--kb: report patches takes one KB number");
         }
         String kb = Optional.ofNullable(options.kb()).map(KbNumber::parse).orElse(null);
         if (kb != null) {

@@ -311,6 +311,9 @@ class AuditReportCommandTest {
             "unknown report 'downloads' (expected: patches, denied or coverage)"),
         Arguments.of(List.of("denied", "--kb", "KB5034441"), "--kb applies to report patches only"),
         Arguments.of(
+            List.of("patches", "--kb", "KB5034441,KB5035000"),
+            "--kb: report patches takes one KB number"),
+        Arguments.of(
             List.of("patches", "--kb", "KB12"),
             "--kb: 'KB12' (expected: a KB number such as KB5034441)"),
         Arguments.of(

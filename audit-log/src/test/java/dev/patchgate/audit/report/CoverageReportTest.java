@@ -9,6 +9,7 @@ import dev.patchgate.audit.query.CsvReader;
 import dev.patchgate.audit.query.TestRecords;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -98,19 +99,7 @@ class CoverageReportTest {
 
   @Test
   void theFleetsCountsAreExactWithRangesMergedAndMirrorHitsCounted() {
-    CommandRun run =
-        CommandRun.of(
-            REPORT,
-            dir,
-            "coverage",
-            "--kb",
-            "KB5034441",
-            "--since",
-            "2026-11-02",
-            "--clients",
-            "10.20.0.0/24",
-            "--format",
-            "csv");
+    CommandRun run = onTheSubnet("--kb", "KB5034441", "--format", "csv");
 
     assertThat(run.exit()).as(run.err()).isZero();
     List<List<String>> rows = CsvReader.parse(run.out());
@@ -184,17 +173,7 @@ class CoverageReportTest {
 
   @Test
   void severalKbsAtOnceGiveOneRowPerClientAndKbAndOneSummaryEach() {
-    CommandRun run =
-        CommandRun.of(
-            REPORT,
-            dir,
-            "coverage",
-            "--kb",
-            "KB5034441,KB5035000",
-            "--clients",
-            "10.20.0.0/24",
-            "--since",
-            "2026-11-02");
+    CommandRun run = onTheSubnet("--kb", "KB5034441,KB5035000");
 
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.outLines())
@@ -206,19 +185,7 @@ class CoverageReportTest {
 
   @Test
   void aFilePatternCoversAVendorWithoutKbNumbers() {
-    CommandRun run =
-        CommandRun.of(
-            REPORT,
-            dir,
-            "coverage",
-            "--file",
-            "his-client-*.msi",
-            "--since",
-            "2026-11-02",
-            "--clients",
-            "10.20.0.0/24",
-            "--format",
-            "html");
+    CommandRun run = onTheSubnet("--file", "his-client-*.msi", "--format", "html");
 
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.out())
@@ -238,6 +205,14 @@ class CoverageReportTest {
                 + " 10.10.1.0/24)\n");
     assertThat(CommandRun.of(REPORT, dir, "patches", "--clients", "10.20.0.0/24").err())
         .isEqualTo("patchgate audit report: --clients applies to report coverage only\n");
+  }
+
+  /** The coverage report of the period's clients in 10.20.0.0/24 (10.20.0.99 is seen before). */
+  private CommandRun onTheSubnet(String... args) {
+    List<String> all =
+        new ArrayList<>(List.of("coverage", "--since", "2026-11-02", "--clients", "10.20.0.0/24"));
+    all.addAll(List.of(args));
+    return CommandRun.of(REPORT, dir, all.toArray(String[]::new));
   }
 
   private List<String> csvRow(String client, String... args) {
