@@ -155,6 +155,25 @@ class AuditIT {
         .contains("complete");
   }
 
+  /** Issue 15, item 1: "which PCs have this Patch Tuesday's KBs", through the real CLI. */
+  @Test
+  void theCoverageReportSaysPerClientAndKbWhetherItArrived() throws Exception {
+    origin.put(KB_NAMED_CAB, KB_CAB);
+    gateway = GatewayHarness.start(dir, allowingOrigin(true));
+    downloadKbNamedCab();
+
+    Report report =
+        report("coverage", "--kb", "KB5034441", "--kb", "KB5035000", "--clients", "127.0.0.0/8");
+
+    assertThat(report.exit()).as(report.err()).isZero();
+    assertThat(report.out())
+        .containsPattern("127\\.0\\.0\\.1 +KB5034441 +complete +1 +upstream ")
+        .containsPattern("127\\.0\\.0\\.1 +KB5035000 +none +0 ")
+        .contains(
+            "KB5034441: 1 client, 1 complete (100.0%), 0 incomplete (0.0%), 0 none (0.0%)",
+            "KB5035000: 1 client, 0 complete (0.0%), 0 incomplete (0.0%), 1 none (100.0%)");
+  }
+
   /** Issue 10, finding 11: a file's name alone never makes a KB look installed. */
   @Test
   void aKbNamedFileCountsAsThatKbOnlyFromAHostOrEntryTrustedToNameKbs() throws Exception {
@@ -293,14 +312,18 @@ class AuditIT {
   /** What {@code patchgate audit report patches} printed, run as an operator would. */
   private record Report(int exit, String out, String err) {}
 
-  /** Runs the report through the CLI with the harness's configuration file and allowlist. */
   private Report reportPatches(String... options) {
+    return report("patches", options);
+  }
+
+  /** Runs a report through the CLI with the harness's configuration file and allowlist. */
+  private Report report(String name, String... options) {
     List<String> args =
         new ArrayList<>(
             List.of(
                 "audit",
                 "report",
-                "patches",
+                name,
                 "--config",
                 dir.resolve("patchgate.conf").toString(),
                 "--dir",

@@ -1,5 +1,6 @@
 package dev.patchgate.audit.report;
 
+import dev.patchgate.audit.query.AuditLine;
 import dev.patchgate.audit.query.AuditQuery;
 import dev.patchgate.audit.query.AuditScanner;
 import dev.patchgate.audit.query.AuditTimes;
@@ -21,11 +22,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * {@code patchgate audit report patches|denied}: the reports an administrator or a vendor's
- * engineer reads, as a table, CSV or one self-contained HTML page.
+ * {@code patchgate audit report patches|denied|coverage}: the reports an administrator or a
+ * vendor's engineer reads, as a table, CSV or one self-contained HTML page.
  *
  * <p>The gateway's command line parses the options into {@link Options}; this class checks their
  * values (a {@link UsageException} names the option and what was expected) and makes the report. A
@@ -39,6 +41,9 @@ public final class AuditReportCommand {
   /** The report that lists refusals per client. */
   public static final String DENIED = "denied";
 
+  /** The report that says, per client, whether it has the KBs (or files) asked for. */
+  public static final String COVERAGE = "coverage";
+
   private static final int OUTPUT_BUFFER = 1 << 16;
 
   private AuditReportCommand() {}
@@ -47,10 +52,14 @@ public final class AuditReportCommand {
    * The report as the user asked for it; each filter is null when not given, and is checked by
    * {@link #run}.
    *
-   * @param report {@link #PATCHES} or {@link #DENIED}
+   * @param report {@link #PATCHES}, {@link #DENIED} or {@link #COVERAGE}
    * @param dir the audit directory
-   * @param entry only for {@link #PATCHES}, as are {@code host} and {@code kb}
+   * @param entry only for {@link #PATCHES}, as is {@code host}
+   * @param kb for {@link #PATCHES} one KB number; for {@link #COVERAGE} one or more, separated by
+   *     commas
    * @param format table (the default when null), csv or html
+   * @param file only for {@link #COVERAGE}: a file name pattern instead of {@code kb}
+   * @param clients only for {@link #COVERAGE}: the IPv4 CIDR the population is narrowed to
    */
   public record Options(
       String report,
@@ -61,14 +70,17 @@ public final class AuditReportCommand {
       String entry,
       String host,
       String kb,
-      String format) {}
+      String format,
+      String file,
+      String clients) {}
 
   /**
    * Makes the report.
    *
    * @param kbSources which hosts and entries may name KB numbers; asked once, and only for the
-   *     {@code patches} report after its options were accepted (so that what it costs, such as
-   *     reading the allowlist, and what it says on {@code err}, happen only when needed)
+   *     {@code patches} and {@code coverage} reports after their options were accepted (so that
+   *     what it costs, such as reading the allowlist, and what it says on {@code err}, happen only
+   *     when needed)
    * @param out where the report goes
    * @param err where warnings and errors go
    * @return true when the run was complete (see the class comment), also when the report is empty
@@ -96,32 +108,28 @@ public final class AuditReportCommand {
       throws IOException {
     ReportModel report;
     ScanSummary summary;
+    List<String> summaryLines = List.of();
     if (request.report.equals(PATCHES)) {
       KbSources sources = kbSources.get();
       PatchDownloads downloads = new PatchDownloads(request.kb, sources);
-      summary =
-          AuditScanner.scan(
-              request.dir,
-              request.query,
-              line -> {
-                downloads.add(line);
-                return true;
-              },
-              err);
+      summary = scanAll(request, downloads::add, err);
       List<String> notes = new ArrayList<>(request.notes(summary));
       notes.add("KB numbers: only from " + sources.description());
       report = PatchReport.model(downloads.rows(), notes);
+    } else if (request.report.equals(COVERAGE)) {
+      KbSources sources = kbSources.get();
+      CoverageReport coverage =
+          new CoverageReport(request.kbs, request.file, request.clients, sources);
+      summary = scanAll(request, coverage::add, err);
+      List<String> notes = new ArrayList<>(request.notes(summary));
+      if (request.file == null) {
+        notes.add("KB numbers: only from " + sources.description());
+      }
+      report = coverage.model(notes);
+      summaryLines = CoverageReport.summaries(coverage.targets(), report.rows());
     } else {
       DeniedRequests denied = new DeniedRequests();
-      summary =
-          AuditScanner.scan(
-              request.dir,
-              request.query,
-              line -> {
-                denied.add(line);
-                return true;
-              },
-              err);
+      summary = scanAll(request, denied::add, err);
       report = DeniedReport.model(denied.rows(), request.notes(summary));
     }
     Writer writer =
@@ -132,24 +140,73 @@ public final class AuditReportCommand {
       case "html" ->
           HtmlRenderer.render(
               report, clock.instant().truncatedTo(ChronoUnit.SECONDS).toString(), writer);
-      default -> TextTableRenderer.render(report, writer);
+      default -> {
+        TextTableRenderer.render(report, writer);
+        // The table has no notes; the coverage counts are what its reader asked for.
+        for (String line : summaryLines) {
+          writer.write(line + System.lineSeparator());
+        }
+        writer.flush();
+      }
     }
     out.flush();
     return summary;
   }
 
+  /** Hands every record of the request's query to {@code sink}. */
+  private static ScanSummary scanAll(Request request, Consumer<AuditLine> sink, PrintStream err)
+      throws IOException {
+    return AuditScanner.scan(
+        request.dir,
+        request.query,
+        line -> {
+          sink.accept(line);
+          return true;
+        },
+        err);
+  }
+
   /** A checked command line. */
   private record Request(
-      String report, Path dir, AuditQuery query, String format, String kb, List<String> filters) {
+      String report,
+      Path dir,
+      AuditQuery query,
+      String format,
+      String kb,
+      List<String> kbs,
+      FileGlob file,
+      ClientRange clients,
+      List<String> filters) {
 
     static Request from(Options options) throws UsageException {
       String report = options.report();
       if (report == null) {
-        throw new UsageException("name a report: patches or denied");
+        throw new UsageException("name a report: patches, denied or coverage");
       }
-      if (!report.equals(PATCHES) && !report.equals(DENIED)) {
+      if (!report.equals(PATCHES) && !report.equals(DENIED) && !report.equals(COVERAGE)) {
         throw new UsageException(
-            "unknown report '" + DisplayText.clean(report) + "' (expected: patches or denied)");
+            "unknown report '"
+                + DisplayText.clean(report)
+                + "' (expected: patches, denied or coverage)");
+      }
+      if (!report.equals(COVERAGE)) {
+        for (String[] option :
+            new String[][] {{"--file", options.file()}, {"--clients", options.clients()}}) {
+          if (option[1] != null) {
+            throw new UsageException(option[0] + " applies to report coverage only");
+          }
+        }
+      }
+      if (report.equals(COVERAGE)) {
+        for (String[] option :
+            new String[][] {{"--entry", options.entry()}, {"--host", options.host()}}) {
+          if (option[1] != null) {
+            throw new UsageException(option[0] + " applies to report patches only");
+          }
+        }
+        if ((options.kb() == null) == (options.file() == null)) {
+          throw new UsageException("report coverage needs --kb or --file (one of them)");
+        }
       }
       if (report.equals(DENIED)) {
         for (String[] option :
@@ -194,6 +251,33 @@ public final class AuditReportCommand {
                   query.host(v);
                   filters.add("host " + v.strip());
                 });
+        if (report.equals(COVERAGE)) {
+          List<String> kbs = new ArrayList<>();
+          if (options.kb() != null) {
+            for (String each : options.kb().split(",")) {
+              String kb = KbNumber.parse(each);
+              if (!kbs.contains(kb)) {
+                kbs.add(kb);
+              }
+            }
+          }
+          FileGlob file = Optional.ofNullable(options.file()).map(FileGlob::parse).orElse(null);
+          ClientRange clients =
+              Optional.ofNullable(options.clients()).map(ClientRange::parse).orElse(null);
+          return new Request(
+              report,
+              dir,
+              query.build(),
+              format,
+              null,
+              List.copyOf(kbs),
+              file,
+              clients,
+              List.copyOf(filters));
+        }
+        if (options.kb() != null && options.kb().contains(",")) {
+          throw new UsageException("--kb: report patches takes one KB number");
+        }
         String kb = Optional.ofNullable(options.kb()).map(KbNumber::parse).orElse(null);
         if (kb != null) {
           // A cheap first cut on the raw line; the file name's KB is checked exactly later.
@@ -205,7 +289,8 @@ public final class AuditReportCommand {
         } else {
           query.decision("deny");
         }
-        return new Request(report, dir, query.build(), format, kb, List.copyOf(filters));
+        return new Request(
+            report, dir, query.build(), format, kb, List.of(), null, null, List.copyOf(filters));
       } catch (IllegalArgumentException e) {
         throw new UsageException(DisplayText.clean(e.getMessage()));
       }

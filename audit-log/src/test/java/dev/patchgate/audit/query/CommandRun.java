@@ -75,7 +75,9 @@ public record CommandRun(int exit, String out, String err) {
         o.get("--entry"),
         o.get("--host"),
         o.get("--kb"),
-        o.get("--format"));
+        o.get("--format"),
+        o.get("--file"),
+        o.get("--clients"));
   }
 
   /** {@code --name value} pairs; a word without dashes is the report's name (key ""). */

@@ -307,8 +307,12 @@ class AuditReportCommandTest {
   static Stream<Arguments> usageErrors() {
     return Stream.of(
         Arguments.of(
-            List.of("downloads"), "unknown report 'downloads' (expected: patches or denied)"),
+            List.of("downloads"),
+            "unknown report 'downloads' (expected: patches, denied or coverage)"),
         Arguments.of(List.of("denied", "--kb", "KB5034441"), "--kb applies to report patches only"),
+        Arguments.of(
+            List.of("patches", "--kb", "KB5034441,KB5035000"),
+            "--kb: report patches takes one KB number"),
         Arguments.of(
             List.of("patches", "--kb", "KB12"),
             "--kb: 'KB12' (expected: a KB number such as KB5034441)"),

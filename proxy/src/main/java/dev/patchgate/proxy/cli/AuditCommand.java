@@ -6,6 +6,7 @@ import dev.patchgate.audit.query.UsageException;
 import dev.patchgate.audit.report.AuditReportCommand;
 import dev.patchgate.proxy.config.GatewaySettings;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -205,7 +206,7 @@ final class AuditCommand extends CommandGroup {
     String entry;
   }
 
-  /** {@code audit report patches|denied}. */
+  /** {@code audit report patches|denied|coverage}. */
   @Command(
       name = "report",
       description = {
@@ -215,18 +216,25 @@ final class AuditCommand extends CommandGroup {
             + " KB number is read from a file's name only when a Microsoft update host served it,"
             + " or an allowlist entry with kb-files = true allowed it (the configured allowlist).",
         "denied: per client, what was denied (host, reason), how often, first and last seen;"
-            + " clients in no client group are flagged UNREGISTERED."
+            + " clients in no client group are flagged UNREGISTERED.",
+        "coverage: per client seen in the period (any record) and per --kb (or --file pattern):"
+            + " complete, incomplete (started, not finished) or none, first and last seen, then a"
+            + " summary line with counts and percentages."
       },
       footer = {
         "",
-        "--entry, --host and --kb apply to the patches report only.",
+        "--entry and --host apply to the patches report only; --kb to patches and coverage;"
+            + " --file and --clients to coverage only.",
         "Did PC 10.10.1.5 get KB5034441, and when?",
-        "  patchgate audit report patches --client 10.10.1.5 --kb KB5034441"
+        "  patchgate audit report patches --client 10.10.1.5 --kb KB5034441",
+        "Which PCs of 10.10.1.0/24 have this Patch Tuesday's KBs?",
+        "  patchgate audit report coverage --kb KB5034441 --kb KB5034439 --since 2026-11-10"
+            + " --clients 10.10.1.0/24"
       })
   static final class Report extends Tool {
     @Parameters(
         arity = "0..1",
-        paramLabel = "patches|denied",
+        paramLabel = "patches|denied|coverage",
         hideParamSyntax = true,
         description = "the report")
     private String report;
@@ -236,8 +244,23 @@ final class AuditCommand extends CommandGroup {
     @Option(
         names = "--kb",
         paramLabel = "KB",
-        description = "only files of this KB number, e.g. KB5034441")
-    private String kb;
+        description =
+            "only files of this KB number, e.g. KB5034441; coverage takes it more than once")
+    private List<String> kb;
+
+    @Option(
+        names = "--file",
+        paramLabel = "PATTERN",
+        description =
+            "coverage: files whose name matches this glob (* and ?, ignoring case) instead of"
+                + " --kb, e.g. his-client-*.msi")
+    private String file;
+
+    @Option(
+        names = "--clients",
+        paramLabel = "CIDR",
+        description = "coverage: only clients in this IPv4 block, e.g. 10.10.1.0/24")
+    private String clients;
 
     @Option(names = "--format", paramLabel = "F", description = "table (default), csv or html")
     private String format;
@@ -257,8 +280,10 @@ final class AuditCommand extends CommandGroup {
               filters.client,
               filters.entry,
               filters.host,
-              kb,
-              format);
+              kb == null ? null : String.join(",", kb),
+              format,
+              file,
+              clients);
       return AuditReportCommand.run(
           options,
           () -> ReportKbSources.from(settings.allowlist(), terminal.err()),
