@@ -147,17 +147,21 @@ class Load:
     def expected(self, kind):
         return 403 if kind == "deny" else 200
 
+    async def open_tunnel(self, reader, writer):
+        """CONNECT to the TLS origin and the TLS handshake through the tunnel."""
+        writer.write(
+            ("CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n" % (self.a.tls_origin, self.a.tls_origin)).encode()
+        )
+        status, _, _ = await read_response(reader, head_only=True)
+        if status != 200:
+            raise Failure("CONNECT answered %d" % status)
+        await writer.start_tls(self.tls)
+
     async def tunnel_once(self, src):
         """CONNECT, TLS handshake with the origin through the tunnel, one GET inside, close."""
         reader, writer = await self.connect(src)
         try:
-            writer.write(
-                ("CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n" % (self.a.tls_origin, self.a.tls_origin)).encode()
-            )
-            status, _, _ = await read_response(reader, head_only=True)
-            if status != 200:
-                raise Failure("CONNECT answered %d" % status)
-            await writer.start_tls(self.tls)
+            await self.open_tunnel(reader, writer)
             writer.write(b"GET /tls.bin HTTP/1.1\r\nHost: tls-origin\r\nConnection: close\r\n\r\n")
             status, _, _ = await read_response(reader)
             if status != 200:
@@ -169,13 +173,7 @@ class Load:
         """CONNECT and the TLS handshake only (the tunnels/s measure)."""
         reader, writer = await self.connect(src)
         try:
-            writer.write(
-                ("CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n" % (self.a.tls_origin, self.a.tls_origin)).encode()
-            )
-            status, _, _ = await read_response(reader, head_only=True)
-            if status != 200:
-                raise Failure("CONNECT answered %d" % status)
-            await writer.start_tls(self.tls)
+            await self.open_tunnel(reader, writer)
         finally:
             writer.transport.abort()
 

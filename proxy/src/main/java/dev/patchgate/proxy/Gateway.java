@@ -154,6 +154,10 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts the gateway timed by the system ticker, without audit forwarding (the tests' form); see
+   * the full form.
+   */
   public static Gateway start(
       GatewaySettings settings,
       PolicyReload policy,
@@ -163,22 +167,8 @@ public final class Gateway implements AutoCloseable {
       UpstreamResolver resolver,
       Clock clock)
       throws StartException {
-    return start(settings, policy, audit, alerts, meters, resolver, clock, Ticker.SYSTEM);
-  }
-
-  /** Starts the gateway without audit forwarding; see the full form. */
-  public static Gateway start(
-      GatewaySettings settings,
-      PolicyReload policy,
-      AuditSink audit,
-      AlertSink alerts,
-      PrometheusMeters meters,
-      UpstreamResolver resolver,
-      Clock clock,
-      Ticker ticker)
-      throws StartException {
     return start(
-        settings, policy, audit, alerts, meters, resolver, clock, ticker, Optional.empty());
+        settings, policy, audit, alerts, meters, resolver, clock, Ticker.SYSTEM, Optional.empty());
   }
 
   /**

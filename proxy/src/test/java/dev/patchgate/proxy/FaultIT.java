@@ -320,14 +320,19 @@ class FaultIT {
     // nobody is bothered.
     disk.fillLeaving("ballast-1", 5 * 1024 * 1024);
     awaitGauge("patchgate.mirror.objects", 1);
-    assertThat(
-            gateway
-                .registry
-                .get("patchgate.mirror.evictions")
-                .tag("cause", "audit")
-                .counter()
-                .count())
-        .isEqualTo(1);
+    // The store removes the object, then counts it (one after the other on its I/O thread).
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        gateway
+                            .registry
+                            .get("patchgate.mirror.evictions")
+                            .tag("cause", "audit")
+                            .counter()
+                            .count())
+                    .isEqualTo(1));
     assertThat(readyz().statusCode()).isEqualTo(200);
     assertThat(alerts.ofKind("audit_disk")).isEmpty();
 

@@ -380,6 +380,37 @@ class ParentProxyIT {
     }
   }
 
+  @Test
+  void withForwardedForOffTheSiteNamesNoPcAndTheCentralGatewayRecordsTheSite() throws Exception {
+    try (GatewayHarness central =
+        GatewayHarness.with(dir.resolve("central"), allowlist(origin.port(), tlsOrigin.port(), ""))
+            .resolver(new FakeResolver().answer(ORIGIN, "127.0.0.1"))
+            .mirror()
+            .config("patchgate.trusted-downstreams = [\"127.0.0.1/32\"]")
+            .start()) {
+      site = site("http://127.0.0.1:" + central.port(), "forwarded-for = off");
+      String url = "http://" + ORIGIN + ":" + origin.port() + "/files/kb.cab";
+
+      try (Socket pc = socketFrom(site, "127.0.0.7")) {
+        RawHttp.send(
+            pc,
+            "GET "
+                + url
+                + " HTTP/1.1\r\nHost: "
+                + ORIGIN
+                + ":"
+                + origin.port()
+                + "\r\n"
+                + "Connection: close\r\n\r\n");
+        assertThat(RawHttp.read(pc, false).status()).isEqualTo(200);
+      }
+
+      assertThat(central.awaitRecordFor(url))
+          .containsEntry("client", "127.0.0.1")
+          .containsEntry("via", null);
+    }
+  }
+
   // ---- helpers --------------------------------------------------------------------------------
 
   private static Socket socketFrom(GatewayHarness gateway, String local) throws IOException {
