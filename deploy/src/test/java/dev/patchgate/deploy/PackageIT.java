@@ -116,6 +116,7 @@ final class PackageIT {
     assertThat(Files.readString(root.resolve("etc/patchgate/patchgate.conf"), UTF_8))
         .contains(
             "allowlist = \"/etc/patchgate/allowlist.conf\"",
+            "users = \"/etc/patchgate/console-users.conf\"",
             "dir = \"/var/lib/patchgate/audit\"",
             "dir = \"/var/lib/patchgate/mirror\"");
   }

@@ -61,6 +61,7 @@ import java.util.function.Function;
  * @param hierarchy whose forwarded-for headers are believed, and what a parent proxy is told
  * @param upstream the parent proxies, if any, and how they are used
  * @param auditForward where the audit lines are forwarded to, or empty when forwarding is off
+ * @param consoleUsers the console's user file ({@code patchgate user ...} writes it)
  *     <p>Public for the gateway's wiring, the command line and the end-to-end tests.
  */
 public record GatewaySettings(
@@ -86,7 +87,8 @@ public record GatewaySettings(
     RequestRate requestsPerClient,
     HierarchySettings hierarchy,
     UpstreamSettings upstream,
-    Optional<ForwardSettings> auditForward) {
+    Optional<ForwardSettings> auditForward,
+    Path consoleUsers) {
 
   static final String ROOT = "patchgate";
   // The allowlist's limits block takes the same range.
@@ -166,6 +168,7 @@ public record GatewaySettings(
     SettingsReader r = new SettingsReader(c, problems);
     InetSocketAddress listen = r.get("listen", GatewaySettings::parseListen);
     Path allowlist = r.get("allowlist", GatewaySettings::parsePath);
+    Path consoleUsers = r.get("console.users", GatewaySettings::parsePath);
     Duration allowlistPoll = r.durationOrZero("allowlist-poll");
     Path auditDir = r.get("audit.dir", GatewaySettings::parsePath);
     Duration flush = r.duration("audit.flush-interval");
@@ -271,7 +274,8 @@ public record GatewaySettings(
         requestsPerClient,
         hierarchy,
         upstream,
-        auditForward);
+        auditForward,
+        consoleUsers);
   }
 
   /**
