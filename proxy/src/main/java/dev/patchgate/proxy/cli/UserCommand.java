@@ -243,6 +243,10 @@ final class UserCommand extends CommandGroup {
         throw new Refused(
             "user '" + name + "' exists; change the password with: patchgate user passwd " + name);
       }
+      Optional<String> problem = ConsoleUsers.problem(user);
+      if (problem.isPresent()) {
+        throw new Refused(problem.get());
+      }
       checkEntries(entries);
       char[] password = newPassword(name);
       try {

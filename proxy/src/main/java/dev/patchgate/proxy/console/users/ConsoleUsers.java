@@ -206,10 +206,21 @@ public final class ConsoleUsers {
   }
 
   /**
-   * What is wrong with {@code user}'s scope, as the end of a line, or empty: a vendor must see
-   * something, an admin sees everything.
+   * What is wrong with {@code user} as a new user, as the end of a line, or empty: the name must be
+   * a plain key, a vendor must see something, an admin sees everything. What {@link #with} checks,
+   * for a command to check before it asks for a password.
    */
-  static Optional<String> scopeProblem(ConsoleUser user) {
+  public static Optional<String> problem(ConsoleUser user) {
+    if (!NAME.matcher(user.name()).matches()) {
+      return Optional.of(
+          "user name '"
+              + user.name()
+              + "': use letters, digits, '_' and '-' (at most 64, no dots), e.g. emr-vendor");
+    }
+    return scopeProblem(user);
+  }
+
+  private static Optional<String> scopeProblem(ConsoleUser user) {
     if (user.role() == Role.VENDOR && user.entries().isEmpty() && user.groups().isEmpty()) {
       return Optional.of(
           "vendor '"
@@ -261,7 +272,7 @@ public final class ConsoleUsers {
    * A copy with {@code user} added under a new hash of {@code password}.
    *
    * @throws IllegalArgumentException when the name is taken or not valid, the scope is wrong
-   *     ({@link #scopeProblem}) or the password is weak ({@link PasswordHashes#weakness})
+   *     ({@link #problem}) or the password is weak ({@link PasswordHashes#weakness})
    */
   public ConsoleUsers with(ConsoleUser user, char[] password) {
     if (users.containsKey(user.name())) {
@@ -271,13 +282,7 @@ public final class ConsoleUsers {
               + "' exists; change the password with: patchgate user passwd "
               + user.name());
     }
-    if (!NAME.matcher(user.name()).matches()) {
-      throw new IllegalArgumentException(
-          "user name '"
-              + user.name()
-              + "': use letters, digits, '_' and '-' (at most 64, no dots), e.g. emr-vendor");
-    }
-    scopeProblem(user)
+    problem(user)
         .ifPresent(
             p -> {
               throw new IllegalArgumentException(p);
