@@ -106,6 +106,19 @@ final class UserCommand extends CommandGroup {
       return common.config();
     }
 
+    /** Refuses a {@code name} that is not in the file, naming the ones that are. */
+    static void mustExist(Path file, ConsoleUsers users, String name) throws Refused {
+      if (users.find(name).isEmpty()) {
+        List<String> names = users.all().stream().map(ConsoleUser::name).toList();
+        throw new Refused(
+            "no user '"
+                + name
+                + "' in "
+                + file
+                + (names.isEmpty() ? "" : " (its users are: " + String.join(", ", names) + ")"));
+      }
+    }
+
     /** Writes {@code users} to {@code file}, or refuses saying why it could not. */
     static void save(Path file, ConsoleUsers users) throws Refused {
       try {
@@ -301,10 +314,7 @@ final class UserCommand extends CommandGroup {
 
     @Override
     int run(Path file, ConsoleUsers users) throws Refused {
-      if (users.find(name).isEmpty()) {
-        throw new Refused(
-            "no user '" + name + "'; add one with: patchgate user add " + name + " --role ...");
-      }
+      mustExist(file, users, name);
       char[] password = newPassword(name);
       try {
         save(file, users.withPassword(name, password));
@@ -330,9 +340,7 @@ final class UserCommand extends CommandGroup {
 
     @Override
     int run(Path file, ConsoleUsers users) throws Refused {
-      if (users.find(name).isEmpty()) {
-        throw new Refused("no user '" + name + "' in " + file);
-      }
+      mustExist(file, users, name);
       save(file, users.without(name));
       terminal.out().println("removed '" + name + "' from " + file);
       return Cli.OK;
