@@ -130,6 +130,8 @@ final class PackageIT {
         .contains("/var/lib/patchgate/mirror /var/lib/patchgate/audit")
         .contains("chown patchgate:patchgate \"$dir\"")
         .contains("chown root:patchgate \"$file\"")
+        .contains("printf 'users {}\\n' > /etc/patchgate/console-users.conf")
+        .contains("/etc/patchgate/console-users.conf; do")
         .contains("systemctl enable patchgate.service");
   }
 

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -107,8 +108,11 @@ public final class UsersFile {
     return view.readAttributes();
   }
 
-  private static void keepOwner(Path temp, PosixFileAttributes old) {
+  private static void keepOwner(Path temp, PosixFileAttributes old) throws IOException {
     PosixFileAttributeView view = Files.getFileAttributeView(temp, PosixFileAttributeView.class);
+    if (old.permissions().contains(PosixFilePermission.GROUP_READ)) {
+      view.setPermissions(PosixFilePermissions.fromString("rw-r-----"));
+    }
     try {
       view.setGroup(old.group());
       view.setOwner(old.owner());

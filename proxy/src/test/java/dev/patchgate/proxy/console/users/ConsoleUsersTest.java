@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +73,21 @@ class ConsoleUsersTest {
             loaded.withPassword("emr", "a third passphrase".toCharArray()).without("alice").all())
         .extracting(ConsoleUser::name)
         .containsExactly("emr");
+  }
+
+  /** New: owner only. Replaced: keeps the group's read (the package's root:patchgate 0640). */
+  @ParameterizedTest
+  @CsvSource({"'',rw-------", "rw-------,rw-------", "rw-r-----,rw-r-----", "rw-rw-rw-,rw-r-----"})
+  void writtenFileIsOwnerOnlyOrKeepsOnlyTheGroupsRead(String before, String after)
+      throws Exception {
+    Path file = dir.resolve("users.conf");
+    if (!before.isEmpty()) {
+      Files.writeString(file, "users {}\n");
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(before));
+    }
+    UsersFile.write(file, load("users { a { role = admin, password = \"" + HASH + "\" } }"));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo(after);
+    assertThat(ConsoleUsers.load(file).find("a")).isPresent();
   }
 
   @Test
