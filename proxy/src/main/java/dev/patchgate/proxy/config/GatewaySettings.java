@@ -65,6 +65,7 @@ import java.util.function.Function;
  * @param upstream the parent proxies, if any, and how they are used
  * @param auditForward where the audit lines are forwarded to, or empty when forwarding is off
  * @param anomalies what the anomaly report and the live watch call unusual
+ * @param consoleUsers the console's user file ({@code patchgate user ...} writes it)
  *     <p>Public for the gateway's wiring, the command line and the end-to-end tests.
  */
 public record GatewaySettings(
@@ -91,7 +92,8 @@ public record GatewaySettings(
     HierarchySettings hierarchy,
     UpstreamSettings upstream,
     Optional<ForwardSettings> auditForward,
-    AnomalySettings anomalies) {
+    AnomalySettings anomalies,
+    Path consoleUsers) {
 
   static final String ROOT = "patchgate";
   // The allowlist's limits block takes the same range.
@@ -171,6 +173,7 @@ public record GatewaySettings(
     SettingsReader r = new SettingsReader(c, problems);
     InetSocketAddress listen = r.get("listen", GatewaySettings::parseListen);
     Path allowlist = r.get("allowlist", GatewaySettings::parsePath);
+    Path consoleUsers = r.get("console.users", GatewaySettings::parsePath);
     Duration allowlistPoll = r.durationOrZero("allowlist-poll");
     Path auditDir = r.get("audit.dir", GatewaySettings::parsePath);
     Duration flush = r.duration("audit.flush-interval");
@@ -278,7 +281,8 @@ public record GatewaySettings(
         hierarchy,
         upstream,
         auditForward,
-        anomalies);
+        anomalies,
+        consoleUsers);
   }
 
   /** {@code patchgate.anomalies}: the kinds looked for and their thresholds. */
