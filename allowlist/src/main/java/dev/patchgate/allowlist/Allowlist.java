@@ -250,6 +250,27 @@ public final class Allowlist {
     return entryNames;
   }
 
+  /** Each entry in words, in file order: what a console lists, never what decides. */
+  public List<EntryView> entryViews() {
+    return entries.stream().map(EntryView::of).toList();
+  }
+
+  /**
+   * The client groups of the {@code clients} block in file order, each with its address ranges;
+   * empty when the file has none (every client may then use every entry).
+   */
+  public Map<String, List<String>> clientGroups() {
+    return groups == null ? Map.of() : groups.asText();
+  }
+
+  /**
+   * The names of the client groups {@code client} is in, in file order; empty when it is in none,
+   * or when the file has no client groups. Pure and thread-safe.
+   */
+  public List<String> clientGroupsOf(InetAddress client) {
+    return groups == null ? List.of() : groups.namesOf(groups.groupsOf(client));
+  }
+
   /** The entries in file order, for explanations and for tests that check the index. */
   List<Entry> entries() {
     return entries;
