@@ -1,0 +1,114 @@
+package dev.patchgate.proxy.console.data;
+
+import static dev.patchgate.proxy.console.data.ConsoleFixtures.ADMIN;
+import static dev.patchgate.proxy.console.data.ConsoleFixtures.EMR_BY_ENTRY;
+import static dev.patchgate.proxy.console.data.ConsoleFixtures.EMR_BY_GROUP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.patchgate.allowlist.Allowlist;
+import dev.patchgate.proxy.console.users.ConsoleUser;
+import dev.patchgate.proxy.console.users.Role;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ScopeTest {
+  private static final ConsoleUser GONE_GROUP =
+      new ConsoleUser("old-vendor", Role.VENDOR, List.of(), List.of("retired-pcs"));
+
+  /** Who sees a record of this entry from this client. */
+  record Sees(String why, ConsoleUser user, String entry, String client, boolean expected) {
+    @Override
+    public String toString() {
+      return why;
+    }
+  }
+
+  static Stream<Sees> records() {
+    return Stream.of(
+        new Sees("admin sees an unregistered client's denial", ADMIN, null, "10.99.0.1", true),
+        new Sees("vendor sees its entry", EMR_BY_ENTRY, "emr-vendor", "10.10.1.5", true),
+        new Sees("entry names ignore case", EMR_BY_ENTRY, "EMR-Vendor", "10.10.1.5", true),
+        new Sees("another entry is hidden", EMR_BY_ENTRY, "windows-update", "10.20.0.7", false),
+        new Sees("no entry, no groups: hidden", EMR_BY_ENTRY, null, "10.20.0.7", false),
+        new Sees("vendor sees its group's client", EMR_BY_GROUP, null, "10.20.0.7", true),
+        new Sees(
+            "its group's client through any entry",
+            EMR_BY_GROUP,
+            "windows-update",
+            "10.20.0.9",
+            true),
+        new Sees("a client outside the group", EMR_BY_GROUP, "windows-update", "10.10.1.5", false),
+        new Sees("a name is no client", EMR_BY_GROUP, null, "download.emr.example", false),
+        new Sees("hex-looking names are not looked up", EMR_BY_GROUP, null, "cafe.beef", false),
+        new Sees("a group the allowlist lost covers nobody", GONE_GROUP, null, "10.20.0.7", false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("records")
+  void aRecordIsVisibleByEntryOrByClientGroup(Sees row) throws Exception {
+    Scope scope = Scope.of(row.user(), ConsoleFixtures.allowlist());
+    assertThat(scope.sees(row.entry(), row.client())).isEqualTo(row.expected());
+  }
+
+  /** A filter and whether the user is refused it. */
+  record Refused(String why, ConsoleUser user, String entry, String client, boolean refused) {
+    @Override
+    public String toString() {
+      return why;
+    }
+  }
+
+  static Stream<Refused> filters() {
+    return Stream.of(
+        new Refused("admin: any entry", ADMIN, "windows-update", null, false),
+        new Refused("vendor's own entry", EMR_BY_ENTRY, "emr-vendor", null, false),
+        new Refused("another vendor's entry", EMR_BY_ENTRY, "windows-update", null, true),
+        new Refused("a client who may have used the entry", EMR_BY_ENTRY, null, "10.10.1.5", false),
+        new Refused("a client in the vendor's group", EMR_BY_GROUP, null, "10.20.0.7", false),
+        new Refused("a client outside the vendor's groups", EMR_BY_GROUP, null, "10.10.1.5", true),
+        new Refused("any entry its clients used", EMR_BY_GROUP, "windows-update", null, false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("filters")
+  void aFilterOutsideTheScopeIsRefusedNotAnsweredEmpty(Refused row) throws Exception {
+    Scope scope = Scope.of(row.user(), ConsoleFixtures.allowlist());
+    Runnable check =
+        () -> {
+          if (row.entry() != null) {
+            scope.checkEntry(row.entry());
+          }
+          if (row.client() != null) {
+            scope.checkClient(row.client());
+          }
+        };
+    if (row.refused()) {
+      assertThatThrownBy(check::run)
+          .isInstanceOf(OutOfScopeException.class)
+          .hasMessageContaining(row.user().name());
+    } else {
+      assertThatCode(check::run).doesNotThrowAnyException();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("users")
+  void onlyAnAdminPassesAnAdminCheck(ConsoleUser user) {
+    Scope scope = Scope.of(user, Allowlist.denyAll());
+    if (user.role() == Role.ADMIN) {
+      assertThatCode(() -> scope.requireAdmin("the mirror page")).doesNotThrowAnyException();
+    } else {
+      assertThatThrownBy(() -> scope.requireAdmin("the mirror page"))
+          .isInstanceOf(OutOfScopeException.class)
+          .hasMessageContaining("the mirror page is for administrators");
+    }
+  }
+
+  static Stream<ConsoleUser> users() {
+    return Stream.of(ADMIN, EMR_BY_ENTRY, EMR_BY_GROUP);
+  }
+}
