@@ -179,15 +179,20 @@ public final class AuditData {
     }
     Instant at;
     try {
-      at = Instant.parse(sample.ts);
+      at = Instant.parse(sample.ts());
     } catch (DateTimeParseException e) {
       return new DeniedItem(row, "", "", "", Optional.empty(), Optional.empty());
     }
-    Explained explained = Explained.of(inForce, client, sample.method, sample.url, at);
+    Explained explained = Explained.of(inForce, client, sample.method(), sample.url(), at);
     Optional<String> snippet =
         scope.isAdmin() ? AllowlistSnippet.toAllow(explained, client, inForce) : Optional.empty();
     return new DeniedItem(
-        row, sample.method, sample.url, DisplayUrl.of(sample.url), Optional.of(explained), snippet);
+        row,
+        sample.method(),
+        sample.url(),
+        DisplayUrl.of(sample.url()),
+        Optional.of(explained),
+        snippet);
   }
 
   /**
@@ -316,17 +321,7 @@ public final class AuditData {
   }
 
   /** The latest request of one denied row: what is explained. */
-  private static final class Sample {
-    private final String method;
-    private final String url;
-    private final String ts;
-
-    private Sample(String method, String url, String ts) {
-      this.method = method;
-      this.url = url;
-      this.ts = ts;
-    }
-
+  private record Sample(String method, String url, String ts) {
     /** Keeps {@code line} as its row's sample when it is a single request later than the last. */
     static void keep(Map<List<String>, Sample> samples, AuditLine line) {
       String client = line.text(AuditFields.CLIENT);

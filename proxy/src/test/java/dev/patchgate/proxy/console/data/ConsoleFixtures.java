@@ -123,53 +123,54 @@ final class ConsoleFixtures {
   private static AuditRecord allowed(
       String id, Instant ts, String client, String url, long sent, long length, String cache) {
     boolean windows = url.startsWith("http://download.windowsupdate.com/");
-    return new AuditRecord(
-        ts,
+    return exchange(
         id,
+        ts,
         client,
-        null,
-        "GET",
         url,
         windows ? "download.windowsupdate.com" : "download.emr.example",
-        80,
         AuditDecision.ALLOW,
         windows ? "windows-update" : "emr-vendor",
         null,
-        false,
         200,
         sent,
-        0,
-        5,
-        "application/octet-stream",
         length,
-        cache.equals("hit") ? CacheOutcome.HIT : CacheOutcome.MISS,
-        null,
-        null);
+        cache.equals("hit") ? CacheOutcome.HIT : CacheOutcome.MISS);
   }
 
   private static AuditRecord denied(
       String id, Instant ts, String client, String url, String host, String reason) {
-    return new AuditRecord(
-        ts,
+    return exchange(
         id,
+        ts,
         client,
-        null,
-        "GET",
         url,
         host,
-        80,
         AuditDecision.DENY,
         null,
         reason,
-        false,
         403,
         300,
-        0,
-        1,
-        "text/html",
         null,
-        CacheOutcome.NONE,
-        null,
-        null);
+        CacheOutcome.NONE);
+  }
+
+  /** A GET exchange on port 80; fields the console does not read get fixed values. */
+  private static AuditRecord exchange(
+      String id,
+      Instant ts,
+      String client,
+      String url,
+      String host,
+      AuditDecision decision,
+      String entry,
+      String reason,
+      int status,
+      long sent,
+      Long length,
+      CacheOutcome cache) {
+    return new AuditRecord(
+        ts, id, client, null, "GET", url, host, 80, decision, entry, reason, false, status, sent, 0,
+        1, null, length, cache, null, null);
   }
 }

@@ -19,63 +19,58 @@ class ScopeTest {
   private static final ConsoleUser GONE_GROUP =
       new ConsoleUser("old-vendor", Role.VENDOR, List.of(), List.of("retired-pcs"));
 
-  /** Who sees a record of this entry from this client. */
-  record Sees(String why, ConsoleUser user, String entry, String client, boolean expected) {
+  /**
+   * One row of a table: whether {@code user} sees a record of this entry from this client, or is
+   * refused a filter on them.
+   */
+  record Row(String why, ConsoleUser user, String entry, String client, boolean expected) {
     @Override
     public String toString() {
       return why;
     }
   }
 
-  static Stream<Sees> records() {
+  static Stream<Row> records() {
     return Stream.of(
-        new Sees("admin sees an unregistered client's denial", ADMIN, null, "10.99.0.1", true),
-        new Sees("vendor sees its entry", EMR_BY_ENTRY, "emr-vendor", "10.10.1.5", true),
-        new Sees("entry names ignore case", EMR_BY_ENTRY, "EMR-Vendor", "10.10.1.5", true),
-        new Sees("another entry is hidden", EMR_BY_ENTRY, "windows-update", "10.20.0.7", false),
-        new Sees("no entry, no groups: hidden", EMR_BY_ENTRY, null, "10.20.0.7", false),
-        new Sees("vendor sees its group's client", EMR_BY_GROUP, null, "10.20.0.7", true),
-        new Sees(
+        new Row("admin sees an unregistered client's denial", ADMIN, null, "10.99.0.1", true),
+        new Row("vendor sees its entry", EMR_BY_ENTRY, "emr-vendor", "10.10.1.5", true),
+        new Row("entry names ignore case", EMR_BY_ENTRY, "EMR-Vendor", "10.10.1.5", true),
+        new Row("another entry is hidden", EMR_BY_ENTRY, "windows-update", "10.20.0.7", false),
+        new Row("no entry, no groups: hidden", EMR_BY_ENTRY, null, "10.20.0.7", false),
+        new Row("vendor sees its group's client", EMR_BY_GROUP, null, "10.20.0.7", true),
+        new Row(
             "its group's client through any entry",
             EMR_BY_GROUP,
             "windows-update",
             "10.20.0.9",
             true),
-        new Sees("a client outside the group", EMR_BY_GROUP, "windows-update", "10.10.1.5", false),
-        new Sees("a name is no client", EMR_BY_GROUP, null, "download.emr.example", false),
-        new Sees("hex-looking names are not looked up", EMR_BY_GROUP, null, "cafe.beef", false),
-        new Sees("a group the allowlist lost covers nobody", GONE_GROUP, null, "10.20.0.7", false));
+        new Row("a client outside the group", EMR_BY_GROUP, "windows-update", "10.10.1.5", false),
+        new Row("a name is no client", EMR_BY_GROUP, null, "download.emr.example", false),
+        new Row("hex-looking names are not looked up", EMR_BY_GROUP, null, "cafe.beef", false),
+        new Row("a group the allowlist lost covers nobody", GONE_GROUP, null, "10.20.0.7", false));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("records")
-  void aRecordIsVisibleByEntryOrByClientGroup(Sees row) throws Exception {
+  void aRecordIsVisibleByEntryOrByClientGroup(Row row) throws Exception {
     Scope scope = Scope.of(row.user(), ConsoleFixtures.allowlist());
     assertThat(scope.sees(row.entry(), row.client())).isEqualTo(row.expected());
   }
 
-  /** A filter and whether the user is refused it. */
-  record Refused(String why, ConsoleUser user, String entry, String client, boolean refused) {
-    @Override
-    public String toString() {
-      return why;
-    }
-  }
-
-  static Stream<Refused> filters() {
+  static Stream<Row> filters() {
     return Stream.of(
-        new Refused("admin: any entry", ADMIN, "windows-update", null, false),
-        new Refused("vendor's own entry", EMR_BY_ENTRY, "emr-vendor", null, false),
-        new Refused("another vendor's entry", EMR_BY_ENTRY, "windows-update", null, true),
-        new Refused("a client who may have used the entry", EMR_BY_ENTRY, null, "10.10.1.5", false),
-        new Refused("a client in the vendor's group", EMR_BY_GROUP, null, "10.20.0.7", false),
-        new Refused("a client outside the vendor's groups", EMR_BY_GROUP, null, "10.10.1.5", true),
-        new Refused("any entry its clients used", EMR_BY_GROUP, "windows-update", null, false));
+        new Row("admin: any entry", ADMIN, "windows-update", null, false),
+        new Row("vendor's own entry", EMR_BY_ENTRY, "emr-vendor", null, false),
+        new Row("another vendor's entry", EMR_BY_ENTRY, "windows-update", null, true),
+        new Row("a client who may have used the entry", EMR_BY_ENTRY, null, "10.10.1.5", false),
+        new Row("a client in the vendor's group", EMR_BY_GROUP, null, "10.20.0.7", false),
+        new Row("a client outside the vendor's groups", EMR_BY_GROUP, null, "10.10.1.5", true),
+        new Row("any entry its clients used", EMR_BY_GROUP, "windows-update", null, false));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("filters")
-  void aFilterOutsideTheScopeIsRefusedNotAnsweredEmpty(Refused row) throws Exception {
+  void aFilterOutsideTheScopeIsRefusedNotAnsweredEmpty(Row row) throws Exception {
     Scope scope = Scope.of(row.user(), ConsoleFixtures.allowlist());
     Runnable check =
         () -> {
@@ -86,7 +81,7 @@ class ScopeTest {
             scope.checkClient(row.client());
           }
         };
-    if (row.refused()) {
+    if (row.expected()) {
       assertThatThrownBy(check::run)
           .isInstanceOf(OutOfScopeException.class)
           .hasMessageContaining(row.user().name());
