@@ -25,8 +25,9 @@ import java.util.Locale;
  */
 final class HtmlRenderer {
   /**
-   * Characters across the page: 12-pixel monospace on a 1366-pixel screen, or 10-pixel type on A4
-   * landscape (277 mm between the margins), with room to spare for proportional text.
+   * Characters across the page: 12-pixel monospace on a 1366-pixel screen, or 9-pixel type on A4
+   * landscape (277 mm between the margins), with about a tenth to spare for the digits and capitals
+   * of proportional fonts, which are wider.
    */
   static final int LINE_CHARS = 170;
 
@@ -54,8 +55,8 @@ final class HtmlRenderer {
       .flag{background:#b00020;color:#fff;border-radius:3px;padding:1px 6px;font-size:12px;\
       margin-left:8px}
       @page{size:A4 landscape;margin:10mm}
-      @media print{body{margin:0;font-size:10px}table{font-size:10px}th{background:none}\
-      .cut::before{font-size:10px;color:inherit}\
+      @media print{body{margin:0;font-size:10px}table{font-size:9px}th{background:none}\
+      .cut::before{font-size:9px;color:inherit}\
       .flag{background:none;color:#000;border:1px solid #000}\
       h2{break-after:avoid}thead{display:table-header-group}tr{break-inside:avoid}}
       """;
@@ -230,7 +231,8 @@ final class HtmlRenderer {
    */
   private static void shortened(
       StringBuilder h, String attributes, String text, int width, boolean url) {
-    int max = Math.max(CELL_LINES * width - 1, 8);
+    // proportional text (not URLs) may run wider than the monospace the widths count in
+    int max = Math.max((url ? CELL_LINES * width : CELL_LINES * width * 3 / 4) - 1, 8);
     int[] cuts = url ? DisplayText.urlCuts(text, max) : DisplayText.middleCut(text, max);
     h.append("<td").append(attributes);
     if (cuts.length == 0) {
