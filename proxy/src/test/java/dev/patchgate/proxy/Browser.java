@@ -70,7 +70,8 @@ final class Browser implements AutoCloseable {
                 + " .ci/run installs them)");
       }
     }
-    // Selenium Manager would otherwise look for a driver on the internet.
+    // With the driver's path given Selenium Manager is skipped; were it ever run, Selenium hands
+    // it the SE_* properties as its environment, and SE_OFFLINE keeps it off the internet.
     System.setProperty("SE_OFFLINE", "true");
     System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
     Path profile = Files.createTempDirectory("patchgate-chromium");

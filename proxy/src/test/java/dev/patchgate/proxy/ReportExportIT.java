@@ -117,9 +117,8 @@ class ReportExportIT {
 
   @Test
   void hostileUrlsInThePatchesPageStayText() throws Exception {
-    browser.open(report("report-patches-hostile", "patches", "--client", HOSTILE_CLIENT).toUri());
+    openTheHostileClientsPage("patches");
 
-    assertInert();
     List<String> cells = browser.texts("td.u");
     for (String url : HOSTILE_URLS) {
       assertThat(cells).as(url).contains(DisplayText.clean(url));
@@ -129,14 +128,12 @@ class ReportExportIT {
     assertThat(browser.copiedText("td.u", longCell))
         .as("selecting the shortened cell copies the whole URL")
         .isEqualTo(LONG);
-    browser.screenshot("report-patches-hostile");
   }
 
   @Test
   void hostileHostsAndReasonsInTheDeniedPageStayText() throws Exception {
-    browser.open(report("report-denied-hostile", "denied", "--client", HOSTILE_CLIENT).toUri());
+    openTheHostileClientsPage("denied");
 
-    assertInert();
     List<String> cells = browser.texts("td");
     for (String value : HOSTILE_VALUES) {
       assertThat(cells)
@@ -149,7 +146,6 @@ class ReportExportIT {
         .as("the override is shown escaped, so it cannot reorder the row")
         .contains("invoice\\u202egpj.exe")
         .doesNotContain("\u202E");
-    browser.screenshot("report-denied-hostile");
   }
 
   /** Opens the page at 1366x768 and checks what its reader sees on screen and on paper. */
@@ -174,6 +170,14 @@ class ReportExportIT {
         .isLessThanOrEqualTo(Math.round(277 / 25.4 * 96));
     int pages = browser.printA4("report-" + name);
     assertThat(pages).as("%s: A4 pages for %d rows", name, rows.size()).isBetween(1, 12);
+  }
+
+  /** Opens {@code report} for the hostile client only, saves its screenshot, checks it is inert. */
+  private static void openTheHostileClientsPage(String report) throws Exception {
+    String name = "report-" + report + "-hostile";
+    browser.open(report(name, report, "--client", HOSTILE_CLIENT).toUri());
+    browser.screenshot(name);
+    assertInert();
   }
 
   /** Nothing in the page runs, links or loads. */
