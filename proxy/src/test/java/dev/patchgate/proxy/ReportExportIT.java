@@ -123,6 +123,10 @@ class ReportExportIT {
     for (String url : HOSTILE_URLS) {
       assertThat(cells).as(url).contains(DisplayText.clean(url));
     }
+    assertThat(browser.htmls("td.u"))
+        .as("the markup is escaped, so it is text, not an element")
+        .contains(
+            "http://update.example-vendor.jp/&lt;script&gt;alert(1)&lt;/script&gt;/setup.cab");
     assertThat(browser.attributes("td.u[title]", "title")).contains(LONG);
     int longCell = browser.texts("td.u").indexOf(LONG);
     assertThat(browser.copiedText("td.u", longCell))

@@ -34,7 +34,7 @@ record ReportModel(
   enum Kind {
     /** Text, shortened in the table beyond the column's width by cutting out its middle. */
     TEXT,
-    /** A URL, shortened in the table by {@link dev.patchgate.audit.query.DisplayText#shortUrl}. */
+    /** A URL, shortened in the table by {@link dev.patchgate.audit.text.DisplayText#shortUrl}. */
     URL,
     /** A byte count: exact in CSV, in KiB/MiB/GiB in the table and HTML. */
     BYTES,
