@@ -61,15 +61,7 @@ final class Browser implements AutoCloseable {
 
   /** Starts Chromium; fails with what to install when it or its driver is missing. */
   static Browser start() throws IOException {
-    for (Path program : List.of(CHROMIUM, CHROMEDRIVER)) {
-      if (!Files.isExecutable(program)) {
-        throw new AssertionError(
-            program
-                + " is missing: the browser tests need Debian's chromium and chromium-driver"
-                + " (apt-get install -y --no-install-recommends chromium chromium-driver;"
-                + " .ci/run installs them)");
-      }
-    }
+    requireInstalled(CHROMIUM, CHROMEDRIVER);
     // With the driver's path given Selenium Manager is skipped; were it ever run, Selenium hands
     // it the SE_* properties as its environment, and SE_OFFLINE keeps it off the internet.
     System.setProperty("SE_OFFLINE", "true");
@@ -107,6 +99,24 @@ final class Browser implements AutoCloseable {
             .withTimeout(Duration.ofSeconds(60))
             .build();
     return new Browser(new ChromeDriver(service, options), profile);
+  }
+
+  /** Fails, naming what to install, unless every one of {@code programs} can be run. */
+  static void requireInstalled(Path... programs) {
+    for (Path program : programs) {
+      if (!Files.isExecutable(program)) {
+        throw new AssertionError(
+            program
+                + " is missing: the browser tests need Debian's chromium and chromium-driver"
+                + " (apt-get install -y --no-install-recommends chromium chromium-driver;"
+                + " .ci/run installs them)");
+      }
+    }
+  }
+
+  /** The driver itself, for what the helpers here do not cover (forms, clicks, cookies). */
+  ChromeDriver driver() {
+    return driver;
   }
 
   /** Loads {@code page} (a {@code file:} or loopback {@code http:} URI) and waits for its load. */
