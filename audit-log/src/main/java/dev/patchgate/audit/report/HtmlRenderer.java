@@ -64,12 +64,7 @@ final class HtmlRenderer {
   private HtmlRenderer() {}
 
   static void render(ReportModel report, String generated, Writer out) throws IOException {
-    List<Integer> shown = new ArrayList<>();
-    for (int i = 0; i < report.columns().size(); i++) {
-      if (report.columns().get(i).inHtml()) {
-        shown.add(i);
-      }
-    }
+    List<Integer> shown = shown(report);
     int[] widths = widths(report, shown);
     StringBuilder h = new StringBuilder(8192);
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -119,6 +114,17 @@ final class HtmlRenderer {
     h.append("</body>\n</html>\n");
     out.append(h);
     out.flush();
+  }
+
+  /** The indexes of the columns the page shows. */
+  static List<Integer> shown(ReportModel report) {
+    List<Integer> shown = new ArrayList<>();
+    for (int i = 0; i < report.columns().size(); i++) {
+      if (report.columns().get(i).inHtml()) {
+        shown.add(i);
+      }
+    }
+    return shown;
   }
 
   /**

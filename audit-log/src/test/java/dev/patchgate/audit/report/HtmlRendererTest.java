@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.StringWriter;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -51,14 +50,7 @@ class HtmlRendererTest {
   void columnsShareTheLineAndAHugeValueIsCutToTwoLinesOfItsColumn() throws IOException {
     String huge = "http://vendor.example.jp/" + "a".repeat(10_000) + ".cab";
     ReportModel report = patches(huge);
-    List<Integer> shown = new ArrayList<>();
-    for (int i = 0; i < report.columns().size(); i++) {
-      if (report.columns().get(i).inHtml()) {
-        shown.add(i);
-      }
-    }
-
-    int[] widths = HtmlRenderer.widths(report, shown);
+    int[] widths = HtmlRenderer.widths(report, HtmlRenderer.shown(report));
 
     assertThat(Arrays.stream(widths).sum() + 2 * widths.length)
         .isLessThanOrEqualTo(HtmlRenderer.LINE_CHARS);
