@@ -274,6 +274,14 @@ public final class Allowlist {
     return result;
   }
 
+  /**
+   * The names of the client groups {@code client} is in, in file order; empty when it is in none or
+   * the file has no {@code clients} block. The live anomaly watch judges a client with its groups.
+   */
+  public List<String> groupsOf(InetAddress client) {
+    return groups == null ? List.of() : groups.namesOf(groups.groupsOf(client));
+  }
+
   /** The client groups; null when the file has none. */
   ClientGroups groups() {
     return groups;

@@ -117,40 +117,34 @@ public final class AnomalyWatch implements AutoCloseable {
   }
 
   /**
-   * Starts a watch whose baseline is read from the audit files of {@code auditDir} for the {@code
-   * baseline} before {@code now}, on a daemon thread of low priority. A directory that cannot be
-   * read leaves the watch without a baseline (logged), not without a watch.
+   * Reads the baseline from the audit files of {@code auditDir} for the {@code baseline} before
+   * {@code now}, on a daemon thread of low priority; returns at once. A directory that cannot be
+   * read leaves the watch without a baseline (logged), not without a watch. Does nothing when no
+   * live kind is looked for. Call it once.
    */
-  public static AnomalyWatch start(
-      AnomalySettings settings,
-      AlertSink alerts,
-      Function<String, List<String>> groupsOf,
-      Path auditDir,
-      Instant now) {
-    AnomalyWatch watch = new AnomalyWatch(settings, alerts, groupsOf);
-    if (!watch.active) {
-      return watch;
+  public void readBaselineInBackground(Path auditDir, Instant now) {
+    if (!active) {
+      return;
     }
     Thread thread =
         new Thread(
             () -> {
               try {
-                watch.readBaseline(auditDir, now);
+                readBaseline(auditDir, now);
               } catch (IOException | RuntimeException e) {
                 LOG.warn(
                     "could not read the anomaly baseline from {}: new destinations are judged on"
                         + " what the live records teach from now on",
                     auditDir,
                     e);
-                watch.baselineSkipped();
+                baselineSkipped();
               }
             },
             BASELINE_THREAD);
     thread.setDaemon(true);
     thread.setPriority(Thread.MIN_PRIORITY);
-    watch.reader = thread;
+    reader = thread;
     thread.start();
-    return watch;
   }
 
   /** True when at least one of the live kinds is looked for; when not, the watch does nothing. */

@@ -1,6 +1,7 @@
 package dev.patchgate.audit.anomaly;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.patchgate.audit.AuditDecision;
 import dev.patchgate.audit.AuditRecord;
@@ -229,10 +230,11 @@ class AnomalyWatchTest {
   }
 
   @Test
-  void startReadsTheBaselineInTheBackground() throws Exception {
+  void theBaselineIsReadInTheBackgroundAndNewDestinationsAreJudgedOnceItIsIn() throws Exception {
     week(List.of(PC), Map.of());
-    AnomalyWatch watch = AnomalyWatch.start(AnomalySettings.defaults(), alerts, GROUPS, dir, NOW);
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(watch::baselineRead);
+    AnomalyWatch watch = watch(AnomalySettings.defaults());
+    watch.readBaselineInBackground(dir, NOW);
+    await().atMost(Duration.ofSeconds(30)).until(watch::baselineRead);
 
     watch.observe(allowed(PC, "download.windowsupdate.com", NOW));
     watch.observe(allowed(PC, "new.example", NOW));
