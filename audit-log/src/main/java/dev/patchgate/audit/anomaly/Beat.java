@@ -13,6 +13,12 @@ import java.util.Locale;
  * on two event loops take the monitor in turn; requests of other pairs never meet here.
  */
 final class Beat {
+  /**
+   * A beat faster than this is a client retrying in a loop (which the burst rule is for), not one
+   * calling home on a timer.
+   */
+  static final long MIN_MEAN_GAP_MILLIS = 1_000;
+
   private final long[] times;
   private int next;
   private int size;
@@ -52,8 +58,8 @@ final class Beat {
 
     /**
      * The rhythm of {@code times} (any order; sorted in place) when every gap is at most {@code
-     * maxGapMillis}, the mean gap is above zero, and the spread at most {@code maxSpread}; else
-     * {@code null}. Pure.
+     * maxGapMillis}, the mean gap at least {@link #MIN_MEAN_GAP_MILLIS}, and the spread at most
+     * {@code maxSpread}; else {@code null}. Pure.
      */
     static Rhythm of(long[] times, long maxGapMillis, double maxSpread) {
       Arrays.sort(times);
@@ -70,8 +76,7 @@ final class Beat {
         sum += gap;
       }
       double mean = sum / gaps;
-      if (mean <= 0) {
-        // Several at the same instant are a page's parallel requests, not a beat.
+      if (mean < MIN_MEAN_GAP_MILLIS) {
         return null;
       }
       double squares = 0;

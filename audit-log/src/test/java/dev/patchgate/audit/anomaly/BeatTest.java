@@ -30,6 +30,10 @@ class BeatTest {
         "3600 3600 3600 3600 3600 3600 30000 | false | one gap over six hours",
         // a page's parallel requests
         "0 0 0 0 0 0 0                | false | all at once",
+        // a client retrying in a tight loop, steadily: a burst, not a call home
+        "0.2 0.2 0.2 0.2 0.2 0.2 0.2  | false | five a second",
+        // the slowest beat of a one-second timer
+        "1 1 1 1 1 1 1                | true  | one a second",
       })
   void aRunOfEightAttemptsIsABeatOnlyWhenItsGapsAreSteady(String gaps, boolean beat, String what) {
     long[] times = times(gaps);
@@ -71,11 +75,12 @@ class BeatTest {
 
   /** Arrival times in milliseconds from gaps in seconds, starting at 1,000,000 ms. */
   private static long[] times(String gaps) {
-    long[] seconds = Arrays.stream(gaps.trim().split(" +")).mapToLong(Long::parseLong).toArray();
+    double[] seconds =
+        Arrays.stream(gaps.trim().split(" +")).mapToDouble(Double::parseDouble).toArray();
     long[] times = new long[seconds.length + 1];
     times[0] = 1_000_000;
     for (int i = 0; i < seconds.length; i++) {
-      times[i + 1] = times[i] + seconds[i] * 1000;
+      times[i + 1] = times[i] + Math.round(seconds[i] * 1000);
     }
     return times;
   }
