@@ -9,8 +9,12 @@ import dev.patchgate.audit.AuditWriterSettings;
 import dev.patchgate.audit.CacheOutcome;
 import dev.patchgate.audit.JsonLinesAuditWriter;
 import java.io.IOException;
-import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,7 +99,7 @@ class AnomalyAlertsIT {
       }
       history.sync().join();
     }
-    gateway = GatewayHarness.with(dir, ALLOWLIST).config(hook.config()).start();
+    gateway = GatewayHarness.with(dir, ALLOWLIST).admin().config(hook.config()).start();
     await()
         .atMost(WAIT)
         .until(() -> gateway.registry.get(LiveAnomalies.BASELINE_READ).gauge().value() == 1.0);
@@ -111,6 +115,21 @@ class AnomalyAlertsIT {
         .contains("never asked for before by this client nor its groups his-pcs");
     await().atMost(WAIT).until(() -> raised("new_destination"), n -> n == 1.0);
     assertThat(hook.ofKind("anomaly_new_destination")).hasSize(1);
+    // What an operator's Prometheus sees.
+    String metrics = adminGet("/metrics");
+    assertThat(metrics)
+        .contains("patchgate_anomaly_alerts_total{kind=\"new_destination\"} 1.0")
+        .contains("patchgate_anomaly_alerts_total{kind=\"beaconing\"} 0.0")
+        .contains("patchgate_anomaly_baseline_read 1.0")
+        .containsPattern("patchgate_anomaly_tracked [1-9]");
+  }
+
+  private String adminGet(String path) throws Exception {
+    InetSocketAddress admin = gateway.adminAddress();
+    URI uri = URI.create("http://127.0.0.1:%d%s".formatted(admin.getPort(), path));
+    return HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private double raised(String kind) {
@@ -144,13 +163,7 @@ class AnomalyAlertsIT {
 
   /** One GET for {@code host} from a client bound to {@code clientAddress}; returns the status. */
   private int getFrom(String clientAddress, String host) throws IOException {
-    try (Socket socket =
-        new Socket(
-            gateway.address().getAddress(),
-            gateway.port(),
-            InetAddress.getByName(clientAddress),
-            0)) {
-      socket.setSoTimeout(15_000);
+    try (Socket socket = gateway.socketFrom(clientAddress)) {
       RawHttp.send(socket, "GET http://%s/x.cab HTTP/1.1\r\n\r\n".formatted(host));
       return RawHttp.read(socket, false).status();
     }

@@ -249,7 +249,7 @@ class AnomalyWatchTest {
 
   @Test
   void aFloodOfDistinctClientsAndHostsKeepsEveryTableAtTheBound() {
-    AnomalySettings small = withMaxTracked(AnomalySettings.defaults(), 100);
+    AnomalySettings small = withMaxTracked(100);
     AnomalyWatch watch = watch(small);
     watch.baselineSkipped();
 
@@ -308,6 +308,15 @@ class AnomalyWatchTest {
   private static AnomalySettings without(AnomalyKind kind) {
     EnumSet<AnomalyKind> on = EnumSet.allOf(AnomalyKind.class);
     on.remove(kind);
+    return settings(on, AnomalySettings.defaults().liveMaxTracked());
+  }
+
+  private static AnomalySettings withMaxTracked(int max) {
+    return settings(AnomalySettings.defaults().enabled(), max);
+  }
+
+  /** The defaults, with these kinds on and this bound. */
+  private static AnomalySettings settings(Set<AnomalyKind> on, int maxTracked) {
     AnomalySettings d = AnomalySettings.defaults();
     return new AnomalySettings(
         on,
@@ -320,21 +329,6 @@ class AnomalyWatchTest {
         d.burstFactor(),
         d.burstMinDenied(),
         d.scheduleMinAttempts(),
-        d.liveMaxTracked());
-  }
-
-  private static AnomalySettings withMaxTracked(AnomalySettings d, int max) {
-    return new AnomalySettings(
-        d.enabled(),
-        d.baseline(),
-        d.minBaselineDays(),
-        d.unusualHoursMinRequests(),
-        d.beaconMinAttempts(),
-        d.beaconMaxSpread(),
-        d.beaconMaxGap(),
-        d.burstFactor(),
-        d.burstMinDenied(),
-        d.scheduleMinAttempts(),
-        max);
+        maxTracked);
   }
 }
