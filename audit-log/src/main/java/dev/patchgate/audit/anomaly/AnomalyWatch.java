@@ -288,7 +288,7 @@ public final class AnomalyWatch implements AutoCloseable {
                 "%d denied requests in the hour from %s; its busiest hour before had %d",
                 count,
                 Instant.ofEpochSecond(hour * 3600),
-                usual.usual()));
+                usual.busiest()));
       }
     }
     if (host != null) {

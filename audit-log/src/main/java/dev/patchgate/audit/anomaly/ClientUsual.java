@@ -92,15 +92,18 @@ final class ClientUsual {
       liveRaised = false;
     }
     liveDenied += count;
-    if (!judge || liveRaised || liveDenied < minDenied || liveDenied <= factor * usual()) {
+    if (!judge
+        || liveRaised
+        || liveDenied < minDenied
+        || liveDenied <= factor * Math.max(1, usual)) {
       return -1;
     }
     liveRaised = true;
     return liveDenied;
   }
 
-  /** The busiest hour of denied requests known, at least 1. */
-  synchronized long usual() {
-    return Math.max(1, usual);
+  /** The most denied requests in one hour known; 0 when it has had none. */
+  synchronized long busiest() {
+    return usual;
   }
 }
