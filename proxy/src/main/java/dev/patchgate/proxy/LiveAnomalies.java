@@ -63,6 +63,6 @@ final class LiveAnomalies {
   /** The groups of the client at address {@code client}; none when it is not an address. */
   private static List<String> groupsOf(Allowlist allowlist, String client) {
     InetAddress address = NetUtil.createInetAddressFromIpAddressString(client);
-    return address == null ? List.of() : allowlist.groupsOf(address);
+    return address == null ? List.of() : allowlist.clientGroupsOf(address);
   }
 }

@@ -49,18 +49,20 @@ import org.slf4j.LoggerFactory;
  *       (allowed or denied) in what the watch knows.
  * </ul>
  *
- * <p>Burst and new destination judge only clients seen on at least {@code minBaselineDays} UTC days
- * before today: a new PC has no usual yet, and a fresh installation has no history at all. What is
- * known is learnt from the last {@code baseline} of audit files (plain and gzipped), read in the
- * background at start ({@link #readBaselineInBackground}); until that has finished no
- * new-destination alert is raised. Then the watch keeps learning from the live records.
+ * <p>Burst judges only clients seen on at least {@code minBaselineDays} UTC days before today, and
+ * new destination only clients that, or one of whose client groups, were: a new PC has no usual yet
+ * (though its group may), and a fresh installation has no history at all. What is known is learnt
+ * from the last {@code baseline} of audit files (plain and gzipped), read in the background at
+ * start ({@link #readBaselineInBackground}); until that has finished no new-destination alert is
+ * raised. Then the watch keeps learning from the live records. A client's groups are those the
+ * allowlist gave it when the watch first saw it.
  *
- * <p>Memory is bounded whatever the traffic: three tables (clients, (client, host) beats, and known
- * (client or group, host) pairs), each of at most {@code liveMaxTracked} entries; beyond that
- * Caffeine forgets the least useful. Measured (heap after a full GC, three full tables): about 270
- * bytes per entry with 36-character host names, 360 with hosts of the maximal 253 characters; so
- * the default of 10,000 per table takes about 8 MB, and at most about 11 MB. A forgotten known pair
- * may make a host look new again.
+ * <p>Memory is bounded whatever the traffic: three tables (clients and groups, (client, host)
+ * beats, and known (client or group, host) pairs), each of at most {@code liveMaxTracked} entries;
+ * beyond that Caffeine forgets the least useful. Measured (heap after a full GC, three full
+ * tables): about 270 bytes per entry with 36-character host names, 360 with hosts of the maximal
+ * 253 characters; so the default of 10,000 per table takes about 8 MB, and at most about 11 MB. A
+ * forgotten known pair may make a host look new again.
  *
  * <p>On the request path {@link #observe} does a few hash-table operations and takes only the
  * monitor of the one client's or one pair's state: no I/O, no shared lock. It never throws.
@@ -229,7 +231,7 @@ public final class AnomalyWatch implements AutoCloseable {
       return;
     }
     ClientUsual usual = usualOf(client);
-    usual.seen(Math.floorDiv(hour, 24));
+    seen(usual, Math.floorDiv(hour, 24));
     if (denied) {
       usual.learnDenied(hour, count);
     }
@@ -261,7 +263,7 @@ public final class AnomalyWatch implements AutoCloseable {
     long hour = Math.floorDiv(millis, 3_600_000L);
     long today = Math.floorDiv(hour, 24);
     ClientUsual usual = usualOf(client);
-    usual.seen(today);
+    seen(usual, today);
     boolean denied = record.decision() == AuditDecision.DENY;
     if (denied && host != null && record.summary() == null && settings.on(AnomalyKind.BEACONING)) {
       Beat beat = beats.get(new Pair(client, host), k -> new Beat(settings.beaconMinAttempts()));
@@ -296,7 +298,7 @@ public final class AnomalyWatch implements AutoCloseable {
       if (isNew
           && baselineRead
           && settings.on(AnomalyKind.NEW_DESTINATION)
-          && usual.hasBaseline(today)) {
+          && hasBaseline(usual, today)) {
         raise(
             AnomalyKind.NEW_DESTINATION,
             client,
@@ -309,8 +311,33 @@ public final class AnomalyWatch implements AutoCloseable {
     }
   }
 
+  /** Notes the day for the client and for each of its groups. */
+  private void seen(ClientUsual usual, long day) {
+    usual.seen(day);
+    for (String group : usual.groups()) {
+      usualOf(GROUP + group).seen(day);
+    }
+  }
+
+  /** The client, or one of its groups, was seen on enough days before {@code today}. */
+  private boolean hasBaseline(ClientUsual usual, long today) {
+    if (usual.hasBaseline(today)) {
+      return true;
+    }
+    for (String group : usual.groups()) {
+      if (usualOf(GROUP + group).hasBaseline(today)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private ClientUsual usualOf(String client) {
-    return clients.get(client, c -> new ClientUsual(settings.minBaselineDays(), groupsOf.apply(c)));
+    return clients.get(
+        client,
+        c ->
+            new ClientUsual(
+                settings.minBaselineDays(), c.startsWith(GROUP) ? List.of() : groupsOf.apply(c)));
   }
 
   /**

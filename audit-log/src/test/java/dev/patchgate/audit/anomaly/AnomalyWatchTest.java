@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -191,6 +192,21 @@ class AnomalyWatchTest {
     // Now known to the group: the colleague asking for it is not new either.
     watch.observe(denied(COLLEAGUE, "c2.example", NOW.plusSeconds(2)));
     assertThat(alerts.of(AlertKind.ANOMALY_NEW_DESTINATION)).hasSize(1);
+  }
+
+  @Test
+  void aNewPcIsJudgedByItsGroupsHistoryForNewDestinations() throws Exception {
+    week(List.of(COLLEAGUE), Map.of(COLLEAGUE, "pacs-vendor.example"));
+    AnomalyWatch watch = watch(AnomalySettings.defaults());
+    watch.readBaseline(dir, NOW);
+    String newPc = "10.10.1.77";
+
+    watch.observe(allowed(newPc, "pacs-vendor.example", NOW));
+    watch.observe(denied(newPc, "c2.example", NOW));
+
+    assertThat(alerts.of(AlertKind.ANOMALY_NEW_DESTINATION))
+        .extracting(RecordingAlerts.Raised::client, RecordingAlerts.Raised::host)
+        .containsExactly(Tuple.tuple(newPc, "c2.example"));
   }
 
   @Test
