@@ -300,6 +300,7 @@ public final class Gateway implements AutoCloseable {
       gateway.startAdmin(settings, policy, audit, meters, log, forwarder);
       return gateway;
     } catch (RuntimeException e) {
+      anomalies.close();
       diskGuard.close();
       group.shutdown(false);
       mirror.close();
