@@ -31,10 +31,10 @@ public final class CoverageReport {
           new Column("status", "Status", Kind.TEXT, 0, true),
           new Column("files", "Files", Kind.COUNT, 0, true),
           new Column("source", "Source", Kind.TEXT, 0, true),
-          new Column("first_download", "First download", Kind.TEXT, 0, true),
-          new Column("last_download", "Last download", Kind.TEXT, 0, true),
-          new Column("first_seen", "Client first seen", Kind.TEXT, 0, true),
-          new Column("last_seen", "Client last seen", Kind.TEXT, 0, true));
+          new Column("first_download", "First download", Kind.TIME, 0, true),
+          new Column("last_download", "Last download", Kind.TIME, 0, true),
+          new Column("first_seen", "Client first seen", Kind.TIME, 0, true),
+          new Column("last_seen", "Client last seen", Kind.TIME, 0, true));
 
   /** What one client has of one target. */
   enum Status {
