@@ -263,14 +263,6 @@ public final class Allowlist {
     return groups == null ? Map.of() : groups.asText();
   }
 
-  /**
-   * The names of the client groups {@code client} is in, in file order; empty when it is in none,
-   * or when the file has no client groups. Pure and thread-safe.
-   */
-  public List<String> clientGroupsOf(InetAddress client) {
-    return groups == null ? List.of() : groups.namesOf(groups.groupsOf(client));
-  }
-
   /** The entries in file order, for explanations and for tests that check the index. */
   List<Entry> entries() {
     return entries;
