@@ -304,7 +304,10 @@ public final class AuditData {
               dir,
               query,
               line -> {
-                if (scope.sees(line.text(AuditFields.ENTRY), line.text(AuditFields.CLIENT))) {
+                if (scope.sees(
+                    line.text(AuditFields.ENTRY),
+                    line.text(AuditFields.HOST),
+                    line.text(AuditFields.CLIENT))) {
                   sink.accept(line);
                 }
                 return true;

@@ -17,7 +17,9 @@ import java.util.stream.Collectors;
  *
  * <p>An admin sees everything. A vendor sees an audit record when its {@code entry} is one of the
  * vendor's entries, or its client is in one of the vendor's client groups as the allowlist in force
- * defines them (a group the allowlist no longer has covers nobody). A filter is refused with {@link
+ * defines them (a group the allowlist no longer has covers nobody). A denied record names no entry:
+ * it counts as the entry's when the entry names its host in the allowlist in force, so that a
+ * vendor sees the refusals of the hosts they maintain. A filter is refused with {@link
  * OutOfScopeException}, never answered with an empty page, when no record it selects could be
  * visible: an entry filter when the vendor has no groups and the entry is not theirs; a client
  * filter when the vendor has no entries and the client is in none of their groups. (A vendor with
@@ -35,6 +37,7 @@ public final class Scope {
   private final Set<String> entries;
   private final Set<String> groups;
   private final Map<String, Boolean> clientInGroups = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> hostOfVendorEntry = new ConcurrentHashMap<>();
 
   private Scope(String vendor, Allowlist allowlist, Set<String> entries, Set<String> groups) {
     this.vendor = vendor;
@@ -70,14 +73,21 @@ public final class Scope {
   }
 
   /**
-   * Whether a record of {@code entry} (ignoring case; null for none) from {@code client} (an
-   * address literal; null or anything else is in no group) is visible.
+   * Whether a record of {@code entry} (ignoring case; null for none, as in a denial) for {@code
+   * host} (null when it had none) from {@code client} (an address literal; null or anything else is
+   * in no group) is visible.
    */
-  public boolean sees(String entry, String client) {
+  public boolean sees(String entry, String host, String client) {
     if (vendor == null) {
       return true;
     }
     if (entry != null && entries.contains(entry.toLowerCase(Locale.ROOT))) {
+      return true;
+    }
+    if (entry == null
+        && host != null
+        && !entries.isEmpty()
+        && hostOfVendorEntry.computeIfAbsent(host, this::namedByVendorEntry)) {
       return true;
     }
     return client != null
@@ -125,6 +135,15 @@ public final class Scope {
     if (vendor != null) {
       throw new OutOfScopeException(what + " is for administrators; '" + vendor + "' is a vendor");
     }
+  }
+
+  private boolean namedByVendorEntry(String host) {
+    for (String entry : allowlist.entriesNaming(host)) {
+      if (entries.contains(entry.toLowerCase(Locale.ROOT))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean inVendorGroups(String client) {

@@ -159,6 +159,15 @@ class AuditDataTest {
   }
 
   @Test
+  void aVendorByEntrySeesTheDenialsOfItsEntrysHosts() {
+    DeniedPage page = data().denied(filters(Map.of()), scope(EMR_BY_ENTRY), allowlist, 100);
+
+    assertThat(page.rows())
+        .extracting(i -> i.row().client() + " " + i.row().target())
+        .containsExactly("10.20.0.7 download.emr.example");
+  }
+
+  @Test
   void aVendorGetsTheExplanationButNoSnippet() {
     DeniedPage page = data().denied(filters(Map.of()), scope(EMR_BY_GROUP), allowlist, 100);
 

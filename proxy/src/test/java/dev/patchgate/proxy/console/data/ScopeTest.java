@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ScopeTest {
+  private static final String HOST = "download.windowsupdate.com";
   private static final ConsoleUser GONE_GROUP =
       new ConsoleUser("old-vendor", Role.VENDOR, List.of(), List.of("retired-pcs"));
 
@@ -54,7 +55,7 @@ class ScopeTest {
   @MethodSource("records")
   void aRecordIsVisibleByEntryOrByClientGroup(Row row) throws Exception {
     Scope scope = Scope.of(row.user(), ConsoleFixtures.allowlist());
-    assertThat(scope.sees(row.entry(), row.client())).isEqualTo(row.expected());
+    assertThat(scope.sees(row.entry(), HOST, row.client())).isEqualTo(row.expected());
   }
 
   static Stream<Row> filters() {
@@ -66,6 +67,29 @@ class ScopeTest {
         new Row("a client in the vendor's group", EMR_BY_GROUP, null, "10.20.0.7", false),
         new Row("a client outside the vendor's groups", EMR_BY_GROUP, null, "10.10.1.5", true),
         new Row("any entry its clients used", EMR_BY_GROUP, "windows-update", null, false));
+  }
+
+  /** A denial names no entry, and counts as the entry's that names its host. */
+  static Stream<Row> denials() {
+    return Stream.of(
+        new Row("a denial to the vendor's host", EMR_BY_ENTRY, null, "download.emr.example", true),
+        new Row(
+            "a denial to another host", EMR_BY_ENTRY, null, "download.windowsupdate.com", false),
+        new Row(
+            "an allowed record keeps its entry",
+            EMR_BY_ENTRY,
+            "windows-update",
+            "download.emr.example",
+            false),
+        new Row("no host", EMR_BY_ENTRY, null, null, false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("denials")
+  void aDenialIsTheVendorsWhenItsEntryNamesTheHost(Row row) throws Exception {
+    Scope scope = Scope.of(row.user(), ConsoleFixtures.allowlist());
+    // Here the row's client column holds the record's host; the client is in no vendor group.
+    assertThat(scope.sees(row.entry(), row.client(), "10.10.1.5")).isEqualTo(row.expected());
   }
 
   @ParameterizedTest(name = "{0}")
