@@ -5,6 +5,8 @@ import dev.patchgate.allowlist.Problem;
 import dev.patchgate.allowlist.Profile;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +16,8 @@ import java.util.Optional;
  *
  * @param file the allowlist file
  * @param entries the entries in force, in file order
- * @param clientGroups the client groups in force, each with its ranges; empty for none
+ * @param clientGroups the client groups in force in file order, each with its ranges; empty for
+ *     none
  * @param profiles the curated profiles shipped with patchgate, with their hosts
  * @param problems the file's problems now (file, line, message); empty when it is valid. While
  *     there are problems the previous policy answers: what {@code entries} shows
@@ -31,7 +34,8 @@ public record AllowlistView(
   /** Copies the collections. */
   public AllowlistView {
     entries = List.copyOf(entries);
-    clientGroups = Map.copyOf(clientGroups);
+    // File order is what the administrator reads: kept.
+    clientGroups = Collections.unmodifiableMap(new LinkedHashMap<>(clientGroups));
     profiles = List.copyOf(profiles);
     problems = List.copyOf(problems);
   }

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,8 +44,9 @@ class AllowlistDataTest {
     assertThat(windows.clients()).containsExactly("his-pcs");
     assertThat(windows.line()).isEqualTo(6);
     assertThat(view.clientGroups())
-        .containsEntry("his-pcs", List.of("10.10.1.0/24"))
-        .containsEntry("emr", List.of("10.20.0.0/24"));
+        .containsExactly(
+            Map.entry("his-pcs", List.of("10.10.1.0/24")),
+            Map.entry("emr", List.of("10.20.0.0/24")));
     assertThat(view.profiles()).isNotEmpty();
     assertThat(view.profiles()).anySatisfy(p -> assertThat(p.name()).isEqualTo("windows-update"));
     assertThat(view.valid()).isTrue();
