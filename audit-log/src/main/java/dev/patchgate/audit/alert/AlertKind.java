@@ -26,7 +26,15 @@ public enum AlertKind {
   MIRROR_DISK("mirror_disk", "mirror disk full", "mirror disk full events"),
   /** A client's connections were closed as accepted: it, or the whole gateway, was at its limit. */
   CONNECTION_LIMIT(
-      "connection_limit", "connection refused at a limit", "connections refused at a limit");
+      "connection_limit", "connection refused at a limit", "connections refused at a limit"),
+  /** A client asked for a host that neither it nor its client group asked for before. */
+  ANOMALY_NEW_DESTINATION(
+      "anomaly_new_destination", "request to a new destination", "requests to a new destination"),
+  /** A client's denied requests to one host keep a steady beat: malware calling home. */
+  ANOMALY_BEACONING(
+      "anomaly_beaconing", "beaconing to a denied host", "beaconing requests to a denied host"),
+  /** A client's denied requests in one hour are far above its usual. */
+  ANOMALY_BURST("anomaly_burst", "burst of denied requests", "denied requests in a burst");
 
   private final String wireName;
   private final String one;

@@ -12,6 +12,8 @@ import dev.patchgate.audit.alert.AlertSettings;
 import dev.patchgate.audit.alert.LogSettings;
 import dev.patchgate.audit.alert.SyslogSettings;
 import dev.patchgate.audit.alert.WebhookSettings;
+import dev.patchgate.audit.anomaly.AnomalyKind;
+import dev.patchgate.audit.anomaly.AnomalySettings;
 import dev.patchgate.audit.forward.ForwardSettings;
 import dev.patchgate.mirror.MirrorSettings;
 import java.net.InetAddress;
@@ -24,6 +26,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +64,7 @@ import java.util.function.Function;
  * @param hierarchy whose forwarded-for headers are believed, and what a parent proxy is told
  * @param upstream the parent proxies, if any, and how they are used
  * @param auditForward where the audit lines are forwarded to, or empty when forwarding is off
+ * @param anomalies what the anomaly report and the live watch call unusual
  *     <p>Public for the gateway's wiring, the command line and the end-to-end tests.
  */
 public record GatewaySettings(
@@ -86,7 +90,8 @@ public record GatewaySettings(
     RequestRate requestsPerClient,
     HierarchySettings hierarchy,
     UpstreamSettings upstream,
-    Optional<ForwardSettings> auditForward) {
+    Optional<ForwardSettings> auditForward,
+    AnomalySettings anomalies) {
 
   static final String ROOT = "patchgate";
   // The allowlist's limits block takes the same range.
@@ -222,6 +227,7 @@ public record GatewaySettings(
               + " patchgate.admin.listen = \"\"");
     }
     UpstreamSettings upstream = upstream(r, problems, environment);
+    AnomalySettings anomalies = anomalies(r);
     if (!problems.isEmpty()) {
       throw new InvalidSettingsException(problems);
     }
@@ -271,7 +277,33 @@ public record GatewaySettings(
         requestsPerClient,
         hierarchy,
         upstream,
-        auditForward);
+        auditForward,
+        anomalies);
+  }
+
+  /** {@code patchgate.anomalies}: the kinds looked for and their thresholds. */
+  private static AnomalySettings anomalies(SettingsReader r) {
+    Set<AnomalyKind> enabled = EnumSet.noneOf(AnomalyKind.class);
+    for (AnomalyKind kind : AnomalyKind.values()) {
+      if (r.bool("anomalies." + kind.configKey() + ".enabled")) {
+        enabled.add(kind);
+      }
+    }
+    Duration baseline = r.duration("anomalies.baseline");
+    Duration beaconMaxGap = r.duration("anomalies.beaconing.max-gap");
+    AnomalySettings defaults = AnomalySettings.defaults();
+    return new AnomalySettings(
+        enabled,
+        baseline == null ? defaults.baseline() : baseline,
+        r.integer("anomalies.min-baseline-days", 0, 366),
+        r.integer("anomalies.unusual-hours.min-requests", 1, 1_000_000),
+        r.integer("anomalies.beaconing.min-attempts", 3, 1_000_000),
+        r.number("anomalies.beaconing.max-spread", 0, 1),
+        beaconMaxGap == null ? defaults.beaconMaxGap() : beaconMaxGap,
+        r.number("anomalies.burst.factor", 1, 1_000_000),
+        r.integer("anomalies.burst.min-denied", 1, 1_000_000),
+        r.integer("anomalies.outside-schedule.min-attempts", 1, 1_000_000),
+        r.integer("anomalies.live-max-tracked", 100, 10_000_000));
   }
 
   /**

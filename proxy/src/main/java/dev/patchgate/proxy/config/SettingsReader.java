@@ -143,6 +143,20 @@ final class SettingsReader {
     }
   }
 
+  double number(String key, double min, double max) {
+    try {
+      double n = config.getDouble(key);
+      if (!(n >= min && n <= max)) {
+        problem(key, n + " is out of range (expected " + min + ".." + max + ")");
+        return min;
+      }
+      return n;
+    } catch (ConfigException e) {
+      problems.add(keyProblem(e, key, "expected a number such as 0.1"));
+      return min;
+    }
+  }
+
   long size(String key) {
     try {
       long n = config.getBytes(key);

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.patchgate.allowlist.Cidr;
 import dev.patchgate.allowlist.RequestRate;
 import dev.patchgate.audit.alert.WebhookSettings;
+import dev.patchgate.audit.anomaly.AnomalyKind;
+import dev.patchgate.audit.anomaly.AnomalySettings;
 import dev.patchgate.audit.forward.ForwardSettings;
 import dev.patchgate.mirror.MirrorSettings;
 import dev.patchgate.proxy.Gateway;
@@ -101,6 +103,21 @@ class GatewaySettingsTest {
     Files.writeString(file, "patchgate.mirror.max-unread-fills-per-client = 0\n");
 
     assertThat(storeOf(GatewaySettings.load(Optional.of(file))).maxUnreadFillsPerClient()).isZero();
+  }
+
+  @Test
+  void theAnomalyThresholdsDefaultToTheDocumentedOnesAndEachKindCanBeTurnedOff() throws Exception {
+    assertThat(GatewaySettings.load(Optional.empty()).anomalies())
+        .isEqualTo(AnomalySettings.defaults());
+
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(
+        file,
+        "patchgate.anomalies { unusual-hours.enabled = false, beaconing.min-attempts = 20 }\n");
+    AnomalySettings anomalies = GatewaySettings.load(Optional.of(file)).anomalies();
+    assertThat(anomalies.on(AnomalyKind.UNUSUAL_HOURS)).isFalse();
+    assertThat(anomalies.on(AnomalyKind.BEACONING)).isTrue();
+    assertThat(anomalies.beaconMinAttempts()).isEqualTo(20);
   }
 
   @Test
@@ -233,6 +250,8 @@ class GatewaySettingsTest {
         "patchgate.audit.forward.url = \"syslog+tls://c.example:6514\" | patchgate.audit.forward: syslog+tls needs the CA that signed the collector's certificate",
         "patchgate.audit.forward { url = \"syslog+tls://c:6514\", ca = \"/nonexistent/ca.pem\" } | patchgate.audit.forward.ca: cannot read /nonexistent/ca.pem",
         "patchgate.audit.forward.max-backlog = 0     | patchgate.audit.forward.max-backlog",
+        "patchgate.anomalies.beaconing.max-spread = 2 | patchgate.anomalies.beaconing.max-spread: 2.0 is out of range (expected 0.0..1.0)",
+        "patchgate.anomalies.burst.factor = lots     | patchgate.anomalies.burst.factor has type STRING rather than NUMBER (expected a number such as 0.1)",
       })
   void aBadValueIsReportedWithFileLineAndFix(String content, String expected) throws Exception {
     Path file = dir.resolve("patchgate.conf");
