@@ -6,6 +6,7 @@ import dev.patchgate.audit.CacheOutcome;
 import dev.patchgate.proxy.config.AdminSettings;
 import dev.patchgate.proxy.exchange.ExchangeLog;
 import io.netty.channel.Channel;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -22,12 +23,11 @@ import java.net.UnknownHostException;
  * record per answer with the bytes that crossed the socket, as the proxy does for its own requests.
  *
  * <p>{@link #begin} runs first for every routed request; what the later handlers decide (a refusal
- * by role, a signed-in user) they note in the request's {@link Outcome}.
+ * by role, a signed-in user) they note in the request's {@link AdminNote}.
  */
 final class AdminExchanges {
   static final String REFUSED = "admin client not allowed";
   static final String MALFORMED = "malformed request";
-  private static final String OUTCOME = "patchgate.outcome";
 
   private final AdminSettings settings;
   private final ExchangeLog log;
@@ -37,32 +37,6 @@ final class AdminExchanges {
     this.log = log;
   }
 
-  /** What the record of one exchange says beyond the request and the answer. */
-  static final class Outcome {
-    private AuditDecision decision = AuditDecision.ALLOW;
-    private String reason;
-    private String user;
-
-    /** The exchange was refused (by client address, role, rate): recorded as {@code deny}. */
-    void deny(String why) {
-      decision = AuditDecision.DENY;
-      reason = why;
-    }
-
-    void user(String name) {
-      user = name;
-    }
-
-    String user() {
-      return user;
-    }
-  }
-
-  /** The outcome {@link #begin} attached to {@code ctx}. */
-  static Outcome outcome(RoutingContext ctx) {
-    return ctx.get(OUTCOME);
-  }
-
   /**
    * Stamps the exchange, arranges its record for when the answer is out, and refuses a client
    * outside {@code admin.clients}; passes the request on otherwise.
@@ -70,13 +44,11 @@ final class AdminExchanges {
   void begin(RoutingContext ctx) {
     ExchangeLog.Stamp stamp = log.stamp();
     HttpServerRequest request = ctx.request();
-    Outcome outcome = new Outcome();
-    ctx.put(OUTCOME, outcome);
-    ctx.addEndHandler(
-        done ->
-            record(request, stamp, outcome.decision, outcome.reason, outcome.user, request.uri()));
+    AdminNote note = new AdminNote();
+    note.attachTo(ctx);
+    ctx.addEndHandler(done -> record(request, stamp, note));
     if (!admits(request.remoteAddress())) {
-      outcome.deny(REFUSED);
+      note.deny(REFUSED);
       HttpServerResponse response = ctx.response();
       response.putHeader(HttpHeaders.CONNECTION, "close");
       send(response, AdminEndpoints.Answer.text(403, "forbidden\n"))
@@ -94,14 +66,16 @@ final class AdminExchanges {
     send(response, AdminEndpoints.Answer.text(400, "bad request\n"))
         .onComplete(
             sent -> {
-              record(request, stamp, AuditDecision.ERROR, MALFORMED, null, request.uri());
+              AdminNote note = new AdminNote();
+              note.decision = AuditDecision.ERROR;
+              note.reason = MALFORMED;
+              record(request, stamp, note);
               request.connection().close();
             });
   }
 
   /** Sends {@code answer} with the headers every admin answer carries. */
-  static io.vertx.core.Future<Void> send(
-      HttpServerResponse response, AdminEndpoints.Answer answer) {
+  static Future<Void> send(HttpServerResponse response, AdminEndpoints.Answer answer) {
     return response
         .setStatusCode(answer.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, answer.contentType())
@@ -120,13 +94,7 @@ final class AdminExchanges {
   }
 
   /** Writes the record of an exchange whose answer is out (or failed). */
-  void record(
-      HttpServerRequest request,
-      ExchangeLog.Stamp stamp,
-      AuditDecision decision,
-      String reason,
-      String user,
-      String url) {
+  void record(HttpServerRequest request, ExchangeLog.Stamp stamp, AdminNote note) {
     WireBytes wire = wire(request.connection());
     SocketAddress remote = request.remoteAddress();
     SocketAddress local = request.localAddress();
@@ -137,13 +105,13 @@ final class AdminExchanges {
             stamp.id(),
             remote == null ? null : remote.hostAddress(),
             null,
-            request.method().name(),
-            url,
+            note.method == null ? request.method().name() : note.method,
+            request.uri(),
             local == null ? null : local.hostAddress(),
             local == null ? null : local.port(),
-            decision,
+            note.decision,
             null,
-            reason,
+            note.reason,
             false,
             response.getStatusCode(),
             wire == null ? response.bytesWritten() : wire.takeWritten(),
@@ -154,7 +122,7 @@ final class AdminExchanges {
             CacheOutcome.NONE,
             null,
             null,
-            user));
+            note.user));
   }
 
   /**

@@ -1,18 +1,25 @@
 package dev.patchgate.proxy.admin;
 
+import dev.patchgate.audit.Ticker;
 import dev.patchgate.proxy.config.AdminSettings;
+import dev.patchgate.proxy.config.ConsoleSettings;
+import dev.patchgate.proxy.console.ConsoleRoutes;
 import dev.patchgate.proxy.exchange.ExchangeLog;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PfxOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -33,10 +40,14 @@ import org.slf4j.LoggerFactory;
  * KiB; at most {@value #MAX_CONNECTIONS} connections at once, each closed after {@link #IDLE}
  * without traffic.
  *
+ * <p>With {@code patchgate.console.enabled} it serves the console too ({@link ConsoleRoutes}); with
+ * {@code patchgate.console.tls.keystore} the whole listener speaks TLS only.
+ *
  * <p>Public for the gateway's wiring.
  */
 public final class AdminListener implements AutoCloseable {
   static final int MAX_CONNECTIONS = 64;
+  static final String CSRF_REFUSED = "CSRF token missing or wrong";
   static final Duration IDLE = Duration.ofSeconds(30);
   private static final int MAX_REQUEST_LINE = 4096;
   private static final int MAX_HEADERS = 8192;
@@ -63,7 +74,8 @@ public final class AdminListener implements AutoCloseable {
       AdminSettings settings,
       PrometheusMeters meters,
       Readiness readiness,
-      ExchangeLog log) {
+      ExchangeLog log,
+      ConsoleRoutes.Sources console) {
     Vertx vertx =
         Vertx.vertx(
             new VertxOptions()
@@ -85,21 +97,39 @@ public final class AdminListener implements AutoCloseable {
         List.of(AdminEndpoints.METRICS, AdminEndpoints.HEALTHZ, AdminEndpoints.READYZ)) {
       router.route(path).handler(ctx -> monitoring(ctx, endpoints, path));
     }
+    ConsoleSettings consoleSettings = settings.console();
+    if (consoleSettings.enabled()) {
+      ConsoleRoutes.mount(router, vertx, consoleSettings, console, Ticker.SYSTEM);
+    }
     router.route().handler(ctx -> AdminExchanges.send(ctx.response(), AdminEndpoints.notFound()));
     router.route().failureHandler(AdminListener::failed);
 
-    HttpServer server =
-        vertx.createHttpServer(
-            new HttpServerOptions()
-                // HTTP/1.1 only: Vert.x would otherwise upgrade a client that offers h2c (the
-                // JDK's HttpClient does) to HTTP/2, where "Connection: close" means nothing.
-                .setHttp2ClearTextEnabled(false)
-                .setHost(bindTo.getHostString())
-                .setPort(bindTo.getPort())
-                .setMaxInitialLineLength(MAX_REQUEST_LINE)
-                .setMaxHeaderSize(MAX_HEADERS)
-                .setIdleTimeout((int) IDLE.toSeconds())
-                .setIdleTimeoutUnit(TimeUnit.SECONDS));
+    HttpServerOptions options =
+        new HttpServerOptions()
+            // HTTP/1.1 only: Vert.x would otherwise upgrade a client that offers h2c (the
+            // JDK's HttpClient does) to HTTP/2, where "Connection: close" means nothing.
+            .setHttp2ClearTextEnabled(false)
+            .setHost(bindTo.getHostString())
+            .setPort(bindTo.getPort())
+            .setMaxInitialLineLength(MAX_REQUEST_LINE)
+            .setMaxHeaderSize(MAX_HEADERS)
+            .setIdleTimeout((int) IDLE.toSeconds())
+            .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    if (consoleSettings.tls().isPresent()) {
+      ConsoleSettings.Keystore keystore = consoleSettings.tls().get();
+      try {
+        options
+            .setSsl(true)
+            .setKeyCertOptions(
+                new PfxOptions()
+                    .setValue(Buffer.buffer(Files.readAllBytes(keystore.file())))
+                    .setPassword(keystore.password()));
+      } catch (IOException e) {
+        stop(vertx);
+        throw new AdminBindException(e);
+      }
+    }
+    HttpServer server = vertx.createHttpServer(options);
     AtomicInteger open = new AtomicInteger();
     server
         .connectionHandler(
@@ -146,10 +176,16 @@ public final class AdminListener implements AutoCloseable {
   /** A handler failed or refused the request: the status it chose, 500 when it threw. */
   private static void failed(RoutingContext ctx) {
     int status = ctx.statusCode() < 0 ? 500 : ctx.statusCode();
+    AdminNote note = AdminNote.of(ctx);
+    if (status == 403 && note != null && note.reason == null) {
+      // Vert.x Web's CSRF handler is the one that refuses with 403 on its own.
+      note.deny(CSRF_REFUSED);
+    }
     if (status >= 500) {
       LOG.error("admin request {} failed", ctx.request().uri(), ctx.failure());
     } else {
-      LOG.warn("admin request {} refused: {}", ctx.request().uri(), status, ctx.failure());
+      // Recorded in the audit log; the service log only for debugging.
+      LOG.debug("admin request {} refused: {}", ctx.request().uri(), status, ctx.failure());
     }
     if (!ctx.response().ended()) {
       AdminExchanges.send(
