@@ -116,6 +116,7 @@ final class PackageIT {
     assertThat(Files.readString(root.resolve("etc/patchgate/patchgate.conf"), UTF_8))
         .contains(
             "allowlist = \"/etc/patchgate/allowlist.conf\"",
+            "users = \"/etc/patchgate/console-users.conf\"",
             "dir = \"/var/lib/patchgate/audit\"",
             "dir = \"/var/lib/patchgate/mirror\"");
   }
@@ -129,6 +130,8 @@ final class PackageIT {
         .contains("/var/lib/patchgate/mirror /var/lib/patchgate/audit")
         .contains("chown patchgate:patchgate \"$dir\"")
         .contains("chown root:patchgate \"$file\"")
+        .contains("printf 'users {}\\n' > /etc/patchgate/console-users.conf")
+        .contains("/etc/patchgate/console-users.conf; do")
         .contains("systemctl enable patchgate.service");
   }
 

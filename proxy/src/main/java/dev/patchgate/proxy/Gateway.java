@@ -398,7 +398,7 @@ public final class Gateway implements AutoCloseable {
       ConsoleRoutes.Sources console =
           new ConsoleRoutes.Sources(
               hostName(),
-              settings.admin().console().users(),
+              settings.consoleUsers(),
               meters.registry(),
               policy.file(),
               policy::loaded,

@@ -119,7 +119,7 @@ class CliIT {
       assertThat(p.output())
           .containsExactly(
               "patchgate: unknown command 'serve\\u001b[2J\\u0007'; expected run, check-config,"
-                  + " explain, profiles, audit or mirror (see 'patchgate --help')");
+                  + " explain, profiles, audit, mirror or user (see 'patchgate --help')");
     }
   }
 

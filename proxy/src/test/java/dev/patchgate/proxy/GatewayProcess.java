@@ -125,6 +125,14 @@ final class GatewayProcess implements AutoCloseable {
     return start(dir, launcher, jvmArgs, "run", "--config", "patchgate.conf");
   }
 
+  /** Writes {@code text} to its standard input and closes it, as a pipe into it would. */
+  GatewayProcess input(String text) throws IOException {
+    try (var in = process.getOutputStream()) {
+      in.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return this;
+  }
+
   /** The port it listens on, once it says so (at most 30 s). */
   int awaitPort() throws Exception {
     return port.get(30, TimeUnit.SECONDS);

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
       ProfilesCommand.class,
       AuditCommand.class,
       MirrorCommand.class,
+      UserCommand.class,
       CommandLine.HelpCommand.class
     },
     synopsisSubcommandLabel = "<command>",

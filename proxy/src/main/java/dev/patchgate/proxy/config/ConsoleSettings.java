@@ -9,18 +9,13 @@ import java.util.Optional;
  * a session lives, and the keystore that makes the whole admin listener speak TLS.
  *
  * @param enabled true to serve the console's pages and API next to the monitoring paths
- * @param users the console users file
  * @param sessionIdle a session not used for this long ends
  * @param sessionMax a session ends this long after its sign-in, used or not
  * @param tls the PKCS#12 keystore and its password, or empty for plain HTTP
  *     <p>Public for the gateway's wiring and the tests.
  */
 public record ConsoleSettings(
-    boolean enabled,
-    Path users,
-    Duration sessionIdle,
-    Duration sessionMax,
-    Optional<Keystore> tls) {
+    boolean enabled, Duration sessionIdle, Duration sessionMax, Optional<Keystore> tls) {
 
   /** A PKCS#12 keystore with the admin listener's certificate and key. */
   public record Keystore(Path file, String password) {
@@ -33,10 +28,6 @@ public record ConsoleSettings(
   /** No console: what tests that do not look at it use. */
   public static ConsoleSettings off() {
     return new ConsoleSettings(
-        false,
-        Path.of("deploy/console-users.conf"),
-        Duration.ofMinutes(30),
-        Duration.ofHours(12),
-        Optional.empty());
+        false, Duration.ofMinutes(30), Duration.ofHours(12), Optional.empty());
   }
 }

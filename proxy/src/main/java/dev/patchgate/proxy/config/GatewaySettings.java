@@ -65,6 +65,7 @@ import java.util.function.Function;
  * @param upstream the parent proxies, if any, and how they are used
  * @param auditForward where the audit lines are forwarded to, or empty when forwarding is off
  * @param anomalies what the anomaly report and the live watch call unusual
+ * @param consoleUsers the console's user file ({@code patchgate user ...} writes it)
  *     <p>Public for the gateway's wiring, the command line and the end-to-end tests.
  */
 public record GatewaySettings(
@@ -91,7 +92,8 @@ public record GatewaySettings(
     HierarchySettings hierarchy,
     UpstreamSettings upstream,
     Optional<ForwardSettings> auditForward,
-    AnomalySettings anomalies) {
+    AnomalySettings anomalies,
+    Path consoleUsers) {
 
   static final String ROOT = "patchgate";
   // The allowlist's limits block takes the same range.
@@ -171,6 +173,7 @@ public record GatewaySettings(
     SettingsReader r = new SettingsReader(c, problems);
     InetSocketAddress listen = r.get("listen", GatewaySettings::parseListen);
     Path allowlist = r.get("allowlist", GatewaySettings::parsePath);
+    Path consoleUsers = r.get("console.users", GatewaySettings::parsePath);
     Duration allowlistPoll = r.durationOrZero("allowlist-poll");
     Path auditDir = r.get("audit.dir", GatewaySettings::parsePath);
     Duration flush = r.duration("audit.flush-interval");
@@ -279,7 +282,8 @@ public record GatewaySettings(
         hierarchy,
         upstream,
         auditForward,
-        anomalies);
+        anomalies,
+        consoleUsers);
   }
 
   /** {@code patchgate.anomalies}: the kinds looked for and their thresholds. */
@@ -314,7 +318,6 @@ public record GatewaySettings(
   private static ConsoleSettings console(
       SettingsReader r, List<String> problems, Function<String, String> environment) {
     boolean enabled = r.bool("console.enabled");
-    Path users = r.get("console.users", GatewaySettings::parsePath);
     Duration idle = r.duration("console.session-idle");
     Duration max = r.duration("console.session-max");
     Path keystore = r.get("console.tls.keystore", v -> v.isBlank() ? null : parsePath(v));
@@ -355,7 +358,6 @@ public record GatewaySettings(
     }
     return new ConsoleSettings(
         enabled,
-        users == null ? off.users() : users,
         idle == null ? off.sessionIdle() : idle,
         max == null ? off.sessionMax() : max,
         tls);

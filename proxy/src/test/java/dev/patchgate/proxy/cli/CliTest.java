@@ -285,7 +285,7 @@ class CliTest {
     assertThat(err.toString(StandardCharsets.UTF_8))
         .isEqualTo(
             "patchgate: unknown command 'serve\\u001b]0;owned\\u0007\\u001b[2J'; expected run,"
-                + " check-config, explain, profiles, audit or mirror (see 'patchgate --help')\n");
+                + " check-config, explain, profiles, audit, mirror or user (see 'patchgate --help')\n");
   }
 
   @Test
