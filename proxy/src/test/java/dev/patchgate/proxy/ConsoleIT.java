@@ -231,6 +231,40 @@ class ConsoleIT {
   }
 
   @Test
+  void aSessionEndsWhenIdleAndAtItsMaximumAgeEvenWhenUsed() throws Exception {
+    gateway.close();
+    Path short_ = Files.createDirectories(dir.resolve("short"));
+    gateway =
+        GatewayHarness.with(short_, "entries { lab { hosts = [\"127.0.0.1\"], ports = [9] } }")
+            .admin()
+            .config(
+                "patchgate.console { enabled = true, users = \"%s\", session-idle = 2s, session-max = 8s }\n"
+                    .formatted(writeUsers(short_)))
+            .start();
+    Browser busy = new Browser();
+    long before = System.nanoTime();
+    assertThat(busy.signIn("victor", VENDOR_PASSWORD).statusCode()).isEqualTo(303);
+
+    // Used every half second, well within session-idle, it still ends at session-max.
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> busy.get("/").statusCode() == 303);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - before)).isGreaterThan(Duration.ofSeconds(8));
+    Browser idle = new Browser();
+    assertThat(idle.signIn("alice", ADMIN_PASSWORD).statusCode()).isEqualTo(303);
+    assertThat(idle.get("/").statusCode()).isEqualTo(200);
+    // Asked again only after more than session-idle (and well before session-max): it has ended.
+    int after =
+        await()
+            .atMost(WAIT)
+            .pollDelay(Duration.ofMillis(3000))
+            .until(() -> idle.get("/").statusCode(), status -> true);
+    assertThat(after).isEqualTo(303);
+  }
+
+  @Test
   void aPostWithoutTheCsrfTokenIsRefused() throws Exception {
     Browser browser = new Browser();
     browser.get("/login");
