@@ -395,6 +395,51 @@ class ConsoleIT {
     }
   }
 
+  @Test
+  void malformedAndOversizedRequestsGetClearAnswersAndRecords() throws Exception {
+    int port = gateway.adminAddress().getPort();
+
+    String garbage = raw(port, "GARBAGE\r\n\r\n");
+    String bigHeader =
+        raw(
+            port,
+            "GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
+    String bigForm =
+        raw(
+            port,
+            "POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 40000\r\n\r\n"
+                + "username="
+                + "a".repeat(39_991));
+
+    assertThat(garbage).matches("(?s)HTTP/1\\.[01] 400 .*");
+    assertThat(bigHeader).startsWith("HTTP/1.1 400 ");
+    assertThat(bigForm).startsWith("HTTP/1.1 413 ");
+    assertThat(
+            await()
+                .atMost(WAIT)
+                .until(
+                    () ->
+                        gateway.records().stream()
+                            .filter(r -> Long.valueOf(400).equals(r.get("status")))
+                            .toList(),
+                    r -> r.size() == 2))
+        .allSatisfy(r -> assertThat(r).containsEntry("decision", "error"));
+    assertThat(gateway.awaitRecord(r -> Long.valueOf(413).equals(r.get("status"))))
+        .containsEntry("method", "CONSOLE")
+        .containsEntry("url", "/login");
+  }
+
+  /** Sends {@code request} to {@code port} as raw bytes and returns all it answers. */
+  private static String raw(int port, String request) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      return new String(RawHttp.readToEnd(socket), StandardCharsets.ISO_8859_1);
+    }
+  }
+
   /** A request with {@code session} as the session cookie, from a client without a cookie store. */
   private static HttpResponse<String> withCookie(URI uri, String session) throws Exception {
     return HttpClient.newBuilder()

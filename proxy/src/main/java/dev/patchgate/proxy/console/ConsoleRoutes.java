@@ -257,7 +257,8 @@ public final class ConsoleRoutes {
       return;
     }
     vertx
-        .executeBlocking(() -> authenticate(name, password))
+        // Unordered: one slow bcrypt check does not hold up another client's on the worker pool.
+        .executeBlocking(() -> authenticate(name, password), false)
         .onComplete(
             checked -> {
               Arrays.fill(password, '\0');
