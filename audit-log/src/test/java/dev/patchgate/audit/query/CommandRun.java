@@ -60,6 +60,17 @@ public record CommandRun(int exit, String out, String err) {
     };
   }
 
+  /** {@code audit report}, as {@link #QUERY}, with the client groups and anomaly settings given. */
+  public static Command report(AuditReportCommand.Context context) {
+    return (args, dir, out, err) -> {
+      Map<String, String> o = options(args);
+      return exit(
+          "patchgate audit report",
+          err,
+          () -> AuditReportCommand.run(reportOptions(o, dir), context, out, err));
+    };
+  }
+
   /** The report's options from {@code --name value} pairs and the report's name. */
   public static AuditReportCommand.Options reportOptions(List<String> args, Path dir) {
     return reportOptions(options(args), dir);
@@ -77,7 +88,9 @@ public record CommandRun(int exit, String out, String err) {
         o.get("--kb"),
         o.get("--format"),
         o.get("--file"),
-        o.get("--clients"));
+        o.get("--clients"),
+        o.get("--baseline"),
+        o.get("--kind"));
   }
 
   /** {@code --name value} pairs; a word without dashes is the report's name (key ""). */

@@ -2,6 +2,7 @@ package dev.patchgate.audit.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.patchgate.audit.anomaly.AnomalySettings;
 import dev.patchgate.audit.query.CommandRun;
 import dev.patchgate.audit.query.CsvReader;
 import dev.patchgate.audit.query.UsageException;
@@ -308,7 +309,7 @@ class AuditReportCommandTest {
     return Stream.of(
         Arguments.of(
             List.of("downloads"),
-            "unknown report 'downloads' (expected: patches, denied or coverage)"),
+            "unknown report 'downloads' (expected: patches, denied, coverage or anomalies)"),
         Arguments.of(List.of("denied", "--kb", "KB5034441"), "--kb applies to report patches only"),
         Arguments.of(
             List.of("patches", "--kb", "KB5034441,KB5035000"),
@@ -344,10 +345,13 @@ class AuditReportCommandTest {
       exit =
           AuditReportCommand.run(
                   CommandRun.reportOptions(List.of(args), dir),
-                  () -> WINDOWS_UPDATE_HOSTS,
+                  new AuditReportCommand.Context(
+                      () -> WINDOWS_UPDATE_HOSTS,
+                      ClientGroups::none,
+                      AnomalySettings.defaults(),
+                      clock),
                   o,
-                  e,
-                  clock)
+                  e)
               ? 0
               : 1;
     } catch (UsageException ex) {
