@@ -166,7 +166,7 @@ final class AnomalyReport {
     }
     history.active(hourOfWeek(localHour), millis, count);
     if (denied) {
-      history.periodDenied(localHour, count, host, settings.burstMinDenied());
+      history.periodDenied(localHour, millis, count, host, settings.burstMinDenied());
     }
     if (pair != null) {
       pair.period(millis, count, denied);
@@ -258,7 +258,9 @@ final class AnomalyReport {
       keysOf.put(e.getKey(), keys);
       for (String key : keys) {
         daysOf.computeIfAbsent(key, k -> new BitSet()).or(e.getValue().baselineDays);
-        membersOf.computeIfAbsent(key, k -> new HashSet<>()).add(e.getKey());
+        if (!e.getValue().baselineDays.isEmpty()) {
+          membersOf.computeIfAbsent(key, k -> new HashSet<>()).add(e.getKey());
+        }
       }
     }
     for (PairHistory pair : pairs.values()) {
@@ -291,7 +293,7 @@ final class AnomalyReport {
       } else {
         int members = 0;
         for (String key : keys) {
-          members += membersOf.get(key).size();
+          members += membersOf.getOrDefault(key, Set.of()).size();
         }
         compared =
             "never asked in the baseline by it or any of the "
@@ -338,8 +340,8 @@ final class AnomalyReport {
                 span.first,
                 span.last,
                 count(span.count, "request")
-                    + " in this hour of the week (times in "
-                    + groups.zone()
+                    + " in this hour of the week (hours in "
+                    + zoneName()
                     + ")",
                 "no activity in this hour of the week on the "
                     + count(history.baselineDays.cardinality(), "day")
@@ -438,6 +440,11 @@ final class AnomalyReport {
     }
   }
 
+  private String zoneName() {
+    String id = groups.zone().normalized().getId();
+    return id.equals("Z") ? "UTC" : id;
+  }
+
   private int hourOfWeek(long localHour) {
     long day = Math.floorDiv(localHour, 24);
     // 1970-01-01 was a Thursday: day 0 is index 3 from Monday.
@@ -481,7 +488,7 @@ final class AnomalyReport {
 
   /** {@code 5m00s}, {@code 1h02m}, {@code 12.5s}. */
   static String duration(long millis) {
-    long s = millis / 1000;
+    long s = Math.round(millis / 1000.0);
     if (s < 60) {
       return millis % 1000 == 0 ? s + "s" : String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
     }
@@ -523,12 +530,12 @@ final class AnomalyReport {
       activeHours.computeIfAbsent(hourOfWeek, h -> new Span()).add(millis, count);
     }
 
-    void periodDenied(long localHour, long count, String host, int minDenied) {
+    void periodDenied(long localHour, long millis, long count, String host, int minDenied) {
       if (periodHour == null || periodHour.localHour != localHour) {
         closePeriodHour(minDenied);
         periodHour = new HeavyHour(localHour);
       }
-      periodHour.add(count, host);
+      periodHour.add(millis, count, host);
     }
 
     void closePeriodHour(int minDenied) {
@@ -564,8 +571,8 @@ final class AnomalyReport {
       this.localHour = localHour;
     }
 
-    void add(long n, String host) {
-      count += n;
+    void add(long millis, long n, String host) {
+      add(millis, n);
       if (host != null && (hosts.size() < MAX_HOSTS_PER_HOUR || hosts.containsKey(host))) {
         hosts.merge(host, n, Long::sum);
       }
