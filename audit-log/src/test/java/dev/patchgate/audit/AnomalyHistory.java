@@ -79,7 +79,9 @@ public final class AnomalyHistory {
   private static final String OCSP = "ocsp.digicert.com";
   private static final String VENDOR_HOST = "update.example-vendor.jp";
   private static final String HIS_HOST = "download.his-vendor.example.jp";
-  private static final String OUTSIDE_SCHEDULE = "outside the allowed schedule";
+
+  /** The deny reason the allowlist gives outside an entry's schedule. */
+  public static final String OUTSIDE_SCHEDULE = "outside the allowed schedule";
 
   private final SplittableRandom random = new SplittableRandom(15);
   private final List<AuditRecord> records = new ArrayList<>();
