@@ -10,6 +10,8 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.TextStyle;
 import java.time.zone.ZoneRules;
 import java.util.ArrayList;
@@ -54,6 +56,9 @@ final class AnomalyReport {
           new Column("evidence", "Evidence", Kind.TEXT, 0, true),
           new Column("baseline", "Compared with", Kind.TEXT, 0, true));
 
+  // As the writer writes ts: always with milliseconds.
+  private static final DateTimeFormatter TS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
   private static final long HOUR = 3_600_000L;
   private static final long DAY = 24 * HOUR;
   private static final int HOURS_OF_WEEK = 168;
@@ -229,8 +234,8 @@ final class AnomalyReport {
               f.kind().wireName(),
               f.subject(),
               f.count(),
-              Instant.ofEpochMilli(f.first()).toString(),
-              Instant.ofEpochMilli(f.last()).toString(),
+              TS.format(Instant.ofEpochMilli(f.first())),
+              TS.format(Instant.ofEpochMilli(f.last())),
               f.evidence(),
               f.baseline());
       rows.add(new ReportModel.Row(f.client(), false, cells));
