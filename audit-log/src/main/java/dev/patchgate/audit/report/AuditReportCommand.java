@@ -90,24 +90,7 @@ public final class AuditReportCommand {
       String file,
       String clients,
       String baseline,
-      String kinds) {
-
-    /** The options of the reports before {@link #ANOMALIES}. */
-    public Options(
-        String report,
-        Path dir,
-        String since,
-        String until,
-        String client,
-        String entry,
-        String host,
-        String kb,
-        String format,
-        String file,
-        String clients) {
-      this(report, dir, since, until, client, entry, host, kb, format, file, clients, null, null);
-    }
-  }
+      String kinds) {}
 
   /**
    * Makes the report.

@@ -34,6 +34,23 @@ public interface ClientGroups {
   ZoneId zone();
 
   /**
+   * {@code test}, whose {@code toString} is {@code name} (a block as the report's notes say it).
+   */
+  static Predicate<String> named(String name, Predicate<String> test) {
+    return new Predicate<>() {
+      @Override
+      public boolean test(String client) {
+        return test.test(client);
+      }
+
+      @Override
+      public String toString() {
+        return name;
+      }
+    };
+  }
+
+  /**
    * No allowlist: no groups (every client is a group of its own), IPv4 blocks only, hours in UTC.
    */
   static ClientGroups none() {
@@ -51,17 +68,7 @@ public interface ClientGroups {
       @Override
       public Predicate<String> block(String cidr) {
         ClientRange range = ClientRange.parse(cidr);
-        return new Predicate<>() {
-          @Override
-          public boolean test(String client) {
-            return range.contains(client);
-          }
-
-          @Override
-          public String toString() {
-            return range.toString();
-          }
-        };
+        return named(range.toString(), range::contains);
       }
 
       @Override

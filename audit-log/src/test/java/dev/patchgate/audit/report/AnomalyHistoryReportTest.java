@@ -10,11 +10,9 @@ import dev.patchgate.audit.query.CsvReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,33 +28,8 @@ class AnomalyHistoryReportTest {
 
   /** The allowlist's groups of the generated fleet, read in UTC as the generator writes. */
   private static final ClientGroups FLEET =
-      new ClientGroups() {
-        @Override
-        public List<String> names() {
-          return List.of("workstations", "servers", "vendor");
-        }
-
-        @Override
-        public List<String> groupsOf(String client) {
-          if (client.startsWith("10.20.1.")) {
-            return List.of("workstations");
-          }
-          if (client.startsWith("10.20.2.")) {
-            return List.of("servers");
-          }
-          return client.startsWith("10.20.9.") ? List.of("vendor") : List.of();
-        }
-
-        @Override
-        public Predicate<String> block(String cidr) {
-          return ClientGroups.none().block(cidr);
-        }
-
-        @Override
-        public ZoneId zone() {
-          return ZoneOffset.UTC;
-        }
-      };
+      new PrefixGroups(
+          ZoneOffset.UTC, "workstations", "10.20.1.", "servers", "10.20.2.", "vendor", "10.20.9.");
 
   private static final CommandRun.Command REPORT =
       CommandRun.report(

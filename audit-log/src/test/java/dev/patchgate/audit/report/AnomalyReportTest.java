@@ -13,7 +13,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -321,26 +320,6 @@ class AnomalyReportTest {
 
   /** 10.1.0.x is the group "pcs"; any other address is in no group. */
   static ClientGroups groups(ZoneId zone) {
-    return new ClientGroups() {
-      @Override
-      public List<String> names() {
-        return List.of("pcs");
-      }
-
-      @Override
-      public List<String> groupsOf(String client) {
-        return client.startsWith("10.1.0.") ? List.of("pcs") : List.of();
-      }
-
-      @Override
-      public Predicate<String> block(String cidr) {
-        return ClientGroups.none().block(cidr);
-      }
-
-      @Override
-      public ZoneId zone() {
-        return zone;
-      }
-    };
+    return new PrefixGroups(zone, "pcs", "10.1.0.");
   }
 }

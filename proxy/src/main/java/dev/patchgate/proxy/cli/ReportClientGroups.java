@@ -72,22 +72,17 @@ final class ReportClientGroups implements ClientGroups {
   @Override
   public Predicate<String> block(String cidr) {
     Cidr block = Cidr.parse(cidr);
-    return new Predicate<>() {
-      @Override
-      public boolean test(String client) {
-        try {
-          Cidr.parse(client);
-          return block.contains(InetAddress.getByName(client));
-        } catch (IllegalArgumentException | UnknownHostException e) {
-          return false;
-        }
-      }
+    return ClientGroups.named(block.toString(), client -> contains(block, client));
+  }
 
-      @Override
-      public String toString() {
-        return block.toString();
-      }
-    };
+  private static boolean contains(Cidr block, String client) {
+    try {
+      // Cidr.parse accepts only address literals, so the lookup below never asks DNS.
+      Cidr.parse(client);
+      return block.contains(InetAddress.getByName(client));
+    } catch (IllegalArgumentException | UnknownHostException e) {
+      return false;
+    }
   }
 
   @Override
