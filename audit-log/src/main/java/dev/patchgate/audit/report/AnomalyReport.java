@@ -77,7 +77,6 @@ final class AnomalyReport {
   private final ClientGroups groups;
   private final ClientScope scope;
   private final Map<String, ClientHistory> clients = new HashMap<>();
-  private final Map<String, PairHistory> pairs = new HashMap<>();
   private final Map<String, Refusals> refusals = new HashMap<>();
   private final LocalTimes times;
   private final Timestamps timestamps = new Timestamps();
@@ -156,7 +155,11 @@ final class AnomalyReport {
     ClientHistory history = clients.computeIfAbsent(client, c -> new ClientHistory());
     PairHistory pair = null;
     if (host != null) {
-      pair = pairs.computeIfAbsent(client + '\u0000' + host, k -> new PairHistory(client, host));
+      pair = history.hosts.get(host);
+      if (pair == null) {
+        pair = new PairHistory(client, host);
+        history.hosts.put(host, pair);
+      }
     }
     if (baseline) {
       history.baselineDays.set((int) ((millis - baselineStart) / DAY));
@@ -268,14 +271,14 @@ final class AnomalyReport {
         }
       }
     }
-    for (PairHistory pair : pairs.values()) {
+    for (PairHistory pair : pairs()) {
       if (pair.inBaseline) {
         for (String key : keysOf.get(pair.client)) {
           hostsOf.computeIfAbsent(key, k -> new HashSet<>()).add(pair.host);
         }
       }
     }
-    for (PairHistory pair : pairs.values()) {
+    for (PairHistory pair : pairs()) {
       if (pair.inBaseline || pair.periodCount == 0) {
         continue;
       }
@@ -319,6 +322,14 @@ final class AnomalyReport {
     }
   }
 
+  private List<PairHistory> pairs() {
+    List<PairHistory> all = new ArrayList<>();
+    for (ClientHistory history : clients.values()) {
+      all.addAll(history.hosts.values());
+    }
+    return all;
+  }
+
   private List<String> groupKeys(String client) {
     List<String> names = groups.groupsOf(client);
     return names.isEmpty() ? List.of(OWN + client) : names;
@@ -356,7 +367,7 @@ final class AnomalyReport {
   }
 
   private void beacons(List<AnomalyFinding> found) {
-    for (PairHistory pair : pairs.values()) {
+    for (PairHistory pair : pairs()) {
       Beat beat = pair.beat;
       if (beat == null || !beat.found()) {
         continue;
@@ -505,6 +516,7 @@ final class AnomalyReport {
 
   /** What one client did: its baseline, and its period's hours. */
   private static final class ClientHistory {
+    private final Map<String, PairHistory> hosts = new HashMap<>();
     private final BitSet baselineDays = new BitSet();
     private final BitSet baselineHours = new BitSet(HOURS_OF_WEEK);
     private long baselineHour = Long.MIN_VALUE;
