@@ -323,7 +323,23 @@ class AuditReportCommandTest {
         Arguments.of(
             List.of("patches", "--since", "soon"),
             "--since: 'soon' (expected: a UTC date like 2026-11-01, or an instant like"
-                + " 2026-11-01T09:00:00Z or 2026-11-01T18:00+09:00)"));
+                + " 2026-11-01T09:00:00Z or 2026-11-01T18:00+09:00)"),
+        Arguments.of(
+            List.of("anomalies", "--kind", "beaconing,scanning"),
+            "--kind: 'scanning' (expected: new_destination, unusual_hours, beaconing, burst,"
+                + " outside_schedule)"),
+        Arguments.of(
+            List.of("anomalies", "--baseline", "4w"),
+            "--baseline: '4w' (expected: a number of days, e.g. 28)"),
+        Arguments.of(
+            List.of("anomalies", "--client", "10.10.1.5"),
+            "--client does not apply to report anomalies (narrow it with --clients)"),
+        Arguments.of(
+            List.of("anomalies", "--since", "2026-11-20", "--until", "2026-11-10"),
+            "--since must be before --until"),
+        Arguments.of(
+            List.of("coverage", "--kb", "KB5034441", "--baseline", "7"),
+            "--baseline applies to report anomalies only"));
   }
 
   @ParameterizedTest
