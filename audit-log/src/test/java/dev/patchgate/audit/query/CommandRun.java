@@ -1,11 +1,14 @@
 package dev.patchgate.audit.query;
 
+import dev.patchgate.audit.anomaly.AnomalySettings;
 import dev.patchgate.audit.report.AuditReportCommand;
+import dev.patchgate.audit.report.ClientGroups;
 import dev.patchgate.audit.report.KbSources;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,13 +54,9 @@ public record CommandRun(int exit, String out, String err) {
 
   /** {@code audit report}, as {@link #QUERY}, with {@code sources} for the KB numbers. */
   public static Command report(java.util.function.Supplier<KbSources> sources) {
-    return (args, dir, out, err) -> {
-      Map<String, String> o = options(args);
-      return exit(
-          "patchgate audit report",
-          err,
-          () -> AuditReportCommand.run(reportOptions(o, dir), sources, out, err));
-    };
+    return report(
+        new AuditReportCommand.Context(
+            sources, ClientGroups::none, AnomalySettings.defaults(), Clock.systemUTC()));
   }
 
   /** {@code audit report}, as {@link #QUERY}, with the client groups and anomaly settings given. */
