@@ -1,10 +1,13 @@
 package dev.patchgate.audit.report;
 
+import dev.patchgate.audit.anomaly.AnomalySettings;
+
 /**
  * The rhythm of one client's denied requests to one host, kept as they arrive in time order: the
  * current run of attempts whose gaps stay within the longest gap, and the longest run that was a
  * steady beat. Memory is constant whatever the number of attempts (the gaps' mean and spread are
- * kept with Welford's running sums). Not thread-safe.
+ * kept with Welford's running sums). Not thread-safe. The live watch's own {@code anomaly.Beat}
+ * judges a sliding window instead; both apply {@link AnomalySettings#BEACON_MIN_MEAN_GAP_MILLIS}.
  */
 final class Beat {
   private final long maxGapMillis;
@@ -103,7 +106,9 @@ final class Beat {
   }
 
   private void close() {
-    if (attempts >= minAttempts && attempts > bestAttempts && mean > 0) {
+    if (attempts >= minAttempts
+        && attempts > bestAttempts
+        && mean >= AnomalySettings.BEACON_MIN_MEAN_GAP_MILLIS) {
       double spread = Math.sqrt(m2 / (attempts - 1)) / mean;
       if (spread <= maxSpread) {
         bestAttempts = attempts;

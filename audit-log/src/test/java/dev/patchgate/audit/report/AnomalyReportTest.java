@@ -210,14 +210,16 @@ class AnomalyReportTest {
         "290 310 300 305 295 300 300 | true", // within 10%
         "60 300 120 240 60 300 180 | false", // irregular retries
         "300 300 300 300 30000 300 300 300 | false", // a gap over 6h splits it in two short runs
-        "300 300 300 300 300 300 300 30000 5 | true" // the steady run before the break counts
+        "300 300 300 300 300 300 300 30000 5 | true", // the steady run before the break counts
+        "0.2 0.2 0.2 0.2 0.2 0.2 0.2 | false", // five a second: a retry loop (burst), not a beacon
+        "1 1 1 1 1 1 1 | true" // one a second, steady
       })
   void aBeatIsJudgedOnRunsOfCloseAttempts(String gaps, boolean beat) {
     Beat b = new Beat(Duration.ofHours(6).toMillis(), 8, 0.1);
     long t = 0;
     b.add(t);
     for (String gap : gaps.split(" ")) {
-      t += Long.parseLong(gap) * 1000;
+      t += Math.round(Double.parseDouble(gap) * 1000);
       b.add(t);
     }
     assertThat(b.found()).isEqualTo(beat);
