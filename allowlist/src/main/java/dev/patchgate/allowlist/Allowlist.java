@@ -274,6 +274,23 @@ public final class Allowlist {
     return result;
   }
 
+  /**
+   * The names of the file's client groups in file order; empty when it has no {@code clients}
+   * block. Public for the audit reports, which group clients as the policy does.
+   */
+  public List<String> clientGroupNames() {
+    return groups == null ? List.of() : groups.names();
+  }
+
+  /**
+   * The client groups {@code client} is in, in file order; empty when it is in none or the file has
+   * no {@code clients} block. The same matching as {@link #decide} (IPv4, IPv6 and IPv4-mapped
+   * addresses).
+   */
+  public List<String> clientGroupsOf(InetAddress client) {
+    return groups == null ? List.of() : groups.namesOf(groups.groupsOf(client));
+  }
+
   /** The client groups; null when the file has none. */
   ClientGroups groups() {
     return groups;

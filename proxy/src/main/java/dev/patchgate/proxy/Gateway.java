@@ -5,6 +5,7 @@ import dev.patchgate.audit.AuditSink;
 import dev.patchgate.audit.Ticker;
 import dev.patchgate.audit.alert.AlertKind;
 import dev.patchgate.audit.alert.AlertSink;
+import dev.patchgate.audit.anomaly.AnomalyWatch;
 import dev.patchgate.audit.forward.AuditForwarder;
 import dev.patchgate.mirror.MirrorSettings;
 import dev.patchgate.mirror.MirrorStore;
@@ -75,6 +76,7 @@ public final class Gateway implements AutoCloseable {
   private final Mirror mirror;
   private final ExchangeLog log;
   private final AuditDiskGuard diskGuard;
+  private final AnomalyWatch anomalies;
   // Set once the admin listener is up (it is started after the proxy listener); null when off.
   private volatile AdminListener admin;
   private volatile boolean stopping;
@@ -85,8 +87,10 @@ public final class Gateway implements AutoCloseable {
       OpenTunnels tunnels,
       Mirror mirror,
       ExchangeLog log,
-      AuditDiskGuard diskGuard) {
+      AuditDiskGuard diskGuard,
+      AnomalyWatch anomalies) {
     this.log = log;
+    this.anomalies = anomalies;
     this.server = server;
     this.group = group;
     this.tunnels = tunnels;
@@ -197,7 +201,9 @@ public final class Gateway implements AutoCloseable {
     forwarder.ifPresent(f -> AuditForwarding.watch(f, registry, alerts));
     OpenTunnels tunnels = new OpenTunnels();
     GatewayMetrics metrics = new GatewayMetrics(registry, audit, alerts, tunnels);
-    ExchangeLog log = new ExchangeLog(audit, alerts, metrics, clock, ticker);
+    // Every record also feeds the live anomaly watch, which raises on the same alerts.
+    AnomalyWatch anomalies = LiveAnomalies.watch(settings, policy, alerts, registry);
+    ExchangeLog log = new ExchangeLog(audit, anomalies.feeding(), metrics, clock, ticker);
     audit.onHealthChange(
         healthy -> {
           if (!healthy) {
@@ -290,11 +296,13 @@ public final class Gateway implements AutoCloseable {
       }
       HttpProxyServer server = bootstrap.start();
       self.bound(server.getListenAddress());
-      Gateway gateway = new Gateway(server, group, tunnels, mirror, log, diskGuard);
+      Gateway gateway = new Gateway(server, group, tunnels, mirror, log, diskGuard, anomalies);
+      anomalies.readBaselineInBackground(settings.audit().dir(), clock.instant());
       policy.gatewayStarted(gateway);
       gateway.startAdmin(settings, policy, audit, meters, log, forwarder);
       return gateway;
     } catch (RuntimeException e) {
+      anomalies.close();
       diskGuard.close();
       group.shutdown(false);
       mirror.close();
@@ -480,6 +488,7 @@ public final class Gateway implements AutoCloseable {
     // Every exchange has ended: what the summaries still hold goes out before the audit log
     // (closed by the caller after this) does.
     log.flushRefusals();
+    anomalies.close();
     AdminListener listener = admin;
     if (listener != null) {
       listener.close();

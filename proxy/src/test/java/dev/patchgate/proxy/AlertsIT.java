@@ -187,13 +187,7 @@ class AlertsIT {
 
   /** One GET for {@code host} from a client bound to {@code clientAddress}; returns the status. */
   private int getFrom(String clientAddress, String host) throws IOException {
-    try (Socket socket =
-        new Socket(
-            gateway.address().getAddress(),
-            gateway.port(),
-            InetAddress.getByName(clientAddress),
-            0)) {
-      socket.setSoTimeout(5_000);
+    try (Socket socket = gateway.socketFrom(clientAddress)) {
       RawHttp.send(socket, "GET http://%s/x.cab HTTP/1.1\r\n\r\n".formatted(host));
       return RawHttp.read(socket, false).status();
     }

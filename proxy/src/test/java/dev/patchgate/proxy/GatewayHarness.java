@@ -13,6 +13,7 @@ import dev.patchgate.proxy.config.GatewaySettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.Socket;
@@ -195,6 +196,14 @@ final class GatewayHarness implements AutoCloseable {
 
   Socket socket() throws IOException {
     Socket socket = new Socket(address().getAddress(), port());
+    socket.setSoTimeout(15_000);
+    return socket;
+  }
+
+  /** A connection from the loopback address {@code clientAddress} (e.g. 127.0.0.9): another PC. */
+  Socket socketFrom(String clientAddress) throws IOException {
+    Socket socket =
+        new Socket(address().getAddress(), port(), InetAddress.getByName(clientAddress), 0);
     socket.setSoTimeout(15_000);
     return socket;
   }

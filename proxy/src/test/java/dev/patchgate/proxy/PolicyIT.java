@@ -776,13 +776,7 @@ class PolicyIT {
 
   /** One GET of {@code path} on the plain origin, from a client bound to {@code clientAddress}. */
   private RawHttp.Response getFrom(String clientAddress, String path) throws IOException {
-    try (Socket socket =
-        new Socket(
-            gateway.address().getAddress(),
-            gateway.port(),
-            InetAddress.getByName(clientAddress),
-            0)) {
-      socket.setSoTimeout(15_000);
+    try (Socket socket = gateway.socketFrom(clientAddress)) {
       return get(socket, path);
     }
   }

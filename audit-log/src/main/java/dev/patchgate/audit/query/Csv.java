@@ -9,9 +9,10 @@ import java.util.List;
  * <p>Rows end in CRLF; a cell containing a comma, a double quote or a line break is quoted, with
  * quotes doubled. Text cells are first passed through {@link DisplayText#clean} (so tabs and line
  * breaks, which no URL contains, show as {@code \}{@code uXXXX}), and a text cell that starts with
- * {@code =}, {@code +}, {@code -} or {@code @} (or their full-width forms) gets a leading
- * apostrophe, so that Excel shows it as text instead of running it as a formula (CSV injection).
- * Number cells are written as they are: a number cannot carry a formula. Stateless.
+ * {@code =}, {@code +}, {@code -} or {@code @} (or their full-width forms), or whose value started
+ * with a tab or a carriage return, gets a leading apostrophe (OWASP's rule), so that Excel shows it
+ * as text instead of running it as a formula (CSV injection). Number cells are written as they are:
+ * a number cannot carry a formula. Stateless.
  */
 public final class Csv {
   private Csv() {}
@@ -33,7 +34,7 @@ public final class Csv {
       return "";
     }
     String cell = DisplayText.clean(value);
-    if (startsLikeFormula(cell)) {
+    if (startsLikeFormula(cell) || value.charAt(0) == '\t' || value.charAt(0) == '\r') {
       cell = "'" + cell;
     }
     return quoteIfNeeded(cell);

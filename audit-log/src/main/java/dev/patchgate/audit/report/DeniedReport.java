@@ -14,8 +14,8 @@ final class DeniedReport {
           new Column("target", "Host", Kind.URL, 64, true),
           new Column("reason", "Reason", Kind.TEXT, 0, true),
           new Column("count", "Count", Kind.COUNT, 0, true),
-          new Column("first_seen", "First seen", Kind.TEXT, 0, true),
-          new Column("last_seen", "Last seen", Kind.TEXT, 0, true));
+          new Column("first_seen", "First seen", Kind.TIME, 0, true),
+          new Column("last_seen", "Last seen", Kind.TIME, 0, true));
 
   private DeniedReport() {}
 

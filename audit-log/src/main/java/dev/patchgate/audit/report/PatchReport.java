@@ -10,16 +10,16 @@ import java.util.List;
 final class PatchReport {
   static final List<Column> COLUMNS =
       List.of(
-          new Column("first_seen", "First seen", Kind.TEXT, 0, true),
-          new Column("last_seen", "Last seen", Kind.TEXT, 0, true),
+          new Column("first_seen", "First seen", Kind.TIME, 0, true),
+          new Column("last_seen", "Last seen", Kind.TIME, 0, true),
           new Column("kb", "KB", Kind.TEXT, 0, true),
-          new Column("file", "File", Kind.TEXT, 56, true),
-          new Column("host", "Host", Kind.TEXT, 40, true),
+          new Column("file", "File", Kind.TEXT, 56, true, false),
+          new Column("host", "Host", Kind.TEXT, 40, true, false),
           new Column("size_bytes", "Size", Kind.BYTES, 0, true),
           new Column("complete", "Complete", Kind.TEXT, 0, true),
           new Column("source", "Source", Kind.TEXT, 0, true),
           new Column("requests", "Requests", Kind.COUNT, 0, true),
-          new Column("bytes_sent", "Bytes sent", Kind.BYTES, 0, false),
+          new Column("bytes_sent", "Bytes sent", Kind.BYTES, 0, false, false),
           new Column("entry", "Entry", Kind.TEXT, 0, false),
           new Column("url", "URL", Kind.URL, 0, false));
 

@@ -34,12 +34,14 @@ record ReportModel(
   enum Kind {
     /** Text, shortened in the table beyond the column's width by cutting out its middle. */
     TEXT,
-    /** A URL, shortened in the table by {@link dev.patchgate.audit.query.DisplayText#shortUrl}. */
+    /** A URL, shortened in the table by {@link dev.patchgate.audit.text.DisplayText#shortUrl}. */
     URL,
     /** A byte count: exact in CSV, in KiB/MiB/GiB in the table and HTML. */
     BYTES,
     /** A plain count. */
-    COUNT
+    COUNT,
+    /** An ISO-8601 instant: as it is in CSV and the table, to the minute in HTML. */
+    TIME
   }
 
   /**
@@ -50,8 +52,15 @@ record ReportModel(
    * @param kind how cells are shown
    * @param maxWidth the widest a table cell gets, 0 for no limit
    * @param inTable false for columns only CSV and HTML carry
+   * @param inHtml false for columns the HTML page leaves out because another shows the same (the
+   *     file name and host are both in the shortened URL), so that the page fits a screen
    */
-  record Column(String name, String title, Kind kind, int maxWidth, boolean inTable) {}
+  record Column(
+      String name, String title, Kind kind, int maxWidth, boolean inTable, boolean inHtml) {
+    Column(String name, String title, Kind kind, int maxWidth, boolean inTable) {
+      this(name, title, kind, maxWidth, inTable, true);
+    }
+  }
 
   /**
    * One row.

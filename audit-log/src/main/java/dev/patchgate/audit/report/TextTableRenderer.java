@@ -79,7 +79,8 @@ final class TextTableRenderer {
       case BYTES -> ByteSize.human((Long) value);
       case COUNT -> value.toString();
       case URL -> shorten(DisplayText::shortUrl, column, DisplayText.clean((String) value));
-      case TEXT -> shorten(DisplayText::middleEllipsis, column, DisplayText.clean((String) value));
+      case TEXT, TIME ->
+          shorten(DisplayText::middleEllipsis, column, DisplayText.clean((String) value));
     };
   }
 

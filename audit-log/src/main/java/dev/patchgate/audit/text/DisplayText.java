@@ -10,6 +10,7 @@ package dev.patchgate.audit.text;
  */
 public final class DisplayText {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final String ELLIPSIS = "...";
 
   private DisplayText() {}
 
@@ -51,45 +52,85 @@ public final class DisplayText {
    * is least telling: the host stays at the start and the file name at the end.
    */
   public static String middleEllipsis(String text, int max) {
-    if (text.length() <= max) {
-      return text;
-    }
-    String dots = "...";
-    int keep = max - dots.length();
-    int head = Math.max(keep * 2 / 5, 1);
-    int tail = keep - head;
-    return text.substring(0, head) + dots + text.substring(text.length() - tail);
+    return withEllipses(text, middleCut(text, max));
   }
 
   /**
    * Shortens a URL to at most {@code max} characters, keeping what identifies a download: the
-   * scheme and host at the start and the file name at the end. The path between them goes first,
-   * then the middle of the file name (for Windows Update files, the SHA-1 digest), so the KB number
-   * near its start survives.
+   * scheme and host at the start and the file name at the end. The path between them goes first
+   * (whole segments of it), then the middle of the file name (for Windows Update files, the SHA-1
+   * digest), so the KB number near its start survives.
    */
   public static String shortUrl(String url, int max) {
+    return withEllipses(url, urlCuts(url, max));
+  }
+
+  /**
+   * The ranges {@link #middleEllipsis} cuts out of {@code text}, as {@code {start, end}} pairs in
+   * order; empty when it fits. Each cut stands for a three-character ellipsis in the budget; a cut
+   * never splits a surrogate pair.
+   */
+  public static int[] middleCut(String text, int max) {
+    if (text.length() <= max) {
+      return new int[0];
+    }
+    int keep = Math.max(max - ELLIPSIS.length(), 2);
+    int head = Math.max(keep * 2 / 5, 1);
+    int tail = keep - head;
+    return cuts(text, head, text.length() - tail);
+  }
+
+  /**
+   * The ranges {@link #shortUrl} cuts out of {@code url}: one or two {@code {start, end}} pairs in
+   * order, or none when it fits; the same rules as {@link #middleCut} otherwise.
+   */
+  public static int[] urlCuts(String url, int max) {
     if (url.length() <= max) {
-      return url;
+      return new int[0];
     }
     int scheme = url.indexOf("://");
     int hostEnd = scheme < 0 ? -1 : url.indexOf('/', scheme + 3);
     int nameStart = url.lastIndexOf('/') + 1;
-    String head = hostEnd < 0 ? "" : url.substring(0, hostEnd + 1);
-    int room = max - head.length() - 4;
+    int head = hostEnd + 1;
+    int room = max - head - 4;
     if (hostEnd < 0 || nameStart <= hostEnd + 1 || room < 16) {
-      return middleEllipsis(url, max);
+      return middleCut(url, max);
     }
     String name = url.substring(nameStart);
     if (name.length() <= room) {
-      return head + "..." + url.substring(url.length() - (max - head.length() - 3));
+      // the kept end starts at a path segment, as the file name's folder or the name itself
+      return cuts(url, head, url.indexOf('/', url.length() - (max - head - 3)));
     }
     int nameHead = (room - 3) * 2 / 3;
     int nameTail = room - 3 - nameHead;
-    return head
-        + ".../"
-        + name.substring(0, nameHead)
-        + "..."
-        + name.substring(name.length() - nameTail);
+    return cuts(url, head, nameStart - 1, nameStart + nameHead, url.length() - nameTail);
+  }
+
+  /** The cut ranges given as bounds, each moved off the middle of a surrogate pair. */
+  private static int[] cuts(String text, int... bounds) {
+    for (int i = 0; i < bounds.length; i++) {
+      int at = bounds[i];
+      if (at > 0
+          && at < text.length()
+          && Character.isHighSurrogate(text.charAt(at - 1))
+          && Character.isLowSurrogate(text.charAt(at))) {
+        bounds[i] = i % 2 == 0 ? at - 1 : at + 1; // cut the whole pair
+      }
+    }
+    return bounds;
+  }
+
+  private static String withEllipses(String text, int[] cuts) {
+    if (cuts.length == 0) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    int from = 0;
+    for (int i = 0; i < cuts.length; i += 2) {
+      out.append(text, from, cuts[i]).append(ELLIPSIS);
+      from = cuts[i + 1];
+    }
+    return out.append(text, from, text.length()).toString();
   }
 
   private static int firstUnsafe(String text) {
