@@ -101,7 +101,7 @@ class ConsoleIT {
               .formatted(origin.port(), origin.port()));
       assertThat(RawHttp.read(proxied, false).status()).isEqualTo(200);
     }
-    Browser browser = new Browser();
+    ConsoleClient browser = new ConsoleClient();
     HttpResponse<String> form = browser.get("/login");
     assertThat(form.statusCode()).isEqualTo(200);
     assertThat(form.body()).contains("name=\"username\"", "name=\"password\"", "name=\"csrf\"");
@@ -154,7 +154,7 @@ class ConsoleIT {
 
   @Test
   void aVendorSignsInAndIsRefusedAnAdminPageWithAnAuditRecord() throws Exception {
-    Browser browser = new Browser();
+    ConsoleClient browser = new ConsoleClient();
     assertThat(browser.signIn("victor", VENDOR_PASSWORD).statusCode()).isEqualTo(303);
 
     HttpResponse<String> home = browser.get("/");
@@ -180,7 +180,7 @@ class ConsoleIT {
 
   @Test
   void aWrongPasswordGetsTheFormAgainWith401AndAnAuditRecord() throws Exception {
-    Browser browser = new Browser();
+    ConsoleClient browser = new ConsoleClient();
 
     HttpResponse<String> refused = browser.signIn("alice", "not the password at all");
 
@@ -198,7 +198,7 @@ class ConsoleIT {
 
   @Test
   void noPageAndNoApiAnswersWithoutASession() throws Exception {
-    Browser browser = new Browser();
+    ConsoleClient browser = new ConsoleClient();
 
     for (String page : List.of("/", "/allowlist", "/no-such-page")) {
       HttpResponse<String> response = browser.get(page);
@@ -213,7 +213,7 @@ class ConsoleIT {
 
   @Test
   void signingOutEndsTheSessionAndItsCookieIsRefusedAfter() throws Exception {
-    Browser browser = new Browser();
+    ConsoleClient browser = new ConsoleClient();
     browser.signIn("alice", ADMIN_PASSWORD);
     String session = browser.cookie("patchgate_session");
     String csrf = browser.csrfFrom(browser.get("/").body());
@@ -241,7 +241,7 @@ class ConsoleIT {
                 "patchgate.console { enabled = true, users = \"%s\", session-idle = 2s, session-max = 8s }\n"
                     .formatted(writeUsers(short_)))
             .start();
-    Browser busy = new Browser();
+    ConsoleClient busy = new ConsoleClient();
     long before = System.nanoTime();
     assertThat(busy.signIn("victor", VENDOR_PASSWORD).statusCode()).isEqualTo(303);
 
@@ -252,7 +252,7 @@ class ConsoleIT {
         .until(() -> busy.get("/").statusCode() == 303);
 
     assertThat(Duration.ofNanos(System.nanoTime() - before)).isGreaterThan(Duration.ofSeconds(8));
-    Browser idle = new Browser();
+    ConsoleClient idle = new ConsoleClient();
     assertThat(idle.signIn("alice", ADMIN_PASSWORD).statusCode()).isEqualTo(303);
     assertThat(idle.get("/").statusCode()).isEqualTo(200);
     // Asked again only after more than session-idle (and well before session-max): it has ended.
@@ -266,7 +266,7 @@ class ConsoleIT {
 
   @Test
   void aPostWithoutTheCsrfTokenIsRefused() throws Exception {
-    Browser browser = new Browser();
+    ConsoleClient browser = new ConsoleClient();
     browser.get("/login");
 
     HttpResponse<String> forged =
@@ -296,7 +296,7 @@ class ConsoleIT {
 
   @Test
   void bruteForceIsAnswered429AndRaisesOneAlert() throws Exception {
-    Browser browser = new Browser();
+    ConsoleClient browser = new ConsoleClient();
     for (int i = 1; i <= 5; i++) {
       assertThat(browser.signIn("alice", "guess number " + i + " wrong").statusCode())
           .as("failure %d", i)
@@ -316,7 +316,7 @@ class ConsoleIT {
         .containsEntry("decision", "deny")
         .containsEntry("user", "alice");
     // Another name from another browser on the same address is slowed too.
-    assertThat(new Browser().signIn("victor", VENDOR_PASSWORD).statusCode()).isEqualTo(429);
+    assertThat(new ConsoleClient().signIn("victor", VENDOR_PASSWORD).statusCode()).isEqualTo(429);
   }
 
   @Test
@@ -368,8 +368,8 @@ class ConsoleIT {
             }
             """)) {
       int port = process.awaitAdminPort();
-      Browser browser =
-          new Browser(
+      ConsoleClient browser =
+          new ConsoleClient(
               HttpClient.newBuilder()
                   .version(HttpClient.Version.HTTP_1_1)
                   .sslContext(trusting(keystore, "keystore-pass")),
@@ -466,19 +466,22 @@ class ConsoleIT {
     return context;
   }
 
-  /** A browser's view: one cookie store, no automatic redirects, forms with their CSRF token. */
-  private final class Browser {
+  /**
+   * What a browser does, over the JDK's client: one cookie store, no automatic redirects, forms
+   * with their CSRF token.
+   */
+  private final class ConsoleClient {
     private final CookieManager cookies = new CookieManager();
     private final HttpClient client;
     private final String base;
 
-    Browser() {
+    ConsoleClient() {
       this(
           HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1),
           "http://127.0.0.1:" + gateway.adminAddress().getPort());
     }
 
-    Browser(HttpClient.Builder builder, String base) {
+    ConsoleClient(HttpClient.Builder builder, String base) {
       this.client =
           builder.cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
       this.base = base;
