@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -278,15 +279,7 @@ class ConsoleIT {
     assertThat(forged.statusCode()).isEqualTo(403);
     assertThat(wrong.statusCode()).isEqualTo(403);
     assertThat(browser.get("/").statusCode()).isEqualTo(303);
-    assertThat(
-            await()
-                .atMost(WAIT)
-                .until(
-                    () ->
-                        gateway.records().stream()
-                            .filter(r -> "CONSOLE".equals(r.get("method")))
-                            .toList(),
-                    r -> r.size() == 2))
+    assertThat(awaitRecords(r -> "CONSOLE".equals(r.get("method")), 2))
         .allSatisfy(
             r ->
                 assertThat(r)
@@ -415,19 +408,18 @@ class ConsoleIT {
     assertThat(garbage).matches("(?s)HTTP/1\\.[01] 400 .*");
     assertThat(bigHeader).startsWith("HTTP/1.1 400 ");
     assertThat(bigForm).startsWith("HTTP/1.1 413 ");
-    assertThat(
-            await()
-                .atMost(WAIT)
-                .until(
-                    () ->
-                        gateway.records().stream()
-                            .filter(r -> Long.valueOf(400).equals(r.get("status")))
-                            .toList(),
-                    r -> r.size() == 2))
+    assertThat(awaitRecords(r -> Long.valueOf(400).equals(r.get("status")), 2))
         .allSatisfy(r -> assertThat(r).containsEntry("decision", "error"));
     assertThat(gateway.awaitRecord(r -> Long.valueOf(413).equals(r.get("status"))))
         .containsEntry("method", "CONSOLE")
         .containsEntry("url", "/login");
+  }
+
+  /** Waits for exactly {@code n} records that {@code match}. */
+  private List<Map<String, Object>> awaitRecords(Predicate<Map<String, Object>> match, int n) {
+    return await()
+        .atMost(WAIT)
+        .until(() -> gateway.records().stream().filter(match).toList(), r -> r.size() == n);
   }
 
   /** Sends {@code request} to {@code port} as raw bytes and returns all it answers. */
