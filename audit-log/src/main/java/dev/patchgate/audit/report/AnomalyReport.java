@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -341,9 +340,10 @@ final class AnomalyReport {
       if (!established(history) || history.activeHours == null) {
         continue;
       }
-      for (Map.Entry<Integer, Span> slot : history.activeHours.entrySet()) {
-        Span span = slot.getValue();
-        if (history.baselineHours.get(slot.getKey())
+      for (int hour = 0; hour < HOURS_OF_WEEK; hour++) {
+        Span span = history.activeHours[hour];
+        if (span == null
+            || history.baselineHours.get(hour)
             || span.count < settings.unusualHoursMinRequests()) {
           continue;
         }
@@ -351,7 +351,7 @@ final class AnomalyReport {
             new AnomalyFinding(
                 AnomalyKind.UNUSUAL_HOURS,
                 e.getKey(),
-                hourName(slot.getKey()),
+                hourName(hour),
                 span.count,
                 span.first,
                 span.last,
@@ -523,7 +523,8 @@ final class AnomalyReport {
     private long baselineHourDenied;
     private long baselineMaxDenied;
     // Hour of the week -> activity in the period; null until the client is seen in it.
-    private Map<Integer, Span> activeHours;
+    // By hour of the week; null until the client is active in the period.
+    private Span[] activeHours;
     private HeavyHour periodHour;
     private List<HeavyHour> heavyHours;
 
@@ -542,9 +543,14 @@ final class AnomalyReport {
 
     void active(int hourOfWeek, long millis, long count) {
       if (activeHours == null) {
-        activeHours = new TreeMap<>();
+        activeHours = new Span[HOURS_OF_WEEK];
       }
-      activeHours.computeIfAbsent(hourOfWeek, h -> new Span()).add(millis, count);
+      Span span = activeHours[hourOfWeek];
+      if (span == null) {
+        span = new Span();
+        activeHours[hourOfWeek] = span;
+      }
+      span.add(millis, count);
     }
 
     void periodDenied(long localHour, long millis, long count, String host, int minDenied) {
