@@ -86,6 +86,13 @@ public final class AuditFields {
   public static final String UPSTREAM = "upstream";
 
   /**
+   * The console user the record is about (a sign-in, a sign-out, an action; {@code method} is then
+   * {@code CONSOLE}), or the user signed in when the admin listener answered. Written only when
+   * known, after {@link #UPSTREAM}, so every other line stays as it always was.
+   */
+  public static final String USER = "user";
+
+  /**
    * On a summary record only (see {@link AuditSummary}): how many refused requests it stands for. A
    * record without it stands for one request; every tool that counts requests adds this up.
    */

@@ -64,6 +64,10 @@ public final class AuditJson {
             .number(AuditFields.OBJECT_LENGTH, record.objectLength())
             .string(AuditFields.CACHE, record.cache().wireName())
             .string(AuditFields.UPSTREAM, record.upstream());
+    if (record.user() != null) {
+      // Only on the console's records, so every other line stays as it always was.
+      json.string(AuditFields.USER, record.user());
+    }
     AuditSummary summary = record.summary();
     if (summary != null) {
       // Only on summary records, so ordinary lines stay as they always were.

@@ -14,6 +14,7 @@ import dev.patchgate.proxy.admin.PrometheusMeters;
 import dev.patchgate.proxy.admin.Readiness;
 import dev.patchgate.proxy.config.GatewaySettings;
 import dev.patchgate.proxy.config.MirrorSwitch;
+import dev.patchgate.proxy.console.ConsoleRoutes;
 import dev.patchgate.proxy.exchange.ExchangeLog;
 import dev.patchgate.proxy.exchange.GatewayMetrics;
 import dev.patchgate.proxy.exchange.OpenTunnels;
@@ -34,6 +35,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -401,7 +403,16 @@ public final class Gateway implements AutoCloseable {
       if (bindTo.isUnresolved()) {
         throw new StartException("unknown host", null);
       }
-      admin = AdminListener.start(bindTo, settings.admin(), meters, readiness, log);
+      ConsoleRoutes.Sources console =
+          new ConsoleRoutes.Sources(
+              hostName(),
+              settings.consoleUsers(),
+              meters.registry(),
+              policy.file(),
+              policy::loaded,
+              policy::problems,
+              readiness::problems);
+      admin = AdminListener.start(bindTo, settings.admin(), meters, readiness, log, console);
     } catch (StartException | AdminListener.AdminBindException e) {
       close();
       String why =
@@ -442,6 +453,19 @@ public final class Gateway implements AutoCloseable {
               + e.getMessage(),
           e);
     }
+  }
+
+  /** The machine's name for the console's header, without a name lookup; "patchgate" if unknown. */
+  private static String hostName() {
+    String name = System.getenv("HOSTNAME");
+    if (name == null || name.isBlank()) {
+      try {
+        name = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+      } catch (IOException | RuntimeException e) {
+        name = System.getenv("COMPUTERNAME");
+      }
+    }
+    return name == null || name.isBlank() ? "patchgate" : name.strip();
   }
 
   private static Optional<String> problem(boolean wrong, String what) {

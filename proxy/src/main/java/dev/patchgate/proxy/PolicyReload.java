@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -56,6 +58,9 @@ public final class PolicyReload implements Supplier<Allowlist>, AutoCloseable {
 
   private volatile boolean closed;
 
+  /** When the policy in force was read: at the start, then at each reload taken over. */
+  private volatile Instant loaded = Instant.now();
+
   private PolicyReload(Path file, Allowlist initial, Duration poll, MeterRegistry registry) {
     this.file = file;
     this.applied =
@@ -89,6 +94,17 @@ public final class PolicyReload implements Supplier<Allowlist>, AutoCloseable {
   /** False after an edit was rejected, until the file is valid again (the old policy answers). */
   public boolean valid() {
     return valid.get() == 1;
+  }
+
+  /** When the policy in force was read from the file (the start, or the last reload). */
+  public Instant loaded() {
+    return loaded;
+  }
+
+  /** While an edit is rejected, its problems (file, line, fix), one a line; else empty. */
+  public List<String> problems() {
+    AllowlistException now = rejection;
+    return now == null ? List.of() : now.problems().stream().map(Problem::toString).toList();
   }
 
   @Override
@@ -142,6 +158,7 @@ public final class PolicyReload implements Supplier<Allowlist>, AutoCloseable {
     @Override
     public void reloaded(Allowlist previous, Allowlist next) {
       applied.increment();
+      loaded = Instant.now();
       valid.set(1);
       rejection = null;
       String why = requestedBy;

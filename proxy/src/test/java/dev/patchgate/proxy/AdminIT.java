@@ -271,15 +271,22 @@ class AdminIT {
   @Test
   void hostileRequestsGetClearAnswersAndAreAudited() throws Exception {
     gateway = start("", origin.port());
+    // HTTP/1.1 requests name their Host (RFC 9112 3.2): Vert.x Web answers 400 without one.
 
-    assertThat(raw("GARBAGE\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+    // Netty's codec reads garbage as an HTTP/1.0 request, and Vert.x answers in that version.
+    assertThat(raw("GARBAGE\r\n\r\n")).matches("(?s)HTTP/1\\.[01] 400 .*");
     assertThat(raw("GET /metrics HTTP/1.1\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n"))
         .startsWith("HTTP/1.1 400 ");
-    String post = raw("POST /metrics HTTP/1.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    String post =
+        raw(
+            "POST /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
     assertThat(post).startsWith("HTTP/1.1 405 ").containsIgnoringCase("allow: GET, HEAD");
-    String traversal = raw("GET /../../etc/passwd HTTP/1.1\r\nConnection: close\r\n\r\n");
+    String traversal =
+        raw("GET /../../etc/passwd HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     assertThat(traversal).startsWith("HTTP/1.1 404 ").doesNotContain("root:");
-    String script = raw("GET /<script>alert(1)</script> HTTP/1.1\r\nConnection: close\r\n\r\n");
+    String script =
+        raw(
+            "GET /<script>alert(1)</script> HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     assertThat(script).startsWith("HTTP/1.1 404 ").doesNotContain("<script>");
 
     List<Map<String, Object>> records =

@@ -34,7 +34,10 @@ public enum AlertKind {
   ANOMALY_BEACONING(
       "anomaly_beaconing", "beaconing to a denied host", "beaconing requests to a denied host"),
   /** A client's denied requests in one hour are far above its usual. */
-  ANOMALY_BURST("anomaly_burst", "burst of denied requests", "denied requests in a burst");
+  ANOMALY_BURST("anomaly_burst", "burst of denied requests", "denied requests in a burst"),
+  /** Failed console sign-ins for one user name or from one address reached the threshold. */
+  CONSOLE_SIGN_IN(
+      "console_sign_in", "repeated failed console sign-in", "repeated failed console sign-ins");
 
   private final String wireName;
   private final String one;

@@ -12,7 +12,8 @@ import java.util.Optional;
  * {@value #SNI_REASON_PREFIX} raises {@link AlertKind#SNI_MISMATCH} (also when the exchange is
  * recorded as an error). Allowed exchanges, including those an entry in report mode would have
  * denied, raise nothing. Mirror integrity and audit failures are not in the record; the gateway
- * raises them directly.
+ * raises them directly. The console's own records ({@value #CONSOLE_METHOD}) raise {@link
+ * AlertKind#CONSOLE_SIGN_IN} once sign-ins are refused for too many failures, nothing otherwise.
  */
 public final class AlertRules {
   /** The allowlist's reason for a client in no client group. */
@@ -27,6 +28,12 @@ public final class AlertRules {
   /** How the gateway's refusal of an Encrypted Client Hello begins. */
   public static final String ECH_REASON_PREFIX = "TLS ECH";
 
+  /** The method of the console's own records: a sign-in, a failed one, a sign-out, an action. */
+  public static final String CONSOLE_METHOD = "CONSOLE";
+
+  /** How the reason of a console sign-in refused after too many failures begins. */
+  public static final String CONSOLE_THROTTLED_PREFIX = "too many failed sign-ins";
+
   private AlertRules() {}
 
   /** The alert {@code record} raises, if any; never throws for a valid record. */
@@ -35,6 +42,12 @@ public final class AlertRules {
     AuditDecision decision = record.decision();
     if (decision == AuditDecision.ALLOW) {
       return Optional.empty();
+    }
+    if (CONSOLE_METHOD.equals(record.method())) {
+      // One mistyped password is no alert; a run of them is.
+      return reason != null && reason.startsWith(CONSOLE_THROTTLED_PREFIX)
+          ? Optional.of(AlertKind.CONSOLE_SIGN_IN)
+          : Optional.empty();
     }
     if (reason != null
         && (reason.startsWith(SNI_REASON_PREFIX) || reason.startsWith(ECH_REASON_PREFIX))) {

@@ -40,6 +40,12 @@ public record AnomalySettings(
     int scheduleMinAttempts,
     int liveMaxTracked) {
 
+  /**
+   * A beat faster than one a second is a client retrying in a loop (which the burst rule is for),
+   * not one calling home on a timer: neither the report nor the live watch calls it beaconing.
+   */
+  public static final long BEACON_MIN_MEAN_GAP_MILLIS = 1_000;
+
   public AnomalySettings {
     enabled = enabled.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(enabled));
   }

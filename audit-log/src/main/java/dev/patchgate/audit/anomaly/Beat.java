@@ -13,11 +13,7 @@ import java.util.Locale;
  * on two event loops take the monitor in turn; requests of other pairs never meet here.
  */
 final class Beat {
-  /**
-   * A beat faster than this is a client retrying in a loop (which the burst rule is for), not one
-   * calling home on a timer.
-   */
-  static final long MIN_MEAN_GAP_MILLIS = 1_000;
+  static final long MIN_MEAN_GAP_MILLIS = AnomalySettings.BEACON_MIN_MEAN_GAP_MILLIS;
 
   private final long[] times;
   private int next;

@@ -274,7 +274,7 @@ final class LineParser {
   private static String[] knownNames() {
     List<String> names = new ArrayList<>(AuditFields.IN_ORDER);
     names.addAll(AuditFields.SUMMARY_IN_ORDER);
-    names.addAll(List.of(AuditFields.SEQ, AuditFields.HASH, AuditFields.TYPE));
+    names.addAll(List.of(AuditFields.USER, AuditFields.SEQ, AuditFields.HASH, AuditFields.TYPE));
     // Interned, so that a name a caller passes as a constant is the very same instance.
     return names.stream().map(String::intern).toArray(String[]::new);
   }

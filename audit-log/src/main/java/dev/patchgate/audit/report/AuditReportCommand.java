@@ -1,5 +1,7 @@
 package dev.patchgate.audit.report;
 
+import dev.patchgate.audit.anomaly.AnomalyKind;
+import dev.patchgate.audit.anomaly.AnomalySettings;
 import dev.patchgate.audit.query.AuditLine;
 import dev.patchgate.audit.query.AuditQuery;
 import dev.patchgate.audit.query.AuditScanner;
@@ -16,8 +18,12 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -26,8 +32,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * {@code patchgate audit report patches|denied|coverage}: the reports an administrator or a
- * vendor's engineer reads, as a table, CSV or one self-contained HTML page.
+ * {@code patchgate audit report patches|denied|coverage|anomalies}: the reports an administrator or
+ * a vendor's engineer reads, as a table, CSV or one self-contained HTML page.
  *
  * <p>The gateway's command line parses the options into {@link Options}; this class checks their
  * values (a {@link UsageException} names the option and what was expected) and makes the report. A
@@ -44,6 +50,12 @@ public final class AuditReportCommand {
   /** The report that says, per client, whether it has the KBs (or files) asked for. */
   public static final String COVERAGE = "coverage";
 
+  /** The report of traffic unlike a client's (or its group's) baseline. */
+  public static final String ANOMALIES = "anomalies";
+
+  /** The anomaly report's period when {@code --since} is not given. */
+  private static final Duration ANOMALY_PERIOD = Duration.ofDays(7);
+
   private static final int OUTPUT_BUFFER = 1 << 16;
 
   private AuditReportCommand() {}
@@ -52,14 +64,18 @@ public final class AuditReportCommand {
    * The report as the user asked for it; each filter is null when not given, and is checked by
    * {@link #run}.
    *
-   * @param report {@link #PATCHES}, {@link #DENIED} or {@link #COVERAGE}
+   * @param report {@link #PATCHES}, {@link #DENIED}, {@link #COVERAGE} or {@link #ANOMALIES}
    * @param dir the audit directory
    * @param entry only for {@link #PATCHES}, as is {@code host}
    * @param kb for {@link #PATCHES} one KB number; for {@link #COVERAGE} one or more, separated by
    *     commas
    * @param format table (the default when null), csv or html
    * @param file only for {@link #COVERAGE}: a file name pattern instead of {@code kb}
-   * @param clients only for {@link #COVERAGE}: the IPv4 CIDR the population is narrowed to
+   * @param clients only for {@link #COVERAGE} and {@link #ANOMALIES}: the client group or address
+   *     block the clients are narrowed to
+   * @param baseline only for {@link #ANOMALIES}: the baseline in days, or null for the settings'
+   * @param kinds only for {@link #ANOMALIES}: the kinds to report (wire or config names, separated
+   *     by commas), or null for all
    */
   public record Options(
       String report,
@@ -72,7 +88,9 @@ public final class AuditReportCommand {
       String kb,
       String format,
       String file,
-      String clients) {}
+      String clients,
+      String baseline,
+      String kinds) {}
 
   /**
    * Makes the report.
@@ -89,23 +107,43 @@ public final class AuditReportCommand {
   public static boolean run(
       Options options, Supplier<KbSources> kbSources, PrintStream out, PrintStream err)
       throws UsageException {
-    return run(options, kbSources, out, err, Clock.systemUTC());
-  }
-
-  static boolean run(
-      Options options, Supplier<KbSources> kbSources, PrintStream out, PrintStream err, Clock clock)
-      throws UsageException {
-    Request request = Request.from(options);
-    return AuditToolRun.run(
-        "patchgate audit report",
-        request.dir,
-        () -> report(request, kbSources, out, err, clock),
+    return run(
+        options,
+        new Context(kbSources, ClientGroups::none, AnomalySettings.defaults(), Clock.systemUTC()),
+        out,
         err);
   }
 
+  /**
+   * What a report needs from outside the audit log, each asked only when needed.
+   *
+   * @param kbSources see {@link #run(Options, Supplier, PrintStream, PrintStream)}
+   * @param groups the allowlist's client groups, for {@code --clients GROUP} and the anomaly
+   *     report's groups; asked at most once, after the report's name was accepted
+   * @param anomalies what the anomaly report calls unusual
+   * @param clock gives "now", the end of the anomaly report's default period
+   */
+  public record Context(
+      Supplier<KbSources> kbSources,
+      Supplier<ClientGroups> groups,
+      AnomalySettings anomalies,
+      Clock clock) {}
+
+  /**
+   * Makes the report, as {@link #run(Options, Supplier, PrintStream, PrintStream)} does, with the
+   * client groups and the anomaly settings of {@code context}.
+   */
+  public static boolean run(Options options, Context context, PrintStream out, PrintStream err)
+      throws UsageException {
+    Request request = Request.from(options, context);
+    return AuditToolRun.run(
+        "patchgate audit report", request.dir, () -> report(request, context, out, err), err);
+  }
+
   private static ScanSummary report(
-      Request request, Supplier<KbSources> kbSources, PrintStream out, PrintStream err, Clock clock)
-      throws IOException {
+      Request request, Context context, PrintStream out, PrintStream err) throws IOException {
+    Supplier<KbSources> kbSources = context.kbSources();
+    Clock clock = context.clock();
     ReportModel report;
     ScanSummary summary;
     List<String> summaryLines = List.of();
@@ -127,6 +165,10 @@ public final class AuditReportCommand {
       }
       report = coverage.model(notes);
       summaryLines = CoverageReport.summaries(coverage.targets(), report.rows());
+    } else if (request.report.equals(ANOMALIES)) {
+      AnomalyReport anomalies = request.anomalies;
+      summary = scanAll(request, anomalies::add, err);
+      report = anomalies.model(request.anomalyNotes(summary));
     } else {
       DeniedRequests denied = new DeniedRequests();
       summary = scanAll(request, denied::add, err);
@@ -175,27 +217,38 @@ public final class AuditReportCommand {
       String kb,
       List<String> kbs,
       FileGlob file,
-      ClientRange clients,
-      List<String> filters) {
+      ClientScope clients,
+      List<String> filters,
+      AnomalyReport anomalies,
+      List<String> anomalyPeriod) {
 
-    static Request from(Options options) throws UsageException {
+    static Request from(Options options, Context context) throws UsageException {
       String report = options.report();
       if (report == null) {
-        throw new UsageException("name a report: patches, denied or coverage");
+        throw new UsageException("name a report: patches, denied, coverage or anomalies");
       }
-      if (!report.equals(PATCHES) && !report.equals(DENIED) && !report.equals(COVERAGE)) {
+      if (!List.of(PATCHES, DENIED, COVERAGE, ANOMALIES).contains(report)) {
         throw new UsageException(
             "unknown report '"
                 + DisplayText.clean(report)
-                + "' (expected: patches, denied or coverage)");
+                + "' (expected: patches, denied, coverage or anomalies)");
       }
-      if (!report.equals(COVERAGE)) {
+      if (!report.equals(COVERAGE) && options.file() != null) {
+        throw new UsageException("--file applies to report coverage only");
+      }
+      if (!report.equals(COVERAGE) && !report.equals(ANOMALIES) && options.clients() != null) {
+        throw new UsageException("--clients applies to reports coverage and anomalies only");
+      }
+      if (!report.equals(ANOMALIES)) {
         for (String[] option :
-            new String[][] {{"--file", options.file()}, {"--clients", options.clients()}}) {
+            new String[][] {{"--baseline", options.baseline()}, {"--kind", options.kinds()}}) {
           if (option[1] != null) {
-            throw new UsageException(option[0] + " applies to report coverage only");
+            throw new UsageException(option[0] + " applies to report anomalies only");
           }
         }
+      }
+      if (report.equals(ANOMALIES)) {
+        return anomalies(options, context);
       }
       if (report.equals(COVERAGE)) {
         for (String[] option :
@@ -222,12 +275,7 @@ public final class AuditReportCommand {
       if (dir == null) {
         throw new UsageException("no audit directory: give --dir");
       }
-      String format = Optional.ofNullable(options.format()).orElse("table");
-      format = format.toLowerCase(Locale.ROOT);
-      if (!Set.of("table", "csv", "html").contains(format)) {
-        throw new UsageException(
-            "--format: '" + DisplayText.clean(format) + "' (expected: table, csv or html)");
-      }
+      String format = format(options);
       try {
         AuditQuery.Builder query = AuditQuery.builder();
         List<String> filters = new ArrayList<>();
@@ -262,8 +310,7 @@ public final class AuditReportCommand {
             }
           }
           FileGlob file = Optional.ofNullable(options.file()).map(FileGlob::parse).orElse(null);
-          ClientRange clients =
-              Optional.ofNullable(options.clients()).map(ClientRange::parse).orElse(null);
+          ClientScope clients = scope(options.clients(), context);
           return new Request(
               report,
               dir,
@@ -273,7 +320,9 @@ public final class AuditReportCommand {
               List.copyOf(kbs),
               file,
               clients,
-              List.copyOf(filters));
+              List.copyOf(filters),
+              null,
+              null);
         }
         if (options.kb() != null && options.kb().contains(",")) {
           throw new UsageException("--kb: report patches takes one KB number");
@@ -290,10 +339,165 @@ public final class AuditReportCommand {
           query.decision("deny");
         }
         return new Request(
-            report, dir, query.build(), format, kb, List.of(), null, null, List.copyOf(filters));
+            report,
+            dir,
+            query.build(),
+            format,
+            kb,
+            List.of(),
+            null,
+            null,
+            List.copyOf(filters),
+            null,
+            null);
       } catch (IllegalArgumentException e) {
         throw new UsageException(DisplayText.clean(e.getMessage()));
       }
+    }
+
+    private static ClientScope scope(String clients, Context context) {
+      return clients == null ? null : ClientScope.parse(clients, context.groups().get());
+    }
+
+    /** {@code report anomalies}: its period, baseline, kinds and clients. */
+    private static Request anomalies(Options options, Context context) throws UsageException {
+      for (String[] option :
+          new String[][] {
+            {"--client", options.client()},
+            {"--entry", options.entry()},
+            {"--host", options.host()},
+            {"--kb", options.kb()}
+          }) {
+        if (option[1] != null) {
+          throw new UsageException(
+              option[0] + " does not apply to report anomalies (narrow it with --clients)");
+        }
+      }
+      Path dir = options.dir();
+      if (dir == null) {
+        throw new UsageException("no audit directory: give --dir");
+      }
+      String format = format(options);
+      AnomalySettings settings = context.anomalies();
+      try {
+        Instant until =
+            options.until() == null
+                ? context.clock().instant().truncatedTo(ChronoUnit.SECONDS)
+                : AuditTimes.until(options.until());
+        Instant since =
+            options.since() == null
+                ? until.minus(ANOMALY_PERIOD)
+                : AuditTimes.since(options.since());
+        if (!since.isBefore(until)) {
+          throw new UsageException("--since must be before --until");
+        }
+        Duration baseline = settings.baseline();
+        if (options.baseline() != null) {
+          String days = options.baseline().strip();
+          if (!days.matches("\\d{1,4}") || Integer.parseInt(days) < 1) {
+            throw new UsageException(
+                "--baseline: '"
+                    + DisplayText.clean(options.baseline())
+                    + "' (expected: a number of days, e.g. 28)");
+          }
+          baseline = Duration.ofDays(Integer.parseInt(days));
+        }
+        Set<AnomalyKind> kinds = kinds(options.kinds());
+        ClientGroups groups = context.groups().get();
+        ClientScope scope =
+            options.clients() == null ? null : ClientScope.parse(options.clients(), groups);
+        Instant baselineStart = since.minus(baseline);
+        AnomalyReport report =
+            new AnomalyReport(settings, kinds, baselineStart, since, until, groups, scope);
+        AuditQuery query = AuditQuery.builder().since(baselineStart).until(until).build();
+        List<String> filters = new ArrayList<>();
+        if (scope != null) {
+          filters.add(scope.toString());
+        }
+        List<String> off = new ArrayList<>();
+        for (AnomalyKind kind : kinds) {
+          if (!settings.on(kind)) {
+            off.add(kind.wireName());
+          }
+        }
+        List<String> period = new ArrayList<>();
+        period.add(
+            "Period: "
+                + since
+                + " to "
+                + until
+                + " (exclusive, UTC), compared with the baseline from "
+                + baselineStart
+                + " ("
+                + AnomalyReport.count(baseline.toDays(), "day")
+                + ")");
+        if (!off.isEmpty()) {
+          period.add(
+              "Turned off in patchgate.anomalies, not looked for: " + String.join(", ", off));
+        }
+        return new Request(
+            ANOMALIES,
+            dir,
+            query,
+            format,
+            null,
+            List.of(),
+            null,
+            scope,
+            List.copyOf(filters),
+            report,
+            List.copyOf(period));
+      } catch (IllegalArgumentException | DateTimeException e) {
+        throw new UsageException(DisplayText.clean(e.getMessage()));
+      }
+    }
+
+    private static Set<AnomalyKind> kinds(String text) throws UsageException {
+      if (text == null) {
+        return EnumSet.allOf(AnomalyKind.class);
+      }
+      Set<AnomalyKind> kinds = EnumSet.noneOf(AnomalyKind.class);
+      for (String each : text.split(",")) {
+        String name = each.strip().toLowerCase(Locale.ROOT);
+        AnomalyKind kind = null;
+        for (AnomalyKind k : AnomalyKind.values()) {
+          if (k.wireName().equals(name) || k.configKey().equals(name)) {
+            kind = k;
+          }
+        }
+        if (kind == null) {
+          List<String> names = new ArrayList<>();
+          for (AnomalyKind k : AnomalyKind.values()) {
+            names.add(k.wireName());
+          }
+          throw new UsageException(
+              "--kind: '"
+                  + DisplayText.clean(each.strip())
+                  + "' (expected: "
+                  + String.join(", ", names)
+                  + ")");
+        }
+        kinds.add(kind);
+      }
+      return kinds;
+    }
+
+    private static String format(Options options) throws UsageException {
+      String format = Optional.ofNullable(options.format()).orElse("table");
+      format = format.toLowerCase(Locale.ROOT);
+      if (!Set.of("table", "csv", "html").contains(format)) {
+        throw new UsageException(
+            "--format: '" + DisplayText.clean(format) + "' (expected: table, csv or html)");
+      }
+      return format;
+    }
+
+    List<String> anomalyNotes(ScanSummary summary) {
+      // The generic notes without their first line, the period of the query (baseline included).
+      List<String> notes = new ArrayList<>(anomalyPeriod);
+      List<String> rest = notes(summary);
+      notes.addAll(rest.subList(1, rest.size()));
+      return notes;
     }
 
     List<String> notes(ScanSummary summary) {

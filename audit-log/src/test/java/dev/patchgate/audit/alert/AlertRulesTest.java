@@ -38,4 +38,24 @@ class AlertRulesTest {
 
     assertThat(AlertRules.classify(record.build()).orElse(null)).isEqualTo(expected);
   }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "none",
+      value = {
+        "DENY  | wrong user name or password                                  | none",
+        "DENY  | too many failed sign-ins for this user name (5 in 15 minutes) | CONSOLE_SIGN_IN",
+        "ALLOW | signed in                                                    | none"
+      })
+  void theConsoleAlertsOnlyOnceSignInsAreThrottled(
+      AuditDecision decision, String reason, AlertKind expected) {
+    TestRecords record =
+        TestRecords.denied("127.0.0.1")
+            .method(AlertRules.CONSOLE_METHOD)
+            .decision(decision)
+            .reason(reason);
+
+    assertThat(AlertRules.classify(record.build()).orElse(null)).isEqualTo(expected);
+  }
 }

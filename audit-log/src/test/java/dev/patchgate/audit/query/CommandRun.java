@@ -1,11 +1,14 @@
 package dev.patchgate.audit.query;
 
+import dev.patchgate.audit.anomaly.AnomalySettings;
 import dev.patchgate.audit.report.AuditReportCommand;
+import dev.patchgate.audit.report.ClientGroups;
 import dev.patchgate.audit.report.KbSources;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,12 +54,19 @@ public record CommandRun(int exit, String out, String err) {
 
   /** {@code audit report}, as {@link #QUERY}, with {@code sources} for the KB numbers. */
   public static Command report(java.util.function.Supplier<KbSources> sources) {
+    return report(
+        new AuditReportCommand.Context(
+            sources, ClientGroups::none, AnomalySettings.defaults(), Clock.systemUTC()));
+  }
+
+  /** {@code audit report}, as {@link #QUERY}, with the client groups and anomaly settings given. */
+  public static Command report(AuditReportCommand.Context context) {
     return (args, dir, out, err) -> {
       Map<String, String> o = options(args);
       return exit(
           "patchgate audit report",
           err,
-          () -> AuditReportCommand.run(reportOptions(o, dir), sources, out, err));
+          () -> AuditReportCommand.run(reportOptions(o, dir), context, out, err));
     };
   }
 
@@ -77,7 +87,9 @@ public record CommandRun(int exit, String out, String err) {
         o.get("--kb"),
         o.get("--format"),
         o.get("--file"),
-        o.get("--clients"));
+        o.get("--clients"),
+        o.get("--baseline"),
+        o.get("--kind"));
   }
 
   /** {@code --name value} pairs; a word without dashes is the report's name (key ""). */

@@ -2,6 +2,7 @@ package dev.patchgate.audit.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.patchgate.audit.anomaly.AnomalySettings;
 import dev.patchgate.audit.query.CommandRun;
 import dev.patchgate.audit.query.CsvReader;
 import dev.patchgate.audit.query.UsageException;
@@ -308,7 +309,7 @@ class AuditReportCommandTest {
     return Stream.of(
         Arguments.of(
             List.of("downloads"),
-            "unknown report 'downloads' (expected: patches, denied or coverage)"),
+            "unknown report 'downloads' (expected: patches, denied, coverage or anomalies)"),
         Arguments.of(List.of("denied", "--kb", "KB5034441"), "--kb applies to report patches only"),
         Arguments.of(
             List.of("patches", "--kb", "KB5034441,KB5035000"),
@@ -322,7 +323,23 @@ class AuditReportCommandTest {
         Arguments.of(
             List.of("patches", "--since", "soon"),
             "--since: 'soon' (expected: a UTC date like 2026-11-01, or an instant like"
-                + " 2026-11-01T09:00:00Z or 2026-11-01T18:00+09:00)"));
+                + " 2026-11-01T09:00:00Z or 2026-11-01T18:00+09:00)"),
+        Arguments.of(
+            List.of("anomalies", "--kind", "beaconing,scanning"),
+            "--kind: 'scanning' (expected: new_destination, unusual_hours, beaconing, burst,"
+                + " outside_schedule)"),
+        Arguments.of(
+            List.of("anomalies", "--baseline", "4w"),
+            "--baseline: '4w' (expected: a number of days, e.g. 28)"),
+        Arguments.of(
+            List.of("anomalies", "--client", "10.10.1.5"),
+            "--client does not apply to report anomalies (narrow it with --clients)"),
+        Arguments.of(
+            List.of("anomalies", "--since", "2026-11-20", "--until", "2026-11-10"),
+            "--since must be before --until"),
+        Arguments.of(
+            List.of("coverage", "--kb", "KB5034441", "--baseline", "7"),
+            "--baseline applies to report anomalies only"));
   }
 
   @ParameterizedTest
@@ -344,10 +361,13 @@ class AuditReportCommandTest {
       exit =
           AuditReportCommand.run(
                   CommandRun.reportOptions(List.of(args), dir),
-                  () -> WINDOWS_UPDATE_HOSTS,
+                  new AuditReportCommand.Context(
+                      () -> WINDOWS_UPDATE_HOSTS,
+                      ClientGroups::none,
+                      AnomalySettings.defaults(),
+                      clock),
                   o,
-                  e,
-                  clock)
+                  e)
               ? 0
               : 1;
     } catch (UsageException ex) {

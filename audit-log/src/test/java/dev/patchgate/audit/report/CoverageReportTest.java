@@ -201,10 +201,17 @@ class CoverageReportTest {
         .isEqualTo("patchgate audit report: report coverage needs --kb or --file (one of them)\n");
     assertThat(CommandRun.of(REPORT, dir, "coverage", "--kb", "KB5034441", "--clients", "x").err())
         .isEqualTo(
-            "patchgate audit report: --clients: 'x' (expected: an IPv4 CIDR such as"
-                + " 10.10.1.0/24)\n");
+            "patchgate audit report: --clients: no client group 'x' (the allowlist names no"
+                + " client groups; or give an address block such as 10.10.1.0/24)\n");
+    assertThat(
+            CommandRun.of(REPORT, dir, "coverage", "--kb", "KB5034441", "--clients", "10.1.2.3/8")
+                .err())
+        .isEqualTo(
+            "patchgate audit report: --clients: '10.1.2.3/8' has host bits set (expected: the"
+                + " network address, e.g. 10.0.0.0/8)\n");
     assertThat(CommandRun.of(REPORT, dir, "patches", "--clients", "10.20.0.0/24").err())
-        .isEqualTo("patchgate audit report: --clients applies to report coverage only\n");
+        .isEqualTo(
+            "patchgate audit report: --clients applies to reports coverage and anomalies only\n");
   }
 
   /** The coverage report of the period's clients in 10.20.0.0/24 (10.20.0.99 is seen before). */

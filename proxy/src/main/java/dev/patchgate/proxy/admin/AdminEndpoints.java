@@ -1,11 +1,10 @@
 package dev.patchgate.proxy.admin;
 
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 
 /**
- * What the admin listener's paths answer, as status, media type and text; pure of Netty's channel
- * handling, which {@link AdminHandler} does.
+ * What the admin listener's monitoring paths answer, as status, media type and text; pure of the
+ * HTTP server, which {@link AdminListener} wires.
  */
 final class AdminEndpoints {
   static final String METRICS = "/metrics";
@@ -16,8 +15,8 @@ final class AdminEndpoints {
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   /** One answer: its status, media type and body. */
-  record Answer(HttpResponseStatus status, String contentType, String body) {
-    static Answer text(HttpResponseStatus status, String body) {
+  record Answer(int status, String contentType, String body) {
+    static Answer text(int status, String body) {
       return new Answer(status, TEXT, body);
     }
   }
@@ -30,16 +29,11 @@ final class AdminEndpoints {
     this.readiness = readiness;
   }
 
-  /** True for the paths the listener serves. */
-  static boolean serves(String path) {
-    return METRICS.equals(path) || HEALTHZ.equals(path) || READYZ.equals(path);
-  }
-
-  /** The answer to a GET (or HEAD) of {@code path}, one of those {@link #serves} names. */
+  /** The answer to a GET (or HEAD) of {@code path}, one of the three monitoring paths. */
   Answer get(String path) {
     return switch (path) {
-      case METRICS -> new Answer(HttpResponseStatus.OK, PROMETHEUS_TEXT, meters.scrape());
-      case HEALTHZ -> Answer.text(HttpResponseStatus.OK, "ok\n");
+      case METRICS -> new Answer(200, PROMETHEUS_TEXT, meters.scrape());
+      case HEALTHZ -> Answer.text(200, "ok\n");
       case READYZ -> ready();
       default -> notFound();
     };
@@ -48,14 +42,14 @@ final class AdminEndpoints {
   private Answer ready() {
     List<String> problems = readiness.problems();
     if (problems.isEmpty()) {
-      return Answer.text(HttpResponseStatus.OK, "ready\n");
+      return Answer.text(200, "ready\n");
     }
-    return Answer.text(HttpResponseStatus.SERVICE_UNAVAILABLE, String.join("\n", problems) + "\n");
+    return Answer.text(503, String.join("\n", problems) + "\n");
   }
 
   static Answer notFound() {
     return Answer.text(
-        HttpResponseStatus.NOT_FOUND,
+        404,
         "not found: the admin listener serves "
             + METRICS
             + ", "

@@ -5,125 +5,142 @@ import dev.patchgate.audit.AuditRecord;
 import dev.patchgate.audit.CacheOutcome;
 import dev.patchgate.proxy.config.AdminSettings;
 import dev.patchgate.proxy.exchange.ExchangeLog;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.ext.web.RoutingContext;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 
 /**
- * One admin connection's exchanges: counts the bytes on the wire (it sits next to the socket) and
- * writes the audit record of each answer, as the proxy does for its own requests.
+ * The admin listener's exchanges: refuses clients outside {@code patchgate.admin.clients} (403,
+ * recorded as {@code deny}) and malformed requests (400, {@code error}), and writes one audit
+ * record per answer with the bytes that crossed the socket, as the proxy does for its own requests.
  *
- * <p>Confined to the connection's event loop. Answers go out one at a time, each as soon as its
- * request is read, so the bytes written by one answer are the count's growth while it is written;
- * the bytes read since the previous answer are this request's (a client that pipelines has the
- * requests of one packet counted in the first).
+ * <p>{@link #begin} runs first for every routed request; what the later handlers decide (a refusal
+ * by role, a signed-in user) they note in the request's {@link AdminNote}.
  */
-final class AdminExchanges extends ChannelDuplexHandler {
-  static final String NAME = "patchgate-admin-bytes";
+final class AdminExchanges {
+  static final String REFUSED = "admin client not allowed";
+  static final String MALFORMED = "malformed request";
 
-  private final InetAddress client;
   private final AdminSettings settings;
   private final ExchangeLog log;
-  private final String host;
-  private final int port;
-  private long read;
-  private long written;
-  private long readBefore;
 
-  AdminExchanges(Channel channel, AdminSettings settings, ExchangeLog log) {
-    InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
-    InetSocketAddress local = (InetSocketAddress) channel.localAddress();
-    this.client = remote.getAddress();
+  AdminExchanges(AdminSettings settings, ExchangeLog log) {
     this.settings = settings;
     this.log = log;
-    this.host = local.getAddress().getHostAddress();
-    this.port = local.getPort();
-  }
-
-  /** True when the client may use the admin listener. */
-  boolean admitted() {
-    return settings.admits(client);
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    read += size(msg);
-    ctx.fireChannelRead(msg);
-  }
-
-  @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    written += size(msg);
-    ctx.write(msg, promise);
-  }
-
-  private static long size(Object msg) {
-    if (msg instanceof ByteBuf buf) {
-      return buf.readableBytes();
-    }
-    return msg instanceof ByteBufHolder holder ? holder.content().readableBytes() : 0;
   }
 
   /**
-   * Sends {@code response} and writes the record of the exchange it ends.
-   *
-   * @param stamp when the request arrived
-   * @param close true to close the connection once the answer is out
+   * Stamps the exchange, arranges its record for when the answer is out, and refuses a client
+   * outside {@code admin.clients}; passes the request on otherwise.
    */
-  void answer(
-      ChannelHandlerContext ctx,
-      ExchangeLog.Stamp stamp,
-      String method,
-      String url,
-      FullHttpResponse response,
-      AuditDecision decision,
-      String reason,
-      boolean close) {
-    String contentType = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
-    int status = response.status().code();
-    if (close) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+  void begin(RoutingContext ctx) {
+    ExchangeLog.Stamp stamp = log.stamp();
+    HttpServerRequest request = ctx.request();
+    AdminNote note = new AdminNote();
+    note.attachTo(ctx);
+    ctx.addEndHandler(done -> record(request, stamp, note));
+    if (!admits(request.remoteAddress())) {
+      note.deny(REFUSED);
+      HttpServerResponse response = ctx.response();
+      response.putHeader(HttpHeaders.CONNECTION, "close");
+      send(response, AdminEndpoints.Answer.text(403, "forbidden\n"))
+          .onComplete(sent -> request.connection().close());
+      return;
     }
-    long writtenBefore = written;
-    // The codec encodes on this thread inside the call, so the count has grown by the answer.
-    var sent = ctx.writeAndFlush(response);
-    if (close) {
-      sent.addListener(ChannelFutureListener.CLOSE);
+    ctx.next();
+  }
+
+  /** Answers a request the codec could not read (400) and records it as an error. */
+  void malformed(HttpServerRequest request) {
+    ExchangeLog.Stamp stamp = log.stamp();
+    HttpServerResponse response = request.response();
+    response.putHeader(HttpHeaders.CONNECTION, "close");
+    send(response, AdminEndpoints.Answer.text(400, "bad request\n"))
+        .onComplete(
+            sent -> {
+              AdminNote note = new AdminNote();
+              note.decision = AuditDecision.ERROR;
+              note.reason = MALFORMED;
+              record(request, stamp, note);
+              request.connection().close();
+            });
+  }
+
+  /** Sends {@code answer} with the headers every admin answer carries. */
+  static Future<Void> send(HttpServerResponse response, AdminEndpoints.Answer answer) {
+    return response
+        .setStatusCode(answer.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, answer.contentType())
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .end(answer.body());
+  }
+
+  private boolean admits(SocketAddress remote) {
+    try {
+      // An address literal: no name lookup.
+      return remote != null && settings.admits(InetAddress.getByName(remote.hostAddress()));
+    } catch (UnknownHostException e) {
+      return false;
     }
-    long toClient = written - writtenBefore;
-    long fromClient = read - readBefore;
-    readBefore = read;
+  }
+
+  /** Writes the record of an exchange whose answer is out (or failed). */
+  void record(HttpServerRequest request, ExchangeLog.Stamp stamp, AdminNote note) {
+    WireBytes wire = wire(request.connection());
+    SocketAddress remote = request.remoteAddress();
+    SocketAddress local = request.localAddress();
+    HttpServerResponse response = request.response();
     log.finishedOutside(
         new AuditRecord(
             stamp.at(),
             stamp.id(),
-            client.getHostAddress(),
+            remote == null ? null : remote.hostAddress(),
             null,
-            method,
-            url,
-            host,
-            port,
-            decision,
+            note.method == null ? request.method().name() : note.method,
+            request.uri(),
+            local == null ? null : local.hostAddress(),
+            local == null ? null : local.port(),
+            note.decision,
             null,
-            reason,
+            note.reason,
             false,
-            status,
-            toClient,
-            fromClient,
+            response.getStatusCode(),
+            wire == null ? response.bytesWritten() : wire.takeWritten(),
+            wire == null ? request.bytesRead() : wire.takeRead(),
             log.millisSince(stamp),
-            contentType,
+            response.headers().get(HttpHeaders.CONTENT_TYPE),
             null,
             CacheOutcome.NONE,
             null,
-            null));
+            null,
+            note.user));
+  }
+
+  /**
+   * Puts a byte counter next to the socket of a new connection. Vert.x has no public hook into its
+   * Netty pipeline; its connections are {@link ConnectionBase}s (an internal type, checked here so
+   * a change in Vert.x costs the header bytes in the count, not the listener).
+   */
+  static void countBytes(HttpConnection connection) {
+    if (connection instanceof ConnectionBase base) {
+      base.channel().pipeline().addFirst(WireBytes.NAME, new WireBytes());
+    }
+  }
+
+  private static WireBytes wire(HttpConnection connection) {
+    if (connection instanceof ConnectionBase base) {
+      Channel channel = base.channel();
+      return (WireBytes) channel.pipeline().get(WireBytes.NAME);
+    }
+    return null;
   }
 }

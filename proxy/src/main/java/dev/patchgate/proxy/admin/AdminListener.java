@@ -1,51 +1,67 @@
 package dev.patchgate.proxy.admin;
 
+import dev.patchgate.audit.Ticker;
 import dev.patchgate.proxy.config.AdminSettings;
+import dev.patchgate.proxy.config.ConsoleSettings;
+import dev.patchgate.proxy.console.ConsoleRoutes;
 import dev.patchgate.proxy.exchange.ExchangeLog;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PfxOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The admin listener ({@code patchgate.admin.listen}): {@code /metrics}, {@code /healthz} and
  * {@code /readyz} for the addresses in {@code patchgate.admin.clients}, 403 for everyone else, and
  * an audit record of every request either way.
  *
- * <p>It runs on an event loop of its own, so that a flood on the proxy listener cannot keep the
+ * <p>Vert.x Web serves it (routing, and for the console sessions and CSRF tokens), on a Vert.x
+ * instance of its own with one event loop, so that a flood on the proxy listener cannot keep the
  * monitoring from seeing it. Requests are small and bounded: a request line of 4 KiB, headers of 8
- * KiB, no body; at most {@value #MAX_CONNECTIONS} connections at once, each closed after {@link
- * #IDLE} without traffic.
+ * KiB; at most {@value #MAX_CONNECTIONS} connections at once, each closed after {@link #IDLE}
+ * without traffic.
+ *
+ * <p>With {@code patchgate.console.enabled} it serves the console too ({@link ConsoleRoutes}); with
+ * {@code patchgate.console.tls.keystore} the whole listener speaks TLS only.
  *
  * <p>Public for the gateway's wiring.
  */
 public final class AdminListener implements AutoCloseable {
   static final int MAX_CONNECTIONS = 64;
+  static final String CSRF_REFUSED = "CSRF token missing or wrong";
   static final Duration IDLE = Duration.ofSeconds(30);
   private static final int MAX_REQUEST_LINE = 4096;
   private static final int MAX_HEADERS = 8192;
-  private static final int MAX_BODY = 0;
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
-  private final EventLoopGroup group;
-  private final Channel server;
+  private static final Logger LOG = LoggerFactory.getLogger(AdminListener.class);
 
-  private AdminListener(EventLoopGroup group, Channel server) {
-    this.group = group;
-    this.server = server;
+  private final Vertx vertx;
+  private final InetSocketAddress address;
+
+  private AdminListener(Vertx vertx, InetSocketAddress address) {
+    this.vertx = vertx;
+    this.address = address;
   }
 
   /**
@@ -58,57 +74,150 @@ public final class AdminListener implements AutoCloseable {
       AdminSettings settings,
       PrometheusMeters meters,
       Readiness readiness,
-      ExchangeLog log) {
-    EventLoopGroup group =
-        new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("patchgate-admin", true), NioIoHandler.newFactory());
-    AtomicInteger open = new AtomicInteger();
+      ExchangeLog log,
+      ConsoleRoutes.Sources console) {
+    Vertx vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(1)
+                .setWorkerPoolSize(2)
+                .setInternalBlockingPoolSize(1)
+                .setUseDaemonThread(true)
+                // Nothing is read from the class path through the file system: no .vertx cache
+                // directory in the working directory (read-only under systemd).
+                .setFileSystemOptions(
+                    new FileSystemOptions()
+                        .setFileCachingEnabled(false)
+                        .setClassPathResolvingEnabled(false)));
+    AdminExchanges exchanges = new AdminExchanges(settings, log);
     AdminEndpoints endpoints = new AdminEndpoints(meters, readiness);
-    ChannelFuture bound =
-        new ServerBootstrap()
-            .group(group)
-            .channel(NioServerSocketChannel.class)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel channel) {
-                    if (open.incrementAndGet() > MAX_CONNECTIONS) {
-                      open.decrementAndGet();
-                      channel.close();
-                      return;
-                    }
-                    channel.closeFuture().addListener(closed -> open.decrementAndGet());
-                    AdminExchanges exchanges = new AdminExchanges(channel, settings, log);
-                    channel
-                        .pipeline()
-                        .addLast(AdminExchanges.NAME, exchanges)
-                        .addLast(new IdleStateHandler(0, 0, IDLE.toMillis(), TimeUnit.MILLISECONDS))
-                        .addLast(new HttpServerCodec(MAX_REQUEST_LINE, MAX_HEADERS, 8192))
-                        .addLast(new HttpObjectAggregator(MAX_BODY))
-                        .addLast(new AdminHandler(exchanges, log, endpoints));
-                  }
-                })
-            .bind(bindTo)
-            .awaitUninterruptibly();
-    if (!bound.isSuccess()) {
-      group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-      throw new AdminBindException(bound.cause());
+    Router router = Router.router(vertx);
+    router.route().handler(exchanges::begin);
+    for (String path :
+        List.of(AdminEndpoints.METRICS, AdminEndpoints.HEALTHZ, AdminEndpoints.READYZ)) {
+      router.route(path).handler(ctx -> monitoring(ctx, endpoints, path));
     }
-    return new AdminListener(group, bound.channel());
+    ConsoleSettings consoleSettings = settings.console();
+    if (consoleSettings.enabled()) {
+      ConsoleRoutes.mount(router, vertx, consoleSettings, console, Ticker.SYSTEM);
+    }
+    router.route().handler(ctx -> AdminExchanges.send(ctx.response(), AdminEndpoints.notFound()));
+    router.route().failureHandler(AdminListener::failed);
+
+    HttpServerOptions options =
+        new HttpServerOptions()
+            // HTTP/1.1 only: Vert.x would otherwise upgrade a client that offers h2c (the
+            // JDK's HttpClient does) to HTTP/2, where "Connection: close" means nothing.
+            .setHttp2ClearTextEnabled(false)
+            .setHost(bindTo.getHostString())
+            .setPort(bindTo.getPort())
+            .setMaxInitialLineLength(MAX_REQUEST_LINE)
+            .setMaxHeaderSize(MAX_HEADERS)
+            .setIdleTimeout((int) IDLE.toSeconds())
+            .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    if (consoleSettings.tls().isPresent()) {
+      ConsoleSettings.Keystore keystore = consoleSettings.tls().get();
+      try {
+        options
+            .setSsl(true)
+            .setKeyCertOptions(
+                new PfxOptions()
+                    .setValue(Buffer.buffer(Files.readAllBytes(keystore.file())))
+                    .setPassword(keystore.password()));
+      } catch (IOException e) {
+        stop(vertx);
+        throw new AdminBindException(e);
+      }
+    }
+    HttpServer server = vertx.createHttpServer(options);
+    AtomicInteger open = new AtomicInteger();
+    server
+        .connectionHandler(
+            connection -> {
+              if (open.incrementAndGet() > MAX_CONNECTIONS) {
+                open.decrementAndGet();
+                connection.close();
+                return;
+              }
+              connection.closeHandler(closed -> open.decrementAndGet());
+              AdminExchanges.countBytes(connection);
+            })
+        .invalidRequestHandler(exchanges::malformed)
+        .requestHandler(router);
+    try {
+      server
+          .listen()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      stop(vertx);
+      throw new AdminBindException(e instanceof ExecutionException ? e.getCause() : e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop(vertx);
+      throw new AdminBindException(e);
+    }
+    return new AdminListener(
+        vertx, new InetSocketAddress(bindTo.getAddress(), server.actualPort()));
+  }
+
+  /** {@code /metrics}, {@code /healthz}, {@code /readyz}: GET and HEAD only. */
+  private static void monitoring(RoutingContext ctx, AdminEndpoints endpoints, String path) {
+    HttpMethod method = ctx.request().method();
+    if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+      ctx.response().putHeader(HttpHeaders.ALLOW, "GET, HEAD");
+      AdminExchanges.send(ctx.response(), AdminEndpoints.Answer.text(405, "only GET and HEAD\n"));
+      return;
+    }
+    AdminExchanges.send(ctx.response(), endpoints.get(path));
+  }
+
+  /** A handler failed or refused the request: the status it chose, 500 when it threw. */
+  private static void failed(RoutingContext ctx) {
+    int status = ctx.statusCode() < 0 ? 500 : ctx.statusCode();
+    AdminNote note = AdminNote.of(ctx);
+    if (status == 403 && note != null && note.reason == null) {
+      // Vert.x Web's CSRF handler is the one that refuses with 403 on its own.
+      note.deny(CSRF_REFUSED);
+    }
+    if (status >= 500) {
+      LOG.error("admin request {} failed", ctx.request().uri(), ctx.failure());
+    } else {
+      // Recorded in the audit log; the service log only for debugging.
+      LOG.debug("admin request {} refused: {}", ctx.request().uri(), status, ctx.failure());
+    }
+    if (!ctx.response().ended()) {
+      AdminExchanges.send(
+          ctx.response(),
+          AdminEndpoints.Answer.text(
+              status, HttpResponseStatus.valueOf(status).reasonPhrase() + "\n"));
+    }
   }
 
   /** Where the admin listener is bound (the real port when 0 was configured). */
   public InetSocketAddress address() {
-    return (InetSocketAddress) server.localAddress();
+    return address;
   }
 
   /** Stops listening, closes every admin connection and waits (briefly) for the event loop. */
   @Override
   public void close() {
-    server.close().awaitUninterruptibly();
-    group
-        .shutdownGracefully(0, STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-        .awaitUninterruptibly(STOP_TIMEOUT.toMillis());
+    stop(vertx);
+  }
+
+  private static void stop(Vertx vertx) {
+    try {
+      vertx
+          .close()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // Closing is best effort: the process is stopping or the start failed anyway.
+    }
   }
 
   /** The admin address could not be bound; the cause says why (in use, not an own address). */

@@ -6,6 +6,7 @@ import dev.patchgate.audit.query.UsageException;
 import dev.patchgate.audit.report.AuditReportCommand;
 import dev.patchgate.proxy.config.GatewaySettings;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -206,7 +207,7 @@ final class AuditCommand extends CommandGroup {
     String entry;
   }
 
-  /** {@code audit report patches|denied|coverage}. */
+  /** {@code audit report patches|denied|coverage|anomalies}. */
   @Command(
       name = "report",
       description = {
@@ -219,22 +220,29 @@ final class AuditCommand extends CommandGroup {
             + " clients in no client group are flagged UNREGISTERED.",
         "coverage: per client seen in the period (any record) and per --kb (or --file pattern):"
             + " complete, incomplete (started, not finished) or none, first and last seen, then a"
-            + " summary line with counts and percentages."
+            + " summary line with counts and percentages.",
+        "anomalies: traffic unlike the baseline before the period (default: the last 7 days"
+            + " against the patchgate.anomalies.baseline before them), one row per finding:"
+            + " new_destination, unusual_hours, beaconing, burst, outside_schedule; thresholds in"
+            + " patchgate.anomalies."
       },
       footer = {
         "",
         "--entry and --host apply to the patches report only; --kb to patches and coverage;"
-            + " --file and --clients to coverage only.",
+            + " --file to coverage only; --clients to coverage and anomalies; --baseline and"
+            + " --kind to anomalies only.",
         "Did PC 10.10.1.5 get KB5034441, and when?",
         "  patchgate audit report patches --client 10.10.1.5 --kb KB5034441",
         "Which PCs of 10.10.1.0/24 have this Patch Tuesday's KBs?",
         "  patchgate audit report coverage --kb KB5034441 --kb KB5034439 --since 2026-11-10"
-            + " --clients 10.10.1.0/24"
+            + " --clients 10.10.1.0/24",
+        "What was unusual last week?",
+        "  patchgate audit report anomalies --format html > unusual.html"
       })
   static final class Report extends Tool {
     @Parameters(
         arity = "0..1",
-        paramLabel = "patches|denied|coverage",
+        paramLabel = "patches|denied|coverage|anomalies",
         hideParamSyntax = true,
         description = "the report")
     private String report;
@@ -258,9 +266,27 @@ final class AuditCommand extends CommandGroup {
 
     @Option(
         names = "--clients",
-        paramLabel = "CIDR",
-        description = "coverage: only clients in this IPv4 block, e.g. 10.10.1.0/24")
+        paramLabel = "GROUP|CIDR",
+        description =
+            "coverage, anomalies: only clients of this client group of the allowlist, or in this"
+                + " address block, e.g. workstations, 10.10.1.0/24 or fd00:20::/64")
     private String clients;
+
+    @Option(
+        names = "--baseline",
+        paramLabel = "DAYS",
+        description =
+            "anomalies: compare with this many days before the period (default:"
+                + " patchgate.anomalies.baseline)")
+    private String baseline;
+
+    @Option(
+        names = "--kind",
+        paramLabel = "KIND",
+        description =
+            "anomalies: only this kind (new_destination, unusual_hours, beaconing, burst,"
+                + " outside_schedule); may be given more than once")
+    private List<String> kinds;
 
     @Option(names = "--format", paramLabel = "F", description = "table (default), csv or html")
     private String format;
@@ -283,12 +309,16 @@ final class AuditCommand extends CommandGroup {
               kb == null ? null : String.join(",", kb),
               format,
               file,
-              clients);
-      return AuditReportCommand.run(
-          options,
-          () -> ReportKbSources.from(settings.allowlist(), terminal.err()),
-          terminal.out(),
-          terminal.err());
+              clients,
+              baseline,
+              kinds == null ? null : String.join(",", kinds));
+      AuditReportCommand.Context context =
+          new AuditReportCommand.Context(
+              () -> ReportKbSources.from(settings.allowlist(), terminal.err()),
+              () -> ReportClientGroups.from(settings.allowlist(), terminal.err()),
+              settings.anomalies(),
+              Clock.systemUTC());
+      return AuditReportCommand.run(options, context, terminal.out(), terminal.err());
     }
   }
 }

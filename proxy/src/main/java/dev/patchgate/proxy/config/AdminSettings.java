@@ -14,16 +14,18 @@ import java.util.Optional;
  * @param listen "host:port" to listen on (unresolved until bound), or empty when the listener is
  *     off
  * @param clients the addresses and ranges allowed to ask; never empty when the listener is on
+ * @param console the web console it serves too, and whether it speaks TLS
  *     <p>Public for the gateway's wiring and the tests.
  */
-public record AdminSettings(Optional<InetSocketAddress> listen, List<Cidr> clients) {
+public record AdminSettings(
+    Optional<InetSocketAddress> listen, List<Cidr> clients, ConsoleSettings console) {
   public AdminSettings {
     clients = List.copyOf(clients);
   }
 
   /** No admin listener: what tests that do not look at it use. */
   public static AdminSettings off() {
-    return new AdminSettings(Optional.empty(), List.of());
+    return new AdminSettings(Optional.empty(), List.of(), ConsoleSettings.off());
   }
 
   /** True when {@code address} may use the admin listener. */

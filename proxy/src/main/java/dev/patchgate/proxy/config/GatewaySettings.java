@@ -231,6 +231,7 @@ public record GatewaySettings(
     }
     UpstreamSettings upstream = upstream(r, problems, environment);
     AnomalySettings anomalies = anomalies(r);
+    ConsoleSettings console = console(r, problems, environment);
     if (!problems.isEmpty()) {
       throw new InvalidSettingsException(problems);
     }
@@ -276,7 +277,7 @@ public record GatewaySettings(
         upstreamThreads,
         alerts,
         pac,
-        new AdminSettings(adminListen, adminClients),
+        new AdminSettings(adminListen, adminClients, console),
         requestsPerClient,
         hierarchy,
         upstream,
@@ -308,6 +309,58 @@ public record GatewaySettings(
         r.integer("anomalies.burst.min-denied", 1, 1_000_000),
         r.integer("anomalies.outside-schedule.min-attempts", 1, 1_000_000),
         r.integer("anomalies.live-max-tracked", 100, 10_000_000));
+  }
+
+  /**
+   * {@code patchgate.console}: on or off, session lifetimes, and the admin listener's keystore,
+   * whose password comes from the environment (never from this file).
+   */
+  private static ConsoleSettings console(
+      SettingsReader r, List<String> problems, Function<String, String> environment) {
+    boolean enabled = r.bool("console.enabled");
+    Duration idle = r.duration("console.session-idle");
+    Duration max = r.duration("console.session-max");
+    Path keystore = r.get("console.tls.keystore", v -> v.isBlank() ? null : parsePath(v));
+    String passwordEnv = r.get("console.tls.password-env", String::strip);
+    ConsoleSettings off = ConsoleSettings.off();
+    if (idle != null && max != null && idle.compareTo(max) > 0) {
+      problems.add(
+          r.where("console.session-idle")
+              + "patchgate.console.session-idle ("
+              + idle
+              + ") is longer than session-max ("
+              + max
+              + "): a session ends at session-max anyway (expected e.g. 30m and 12h)");
+    }
+    Optional<ConsoleSettings.Keystore> tls = Optional.empty();
+    if (keystore != null) {
+      String password =
+          passwordEnv == null || passwordEnv.isEmpty() ? null : environment.apply(passwordEnv);
+      if (!Files.isRegularFile(keystore) || !Files.isReadable(keystore)) {
+        problems.add(
+            r.where("console.tls.keystore")
+                + "patchgate.console.tls.keystore: "
+                + keystore
+                + " cannot be read (expected a PKCS#12 file, e.g. made by keytool -genkeypair"
+                + " -storetype PKCS12)");
+      } else if (password == null) {
+        problems.add(
+            r.where("console.tls.password-env")
+                + "patchgate.console.tls.password-env: "
+                + (passwordEnv == null || passwordEnv.isEmpty()
+                    ? "not set"
+                    : "the environment variable " + passwordEnv + " is not set")
+                + " (expected the name of an environment variable holding the keystore's"
+                + " password, e.g. PATCHGATE_ADMIN_KEYSTORE_PASSWORD)");
+      } else {
+        tls = Optional.of(new ConsoleSettings.Keystore(keystore, password));
+      }
+    }
+    return new ConsoleSettings(
+        enabled,
+        idle == null ? off.sessionIdle() : idle,
+        max == null ? off.sessionMax() : max,
+        tls);
   }
 
   /**

@@ -35,6 +35,7 @@ public final class GatewayMetrics {
   public static final String TUNNELS_ACTIVE = "patchgate.tunnels.active";
   public static final String MIRROR_HITS = "patchgate.mirror.hits";
   public static final String MIRROR_MISSES = "patchgate.mirror.misses";
+  public static final String MIRROR_SERVED_BYTES = "patchgate.mirror.served";
   public static final String UPSTREAM_ERRORS = "patchgate.upstream.errors";
   static final String ALERTS_FAILED = "patchgate.alerts.failed";
   static final String ALERTS_DROPPED = "patchgate.alerts.dropped";
@@ -59,6 +60,7 @@ public final class GatewayMetrics {
   private final AtomicInteger connections = new AtomicInteger();
   private final Counter headerTimeouts;
   private final Counter mirrorHits;
+  private final Counter mirrorServedBytes;
   private final Counter mirrorMisses;
   private final Counter bytesToClients;
   private final Counter bytesFromClients;
@@ -102,6 +104,11 @@ public final class GatewayMetrics {
     mirrorHits =
         Counter.builder(MIRROR_HITS)
             .description("Answers served from the mirror (stale copies included)")
+            .register(registry);
+    mirrorServedBytes =
+        Counter.builder(MIRROR_SERVED_BYTES)
+            .baseUnit("bytes")
+            .description("Bytes sent to clients from the mirror: what the upstream link was spared")
             .register(registry);
     mirrorMisses =
         Counter.builder(MIRROR_MISSES)
@@ -173,7 +180,10 @@ public final class GatewayMetrics {
     requests.get(record.decision()).increment((double) record.count());
     countBytes(record);
     switch (record.cache()) {
-      case HIT, STALE -> mirrorHits.increment();
+      case HIT, STALE -> {
+        mirrorHits.increment();
+        mirrorServedBytes.increment((double) record.bytesToClient());
+      }
       case MISS -> mirrorMisses.increment();
       default -> {}
     }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -289,6 +290,48 @@ class GatewaySettingsTest {
     assertThat(defaults.admits(InetAddress.getByName("10.20.0.5"))).isFalse();
     assertThat(defaults.admits(InetAddress.getByName("fd00::5"))).isFalse();
     assertThat(GatewaySettings.load(Optional.of(file)).admin().listen()).isEmpty();
+  }
+
+  @Test
+  void theConsoleIsOffByDefaultAndItsKeystorePasswordComesFromTheEnvironment() throws Exception {
+    ConsoleSettings defaults = GatewaySettings.load(Optional.empty()).admin().console();
+    Path keystore = Files.writeString(dir.resolve("admin.p12"), "not checked here");
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(
+        file,
+        """
+        patchgate.console {
+          enabled = true
+          session-idle = 10m
+          tls { keystore = "%s", password-env = "PG_KS" }
+        }
+        """
+            .formatted(keystore));
+
+    ConsoleSettings on =
+        GatewaySettings.load(Optional.of(file), Map.of("PG_KS", "secret")::get).admin().console();
+
+    assertThat(defaults.enabled()).isFalse();
+    assertThat(defaults.sessionIdle()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(defaults.sessionMax()).isEqualTo(Duration.ofHours(12));
+    assertThat(defaults.tls()).isEmpty();
+    assertThat(on.enabled()).isTrue();
+    assertThat(on.sessionIdle()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(on.tls()).hasValue(new ConsoleSettings.Keystore(keystore, "secret"));
+    assertThat(on.tls().orElseThrow().toString()).doesNotContain("secret");
+    assertThatThrownBy(() -> GatewaySettings.load(Optional.of(file), name -> null))
+        .message()
+        .contains("patchgate.console.tls.password-env: the environment variable PG_KS is not set");
+  }
+
+  @Test
+  void aConsoleSessionIdleLongerThanItsMaximumIsRefused() throws Exception {
+    Path file = dir.resolve("patchgate.conf");
+    Files.writeString(file, "patchgate.console { session-idle = 13h, session-max = 12h }\n");
+
+    assertThatThrownBy(() -> GatewaySettings.load(Optional.of(file)))
+        .message()
+        .contains("patchgate.console.session-idle (PT13H) is longer than session-max (PT12H)");
   }
 
   @Test

@@ -1,0 +1,436 @@
+package dev.patchgate.proxy.console;
+
+import dev.patchgate.audit.Ticker;
+import dev.patchgate.audit.text.ByteSize;
+import dev.patchgate.proxy.admin.AdminNote;
+import dev.patchgate.proxy.config.ConsoleSettings;
+import dev.patchgate.proxy.console.users.ConsoleUser;
+import dev.patchgate.proxy.console.users.ConsoleUsers;
+import dev.patchgate.proxy.console.users.ConsoleUsersException;
+import dev.patchgate.proxy.console.users.Role;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.Session;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CSRFHandler;
+import io.vertx.ext.web.handler.SessionHandler;
+import io.vertx.ext.web.sstore.LocalSessionStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.text.DecimalFormat;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The console's routes on the admin listener: sign-in and sign-out, the pages, and the JSON API,
+ * built from Vert.x Web's session, CSRF and body handlers.
+ *
+ * <p>Sessions live in memory (a restart signs everyone out), in an HttpOnly, SameSite=Strict cookie
+ * (Secure with TLS), and end after {@code session-idle} without use or {@code session-max} after
+ * the sign-in. The id changes at sign-in (no fixation). Every POST carries the session's CSRF token
+ * in the form field {@value #CSRF_FIELD}. A page asked for without a session redirects to {@code
+ * /login}; the API answers 401. Sign-ins, failed ones, sign-outs and every POST are audit records
+ * of their own ({@code method} {@code CONSOLE}, the user); see {@link AdminNote}.
+ */
+public final class ConsoleRoutes {
+  static final String CSRF_FIELD = "csrf";
+  static final String SESSION_COOKIE = "patchgate_session";
+  static final String CSRF_COOKIE = "patchgate_csrf";
+  static final String WRONG = "wrong user name or password";
+  private static final String USER = "user";
+  private static final String ROLE = "role";
+  private static final String SIGNED_IN = "signed_in";
+  private static final String ENTRIES = "entries";
+  private static final String GROUPS = "groups";
+  private static final int MAX_FORM = 16 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(ConsoleRoutes.class);
+  private static final DateTimeFormatter WHEN =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+  /**
+   * What the console reads from the running gateway.
+   *
+   * @param gateway the name shown in every page's header
+   * @param users the console users file
+   * @param registry the gateway's meters
+   * @param allowlistFile the allowlist file
+   * @param allowlistLoaded when the policy in force was read
+   * @param allowlistProblems while an edit is rejected, its problems
+   * @param readinessProblems what keeps the gateway from being ready
+   */
+  public record Sources(
+      String gateway,
+      Path users,
+      MeterRegistry registry,
+      Path allowlistFile,
+      Supplier<Instant> allowlistLoaded,
+      Supplier<List<String>> allowlistProblems,
+      Supplier<List<String>> readinessProblems) {}
+
+  private final Vertx vertx;
+  private final ConsoleSettings settings;
+  private final Sources sources;
+  private final ConsolePages pages = new ConsolePages();
+  private final SignInThrottle throttle;
+  private final byte[] css;
+
+  private ConsoleRoutes(Vertx vertx, ConsoleSettings settings, Sources sources, Ticker ticker) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.sources = sources;
+    this.throttle = new SignInThrottle(ticker);
+    this.css = resource("console/console.css");
+  }
+
+  /**
+   * Adds the console to {@code router}, after the monitoring paths and before the listener's 404.
+   */
+  public static void mount(
+      Router router, Vertx vertx, ConsoleSettings settings, Sources sources, Ticker ticker) {
+    new ConsoleRoutes(vertx, settings, sources, ticker).mountOn(router);
+  }
+
+  private void mountOn(Router router) {
+    boolean tls = settings.tls().isPresent();
+    router.route().handler(ConsoleRoutes::securityHeaders);
+    router
+        .route()
+        .method(HttpMethod.POST)
+        .handler(
+            ctx -> {
+              // Every POST is a console event of its own, also one the CSRF check refuses.
+              AdminNote.of(ctx).consoleEvent();
+              ctx.next();
+            });
+    router.get("/console.css").handler(this::css);
+    router
+        .route()
+        .handler(
+            SessionHandler.create(LocalSessionStore.create(vertx))
+                .setSessionCookieName(SESSION_COOKIE)
+                .setSessionTimeout(settings.sessionIdle().toMillis())
+                .setCookieHttpOnlyFlag(true)
+                .setCookieSecureFlag(tls)
+                .setCookieSameSite(CookieSameSite.STRICT)
+                .setNagHttps(false)
+                .setMinLength(32));
+    router
+        .route()
+        .method(HttpMethod.POST)
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_FORM));
+    router
+        .route()
+        .handler(
+            CSRFHandler.create(vertx, secret())
+                .setHeaderName(CSRF_FIELD)
+                .setCookieName(CSRF_COOKIE)
+                .setCookieHttpOnly(true)
+                .setCookieSecure(tls)
+                .setNagHttps(false)
+                .setTimeout(settings.sessionIdle().toMillis()));
+    router.route().handler(this::whoIsIt);
+    router.get("/login").handler(this::loginForm);
+    router.post("/login").handler(this::signIn);
+    router.post("/logout").handler(this::signOut);
+    router.route("/api/*").handler(ctx -> requireUser(ctx, true));
+    // The gateway as a whole is the administrator's; a vendor sees their own entries' data only.
+    router.route("/api/status").handler(ctx -> requireAdmin(ctx, true));
+    router.get("/api/status").handler(this::apiStatus);
+    router.route().handler(ctx -> requireUser(ctx, false));
+    router.route("/allowlist").handler(ctx -> requireAdmin(ctx, false));
+    router.get("/").handler(this::home);
+    router.get("/allowlist").handler(this::allowlist);
+  }
+
+  private static void securityHeaders(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+        .putHeader("X-Frame-Options", "DENY")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer");
+    ctx.next();
+  }
+
+  private void css(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/css; charset=utf-8");
+    ctx.response().end(io.vertx.core.buffer.Buffer.buffer(css));
+  }
+
+  /**
+   * Notes the signed-in user (ending a session past {@code session-max}), and marks every POST as a
+   * console event of its own.
+   */
+  private void whoIsIt(RoutingContext ctx) {
+    Session session = ctx.session();
+    String user = session == null ? null : session.get(USER);
+    if (user != null) {
+      Long since = session.get(SIGNED_IN);
+      if (since == null
+          || Duration.ofMillis(System.currentTimeMillis() - since).compareTo(settings.sessionMax())
+              > 0) {
+        session.destroy();
+      } else {
+        AdminNote.of(ctx).user(user);
+      }
+    }
+    ctx.next();
+  }
+
+  private static String user(RoutingContext ctx) {
+    Session session = ctx.session();
+    return session == null || session.isDestroyed() ? null : session.get(USER);
+  }
+
+  private static String role(RoutingContext ctx) {
+    return ctx.session().get(ROLE);
+  }
+
+  private void requireUser(RoutingContext ctx, boolean api) {
+    if (user(ctx) != null) {
+      ctx.next();
+      return;
+    }
+    if (api) {
+      json(ctx, 401, new JsonObject().put("error", "sign in first: POST /login"));
+    } else {
+      redirect(ctx, "/login");
+    }
+  }
+
+  private void requireAdmin(RoutingContext ctx, boolean api) {
+    if (Role.ADMIN.wireName().equals(role(ctx))) {
+      ctx.next();
+      return;
+    }
+    AdminNote.of(ctx).deny("console page for admins only; signed in as " + role(ctx));
+    if (api) {
+      json(ctx, 403, new JsonObject().put("error", "for the gateway's administrators only"));
+      return;
+    }
+    Map<String, Object> model = model(ctx, "Not allowed", "");
+    model.put("heading", "Not allowed");
+    model.put("message", "This page is for the gateway's administrators.");
+    html(ctx, 403, "error", model);
+  }
+
+  private void loginForm(RoutingContext ctx) {
+    if (user(ctx) != null) {
+      redirect(ctx, "/");
+      return;
+    }
+    html(ctx, 200, "login", loginModel(ctx, null, ""));
+  }
+
+  private void signIn(RoutingContext ctx) {
+    AdminNote note = AdminNote.of(ctx);
+    String name = form(ctx, "username").strip();
+    char[] password = form(ctx, "password").toCharArray();
+    String address = ctx.request().remoteAddress().hostAddress();
+    note.user(name);
+    Optional<String> refused = throttle.refusal(name, address);
+    if (refused.isPresent()) {
+      Arrays.fill(password, '\0');
+      note.deny(refused.get());
+      html(ctx, 429, "login", loginModel(ctx, "Too many failed sign-ins. Try again later.", name));
+      return;
+    }
+    vertx
+        // Unordered: one slow bcrypt check does not hold up another client's on the worker pool.
+        .executeBlocking(() -> authenticate(name, password), false)
+        .onComplete(
+            checked -> {
+              Arrays.fill(password, '\0');
+              Optional<ConsoleUser> user =
+                  checked.succeeded() ? checked.result() : Optional.empty();
+              if (user.isEmpty()) {
+                note.deny(throttle.failed(name, address).orElse(WRONG));
+                html(ctx, 401, "login", loginModel(ctx, "Wrong user name or password.", name));
+                return;
+              }
+              Session session = ctx.session().regenerateId();
+              session.put(USER, user.get().name());
+              session.put(ROLE, user.get().role().wireName());
+              session.put(SIGNED_IN, System.currentTimeMillis());
+              session.put(ENTRIES, String.join(", ", user.get().entries()));
+              session.put(GROUPS, String.join(", ", user.get().groups()));
+              note.user(user.get().name()).reason("signed in as " + user.get().role().wireName());
+              redirect(ctx, "/");
+            });
+  }
+
+  /** Reads the users file afresh, so that {@code patchgate user add} needs no restart. */
+  private Optional<ConsoleUser> authenticate(String name, char[] password) {
+    try {
+      return ConsoleUsers.load(sources.users()).authenticate(name, password);
+    } catch (ConsoleUsersException e) {
+      LOG.error("console sign-in refused: the users file cannot be used:\n{}", e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private void signOut(RoutingContext ctx) {
+    String user = user(ctx);
+    AdminNote.of(ctx).reason(user == null ? "sign-out without a session" : "signed out");
+    if (ctx.session() != null) {
+      ctx.session().destroy();
+    }
+    redirect(ctx, "/login");
+  }
+
+  private OverviewFigures figures() {
+    return OverviewFigures.read(
+        sources.registry(),
+        sources.allowlistLoaded().get(),
+        sources.allowlistProblems().get(),
+        sources.readinessProblems().get());
+  }
+
+  private void apiStatus(RoutingContext ctx) {
+    json(ctx, 200, figures().toJson());
+  }
+
+  /** The Overview for an admin; for a vendor, what they may see. */
+  private void home(RoutingContext ctx) {
+    if (Role.ADMIN.wireName().equals(role(ctx))) {
+      overview(ctx);
+      return;
+    }
+    Map<String, Object> model = model(ctx, "Your systems", "home");
+    model.put("entries", ctx.session().get(ENTRIES));
+    model.put("groups", ctx.session().get(GROUPS));
+    html(ctx, 200, "vendor", model);
+  }
+
+  private void overview(RoutingContext ctx) {
+    OverviewFigures figures = figures();
+    Map<String, Object> model = model(ctx, "Overview", "overview");
+    model.put("figures", shown(figures));
+    model.put("problems", figures.readinessProblems());
+    model.put("allowlistProblems", figures.allowlistProblems());
+    html(ctx, 200, "overview", model);
+  }
+
+  private void allowlist(RoutingContext ctx) {
+    OverviewFigures figures = figures();
+    Map<String, Object> model = model(ctx, "Allowlist", "allowlist");
+    model.put("figures", shown(figures));
+    model.put("file", sources.allowlistFile().toAbsolutePath().toString());
+    model.put("allowlistProblems", figures.allowlistProblems());
+    html(ctx, 200, "allowlist", model);
+  }
+
+  /** The figures as the pages show them. */
+  private static Map<String, String> shown(OverviewFigures f) {
+    Map<String, String> shown = new HashMap<>();
+    DecimalFormat count = new DecimalFormat("#,##0");
+    shown.put("allowed", count.format(f.allowed()));
+    shown.put("denied", count.format(f.denied()));
+    shown.put("errors", count.format(f.errors()));
+    shown.put("hits", count.format(f.mirrorHits()));
+    shown.put("misses", count.format(f.mirrorMisses()));
+    shown.put(
+        "hitRatio",
+        f.hitRatio() < 0 ? "no mirrorable answer yet" : Math.round(f.hitRatio() * 100) + " %");
+    shown.put("served", ByteSize.human(f.mirrorServedBytes()));
+    shown.put("connections", count.format(f.connections()));
+    shown.put("tunnels", count.format(f.tunnels()));
+    shown.put("upstreamErrors", count.format(f.upstreamErrors()));
+    shown.put("audit", f.auditHealthy() ? "written" : "NOT being written");
+    shown.put("auditClass", f.auditHealthy() ? "ok" : "bad");
+    shown.put(
+        "allowlist", f.allowlistValid() ? "valid" : "edit rejected; the previous policy answers");
+    shown.put("allowlistClass", f.allowlistValid() ? "ok" : "bad");
+    shown.put("allowlistLoaded", WHEN.format(f.allowlistLoaded()));
+    return shown;
+  }
+
+  private Map<String, Object> loginModel(RoutingContext ctx, String message, String username) {
+    Map<String, Object> model = model(ctx, "Sign in", "login");
+    model.put("message", message);
+    model.put("username", username);
+    return model;
+  }
+
+  /** What every page's layout needs. */
+  private Map<String, Object> model(RoutingContext ctx, String title, String page) {
+    String user = user(ctx);
+    Map<String, Object> model = new HashMap<>();
+    model.put("title", title);
+    model.put("page", page);
+    model.put("gateway", sources.gateway());
+    model.put("user", user);
+    model.put("role", user == null ? null : role(ctx));
+    model.put("csrf", ctx.get(CSRF_FIELD));
+    return model;
+  }
+
+  private void html(RoutingContext ctx, int status, String template, Map<String, Object> model) {
+    String body;
+    try {
+      body = pages.render(template, model);
+    } catch (RuntimeException e) {
+      ctx.fail(e);
+      return;
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
+        .end(body);
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body.encode());
+  }
+
+  private static void redirect(RoutingContext ctx, String location) {
+    HttpServerResponse response = ctx.response();
+    response.setStatusCode(303).putHeader(HttpHeaders.LOCATION, location).end();
+  }
+
+  private static String form(RoutingContext ctx, String name) {
+    String value = ctx.request().getFormAttribute(name);
+    return value == null ? "" : value;
+  }
+
+  private static String secret() {
+    byte[] bytes = new byte[32];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = ConsoleRoutes.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException(name + " is missing from the jar");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

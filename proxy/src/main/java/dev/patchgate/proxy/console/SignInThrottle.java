@@ -1,0 +1,134 @@
+package dev.patchgate.proxy.console;
+
+import dev.patchgate.audit.Ticker;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Slows password guessing at the console: after {@value #LIMIT} failed sign-ins within {@link
+ * #WINDOW} for one user name, or from one address, further attempts for that name or from that
+ * address are refused (429) until the oldest failure leaves the window. Counting both catches one
+ * machine trying many names and many machines trying one name.
+ *
+ * <p>Pure bookkeeping on an injected ticker; thread-safe. Memory is bounded: failures older than
+ * the window are forgotten, and at most {@value #MAX_KEYS} names and addresses are tracked (the
+ * least recently failed go first).
+ */
+final class SignInThrottle {
+  static final int LIMIT = 5;
+  static final Duration WINDOW = Duration.ofMinutes(15);
+  static final int MAX_KEYS = 10_000;
+
+  private final Ticker ticker;
+  private final Map<String, Deque<Long>> failures = new HashMap<>();
+
+  SignInThrottle(Ticker ticker) {
+    this.ticker = ticker;
+  }
+
+  /**
+   * Why a sign-in for {@code name} from {@code address} is refused without checking the password,
+   * or empty when it may be tried.
+   */
+  synchronized Optional<String> refusal(String name, String address) {
+    long now = ticker.read();
+    if (full(nameKey(name), now)) {
+      return Optional.of(reason("user name"));
+    }
+    if (full(addressKey(address), now)) {
+      return Optional.of(reason("address"));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Counts a failed sign-in; returns the refusal that now holds (the failure that reached the
+   * limit), or empty while below it.
+   */
+  synchronized Optional<String> failed(String name, String address) {
+    long now = ticker.read();
+    add(nameKey(name), now);
+    add(addressKey(address), now);
+    return refusal(name, address);
+  }
+
+  /** How many names and addresses are remembered now. */
+  synchronized int tracked() {
+    return failures.size();
+  }
+
+  static String reason(String what) {
+    return "too many failed sign-ins for this "
+        + what
+        + " ("
+        + LIMIT
+        + " in "
+        + WINDOW.toMinutes()
+        + " minutes)";
+  }
+
+  private boolean full(String key, long now) {
+    Deque<Long> times = failures.get(key);
+    if (times == null) {
+      return false;
+    }
+    forgetOld(times, now);
+    if (times.isEmpty()) {
+      failures.remove(key);
+      return false;
+    }
+    return times.size() >= LIMIT;
+  }
+
+  private void add(String key, long now) {
+    Deque<Long> times = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
+    forgetOld(times, now);
+    times.addLast(now);
+    // Only the last LIMIT failures decide; older ones need not be kept.
+    while (times.size() > LIMIT) {
+      times.removeFirst();
+    }
+    if (failures.size() > MAX_KEYS) {
+      evictOldest();
+    }
+  }
+
+  private void forgetOld(Deque<Long> times, long now) {
+    long oldest = now - WINDOW.toNanos();
+    while (!times.isEmpty() && times.peekFirst() - oldest <= 0) {
+      times.removeFirst();
+    }
+  }
+
+  private void evictOldest() {
+    String oldestKey = null;
+    long oldest = Long.MAX_VALUE;
+    for (Iterator<Map.Entry<String, Deque<Long>>> it = failures.entrySet().iterator();
+        it.hasNext(); ) {
+      Map.Entry<String, Deque<Long>> e = it.next();
+      Long last = e.getValue().peekLast();
+      if (last == null) {
+        it.remove();
+      } else if (last < oldest) {
+        oldest = last;
+        oldestKey = e.getKey();
+      }
+    }
+    if (oldestKey != null && failures.size() > MAX_KEYS) {
+      failures.remove(oldestKey);
+    }
+  }
+
+  private static String nameKey(String name) {
+    return "name:" + name;
+  }
+
+  private static String addressKey(String address) {
+    return "addr:" + address;
+  }
+}
