@@ -10,7 +10,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -248,6 +250,54 @@ public final class Allowlist {
   /** The entry names in file order; unmodifiable. */
   public List<String> entryNames() {
     return entryNames;
+  }
+
+  /** Each entry in words, in file order: what a console lists, never what decides. */
+  public List<EntryView> entryViews() {
+    return entries.stream().map(EntryView::of).toList();
+  }
+
+  /**
+   * The client groups of the {@code clients} block in file order, each with its address ranges;
+   * empty when the file has none (every client may then use every entry).
+   */
+  public Map<String, List<String>> clientGroups() {
+    return groups == null ? Map.of() : groups.asText();
+  }
+
+  /**
+   * The names of the entries with a host pattern covering {@code host}, in file order: whom a
+   * denial to that host concerns, since a denied record names no entry. {@code host} is normalised
+   * as the audit record holds it (lower case, no trailing dot). Cheap: the host index, as {@link
+   * #decide} uses it. Pure and thread-safe.
+   */
+  public List<String> entriesNaming(String host) {
+    List<Binding> found = new ArrayList<>();
+    addAll(found, exact.get(host));
+    boolean literal = host.indexOf(':') >= 0 || host.matches("[0-9.]+");
+    if (!wildcards.isEmpty() && !literal) {
+      int dot = host.indexOf('.');
+      while (dot >= 0) {
+        int next = host.indexOf('.', dot + 1);
+        if (next < 0) {
+          break;
+        }
+        addAll(found, wildcards.get(host.substring(dot + 1)));
+        dot = next;
+      }
+    }
+    return found.stream()
+        .map(Binding::entry)
+        .distinct()
+        .sorted(Comparator.comparingInt(Entry::order))
+        .map(Entry::name)
+        .toList();
+  }
+
+  private static void addAll(List<Binding> found, Binding[] bindings) {
+    if (bindings != null) {
+      found.addAll(Arrays.asList(bindings));
+    }
   }
 
   /** The entries in file order, for explanations and for tests that check the index. */

@@ -2,7 +2,10 @@ package dev.patchgate.allowlist;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +31,15 @@ final class ClientGroups {
     for (List<Cidr> cidrs : groups.values()) {
       ranges[i++] = cidrs.toArray(new Cidr[0]);
     }
+  }
+
+  /** Each group's ranges as text ({@code 10.10.0.0/16}), in file order, by name in file order. */
+  Map<String, List<String>> asText() {
+    Map<String, List<String>> text = new LinkedHashMap<>();
+    for (int g = 0; g < names.size(); g++) {
+      text.put(names.get(g), Arrays.stream(ranges[g]).map(Cidr::toString).toList());
+    }
+    return Collections.unmodifiableMap(text);
   }
 
   /** Group names in file order. */

@@ -1,7 +1,7 @@
 package dev.patchgate.audit.report;
 
 /** Whether a client received a whole package, as the patch report says it. */
-enum Completeness {
+public enum Completeness {
   /** At least as many bytes as the object has were sent. */
   COMPLETE("complete"),
   /** A full (200) download that stopped short. */
@@ -18,7 +18,7 @@ enum Completeness {
   }
 
   /** What the report shows. */
-  String label() {
+  public String label() {
     return label;
   }
 

@@ -24,7 +24,7 @@ import java.util.Map;
  * the length was unknown, since then completeness cannot be shown); {@code none} otherwise. Not
  * thread-safe.
  */
-final class CoverageReport {
+public final class CoverageReport {
   static final List<Column> COLUMNS =
       List.of(
           new Column("kb", "KB / file", Kind.TEXT, 40, true),
@@ -76,8 +76,17 @@ final class CoverageReport {
     this.downloads = new PatchDownloads(null, kbSources);
   }
 
+  /**
+   * A coverage report of KB numbers over every client, for callers outside this package.
+   *
+   * @param kbs KB numbers as {@link KbNumber#parse} returns them; at least one
+   */
+  public static CoverageReport ofKbs(List<String> kbs, KbSources kbSources) {
+    return new CoverageReport(kbs, null, null, kbSources);
+  }
+
   /** Takes one record of the period: counts its client, and its download if it is one. */
-  void add(AuditLine line) {
+  public void add(AuditLine line) {
     String client = line.text(AuditFields.CLIENT);
     String ts = line.text(AuditFields.TS);
     if (client == null || ts == null || (clients != null && !clients.contains(client))) {
@@ -159,6 +168,26 @@ final class CoverageReport {
     }
     allNotes.addAll(summaries(targets(), rows));
     return new ReportModel("Patch coverage", allNotes, null, COLUMNS, rows, "no clients seen");
+  }
+
+  /** The report's lines, as {@link #model} orders them, for callers that render their own. */
+  public List<CoverageRow> rows() {
+    List<CoverageRow> rows = new ArrayList<>();
+    for (ReportModel.Row row : model(List.of()).rows()) {
+      List<Object> c = row.cells();
+      rows.add(
+          new CoverageRow(
+              row.client(),
+              (String) c.get(0),
+              (String) c.get(1),
+              (Long) c.get(2),
+              (String) c.get(3),
+              (String) c.get(4),
+              (String) c.get(5),
+              (String) c.get(6),
+              (String) c.get(7)));
+    }
+    return rows;
   }
 
   /**

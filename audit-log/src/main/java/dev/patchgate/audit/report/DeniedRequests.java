@@ -17,7 +17,7 @@ import java.util.Set;
  * requests it stands for, first seen at its {@code ts} and last at its {@code last_ts}; its target
  * is its host when it has one, else the hosts it lists. Not thread-safe.
  */
-final class DeniedRequests {
+public final class DeniedRequests {
   /** The reason phrase of a request from a client in no client group. */
   static final String UNREGISTERED_CLIENT = AlertRules.UNREGISTERED_CLIENT;
 
@@ -25,7 +25,7 @@ final class DeniedRequests {
   private final Set<String> unregistered = new HashSet<>();
 
   /** Takes one record; ignores it unless it was denied. */
-  void add(AuditLine line) {
+  public void add(AuditLine line) {
     String client = line.text(AuditFields.CLIENT);
     String ts = line.text(AuditFields.TS);
     if (client == null || ts == null || !"deny".equals(line.text(AuditFields.DECISION))) {
@@ -57,7 +57,7 @@ final class DeniedRequests {
   }
 
   /** The rows, by client (IPv4 by number), then most frequent first, then by target. */
-  List<DeniedRow> rows() {
+  public List<DeniedRow> rows() {
     List<DeniedRow> rows = new ArrayList<>(sums.size());
     sums.forEach(
         (key, sum) ->

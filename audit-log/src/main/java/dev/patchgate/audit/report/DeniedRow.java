@@ -12,7 +12,7 @@ package dev.patchgate.audit.report;
  * @param firstSeen the {@code ts} of the first
  * @param lastSeen the {@code ts} of the last
  */
-record DeniedRow(
+public record DeniedRow(
     String client,
     boolean unregistered,
     String target,

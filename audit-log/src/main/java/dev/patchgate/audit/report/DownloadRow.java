@@ -19,7 +19,7 @@ package dev.patchgate.audit.report;
  * @param requests how many requests were merged
  * @param entry the allowlist entry that allowed them
  */
-record DownloadRow(
+public record DownloadRow(
     String client,
     String firstSeen,
     String lastSeen,

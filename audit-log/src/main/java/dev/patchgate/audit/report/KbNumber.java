@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * The Microsoft Knowledge Base number in a Windows Update file name, e.g. {@code
  * windows10.0-kb5034441-x64_<sha1>.cab} is {@code KB5034441}. Stateless.
  */
-final class KbNumber {
+public final class KbNumber {
   // Six or seven digits, not glued to a longer run of letters or digits on either side.
   private static final Pattern KB = Pattern.compile("(?<![a-z0-9])kb(\\d{6,7})(?!\\d)");
   private static final Pattern ARGUMENT = Pattern.compile("(?:kb)?(\\d{6,7})");
@@ -27,7 +27,7 @@ final class KbNumber {
    *
    * @throws IllegalArgumentException with a message for the user otherwise
    */
-  static String parse(String argument) {
+  public static String parse(String argument) {
     Matcher m = ARGUMENT.matcher(argument.strip().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException(

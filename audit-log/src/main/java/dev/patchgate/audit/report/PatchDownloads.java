@@ -19,7 +19,7 @@ import java.util.Map;
  * host and entry of the row's first record; an optional KB filter keeps only files with that KB
  * number. Not thread-safe.
  */
-final class PatchDownloads {
+public final class PatchDownloads {
   private static final String MIRROR = "mirror";
   private static final String UPSTREAM = "upstream";
 
@@ -31,13 +31,13 @@ final class PatchDownloads {
    * @param kb the KB number to keep ({@code KB5034441}), or {@code null} for all
    * @param kbSources which hosts and entries may name KB numbers in their files' names
    */
-  PatchDownloads(String kb, KbSources kbSources) {
+  public PatchDownloads(String kb, KbSources kbSources) {
     this.kb = kb;
     this.kbSources = kbSources;
   }
 
   /** Takes one record; ignores it unless it is a download (of the KB asked for). */
-  void add(AuditLine line) {
+  public void add(AuditLine line) {
     String url = line.text(AuditFields.URL);
     String client = line.text(AuditFields.CLIENT);
     String ts = line.text(AuditFields.TS);
@@ -67,7 +67,7 @@ final class PatchDownloads {
   }
 
   /** The rows, by client (IPv4 by number) and then by first request. */
-  List<DownloadRow> rows() {
+  public List<DownloadRow> rows() {
     List<DownloadRow> rows = new ArrayList<>(sums.size());
     sums.forEach((key, sum) -> rows.add(sum.row(key)));
     Map<String, Integer> rank = ClientOrder.ranks(rows.stream().map(DownloadRow::client).toList());

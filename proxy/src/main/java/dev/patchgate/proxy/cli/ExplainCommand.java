@@ -1,11 +1,7 @@
 package dev.patchgate.proxy.cli;
 
-import dev.patchgate.allowlist.AccessRequest;
 import dev.patchgate.allowlist.Allowlist;
-import dev.patchgate.allowlist.Explanation;
-import dev.patchgate.allowlist.Target;
-import dev.patchgate.allowlist.TargetException;
-import dev.patchgate.allowlist.TargetParser;
+import dev.patchgate.proxy.console.data.Explained;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -140,32 +136,10 @@ final class ExplainCommand implements Callable<Integer> {
    * @return {@link Cli#OK} when allowed, {@link Cli#INVALID} when refused
    */
   private static int run(Allowlist allowlist, Request request, PrintStream out) {
-    boolean connect = request.method().equals("CONNECT");
-    String label = "  request: " + request.method() + " " + request.target();
-    if (!connect && !request.method().equals("GET") && !request.method().equals("HEAD")) {
-      out.println("DENY");
-      out.println(label);
-      out.println("  the gateway answers 405: it forwards only GET, HEAD and CONNECT");
-      return Cli.INVALID;
-    }
-    Target target;
-    try {
-      target =
-          connect
-              ? TargetParser.parseConnect(request.target())
-              : TargetParser.parseAbsolute(request.target());
-    } catch (TargetException e) {
-      out.println("DENY");
-      out.println(label);
-      out.println("  the gateway answers 400 before the allowlist is asked: " + e.reason());
-      return Cli.INVALID;
-    }
-    Explanation explanation =
-        allowlist.explain(
-            new AccessRequest(request.client(), request.method(), target, request.at()));
-    boolean allowed = explanation.decision().allowed();
-    out.println(allowed ? "ALLOW" : "DENY");
-    explanation.lines().forEach(line -> out.println("  " + line));
-    return allowed ? Cli.OK : Cli.INVALID;
+    Explained explained =
+        Explained.of(allowlist, request.client(), request.method(), request.target(), request.at());
+    out.println(explained.allowed() ? "ALLOW" : "DENY");
+    explained.lines().forEach(line -> out.println("  " + line));
+    return explained.allowed() ? Cli.OK : Cli.INVALID;
   }
 }

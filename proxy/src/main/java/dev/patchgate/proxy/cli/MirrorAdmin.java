@@ -4,11 +4,11 @@ import dev.patchgate.audit.text.ByteSize;
 import dev.patchgate.audit.text.DisplayText;
 import dev.patchgate.audit.text.TextTable;
 import dev.patchgate.mirror.ListedObject;
-import dev.patchgate.mirror.MirrorKey;
 import dev.patchgate.mirror.MirrorSettings;
 import dev.patchgate.mirror.MirrorStore;
 import dev.patchgate.mirror.PurgeReport;
 import dev.patchgate.mirror.VerifyReport;
+import dev.patchgate.proxy.console.data.MirrorData;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code mirror ls}, {@code verify} and {@code purge}: the store's administrative tools, once the
@@ -35,7 +34,6 @@ import java.util.Locale;
  * through {@link DisplayText#clean}. Stateless.
  */
 final class MirrorAdmin {
-  private static final String HTTP = "http://";
   private static final List<TextTable.Align> LS_COLUMNS =
       List.of(
           TextTable.Align.LEFT,
@@ -221,20 +219,9 @@ final class MirrorAdmin {
     return Cli.OK;
   }
 
-  /**
-   * The prefix in the form URLs are stored in, when it names a whole host: {@code
-   * http://Vendor.example/x} becomes {@code http://vendor.example:80/x}. A prefix that ends inside
-   * the host name ({@code http://vendor.ex}) is used as given.
-   */
+  /** See {@link MirrorData#canonicalPrefix}. */
   static String canonicalPrefix(String prefix) {
-    if (prefix.indexOf('/', HTTP.length()) < 0) {
-      return HTTP + prefix.substring(HTTP.length()).toLowerCase(Locale.ROOT);
-    }
-    try {
-      return MirrorKey.of(prefix, false).url();
-    } catch (IllegalArgumentException e) {
-      return prefix;
-    }
+    return MirrorData.canonicalPrefix(prefix);
   }
 
   /** A path the user may have typed (--dir), as it may be shown. */

@@ -24,13 +24,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A real store in a temporary directory, filled the way the gateway fills it, for mirror tests. */
-final class MirrorServeFixtures {
-  static final String ORIGIN = "http://vendor.example";
+public final class MirrorServeFixtures {
+  public static final String ORIGIN = "http://vendor.example";
 
   private MirrorServeFixtures() {}
 
   /** A store in {@code dir} with room for the tests and no free-space floor. */
-  static MirrorStore openStore(Path dir) throws IOException {
+  public static MirrorStore openStore(Path dir) throws IOException {
     MirrorSettings settings =
         MirrorSettings.defaults(dir).withSizes(1L << 30, 1L << 28).withMinFree(0);
     return MirrorStore.open(settings, Clock.systemUTC(), new SimpleMeterRegistry());
@@ -42,7 +42,7 @@ final class MirrorServeFixtures {
   }
 
   /** Reproducible bytes that differ from position to position. */
-  static byte[] body(int length, int seed) {
+  public static byte[] body(int length, int seed) {
     byte[] b = new byte[length];
     long x = seed * 0x9E3779B97F4A7C15L + 1;
     for (int i = 0; i < length; i++) {
@@ -62,7 +62,7 @@ final class MirrorServeFixtures {
   }
 
   /** Stores {@code body} under {@code path} through a whole fill and returns the object. */
-  static StoredObject store(MirrorStore store, String path, byte[] body, String... headers)
+  public static StoredObject store(MirrorStore store, String path, byte[] body, String... headers)
       throws Exception {
     FillWriter w = filler(store, path);
     String[] all = Arrays.copyOf(headers, headers.length + 2);
