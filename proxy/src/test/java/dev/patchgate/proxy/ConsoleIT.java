@@ -43,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConsoleIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final String ADMIN_PASSWORD = "correct horse battery staple";
-  private static final String VENDOR_PASSWORD = "vendor's own long password";
+  static final String ADMIN_PASSWORD = "correct horse battery staple";
+  static final String VENDOR_PASSWORD = "vendor's own long password";
   private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
   @TempDir Path dir;
@@ -315,36 +315,7 @@ class ConsoleIT {
   @Test
   void withAKeystoreTheWholeAdminListenerSpeaksTlsAndTheCookieIsSecure() throws Exception {
     Path tls = Files.createDirectories(dir.resolve("tls"));
-    Path keystore = tls.resolve("admin.p12");
-    Process keytool =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair",
-                "-alias",
-                "admin",
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-dname",
-                "CN=127.0.0.1",
-                "-ext",
-                "SAN=ip:127.0.0.1",
-                "-validity",
-                "2",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                "keystore-pass",
-                "-keypass",
-                "keystore-pass")
-            .redirectErrorStream(true)
-            .start();
-    String said = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(keytool.exitValue()).as(said).isZero();
+    Path keystore = keystore(tls);
     writeUsers(tls);
 
     try (GatewayProcess process =
@@ -413,6 +384,44 @@ class ConsoleIT {
     assertThat(gateway.awaitRecord(r -> Long.valueOf(413).equals(r.get("status"))))
         .containsEntry("method", "CONSOLE")
         .containsEntry("url", "/login");
+  }
+
+  /**
+   * Makes {@code dir/admin.p12}, a PKCS#12 keystore (password {@code keystore-pass}) with a
+   * self-signed certificate for 127.0.0.1, with the JDK's keytool, and returns it.
+   */
+  static Path keystore(Path tls) throws Exception {
+    Path keystore = tls.resolve("admin.p12");
+    Process keytool =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "admin",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "keystore-pass",
+                "-keypass",
+                "keystore-pass")
+            .redirectErrorStream(true)
+            .start();
+    String said = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(keytool.exitValue()).as(said).isZero();
+    return keystore;
   }
 
   /** Waits for exactly {@code n} records that {@code match}. */
