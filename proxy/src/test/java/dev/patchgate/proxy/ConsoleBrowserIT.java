@@ -129,6 +129,8 @@ class ConsoleBrowserIT {
 
     assertThat(browser.texts("main").get(0)).doesNotContain("allowlist.conf");
     assertThat(browser.texts("h1").get(0)).containsIgnoringCase("not allowed");
+    // A vendor has no overview: the way back names the page they have.
+    assertThat(browser.texts("main a")).containsExactly("Back to your systems");
     assertThat(browser.screenshot("console-vendor-403")).isNotEmptyFile();
     assertThat(gateway.awaitRecordFor("/allowlist"))
         .containsEntry("user", "victor")
