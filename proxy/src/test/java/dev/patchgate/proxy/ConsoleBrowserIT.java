@@ -92,6 +92,7 @@ class ConsoleBrowserIT {
 
     assertThat(browser.driver().getCurrentUrl()).isEqualTo(console("/").toString());
     assertThat(browser.texts("h1")).containsExactly("Overview");
+    assertThat(browser.texts(".card h2")).contains("Requests since the gateway started");
     Map<String, String> figures = figures();
     assertThat(figures)
         .containsEntry("Allowed", "2")
