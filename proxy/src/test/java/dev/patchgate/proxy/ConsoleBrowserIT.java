@@ -160,21 +160,7 @@ class ConsoleBrowserIT {
   @Test
   void withTlsTheSignInWorksInChromiumAndTheCookieIsSecureHttpOnlyAndStrict() throws Exception {
     Path tls = Files.createDirectories(dir.resolve("tls"));
-    ConsoleIT.keystore(tls);
-    ConsoleIT.writeUsers(tls);
-    try (GatewayProcess process =
-        GatewayProcess.runAllowingLoopbackPort(
-            tls,
-            origin.port(),
-            List.of("env", "PG_ADMIN_KEYSTORE_PASSWORD=keystore-pass"),
-            List.of(),
-            """
-            patchgate.console {
-              enabled = true
-              users = "console-users.conf"
-              tls { keystore = "admin.p12", password-env = "PG_ADMIN_KEYSTORE_PASSWORD" }
-            }
-            """)) {
+    try (GatewayProcess process = ConsoleIT.withTls(tls, origin.port())) {
       String base = "https://127.0.0.1:" + process.awaitAdminPort();
       browser = Browser.acceptingInsecureCerts();
       browser.open(URI.create(base + "/login"));

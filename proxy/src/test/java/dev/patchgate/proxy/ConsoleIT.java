@@ -315,22 +315,9 @@ class ConsoleIT {
   @Test
   void withAKeystoreTheWholeAdminListenerSpeaksTlsAndTheCookieIsSecure() throws Exception {
     Path tls = Files.createDirectories(dir.resolve("tls"));
-    Path keystore = keystore(tls);
-    writeUsers(tls);
+    Path keystore = tls.resolve("admin.p12");
 
-    try (GatewayProcess process =
-        GatewayProcess.runAllowingLoopbackPort(
-            tls,
-            origin.port(),
-            List.of("env", "PG_ADMIN_KEYSTORE_PASSWORD=keystore-pass"),
-            List.of(),
-            """
-            patchgate.console {
-              enabled = true
-              users = "console-users.conf"
-              tls { keystore = "admin.p12", password-env = "PG_ADMIN_KEYSTORE_PASSWORD" }
-            }
-            """)) {
+    try (GatewayProcess process = withTls(tls, origin.port())) {
       int port = process.awaitAdminPort();
       ConsoleClient browser =
           new ConsoleClient(
@@ -422,6 +409,27 @@ class ConsoleIT {
     assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(keytool.exitValue()).as(said).isZero();
     return keystore;
+  }
+
+  /**
+   * Starts a gateway process in {@code tls} with the console on and its admin listener on TLS from
+   * a fresh {@link #keystore}, the users of {@link #writeUsers}, and {@code originPort} allowed.
+   */
+  static GatewayProcess withTls(Path tls, int originPort) throws Exception {
+    keystore(tls);
+    writeUsers(tls);
+    return GatewayProcess.runAllowingLoopbackPort(
+        tls,
+        originPort,
+        List.of("env", "PG_ADMIN_KEYSTORE_PASSWORD=keystore-pass"),
+        List.of(),
+        """
+        patchgate.console {
+          enabled = true
+          users = "console-users.conf"
+          tls { keystore = "admin.p12", password-env = "PG_ADMIN_KEYSTORE_PASSWORD" }
+        }
+        """);
   }
 
   /** Waits for exactly {@code n} records that {@code match}. */
