@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +36,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class ConsoleBrowserIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final byte[] PACKAGE = "a patch, byte for byte\n".repeat(400).getBytes();
+  private static final byte[] PACKAGE =
+      "a patch, byte for byte\n".repeat(400).getBytes(StandardCharsets.UTF_8);
   // Named by its SHA-1, as Windows Update names its files: kept and served without revalidation.
   private static final String PACKAGE_NAME =
       "windows10.0-kb5034441-x64_" + AdminIT.sha1(PACKAGE) + ".cab";
