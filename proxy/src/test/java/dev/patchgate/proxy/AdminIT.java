@@ -339,7 +339,7 @@ class AdminIT {
         .start();
   }
 
-  private static String sha1(byte[] content) {
+  static String sha1(byte[] content) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(content));
     } catch (NoSuchAlgorithmException e) {

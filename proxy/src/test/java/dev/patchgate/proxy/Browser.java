@@ -33,9 +33,10 @@ import org.openqa.selenium.print.PrintOptions;
  *
  * <p>Nothing leaves the machine: Selenium Manager is never asked for a driver (both paths are
  * given), Chrome's background traffic (component updates, Safe Browsing, metrics, sync) is off, and
- * every host name but {@code localhost} resolves to nothing. When Chromium or its driver is
- * missing, {@link #start} fails the test with what to install; it never skips, since CI installs
- * them. Not thread-safe: one test drives one browser.
+ * every host name but {@code localhost} (and the loopback address {@code 127.0.0.1}, which the
+ * rules would otherwise map away too) resolves to nothing. When Chromium or its driver is missing,
+ * {@link #start} fails the test with what to install; it never skips, since CI installs them. Not
+ * thread-safe: one test drives one browser.
  */
 final class Browser implements AutoCloseable {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -61,6 +62,19 @@ final class Browser implements AutoCloseable {
 
   /** Starts Chromium; fails with what to install when it or its driver is missing. */
   static Browser start() throws IOException {
+    return start(false);
+  }
+
+  /**
+   * Starts Chromium that accepts a self-signed certificate (WebDriver's {@code
+   * acceptInsecureCerts}), as an admin does who clicks through the warning for the console's own
+   * keystore.
+   */
+  static Browser acceptingInsecureCerts() throws IOException {
+    return start(true);
+  }
+
+  private static Browser start(boolean acceptInsecureCerts) throws IOException {
     requireInstalled(CHROMIUM, CHROMEDRIVER);
     // With the driver's path given Selenium Manager is skipped; were it ever run, Selenium hands
     // it the SE_* properties as its environment, and SE_OFFLINE keeps it off the internet.
@@ -70,6 +84,7 @@ final class Browser implements AutoCloseable {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.setUnhandledPromptBehaviour(UnexpectedAlertBehaviour.IGNORE);
+    options.setAcceptInsecureCerts(acceptInsecureCerts);
     options.addArguments(
         "--headless=new",
         "--window-size=" + WIDTH + "," + HEIGHT,
@@ -91,7 +106,7 @@ final class Browser implements AutoCloseable {
         "--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication",
         "--metrics-recording-only",
         "--safebrowsing-disable-auto-update",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost");
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1");
     ChromeDriverService service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(CHROMEDRIVER.toFile())

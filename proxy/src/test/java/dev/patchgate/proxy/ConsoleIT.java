@@ -43,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConsoleIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final String ADMIN_PASSWORD = "correct horse battery staple";
-  private static final String VENDOR_PASSWORD = "vendor's own long password";
+  static final String ADMIN_PASSWORD = "correct horse battery staple";
+  static final String VENDOR_PASSWORD = "vendor's own long password";
   private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
   @TempDir Path dir;
@@ -316,50 +316,8 @@ class ConsoleIT {
   void withAKeystoreTheWholeAdminListenerSpeaksTlsAndTheCookieIsSecure() throws Exception {
     Path tls = Files.createDirectories(dir.resolve("tls"));
     Path keystore = tls.resolve("admin.p12");
-    Process keytool =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair",
-                "-alias",
-                "admin",
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-dname",
-                "CN=127.0.0.1",
-                "-ext",
-                "SAN=ip:127.0.0.1",
-                "-validity",
-                "2",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                "keystore-pass",
-                "-keypass",
-                "keystore-pass")
-            .redirectErrorStream(true)
-            .start();
-    String said = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(keytool.exitValue()).as(said).isZero();
-    writeUsers(tls);
 
-    try (GatewayProcess process =
-        GatewayProcess.runAllowingLoopbackPort(
-            tls,
-            origin.port(),
-            List.of("env", "PG_ADMIN_KEYSTORE_PASSWORD=keystore-pass"),
-            List.of(),
-            """
-            patchgate.console {
-              enabled = true
-              users = "console-users.conf"
-              tls { keystore = "admin.p12", password-env = "PG_ADMIN_KEYSTORE_PASSWORD" }
-            }
-            """)) {
+    try (GatewayProcess process = withTls(tls, origin.port())) {
       int port = process.awaitAdminPort();
       ConsoleClient browser =
           new ConsoleClient(
@@ -413,6 +371,65 @@ class ConsoleIT {
     assertThat(gateway.awaitRecord(r -> Long.valueOf(413).equals(r.get("status"))))
         .containsEntry("method", "CONSOLE")
         .containsEntry("url", "/login");
+  }
+
+  /**
+   * Makes {@code dir/admin.p12}, a PKCS#12 keystore (password {@code keystore-pass}) with a
+   * self-signed certificate for 127.0.0.1, with the JDK's keytool, and returns it.
+   */
+  static Path keystore(Path tls) throws Exception {
+    Path keystore = tls.resolve("admin.p12");
+    Process keytool =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "admin",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "keystore-pass",
+                "-keypass",
+                "keystore-pass")
+            .redirectErrorStream(true)
+            .start();
+    String said = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(keytool.exitValue()).as(said).isZero();
+    return keystore;
+  }
+
+  /**
+   * Starts a gateway process in {@code tls} with the console on and its admin listener on TLS from
+   * a fresh {@link #keystore}, the users of {@link #writeUsers}, and {@code originPort} allowed.
+   */
+  static GatewayProcess withTls(Path tls, int originPort) throws Exception {
+    keystore(tls);
+    writeUsers(tls);
+    return GatewayProcess.runAllowingLoopbackPort(
+        tls,
+        originPort,
+        List.of("env", "PG_ADMIN_KEYSTORE_PASSWORD=keystore-pass"),
+        List.of(),
+        """
+        patchgate.console {
+          enabled = true
+          users = "console-users.conf"
+          tls { keystore = "admin.p12", password-env = "PG_ADMIN_KEYSTORE_PASSWORD" }
+        }
+        """);
   }
 
   /** Waits for exactly {@code n} records that {@code match}. */

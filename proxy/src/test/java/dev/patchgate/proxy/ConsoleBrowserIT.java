@@ -1,0 +1,250 @@
+package dev.patchgate.proxy;
+
+import static dev.patchgate.proxy.ConsoleIT.ADMIN_PASSWORD;
+import static dev.patchgate.proxy.ConsoleIT.VENDOR_PASSWORD;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The console in a real headless Chromium, as an administrator and a vendor meet it: the sign-in
+ * form typed into and clicked, the Overview's figures against the traffic a real gateway served,
+ * sign-out, a vendor refused an admin page, hostile input shown as text, nothing loaded from
+ * elsewhere, a 1366-px screen, and TLS with a Secure cookie. Screenshots go to {@code
+ * target/screenshots/console-*.png}.
+ */
+class ConsoleBrowserIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final byte[] PACKAGE =
+      "a patch, byte for byte\n".repeat(400).getBytes(StandardCharsets.UTF_8);
+  // Named by its SHA-1, as Windows Update names its files: kept and served without revalidation.
+  private static final String PACKAGE_NAME =
+      "windows10.0-kb5034441-x64_" + AdminIT.sha1(PACKAGE) + ".cab";
+  private static final Pattern ONE_MIRROR_OBJECT =
+      Pattern.compile("(?m)^patchgate_mirror_objects(\\{[^}]*\\})? 1(\\.0)?$");
+
+  @TempDir Path dir;
+  private HttpOrigin origin;
+  private GatewayHarness gateway;
+  private Browser browser;
+
+  @BeforeEach
+  void start() throws Exception {
+    origin = HttpOrigin.plain();
+    origin.put(PACKAGE_NAME, PACKAGE);
+    gateway =
+        GatewayHarness.with(
+                dir,
+                "entries { lab { hosts = [\"127.0.0.1\"], ports = [%d] } }"
+                    .formatted(origin.port()))
+            .mirror()
+            .admin()
+            .config(
+                "patchgate.console { enabled = true, users = \"%s\" }\n"
+                    .formatted(ConsoleIT.writeUsers(dir)))
+            .start();
+  }
+
+  @AfterEach
+  void stop() {
+    try {
+      if (browser != null) {
+        browser.close();
+      }
+    } finally {
+      gateway.close();
+      origin.close();
+    }
+  }
+
+  @Test
+  void anAdminSignsInThroughTheFormSeesTheRealFiguresAndSignsOut() throws Exception {
+    assertThat(proxiedGet(origin.port(), "/files/" + PACKAGE_NAME)).isEqualTo(200); // a miss
+    await().atMost(WAIT).until(() -> ONE_MIRROR_OBJECT.matcher(admin("/metrics")).find());
+    assertThat(proxiedGet(origin.port(), "/files/" + PACKAGE_NAME)).isEqualTo(200); // a hit
+    assertThat(proxiedGet(18, "/elsewhere")).isEqualTo(403); // denied: port 18 is not allowed
+    browser = Browser.start();
+
+    browser.open(console("/login"));
+    assertThat(browser.driver().getTitle()).contains("Sign in");
+    assertThat(browser.count("input[name=username]")).isEqualTo(1);
+    assertThat(browser.screenshot("console-login")).isNotEmptyFile();
+    signIn("alice", ADMIN_PASSWORD);
+
+    assertThat(browser.driver().getCurrentUrl()).isEqualTo(console("/").toString());
+    assertThat(browser.texts("h1")).containsExactly("Overview");
+    assertThat(browser.texts(".card h2")).contains("Requests since the gateway started");
+    Map<String, String> figures = figures();
+    assertThat(figures)
+        .containsEntry("Allowed", "2")
+        .containsEntry("Denied", "1")
+        .containsEntry("Errors", "0")
+        .containsEntry("Hit ratio", "50 %")
+        .containsEntry("Hits / misses", "1 / 1");
+    // The one hit: the package and its header, shown in KiB.
+    assertThat(figures.get("Served from the mirror")).endsWith(" KiB");
+    assertThat(Double.parseDouble(figures.get("Served from the mirror").replace(" KiB", "")))
+        .isBetween(PACKAGE.length / 1024.0, (PACKAGE.length + 1024) / 1024.0);
+    assertNothingFromElsewhereAndFits();
+    assertThat(browser.screenshot("console-overview")).isNotEmptyFile();
+
+    browser.driver().findElement(By.cssSelector("form.signout button")).click();
+    awaitUrl("/login");
+    browser.open(console("/"));
+
+    assertThat(browser.driver().getCurrentUrl()).isEqualTo(console("/login").toString());
+    assertThat(browser.texts("h1")).containsExactly("Sign in");
+  }
+
+  @Test
+  void aVendorSeesTheirSystemsAndIsRefusedAnAdminPageByUrl() throws Exception {
+    browser = Browser.start();
+    browser.open(console("/login"));
+    signIn("victor", VENDOR_PASSWORD);
+
+    assertThat(browser.texts("h1")).containsExactly("Your systems");
+    assertThat(browser.texts("header nav a")).containsExactly("Your systems");
+    assertThat(browser.texts("main dd")).contains("lab");
+    assertNothingFromElsewhereAndFits();
+    assertThat(browser.screenshot("console-vendor")).isNotEmptyFile();
+    browser.open(console("/allowlist"));
+
+    assertThat(browser.texts("main").get(0)).doesNotContain("allowlist.conf");
+    assertThat(browser.texts("h1").get(0)).containsIgnoringCase("not allowed");
+    // A vendor has no overview: the way back names the page they have.
+    assertThat(browser.texts("main a")).containsExactly("Back to your systems");
+    assertThat(browser.screenshot("console-vendor-403")).isNotEmptyFile();
+    assertThat(gateway.awaitRecordFor("/allowlist"))
+        .containsEntry("user", "victor")
+        .containsEntry("status", 403L);
+  }
+
+  @Test
+  void aWrongPasswordAndAHostileUserNameGetTheFormAgainAsText() throws Exception {
+    String hostile = "<script>alert(1)</script>\"' onfocus=\"alert(2)";
+    browser = Browser.start();
+    browser.open(console("/login"));
+
+    signIn(hostile, "not the password at all");
+
+    assertThat(browser.texts("p.problem")).containsExactly("Wrong user name or password.");
+    assertThat(browser.count("input[name=password]")).isEqualTo(1);
+    assertThat(browser.driver().findElement(By.name("username")).getDomProperty("value"))
+        .isEqualTo(hostile);
+    assertThat(browser.dialogOpen()).as("an alert fired").isFalse();
+    assertThat(browser.script("return document.scripts.length")).isEqualTo(0L);
+    assertThat(browser.count("[onfocus]")).isZero();
+    assertNothingFromElsewhereAndFits();
+    assertThat(browser.screenshot("console-login-refused")).isNotEmptyFile();
+  }
+
+  @Test
+  void withTlsTheSignInWorksInChromiumAndTheCookieIsSecureHttpOnlyAndStrict() throws Exception {
+    Path tls = Files.createDirectories(dir.resolve("tls"));
+    try (GatewayProcess process = ConsoleIT.withTls(tls, origin.port())) {
+      String base = "https://127.0.0.1:" + process.awaitAdminPort();
+      browser = Browser.acceptingInsecureCerts();
+      browser.open(URI.create(base + "/login"));
+
+      signIn("alice", ADMIN_PASSWORD);
+
+      assertThat(browser.driver().getCurrentUrl()).as("%s", process.output()).isEqualTo(base + "/");
+      assertThat(browser.texts("h1")).containsExactly("Overview");
+      Cookie session = browser.driver().manage().getCookieNamed("patchgate_session");
+      assertThat(session).isNotNull();
+      assertThat(session.isSecure()).isTrue();
+      assertThat(session.isHttpOnly()).isTrue();
+      assertThat(session.getSameSite()).isEqualTo("Strict");
+      assertThat(browser.screenshot("console-overview-tls")).isNotEmptyFile();
+    }
+  }
+
+  /** Types into the form as a user does and clicks its button, then waits for the next page. */
+  private void signIn(String user, String password) {
+    var driver = browser.driver();
+    var form = driver.findElement(By.cssSelector("form[action='/login']"));
+    driver.findElement(By.name("username")).clear();
+    driver.findElement(By.name("username")).sendKeys(user);
+    driver.findElement(By.name("password")).sendKeys(password);
+    driver.findElement(By.cssSelector("form[action='/login'] button")).click();
+    new WebDriverWait(driver, WAIT).until(ExpectedConditions.stalenessOf(form));
+  }
+
+  private void awaitUrl(String path) {
+    new WebDriverWait(browser.driver(), WAIT)
+        .until(ExpectedConditions.urlToBe(console(path).toString()));
+  }
+
+  /** Every label of the Overview's cards with its figure, as the page shows them. */
+  private Map<String, String> figures() {
+    List<String> labels = browser.texts(".card dt");
+    List<String> values = browser.texts(".card dd");
+    assertThat(labels).hasSameSizeAs(values);
+    Map<String, String> figures = new LinkedHashMap<>();
+    for (int i = 0; i < labels.size(); i++) {
+      figures.put(labels.get(i).strip(), values.get(i).strip());
+    }
+    return figures;
+  }
+
+  /**
+   * Every resource the page loaded came from the admin listener (the HIS network has no internet),
+   * the stylesheet among them, and the page fits a 1366-px screen.
+   */
+  private void assertNothingFromElsewhereAndFits() {
+    String here = (String) browser.script("return location.origin");
+    List<?> loaded =
+        (List<?>)
+            browser.script("return performance.getEntriesByType('resource').map(e => e.name)");
+    assertThat(loaded).isNotEmpty();
+    assertThat(loaded).allSatisfy(url -> assertThat((String) url).startsWith(here + "/"));
+    assertThat(browser.scrollWidth()).isLessThanOrEqualTo(Browser.WIDTH);
+  }
+
+  private URI console(String path) {
+    return URI.create("http://127.0.0.1:" + gateway.adminAddress().getPort() + path);
+  }
+
+  private String admin(String path) throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(console(path)).timeout(WAIT).build(),
+                HttpResponse.BodyHandlers.ofString());
+    return response.body();
+  }
+
+  /**
+   * The status of a plain GET for {@code path} on the origin at {@code port}, through the proxy.
+   */
+  private int proxiedGet(int port, String path) throws Exception {
+    try (Socket socket = gateway.socket()) {
+      RawHttp.send(
+          socket,
+          "GET http://127.0.0.1:%d%s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
+              .formatted(port, path, port));
+      return RawHttp.read(socket, false).status();
+    }
+  }
+}
