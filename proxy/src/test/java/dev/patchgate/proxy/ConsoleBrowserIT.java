@@ -5,7 +5,6 @@ import static dev.patchgate.proxy.ConsoleIT.VENDOR_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -283,16 +282,7 @@ class ConsoleBrowserIT {
     return response.body();
   }
 
-  /**
-   * The status of a plain GET for {@code path} on the origin at {@code port}, through the proxy.
-   */
   private int proxiedGet(int port, String path) throws Exception {
-    try (Socket socket = gateway.socket()) {
-      RawHttp.send(
-          socket,
-          "GET http://127.0.0.1:%d%s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
-              .formatted(port, path, port));
-      return RawHttp.read(socket, false).status();
-    }
+    return ConsoleIT.proxiedGet(gateway, port, path);
   }
 }

@@ -554,6 +554,11 @@ class ConsoleIT {
 
   /** A GET through the gateway's proxy port to the origin's {@code port}: the status. */
   private int proxiedGet(int port, String path) throws Exception {
+    return proxiedGet(gateway, port, path);
+  }
+
+  /** A GET through {@code gateway}'s proxy port to the origin at {@code port}: the status. */
+  static int proxiedGet(GatewayHarness gateway, int port, String path) throws Exception {
     try (Socket proxied = gateway.socket()) {
       RawHttp.send(
           proxied,

@@ -12,6 +12,7 @@ import dev.patchgate.proxy.console.data.BadFilterException;
 import dev.patchgate.proxy.console.data.ChainStatus;
 import dev.patchgate.proxy.console.data.Filters;
 import dev.patchgate.proxy.console.data.OutOfScopeException;
+import dev.patchgate.proxy.console.data.Period;
 import dev.patchgate.proxy.console.data.Scope;
 import dev.patchgate.proxy.console.users.ConsoleUser;
 import dev.patchgate.proxy.console.users.ConsoleUsers;
@@ -407,13 +408,11 @@ public final class ConsoleRoutes {
             json(ctx, 200, ReportViews.downloadsJson(page));
             return;
           }
-          Map<String, Object> model = model(ctx, "Downloads", "downloads");
-          model.put("f", ReportViews.form(params, DOWNLOAD_FILTERS));
+          Map<String, Object> model =
+              reportModel(ctx, "Downloads", "downloads", params, DOWNLOAD_FILTERS, page.period());
           model.put("rows", ReportViews.downloadRows(page));
           model.put("more", page.more());
           model.put("kbSources", page.kbSources());
-          model.put("period", ReportViews.period(page.period()));
-          model.put("incomplete", ReportViews.incomplete(page.period()));
           html(ctx, 200, "downloads", model);
         });
   }
@@ -429,12 +428,10 @@ public final class ConsoleRoutes {
             json(ctx, 200, ReportViews.deniedJson(page));
             return;
           }
-          Map<String, Object> model = model(ctx, "Denied", "denied");
-          model.put("f", ReportViews.form(params, DENIED_FILTERS));
+          Map<String, Object> model =
+              reportModel(ctx, "Denied", "denied", params, DENIED_FILTERS, page.period());
           model.put("rows", ReportViews.deniedRows(page));
           model.put("more", page.more());
-          model.put("period", ReportViews.period(page.period()));
-          model.put("incomplete", ReportViews.incomplete(page.period()));
           html(ctx, 200, "denied", model);
         });
   }
@@ -449,8 +446,8 @@ public final class ConsoleRoutes {
             json(ctx, 200, ReportViews.auditJson(page));
             return;
           }
-          Map<String, Object> model = model(ctx, "Audit search", "audit");
-          model.put("f", ReportViews.form(params, Filters.NAMES));
+          Map<String, Object> model =
+              reportModel(ctx, "Audit search", "audit", params, Filters.NAMES, page.period());
           model.put("rows", ReportViews.auditRows(page));
           model.put("total", page.total());
           model.put(
@@ -461,10 +458,23 @@ public final class ConsoleRoutes {
           model.put("chain", ReportViews.chain(page.chain()));
           model.put("chainClass", page.chain().state() == ChainStatus.State.BROKEN ? "bad" : "ok");
           model.put("chainChecked", ReportViews.checkedAt(page.chain().checkedAt()));
-          model.put("period", ReportViews.period(page.period()));
-          model.put("incomplete", ReportViews.incomplete(page.period()));
           html(ctx, 200, "audit", model);
         });
+  }
+
+  /** What a report page's template needs besides its rows: the filter form and the period read. */
+  private Map<String, Object> reportModel(
+      RoutingContext ctx,
+      String title,
+      String name,
+      Map<String, String> params,
+      List<String> filters,
+      Period period) {
+    Map<String, Object> model = model(ctx, title, name);
+    model.put("f", ReportViews.form(params, filters));
+    model.put("period", ReportViews.period(period));
+    model.put("incomplete", ReportViews.incomplete(period));
+    return model;
   }
 
   /**
