@@ -411,7 +411,9 @@ public final class Gateway implements AutoCloseable {
               policy.file(),
               policy::loaded,
               policy::problems,
-              readiness::problems);
+              readiness::problems,
+              settings.auditDir(),
+              policy);
       admin = AdminListener.start(bindTo, settings.admin(), meters, readiness, log, console);
     } catch (StartException | AdminListener.AdminBindException e) {
       close();

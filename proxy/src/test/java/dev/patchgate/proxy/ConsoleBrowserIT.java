@@ -5,7 +5,6 @@ import static dev.patchgate.proxy.ConsoleIT.VENDOR_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,7 +55,7 @@ class ConsoleBrowserIT {
     gateway =
         GatewayHarness.with(
                 dir,
-                "entries { lab { hosts = [\"127.0.0.1\"], ports = [%d] } }"
+                "entries { lab { hosts = [\"127.0.0.1\"], ports = [%d], kb-files = true } }"
                     .formatted(origin.port()))
             .mirror()
             .admin()
@@ -124,7 +123,8 @@ class ConsoleBrowserIT {
     signIn("victor", VENDOR_PASSWORD);
 
     assertThat(browser.texts("h1")).containsExactly("Your systems");
-    assertThat(browser.texts("header nav a")).containsExactly("Your systems");
+    assertThat(browser.texts("header nav a"))
+        .containsExactly("Your systems", "Downloads", "Denied", "Audit search");
     assertThat(browser.texts("main dd")).contains("lab");
     assertNothingFromElsewhereAndFits();
     assertThat(browser.screenshot("console-vendor")).isNotEmptyFile();
@@ -178,6 +178,53 @@ class ConsoleBrowserIT {
       assertThat(session.getSameSite()).isEqualTo("Strict");
       assertThat(browser.screenshot("console-overview-tls")).isNotEmptyFile();
     }
+  }
+
+  @Test
+  void theDownloadsDeniedAndAuditPagesShowRealTrafficAndHostileUrlsAsText() throws Exception {
+    String hostile =
+        "/files/<script>alert(1)</script>\"'><img src=x onerror=alert(2)>?next=javascript:alert(3)&pad="
+            + "x".repeat(300);
+    assertThat(proxiedGet(origin.port(), "/files/" + PACKAGE_NAME)).isEqualTo(200);
+    assertThat(proxiedGet(18, "/elsewhere")).isEqualTo(403);
+    proxiedGet(18, hostile);
+    await().atMost(WAIT).until(() -> gateway.records().size() >= 3);
+    browser = Browser.start();
+    browser.open(console("/login"));
+    signIn("alice", ADMIN_PASSWORD);
+
+    browser.open(console("/downloads"));
+    assertThat(browser.texts("h1")).containsExactly("Downloads");
+    assertThat(browser.texts("table.rows td")).contains("127.0.0.1", "KB5034441", "lab");
+    assertThat(browser.driver().findElement(By.cssSelector("td.url")).getAttribute("title"))
+        .isEqualTo("http://127.0.0.1:%d/files/%s".formatted(origin.port(), PACKAGE_NAME));
+    assertHostileIsText();
+    assertThat(browser.screenshot("console-downloads")).isNotEmptyFile();
+
+    browser.open(console("/denied"));
+    assertThat(browser.texts("h1")).containsExactly("Denied requests");
+    assertThat(String.join("\n", browser.texts("table.rows td")))
+        .contains("port not allowed for this host");
+    assertThat(browser.texts("pre.snippet")).anySatisfy(t -> assertThat(t).contains("entries {"));
+    assertHostileIsText();
+    assertThat(browser.screenshot("console-denied")).isNotEmptyFile();
+
+    browser.open(console("/audit"));
+    assertThat(browser.texts("h1")).containsExactly("Audit search");
+    assertThat(String.join("\n", browser.texts("main p"))).contains("intact");
+    assertThat(browser.driver().findElements(By.cssSelector("td.url")))
+        .anySatisfy(
+            td -> assertThat(td.getAttribute("title")).contains("<script>alert(1)</script>"));
+    assertHostileIsText();
+    assertThat(browser.screenshot("console-audit")).isNotEmptyFile();
+  }
+
+  /** The page ran no script, opened no dialog, links nowhere by javascript:, and fits 1366 px. */
+  private void assertHostileIsText() {
+    assertThat(browser.dialogOpen()).as("an alert fired").isFalse();
+    assertThat(browser.script("return document.scripts.length")).isEqualTo(0L);
+    assertThat(browser.count("img, [onerror], a[href^=javascript]")).isZero();
+    assertNothingFromElsewhereAndFits();
   }
 
   /** Types into the form as a user does and clicks its button, then waits for the next page. */
@@ -235,16 +282,7 @@ class ConsoleBrowserIT {
     return response.body();
   }
 
-  /**
-   * The status of a plain GET for {@code path} on the origin at {@code port}, through the proxy.
-   */
   private int proxiedGet(int port, String path) throws Exception {
-    try (Socket socket = gateway.socket()) {
-      RawHttp.send(
-          socket,
-          "GET http://127.0.0.1:%d%s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
-              .formatted(port, path, port));
-      return RawHttp.read(socket, false).status();
-    }
+    return ConsoleIT.proxiedGet(gateway, port, path);
   }
 }

@@ -7,6 +7,7 @@ import dev.patchgate.proxy.console.users.ConsoleUser;
 import dev.patchgate.proxy.console.users.ConsoleUsers;
 import dev.patchgate.proxy.console.users.Role;
 import dev.patchgate.proxy.console.users.UsersFile;
+import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.net.CookieManager;
 import java.net.HttpCookie;
@@ -437,6 +438,134 @@ class ConsoleIT {
     return await()
         .atMost(WAIT)
         .until(() -> gateway.records().stream().filter(match).toList(), r -> r.size() == n);
+  }
+
+  @Test
+  void downloadsShowTheServedFileToTheAdminAndTheVendorWhoseEntryItIs() throws Exception {
+    assertThat(proxiedGet(origin.port(), "/files/kb.cab")).isEqualTo(200);
+    gateway.awaitRecord(r -> "allow".equals(r.get("decision")));
+    ConsoleClient admin = new ConsoleClient();
+    admin.signIn("alice", ADMIN_PASSWORD);
+
+    HttpResponse<String> page = admin.get("/downloads");
+    JsonObject api = new JsonObject(admin.get("/api/downloads?client=127.0.0.1").body());
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    String url = "http://127.0.0.1:%d/files/kb.cab".formatted(origin.port());
+    assertThat(page.body())
+        .contains("href=\"/downloads\"", "href=\"/denied\"", "href=\"/audit\"")
+        .contains("<td>127.0.0.1</td>", "kb.cab", "title=\"" + url + "\"", "<td>lab</td>")
+        .contains("complete", "name=\"kb\"", "name=\"since\"");
+    assertThat(api.getJsonArray("rows")).hasSize(1);
+    JsonObject row = api.getJsonArray("rows").getJsonObject(0);
+    assertThat(row.getString("url")).isEqualTo(url);
+    assertThat(row.getString("entry")).isEqualTo("lab");
+    assertThat(row.getString("completeness")).isEqualTo("complete");
+
+    ConsoleClient vendor = new ConsoleClient();
+    vendor.signIn("victor", VENDOR_PASSWORD);
+    JsonObject theirs = new JsonObject(vendor.get("/api/downloads?entry=lab").body());
+    assertThat(theirs.getJsonArray("rows")).hasSize(1);
+  }
+
+  @Test
+  void aVendorAskingForAnotherEntryGets403AndAnAuditRecordAndABadFilterGets400() throws Exception {
+    ConsoleClient vendor = new ConsoleClient();
+    vendor.signIn("victor", VENDOR_PASSWORD);
+
+    HttpResponse<String> api = vendor.get("/api/downloads?entry=other");
+    HttpResponse<String> page = vendor.get("/denied?entry=other");
+    HttpResponse<String> bad = vendor.get("/api/audit?since=not-a-date");
+    HttpResponse<String> anonymous = new ConsoleClient().get("/api/downloads");
+
+    assertThat(api.statusCode()).isEqualTo(403);
+    assertThat(api.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(new JsonObject(api.body()).getString("error")).contains("'other'", "victor");
+    assertThat(page.statusCode()).isEqualTo(403);
+    assertThat(page.body()).contains("Not allowed", "other").doesNotContain("'other'");
+    assertThat(
+            gateway.awaitRecord(
+                r -> String.valueOf(r.get("url")).startsWith("/api/downloads?entry=other")))
+        .containsEntry("decision", "deny")
+        .containsEntry("user", "victor")
+        .containsEntry("status", 403L);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(bad.body()).getString("error")).startsWith("since");
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(new JsonObject(anonymous.body()).getString("error")).contains("sign in");
+  }
+
+  @Test
+  void deniedExplainsEachRefusalAndOffersTheAdminASnippetButNotTheVendor() throws Exception {
+    int refusedPort = origin.port() == 65535 ? 65534 : origin.port() + 1;
+    assertThat(proxiedGet(refusedPort, "/files/other.msi")).isEqualTo(403);
+    gateway.awaitRecord(r -> "deny".equals(r.get("decision")));
+    ConsoleClient admin = new ConsoleClient();
+    admin.signIn("alice", ADMIN_PASSWORD);
+    ConsoleClient vendor = new ConsoleClient();
+    vendor.signIn("victor", VENDOR_PASSWORD);
+
+    HttpResponse<String> page = admin.get("/denied");
+    JsonObject api = new JsonObject(admin.get("/api/denied").body());
+    HttpResponse<String> vendorPage = vendor.get("/denied");
+    JsonObject vendorApi = new JsonObject(vendor.get("/api/denied").body());
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body())
+        .contains("port not allowed for this host", "port " + refusedPort)
+        .contains("<pre class=\"snippet\">entries {", "ports   = [" + refusedPort + "]");
+    JsonObject row = api.getJsonArray("rows").getJsonObject(0);
+    assertThat(row.getString("reason")).isEqualTo("port not allowed for this host");
+    assertThat(row.getString("snippet")).contains("ports   = [" + refusedPort + "]");
+    assertThat(row.getJsonArray("explain").encode()).contains("port " + refusedPort);
+    assertThat(vendorPage.body()).contains("port not allowed for this host").doesNotContain("<pre");
+    assertThat(vendorApi.getJsonArray("rows")).hasSize(1);
+    assertThat(vendorApi.getJsonArray("rows").getJsonObject(0).getString("snippet")).isNull();
+  }
+
+  @Test
+  void theAuditSearchPagesNewestFirstShowsTheChainAndHostileUrlsAsText() throws Exception {
+    String hostile = "/files/<script>alert(1)</script>?q=\"x'&u=javascript:alert(1)";
+    assertThat(proxiedGet(origin.port(), "/files/kb.cab")).isEqualTo(200);
+    proxiedGet(origin.port(), hostile);
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> gateway.records().stream().filter(r -> r.get("decision") != null).count() >= 2);
+    ConsoleClient admin = new ConsoleClient();
+    admin.signIn("alice", ADMIN_PASSWORD);
+
+    HttpResponse<String> first = admin.get("/audit?limit=1");
+    HttpResponse<String> second = admin.get("/audit?limit=1&page=2");
+    JsonObject api = new JsonObject(admin.get("/api/audit?host=127.0.0.1").body());
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.body())
+        .contains("intact", "1 to 1 of", "href=\"/audit?limit=1&amp;page=2\"", "Older records")
+        .doesNotContain("Newer records");
+    assertThat(second.body()).contains("href=\"/audit?limit=1&amp;page=1\"", "Newer records");
+    assertThat(api.getJsonObject("chain").getString("state")).isEqualTo("ok");
+    assertThat(api.getJsonArray("rows").encode()).contains("<script>alert(1)</script>");
+    String all = admin.get("/audit").body();
+    assertThat(all)
+        .contains("&lt;script&gt;alert(1)&lt;/script&gt;", "javascript:alert(1)")
+        .doesNotContain("<script", "href=\"javascript", "\"x'");
+  }
+
+  /** A GET through the gateway's proxy port to the origin's {@code port}: the status. */
+  private int proxiedGet(int port, String path) throws Exception {
+    return proxiedGet(gateway, port, path);
+  }
+
+  /** A GET through {@code gateway}'s proxy port to the origin at {@code port}: the status. */
+  static int proxiedGet(GatewayHarness gateway, int port, String path) throws Exception {
+    try (Socket proxied = gateway.socket()) {
+      RawHttp.send(
+          proxied,
+          "GET http://127.0.0.1:%d%s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
+              .formatted(port, path, port));
+      return RawHttp.read(proxied, false).status();
+    }
   }
 
   /** Sends {@code request} to {@code port} as raw bytes and returns all it answers. */

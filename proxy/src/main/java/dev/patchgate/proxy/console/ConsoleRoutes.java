@@ -1,9 +1,19 @@
 package dev.patchgate.proxy.console;
 
+import dev.patchgate.allowlist.Allowlist;
+import dev.patchgate.allowlist.KbFilePolicy;
 import dev.patchgate.audit.Ticker;
+import dev.patchgate.audit.report.KbSources;
 import dev.patchgate.audit.text.ByteSize;
 import dev.patchgate.proxy.admin.AdminNote;
 import dev.patchgate.proxy.config.ConsoleSettings;
+import dev.patchgate.proxy.console.data.AuditData;
+import dev.patchgate.proxy.console.data.BadFilterException;
+import dev.patchgate.proxy.console.data.ChainStatus;
+import dev.patchgate.proxy.console.data.Filters;
+import dev.patchgate.proxy.console.data.OutOfScopeException;
+import dev.patchgate.proxy.console.data.Period;
+import dev.patchgate.proxy.console.data.Scope;
 import dev.patchgate.proxy.console.users.ConsoleUser;
 import dev.patchgate.proxy.console.users.ConsoleUsers;
 import dev.patchgate.proxy.console.users.ConsoleUsersException;
@@ -28,6 +38,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.text.DecimalFormat;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -35,9 +46,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +72,10 @@ public final class ConsoleRoutes {
   static final String SESSION_COOKIE = "patchgate_session";
   static final String CSRF_COOKIE = "patchgate_csrf";
   static final String WRONG = "wrong user name or password";
+  private static final List<String> DOWNLOAD_FILTERS =
+      List.of("client", "kb", "entry", "since", "until");
+  private static final List<String> DENIED_FILTERS =
+      List.of("client", "entry", "host", "since", "until");
   private static final String USER = "user";
   private static final String ROLE = "role";
   private static final String SIGNED_IN = "signed_in";
@@ -78,6 +96,8 @@ public final class ConsoleRoutes {
    * @param allowlistLoaded when the policy in force was read
    * @param allowlistProblems while an edit is rejected, its problems
    * @param readinessProblems what keeps the gateway from being ready
+   * @param auditDir the audit directory the Downloads, Denied and Audit pages read
+   * @param allowlist the allowlist in force, for scoping and the Denied page's explanations
    */
   public record Sources(
       String gateway,
@@ -86,7 +106,9 @@ public final class ConsoleRoutes {
       Path allowlistFile,
       Supplier<Instant> allowlistLoaded,
       Supplier<List<String>> allowlistProblems,
-      Supplier<List<String>> readinessProblems) {}
+      Supplier<List<String>> readinessProblems,
+      Path auditDir,
+      Supplier<Allowlist> allowlist) {}
 
   private final Vertx vertx;
   private final ConsoleSettings settings;
@@ -94,6 +116,7 @@ public final class ConsoleRoutes {
   private final ConsolePages pages = new ConsolePages();
   private final SignInThrottle throttle;
   private final byte[] css;
+  private final AuditData audit;
 
   private ConsoleRoutes(Vertx vertx, ConsoleSettings settings, Sources sources, Ticker ticker) {
     this.vertx = vertx;
@@ -101,6 +124,9 @@ public final class ConsoleRoutes {
     this.sources = sources;
     this.throttle = new SignInThrottle(ticker);
     this.css = resource("console/console.css");
+    this.audit =
+        new AuditData(
+            sources.auditDir(), () -> kbSources(sources.allowlist().get()), Clock.systemUTC());
   }
 
   /**
@@ -161,6 +187,12 @@ public final class ConsoleRoutes {
     router.route("/allowlist").handler(ctx -> requireAdmin(ctx, false));
     router.get("/").handler(this::home);
     router.get("/allowlist").handler(this::allowlist);
+    router.get("/downloads").handler(ctx -> downloads(ctx, false));
+    router.get("/api/downloads").handler(ctx -> downloads(ctx, true));
+    router.get("/denied").handler(ctx -> denied(ctx, false));
+    router.get("/api/denied").handler(ctx -> denied(ctx, true));
+    router.get("/audit").handler(ctx -> audit(ctx, false));
+    router.get("/api/audit").handler(ctx -> audit(ctx, true));
   }
 
   private static void securityHeaders(RoutingContext ctx) {
@@ -364,6 +396,157 @@ public final class ConsoleRoutes {
     shown.put("allowlistClass", f.allowlistValid() ? "ok" : "bad");
     shown.put("allowlistLoaded", WHEN.format(f.allowlistLoaded()));
     return shown;
+  }
+
+  private void downloads(RoutingContext ctx, boolean api) {
+    read(
+        ctx,
+        api,
+        (filters, scope) -> audit.downloads(filters, scope, AuditData.DEFAULT_ROWS),
+        (params, page) -> {
+          if (api) {
+            json(ctx, 200, ReportViews.downloadsJson(page));
+            return;
+          }
+          Map<String, Object> model =
+              reportModel(ctx, "Downloads", "downloads", params, DOWNLOAD_FILTERS, page.period());
+          model.put("rows", ReportViews.downloadRows(page));
+          model.put("more", page.more());
+          model.put("kbSources", page.kbSources());
+          html(ctx, 200, "downloads", model);
+        });
+  }
+
+  private void denied(RoutingContext ctx, boolean api) {
+    read(
+        ctx,
+        api,
+        (filters, scope) ->
+            audit.denied(filters, scope, sources.allowlist().get(), AuditData.DEFAULT_ROWS),
+        (params, page) -> {
+          if (api) {
+            json(ctx, 200, ReportViews.deniedJson(page));
+            return;
+          }
+          Map<String, Object> model =
+              reportModel(ctx, "Denied", "denied", params, DENIED_FILTERS, page.period());
+          model.put("rows", ReportViews.deniedRows(page));
+          model.put("more", page.more());
+          html(ctx, 200, "denied", model);
+        });
+  }
+
+  private void audit(RoutingContext ctx, boolean api) {
+    read(
+        ctx,
+        api,
+        audit::search,
+        (params, page) -> {
+          if (api) {
+            json(ctx, 200, ReportViews.auditJson(page));
+            return;
+          }
+          Map<String, Object> model =
+              reportModel(ctx, "Audit search", "audit", params, Filters.NAMES, page.period());
+          model.put("rows", ReportViews.auditRows(page));
+          model.put("total", page.total());
+          model.put(
+              "first", page.rows().isEmpty() ? 0 : (long) (page.page() - 1) * page.limit() + 1);
+          model.put("last", (long) (page.page() - 1) * page.limit() + page.rows().size());
+          model.put("newer", page.page() > 1 ? ReportViews.withPage(params, page.page() - 1) : "");
+          model.put("older", page.more() ? ReportViews.withPage(params, page.page() + 1) : "");
+          model.put("chain", ReportViews.chain(page.chain()));
+          model.put("chainClass", page.chain().state() == ChainStatus.State.BROKEN ? "bad" : "ok");
+          model.put("chainChecked", ReportViews.checkedAt(page.chain().checkedAt()));
+          html(ctx, 200, "audit", model);
+        });
+  }
+
+  /** What a report page's template needs besides its rows: the filter form and the period read. */
+  private Map<String, Object> reportModel(
+      RoutingContext ctx,
+      String title,
+      String name,
+      Map<String, String> params,
+      List<String> filters,
+      Period period) {
+    Map<String, Object> model = model(ctx, title, name);
+    model.put("f", ReportViews.form(params, filters));
+    model.put("period", ReportViews.period(period));
+    model.put("incomplete", ReportViews.incomplete(period));
+    return model;
+  }
+
+  /**
+   * Reads the audit log for one page or API answer off the event loop (a week of records takes
+   * seconds). A filter outside the user's scope is answered 403 and recorded as a denial; a filter
+   * that is not valid, 400 with what is wrong.
+   */
+  private <T> void read(
+      RoutingContext ctx,
+      boolean api,
+      BiFunction<Filters, Scope, T> read,
+      BiConsumer<Map<String, String>, T> answer) {
+    Map<String, String> params = new LinkedHashMap<>();
+    ctx.queryParams().forEach(e -> params.putIfAbsent(e.getKey(), e.getValue()));
+    Scope scope = scope(ctx);
+    vertx
+        .executeBlocking(() -> read.apply(Filters.parse(params, Clock.systemUTC()), scope), false)
+        .onComplete(
+            done -> {
+              if (done.succeeded()) {
+                answer.accept(params, done.result());
+              } else if (done.cause() instanceof OutOfScopeException e) {
+                AdminNote.of(ctx).deny(e.getMessage());
+                problem(ctx, api, 403, "Not allowed", e.getMessage());
+              } else if (done.cause() instanceof BadFilterException e) {
+                problem(ctx, api, 400, "Filter not valid", e.getMessage());
+              } else {
+                ctx.fail(done.cause());
+              }
+            });
+  }
+
+  private void problem(RoutingContext ctx, boolean api, int status, String heading, String why) {
+    if (api) {
+      json(ctx, status, new JsonObject().put("error", why));
+      return;
+    }
+    Map<String, Object> model = model(ctx, heading, "");
+    model.put("heading", heading);
+    model.put("message", why);
+    html(ctx, status, "error", model);
+  }
+
+  /** The signed-in user's scope, with client groups as the allowlist in force defines them. */
+  private Scope scope(RoutingContext ctx) {
+    ConsoleUser user =
+        new ConsoleUser(
+            user(ctx),
+            Role.of(role(ctx)).orElseThrow(),
+            names(ctx.session().get(ENTRIES)),
+            names(ctx.session().get(GROUPS)));
+    return Scope.of(user, sources.allowlist().get());
+  }
+
+  private static List<String> names(String joined) {
+    return joined == null || joined.isBlank() ? List.of() : List.of(joined.split(", "));
+  }
+
+  /**
+   * Which files name KB numbers, as {@code audit report patches} reads them, from the allowlist in
+   * force.
+   */
+  private static KbSources kbSources(Allowlist allowlist) {
+    KbFilePolicy policy = KbFilePolicy.of(allowlist);
+    List<String> entries = policy.kbFileEntries();
+    return KbSources.of(
+        "files from the hosts of the profiles "
+            + String.join(", ", KbFilePolicy.MICROSOFT_PROFILES)
+            + (entries.isEmpty()
+                ? ""
+                : " and from the entries with kb-files = true: " + String.join(", ", entries)),
+        policy::mayNameKb);
   }
 
   private Map<String, Object> loginModel(RoutingContext ctx, String message, String username) {
