@@ -235,7 +235,26 @@ class ConsoleBrowserIT {
     driver.findElement(By.name("username")).sendKeys(user);
     driver.findElement(By.name("password")).sendKeys(password);
     driver.findElement(By.cssSelector("form[action='/login'] button")).click();
-    new WebDriverWait(driver, WAIT).until(ExpectedConditions.stalenessOf(form));
+    new WebDriverWait(driver, WAIT).until(d -> gone(form));
+  }
+
+  /**
+   * True once {@code element}'s document was replaced. Selenium's {@code stalenessOf} expects a
+   * stale-element error; while the next page loads, Chromium may instead answer that the node "does
+   * not belong to the document", which says the same.
+   */
+  private static boolean gone(org.openqa.selenium.WebElement element) {
+    try {
+      element.isEnabled();
+      return false;
+    } catch (org.openqa.selenium.StaleElementReferenceException e) {
+      return true;
+    } catch (org.openqa.selenium.WebDriverException e) {
+      if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+        return true;
+      }
+      throw e;
+    }
   }
 
   private void awaitUrl(String path) {
