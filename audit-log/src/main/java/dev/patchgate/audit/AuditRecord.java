@@ -43,7 +43,7 @@ import java.util.Objects;
  * @param summary {@code null} for the record of one exchange; for a summary record, how many
  *     refused requests it stands for and what they asked (see {@link AuditSummary})
  * @param user the console user the exchange was made by or about, or {@code null} (every exchange
- *     of the proxy listener)
+ *     but the console's)
  */
 public record AuditRecord(
     Instant ts,
@@ -68,54 +68,6 @@ public record AuditRecord(
     String upstream,
     AuditSummary summary,
     String user) {
-
-  /** A record without a console user: every exchange but the console's. */
-  public AuditRecord(
-      Instant ts,
-      String id,
-      String client,
-      String via,
-      String method,
-      String url,
-      String host,
-      Integer port,
-      AuditDecision decision,
-      String entry,
-      String reason,
-      boolean wouldDeny,
-      int status,
-      long bytesToClient,
-      long bytesFromClient,
-      long durationMs,
-      String contentType,
-      Long objectLength,
-      CacheOutcome cache,
-      String upstream,
-      AuditSummary summary) {
-    this(
-        ts,
-        id,
-        client,
-        via,
-        method,
-        url,
-        host,
-        port,
-        decision,
-        entry,
-        reason,
-        wouldDeny,
-        status,
-        bytesToClient,
-        bytesFromClient,
-        durationMs,
-        contentType,
-        objectLength,
-        cache,
-        upstream,
-        summary,
-        null);
-  }
 
   /** Validates the required components and fills the tolerated ones; see the class contract. */
   public AuditRecord {

@@ -135,6 +135,7 @@ class AuditJsonTest {
             null,
             CacheOutcome.NONE,
             null,
+            null,
             null);
 
     Map<String, Object> fields = AuditJsonReader.readObject(AuditJson.toJson(record));

@@ -47,6 +47,6 @@ class AuditRecordTest {
       Instant ts, String id, AuditDecision decision, CacheOutcome cache) {
     return new AuditRecord(
         ts, id, null, null, null, null, null, null, decision, null, null, false, 0, 0, 0, 0, null,
-        null, cache, null, null);
+        null, cache, null, null, null);
   }
 }

@@ -36,6 +36,7 @@ public final class AuditRecords {
         5_368_709_120L,
         CacheOutcome.MISS,
         "203.0.113.7",
+        null,
         null);
   }
 
@@ -71,7 +72,8 @@ public final class AuditRecords {
         null,
         CacheOutcome.NONE,
         null,
-        summary);
+        summary,
+        null);
   }
 
   /** A request whose target is {@code url}, denied. */
@@ -96,6 +98,7 @@ public final class AuditRecords {
         "text/plain",
         null,
         CacheOutcome.NONE,
+        null,
         null,
         null);
   }

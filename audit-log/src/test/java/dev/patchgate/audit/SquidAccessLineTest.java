@@ -113,6 +113,7 @@ class SquidAccessLineTest {
             null,
             CacheOutcome.NONE,
             null,
+            null,
             null);
 
     assertThat(SquidAccessLine.format(record))
@@ -160,6 +161,7 @@ class SquidAccessLineTest {
             null,
             null,
             CacheOutcome.MISS,
+            null,
             null,
             null);
 
@@ -248,6 +250,7 @@ class SquidAccessLineTest {
             null,
             CacheOutcome.NONE,
             null,
+            null,
             null);
 
     String line = SquidAccessLine.format(record);
@@ -285,6 +288,7 @@ class SquidAccessLineTest {
         null,
         CacheOutcome.MISS,
         "203.0.113.7",
+        null,
         null);
   }
 
@@ -311,6 +315,7 @@ class SquidAccessLineTest {
         null,
         cache,
         decision == AuditDecision.ALLOW ? "203.0.113.7" : null,
+        null,
         null);
   }
 

@@ -113,6 +113,7 @@ class ViaFieldTest {
         r.objectLength(),
         r.cache(),
         r.upstream(),
-        r.summary());
+        r.summary(),
+        null);
   }
 }

@@ -8,13 +8,19 @@ import dev.patchgate.proxy.tunnel.SniGate;
 import org.junit.jupiter.api.Test;
 
 /**
- * The alert rules recognise refusals by their reason phrases, which the allowlist and the SNI check
- * own: if one of them is reworded, these fail before an alert silently stops being raised.
+ * The alert rules and the anomaly report recognise refusals by their reason phrases, which the
+ * allowlist and the SNI check own: if one of them is reworded, these fail before an alert silently
+ * stops being raised.
  */
 class AlertPhrasesTest {
   @Test
   void theUnregisteredClientAlertKnowsTheAllowlistsPhrase() {
     assertThat(AlertRules.UNREGISTERED_CLIENT).isEqualTo(Decision.UNREGISTERED_CLIENT);
+  }
+
+  @Test
+  void theAnomalyReportKnowsTheAllowlistsScheduleRefusal() {
+    assertThat(AlertRules.OUTSIDE_SCHEDULE).isEqualTo(Decision.OUTSIDE_SCHEDULE);
   }
 
   @Test

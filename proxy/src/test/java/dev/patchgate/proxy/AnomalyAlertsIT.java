@@ -159,6 +159,7 @@ class AnomalyAlertsIT {
         1000L,
         CacheOutcome.MISS,
         "203.0.113.7",
+        null,
         null);
   }
 

@@ -316,6 +316,7 @@ class ReportExportIT {
         48_000_000L,
         cache,
         cache == CacheOutcome.HIT ? null : "203.0.113.7",
+        null,
         null);
   }
 
@@ -340,6 +341,7 @@ class ReportExportIT {
         "text/html",
         null,
         CacheOutcome.NONE,
+        null,
         null,
         null);
   }

@@ -25,6 +25,9 @@ public final class AlertRules {
   /** How the reason of a connection the gateway closed at a connection limit begins. */
   public static final String CONNECTION_LIMIT_PREFIX = "connection limit";
 
+  /** The allowlist's reason for a request outside its entry's schedule (the anomaly report's). */
+  public static final String OUTSIDE_SCHEDULE = "outside the allowed schedule";
+
   /** How the gateway's refusal of an Encrypted Client Hello begins. */
   public static final String ECH_REASON_PREFIX = "TLS ECH";
 

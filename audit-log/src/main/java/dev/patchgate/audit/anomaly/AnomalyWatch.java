@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -306,7 +307,9 @@ public final class AnomalyWatch implements AutoCloseable {
             usual.groups().isEmpty()
                 ? "never asked for before by this client"
                 : "never asked for before by this client nor its groups "
-                    + String.join(", ", usual.groups()));
+                    + usual.groups().stream()
+                        .map(key -> key.substring(GROUP.length()))
+                        .collect(Collectors.joining(", ")));
       }
     }
   }
@@ -315,7 +318,7 @@ public final class AnomalyWatch implements AutoCloseable {
   private void seen(ClientUsual usual, long day) {
     usual.seen(day);
     for (String group : usual.groups()) {
-      usualOf(GROUP + group).seen(day);
+      usualOf(group).seen(day);
     }
   }
 
@@ -325,7 +328,7 @@ public final class AnomalyWatch implements AutoCloseable {
       return true;
     }
     for (String group : usual.groups()) {
-      if (usualOf(GROUP + group).hasBaseline(today)) {
+      if (usualOf(group).hasBaseline(today)) {
         return true;
       }
     }
@@ -337,7 +340,10 @@ public final class AnomalyWatch implements AutoCloseable {
         client,
         c ->
             new ClientUsual(
-                settings.minBaselineDays(), c.startsWith(GROUP) ? List.of() : groupsOf.apply(c)));
+                settings.minBaselineDays(),
+                c.startsWith(GROUP)
+                    ? List.of()
+                    : groupsOf.apply(c).stream().map(group -> GROUP + group).toList()));
   }
 
   /**
@@ -351,7 +357,7 @@ public final class AnomalyWatch implements AutoCloseable {
     }
     boolean isNew = true;
     for (String group : groups) {
-      Pair theirs = new Pair(GROUP + group, host);
+      Pair theirs = new Pair(group, host);
       if (known.getIfPresent(theirs) != null) {
         isNew = false;
       } else {

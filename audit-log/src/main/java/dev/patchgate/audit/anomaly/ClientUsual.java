@@ -26,7 +26,8 @@ final class ClientUsual {
   /**
    * @param minBaselineDays the days seen that make a baseline; one more is kept, so that today is
    *     never one of them
-   * @param groups the client's groups, or empty
+   * @param groups the keys of the client's groups in the watch's table (made once here, not on
+   *     every record), or empty
    */
   ClientUsual(int minBaselineDays, List<String> groups) {
     this.days = new long[minBaselineDays + 1];

@@ -1,6 +1,7 @@
 package dev.patchgate.audit.report;
 
 import dev.patchgate.audit.AuditFields;
+import dev.patchgate.audit.alert.AlertRules;
 import dev.patchgate.audit.anomaly.AnomalyKind;
 import dev.patchgate.audit.anomaly.AnomalySettings;
 import dev.patchgate.audit.query.AuditLine;
@@ -42,9 +43,6 @@ import java.util.TreeSet;
  * Not thread-safe.
  */
 final class AnomalyReport {
-  /** The deny reason of the allowlist's {@code Decision.OUTSIDE_SCHEDULE}. */
-  static final String OUTSIDE_SCHEDULE_REASON = "outside the allowed schedule";
-
   static final List<Column> COLUMNS =
       List.of(
           new Column("kind", "Kind", Kind.TEXT, 0, true),
@@ -188,7 +186,7 @@ final class AnomalyReport {
         pair.beat.add(millis);
       }
     }
-    if (denied && OUTSIDE_SCHEDULE_REASON.equals(reason)) {
+    if (denied && AlertRules.OUTSIDE_SCHEDULE.equals(reason)) {
       String what = entry != null ? entry : host;
       LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(localHour, 24));
       refusals

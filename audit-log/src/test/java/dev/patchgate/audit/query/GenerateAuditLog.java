@@ -354,6 +354,7 @@ public final class GenerateAuditLog {
         objectLength,
         cache,
         upstream,
+        null,
         null);
   }
 }

@@ -205,6 +205,7 @@ public final class TestRecords {
         objectLength,
         cache,
         upstream,
-        summary);
+        summary,
+        null);
   }
 }

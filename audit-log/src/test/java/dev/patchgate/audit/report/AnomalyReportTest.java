@@ -2,6 +2,7 @@ package dev.patchgate.audit.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.patchgate.audit.alert.AlertRules;
 import dev.patchgate.audit.anomaly.AnomalyKind;
 import dev.patchgate.audit.anomaly.AnomalySettings;
 import java.time.Duration;
@@ -109,7 +110,7 @@ class AnomalyReportTest {
                     i * 60,
                     "usual.example",
                     true,
-                    AnomalyReport.OUTSIDE_SCHEDULE_REASON,
+                    AlertRules.OUTSIDE_SCHEDULE,
                     "vendor-remote");
               }
             },
@@ -124,7 +125,7 @@ class AnomalyReportTest {
                     i * 60,
                     "usual.example",
                     true,
-                    AnomalyReport.OUTSIDE_SCHEDULE_REASON,
+                    AlertRules.OUTSIDE_SCHEDULE,
                     "vendor-remote");
               }
               h.at(

@@ -3,8 +3,10 @@ package dev.patchgate.audit.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patchgate.audit.anomaly.AnomalySettings;
+import dev.patchgate.audit.query.AuditLogFixture;
 import dev.patchgate.audit.query.CommandRun;
 import dev.patchgate.audit.query.CsvReader;
+import dev.patchgate.audit.query.TestRecords;
 import dev.patchgate.audit.query.UsageException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -203,6 +206,30 @@ class AuditReportCommandTest {
     assertThat(run.outLines().subList(1, run.outLines().size()))
         .extracting(line -> line.substring(0, line.indexOf(' ')))
         .containsExactly("10.10.1.5", "10.10.1.6", "10.10.1.7", "10.10.1.7", "10.10.1.10");
+  }
+
+  @Test
+  void theAdminListenersOwnRequestsAreNotDownloads(@TempDir Path own) {
+    AuditLogFixture log = new AuditLogFixture(own);
+    log.record(TestRecords.download().id("p1").ts("2026-11-23T08:00:00.000Z").build());
+    // A metrics scrape on the admin listener: an allowed GET answered 200 whose URL is a path.
+    log.record(
+        TestRecords.download()
+            .id("admin1")
+            .ts("2026-11-23T09:00:00.000Z")
+            .url("/metrics")
+            .host("127.0.0.1")
+            .entry(null)
+            .bytes(4_000)
+            .build());
+    log.write(Set.of());
+
+    CommandRun run = CommandRun.of(REPORT, own, "patches", "--format", "csv");
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(CsvReader.parse(run.out()))
+        .extracting(row -> row.get(12))
+        .containsExactly("url", TestRecords.download().build().url());
   }
 
   @Test

@@ -550,6 +550,7 @@ public final class Exchange {
         objectLength,
         cache,
         upstream,
+        null,
         null);
   }
 }

@@ -238,7 +238,8 @@ public final class RefusalSummaries {
           null,
           CacheOutcome.NONE,
           null,
-          new AuditSummary(count, last, List.copyOf(listed), more.size()));
+          new AuditSummary(count, last, List.copyOf(listed), more.size()),
+          null);
     }
   }
 }

@@ -318,6 +318,7 @@ public final class ConnectionLimits {
             null,
             CacheOutcome.NONE,
             null,
+            null,
             null));
   }
 }

@@ -102,18 +102,7 @@ public final class AuditData {
     PatchDownloads downloads =
         new PatchDownloads(filters.kbs().size() == 1 ? filters.kbs().get(0) : null, sources);
     AuditQuery query = filters.query().decision("allow").method("GET").status(200, 206).build();
-    ScanSummary summary =
-        scan(
-            query,
-            scope,
-            line -> {
-              // The admin listener's own exchanges (the console's pages) are GETs answered 200 too;
-              // their URL is a path, a proxied request's is absolute.
-              String url = line.text(AuditFields.URL);
-              if (url == null || !url.startsWith("/")) {
-                downloads.add(line);
-              }
-            });
+    ScanSummary summary = scan(query, scope, downloads::add);
     List<Download> rows = new ArrayList<>();
     boolean more = false;
     for (DownloadRow row : downloads.rows()) {

@@ -171,6 +171,6 @@ final class ConsoleFixtures {
       CacheOutcome cache) {
     return new AuditRecord(
         ts, id, client, null, "GET", url, host, 80, decision, entry, reason, false, status, sent, 0,
-        1, null, length, cache, null, null);
+        1, null, length, cache, null, null, null);
   }
 }
