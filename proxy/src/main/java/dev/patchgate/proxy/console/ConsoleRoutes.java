@@ -52,6 +52,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -294,6 +295,10 @@ public final class ConsoleRoutes {
         .onComplete(
             checked -> {
               Arrays.fill(password, '\0');
+              if (checked.failed()) {
+                // Refused like a wrong password, but the administrator learns why.
+                LOG.error("console sign-in check failed", checked.cause());
+              }
               Optional<ConsoleUser> user =
                   checked.succeeded() ? checked.result() : Optional.empty();
               if (user.isEmpty()) {
@@ -403,11 +408,8 @@ public final class ConsoleRoutes {
         ctx,
         api,
         (filters, scope) -> audit.downloads(filters, scope, AuditData.DEFAULT_ROWS),
+        ReportViews::downloadsJson,
         (params, page) -> {
-          if (api) {
-            json(ctx, 200, ReportViews.downloadsJson(page));
-            return;
-          }
           Map<String, Object> model =
               reportModel(ctx, "Downloads", "downloads", params, DOWNLOAD_FILTERS, page.period());
           model.put("rows", ReportViews.downloadRows(page));
@@ -423,11 +425,8 @@ public final class ConsoleRoutes {
         api,
         (filters, scope) ->
             audit.denied(filters, scope, sources.allowlist().get(), AuditData.DEFAULT_ROWS),
+        ReportViews::deniedJson,
         (params, page) -> {
-          if (api) {
-            json(ctx, 200, ReportViews.deniedJson(page));
-            return;
-          }
           Map<String, Object> model =
               reportModel(ctx, "Denied", "denied", params, DENIED_FILTERS, page.period());
           model.put("rows", ReportViews.deniedRows(page));
@@ -441,11 +440,8 @@ public final class ConsoleRoutes {
         ctx,
         api,
         audit::search,
+        ReportViews::auditJson,
         (params, page) -> {
-          if (api) {
-            json(ctx, 200, ReportViews.auditJson(page));
-            return;
-          }
           Map<String, Object> model =
               reportModel(ctx, "Audit search", "audit", params, Filters.NAMES, page.period());
           model.put("rows", ReportViews.auditRows(page));
@@ -479,14 +475,16 @@ public final class ConsoleRoutes {
 
   /**
    * Reads the audit log for one page or API answer off the event loop (a week of records takes
-   * seconds). A filter outside the user's scope is answered 403 and recorded as a denial; a filter
-   * that is not valid, 400 with what is wrong.
+   * seconds), and answers with {@code json} for the API or with {@code page} for a page. A filter
+   * outside the user's scope is answered 403 and recorded as a denial; a filter that is not valid,
+   * 400 with what is wrong.
    */
   private <T> void read(
       RoutingContext ctx,
       boolean api,
       BiFunction<Filters, Scope, T> read,
-      BiConsumer<Map<String, String>, T> answer) {
+      Function<T, JsonObject> json,
+      BiConsumer<Map<String, String>, T> page) {
     Map<String, String> params = new LinkedHashMap<>();
     ctx.queryParams().forEach(e -> params.putIfAbsent(e.getKey(), e.getValue()));
     Scope scope = scope(ctx);
@@ -494,8 +492,10 @@ public final class ConsoleRoutes {
         .executeBlocking(() -> read.apply(Filters.parse(params, Clock.systemUTC()), scope), false)
         .onComplete(
             done -> {
-              if (done.succeeded()) {
-                answer.accept(params, done.result());
+              if (done.succeeded() && api) {
+                json(ctx, 200, json.apply(done.result()));
+              } else if (done.succeeded()) {
+                page.accept(params, done.result());
               } else if (done.cause() instanceof OutOfScopeException e) {
                 AdminNote.of(ctx).deny(e.getMessage());
                 problem(ctx, api, 403, "Not allowed", e.getMessage());
