@@ -77,11 +77,11 @@ public final class ConsoleRoutes {
       List.of("client", "kb", "entry", "since", "until");
   private static final List<String> DENIED_FILTERS =
       List.of("client", "entry", "host", "since", "until");
+
+  /** The session's key of the signed-in {@link ConsoleUser}: name, role and scope. */
   private static final String USER = "user";
-  private static final String ROLE = "role";
+
   private static final String SIGNED_IN = "signed_in";
-  private static final String ENTRIES = "entries";
-  private static final String GROUPS = "groups";
   private static final int MAX_FORM = 16 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleRoutes.class);
   private static final DateTimeFormatter WHEN =
@@ -217,7 +217,7 @@ public final class ConsoleRoutes {
    */
   private void whoIsIt(RoutingContext ctx) {
     Session session = ctx.session();
-    String user = session == null ? null : session.get(USER);
+    ConsoleUser user = session == null ? null : session.get(USER);
     if (user != null) {
       Long since = session.get(SIGNED_IN);
       if (since == null
@@ -225,19 +225,15 @@ public final class ConsoleRoutes {
               > 0) {
         session.destroy();
       } else {
-        AdminNote.of(ctx).user(user);
+        AdminNote.of(ctx).user(user.name());
       }
     }
     ctx.next();
   }
 
-  private static String user(RoutingContext ctx) {
+  private static ConsoleUser user(RoutingContext ctx) {
     Session session = ctx.session();
     return session == null || session.isDestroyed() ? null : session.get(USER);
-  }
-
-  private static String role(RoutingContext ctx) {
-    return ctx.session().get(ROLE);
   }
 
   private void requireUser(RoutingContext ctx, boolean api) {
@@ -253,11 +249,12 @@ public final class ConsoleRoutes {
   }
 
   private void requireAdmin(RoutingContext ctx, boolean api) {
-    if (Role.ADMIN.wireName().equals(role(ctx))) {
+    if (user(ctx).role() == Role.ADMIN) {
       ctx.next();
       return;
     }
-    AdminNote.of(ctx).deny("console page for admins only; signed in as " + role(ctx));
+    AdminNote.of(ctx)
+        .deny("console page for admins only; signed in as " + user(ctx).role().wireName());
     if (api) {
       json(ctx, 403, new JsonObject().put("error", "for the gateway's administrators only"));
       return;
@@ -307,11 +304,8 @@ public final class ConsoleRoutes {
                 return;
               }
               Session session = ctx.session().regenerateId();
-              session.put(USER, user.get().name());
-              session.put(ROLE, user.get().role().wireName());
+              session.put(USER, user.get());
               session.put(SIGNED_IN, System.currentTimeMillis());
-              session.put(ENTRIES, String.join(", ", user.get().entries()));
-              session.put(GROUPS, String.join(", ", user.get().groups()));
               note.user(user.get().name()).reason("signed in as " + user.get().role().wireName());
               redirect(ctx, "/");
             });
@@ -328,8 +322,7 @@ public final class ConsoleRoutes {
   }
 
   private void signOut(RoutingContext ctx) {
-    String user = user(ctx);
-    AdminNote.of(ctx).reason(user == null ? "sign-out without a session" : "signed out");
+    AdminNote.of(ctx).reason(user(ctx) == null ? "sign-out without a session" : "signed out");
     if (ctx.session() != null) {
       ctx.session().destroy();
     }
@@ -350,13 +343,13 @@ public final class ConsoleRoutes {
 
   /** The Overview for an admin; for a vendor, what they may see. */
   private void home(RoutingContext ctx) {
-    if (Role.ADMIN.wireName().equals(role(ctx))) {
+    if (user(ctx).role() == Role.ADMIN) {
       overview(ctx);
       return;
     }
     Map<String, Object> model = model(ctx, "Your systems", "home");
-    model.put("entries", ctx.session().get(ENTRIES));
-    model.put("groups", ctx.session().get(GROUPS));
+    model.put("entries", String.join(", ", user(ctx).entries()));
+    model.put("groups", String.join(", ", user(ctx).groups()));
     html(ctx, 200, "vendor", model);
   }
 
@@ -520,17 +513,7 @@ public final class ConsoleRoutes {
 
   /** The signed-in user's scope, with client groups as the allowlist in force defines them. */
   private Scope scope(RoutingContext ctx) {
-    ConsoleUser user =
-        new ConsoleUser(
-            user(ctx),
-            Role.of(role(ctx)).orElseThrow(),
-            names(ctx.session().get(ENTRIES)),
-            names(ctx.session().get(GROUPS)));
-    return Scope.of(user, sources.allowlist().get());
-  }
-
-  private static List<String> names(String joined) {
-    return joined == null || joined.isBlank() ? List.of() : List.of(joined.split(", "));
+    return Scope.of(user(ctx), sources.allowlist().get());
   }
 
   /**
@@ -558,13 +541,13 @@ public final class ConsoleRoutes {
 
   /** What every page's layout needs. */
   private Map<String, Object> model(RoutingContext ctx, String title, String page) {
-    String user = user(ctx);
+    ConsoleUser user = user(ctx);
     Map<String, Object> model = new HashMap<>();
     model.put("title", title);
     model.put("page", page);
     model.put("gateway", sources.gateway());
-    model.put("user", user);
-    model.put("role", user == null ? null : role(ctx));
+    model.put("user", user == null ? null : user.name());
+    model.put("role", user == null ? null : user.role().wireName());
     model.put("csrf", ctx.get(CSRF_FIELD));
     return model;
   }
