@@ -199,6 +199,44 @@ class ConsoleIT {
   }
 
   @Test
+  void aUsersFileBrokenWhileRunningRefusesSignInsAndOnceMendedNeedsNoRestart() throws Exception {
+    Path users = dir.resolve("console-users.conf");
+    Files.writeString(users, "users = [ { name = \"alice\", role = \n");
+
+    HttpResponse<String> broken = new ConsoleClient().signIn("alice", ADMIN_PASSWORD);
+    writeUsers(dir);
+    HttpResponse<String> mended = new ConsoleClient().signIn("alice", ADMIN_PASSWORD);
+
+    assertThat(broken.statusCode()).isEqualTo(401);
+    assertThat(broken.body()).contains("Wrong user name or password", "name=\"password\"");
+    assertThat(mended.statusCode()).isEqualTo(303);
+    assertThat(mended.headers().firstValue("Location")).hasValue("/");
+  }
+
+  @Test
+  void unknownOrOutOfRangeFiltersGet400NamingTheParameterOnPagesAndApi() throws Exception {
+    ConsoleClient admin = new ConsoleClient();
+    admin.signIn("alice", ADMIN_PASSWORD);
+
+    HttpResponse<String> unknown = admin.get("/api/downloads?client_ip=10.0.0.1");
+    HttpResponse<String> hugeLimit = admin.get("/api/audit?limit=99999999999");
+    HttpResponse<String> hugePage = admin.get("/api/audit?page=2147483647");
+    HttpResponse<String> page = admin.get("/denied?limit=0&nonsense=1");
+
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(unknown.body()).getString("error"))
+        .startsWith("unknown filter 'client_ip'");
+    assertThat(hugeLimit.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(hugeLimit.body()).getString("error"))
+        .startsWith("limit: '99999999999'");
+    assertThat(hugePage.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(hugePage.body()).getString("error")).startsWith("page:");
+    assertThat(page.statusCode()).isEqualTo(400);
+    assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+    assertThat(page.body()).contains("Filter not valid", "nonsense");
+  }
+
+  @Test
   void noPageAndNoApiAnswersWithoutASession() throws Exception {
     ConsoleClient browser = new ConsoleClient();
 

@@ -52,6 +52,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,11 +77,11 @@ public final class ConsoleRoutes {
       List.of("client", "kb", "entry", "since", "until");
   private static final List<String> DENIED_FILTERS =
       List.of("client", "entry", "host", "since", "until");
+
+  /** The session's key of the signed-in {@link ConsoleUser}: name, role and scope. */
   private static final String USER = "user";
-  private static final String ROLE = "role";
+
   private static final String SIGNED_IN = "signed_in";
-  private static final String ENTRIES = "entries";
-  private static final String GROUPS = "groups";
   private static final int MAX_FORM = 16 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleRoutes.class);
   private static final DateTimeFormatter WHEN =
@@ -216,7 +217,7 @@ public final class ConsoleRoutes {
    */
   private void whoIsIt(RoutingContext ctx) {
     Session session = ctx.session();
-    String user = session == null ? null : session.get(USER);
+    ConsoleUser user = session == null ? null : session.get(USER);
     if (user != null) {
       Long since = session.get(SIGNED_IN);
       if (since == null
@@ -224,19 +225,15 @@ public final class ConsoleRoutes {
               > 0) {
         session.destroy();
       } else {
-        AdminNote.of(ctx).user(user);
+        AdminNote.of(ctx).user(user.name());
       }
     }
     ctx.next();
   }
 
-  private static String user(RoutingContext ctx) {
+  private static ConsoleUser user(RoutingContext ctx) {
     Session session = ctx.session();
     return session == null || session.isDestroyed() ? null : session.get(USER);
-  }
-
-  private static String role(RoutingContext ctx) {
-    return ctx.session().get(ROLE);
   }
 
   private void requireUser(RoutingContext ctx, boolean api) {
@@ -252,11 +249,12 @@ public final class ConsoleRoutes {
   }
 
   private void requireAdmin(RoutingContext ctx, boolean api) {
-    if (Role.ADMIN.wireName().equals(role(ctx))) {
+    if (user(ctx).role() == Role.ADMIN) {
       ctx.next();
       return;
     }
-    AdminNote.of(ctx).deny("console page for admins only; signed in as " + role(ctx));
+    AdminNote.of(ctx)
+        .deny("console page for admins only; signed in as " + user(ctx).role().wireName());
     if (api) {
       json(ctx, 403, new JsonObject().put("error", "for the gateway's administrators only"));
       return;
@@ -294,6 +292,10 @@ public final class ConsoleRoutes {
         .onComplete(
             checked -> {
               Arrays.fill(password, '\0');
+              if (checked.failed()) {
+                // Refused like a wrong password, but the administrator learns why.
+                LOG.error("console sign-in check failed", checked.cause());
+              }
               Optional<ConsoleUser> user =
                   checked.succeeded() ? checked.result() : Optional.empty();
               if (user.isEmpty()) {
@@ -302,11 +304,8 @@ public final class ConsoleRoutes {
                 return;
               }
               Session session = ctx.session().regenerateId();
-              session.put(USER, user.get().name());
-              session.put(ROLE, user.get().role().wireName());
+              session.put(USER, user.get());
               session.put(SIGNED_IN, System.currentTimeMillis());
-              session.put(ENTRIES, String.join(", ", user.get().entries()));
-              session.put(GROUPS, String.join(", ", user.get().groups()));
               note.user(user.get().name()).reason("signed in as " + user.get().role().wireName());
               redirect(ctx, "/");
             });
@@ -323,8 +322,7 @@ public final class ConsoleRoutes {
   }
 
   private void signOut(RoutingContext ctx) {
-    String user = user(ctx);
-    AdminNote.of(ctx).reason(user == null ? "sign-out without a session" : "signed out");
+    AdminNote.of(ctx).reason(user(ctx) == null ? "sign-out without a session" : "signed out");
     if (ctx.session() != null) {
       ctx.session().destroy();
     }
@@ -345,13 +343,13 @@ public final class ConsoleRoutes {
 
   /** The Overview for an admin; for a vendor, what they may see. */
   private void home(RoutingContext ctx) {
-    if (Role.ADMIN.wireName().equals(role(ctx))) {
+    if (user(ctx).role() == Role.ADMIN) {
       overview(ctx);
       return;
     }
     Map<String, Object> model = model(ctx, "Your systems", "home");
-    model.put("entries", ctx.session().get(ENTRIES));
-    model.put("groups", ctx.session().get(GROUPS));
+    model.put("entries", String.join(", ", user(ctx).entries()));
+    model.put("groups", String.join(", ", user(ctx).groups()));
     html(ctx, 200, "vendor", model);
   }
 
@@ -403,11 +401,8 @@ public final class ConsoleRoutes {
         ctx,
         api,
         (filters, scope) -> audit.downloads(filters, scope, AuditData.DEFAULT_ROWS),
+        ReportViews::downloadsJson,
         (params, page) -> {
-          if (api) {
-            json(ctx, 200, ReportViews.downloadsJson(page));
-            return;
-          }
           Map<String, Object> model =
               reportModel(ctx, "Downloads", "downloads", params, DOWNLOAD_FILTERS, page.period());
           model.put("rows", ReportViews.downloadRows(page));
@@ -423,11 +418,8 @@ public final class ConsoleRoutes {
         api,
         (filters, scope) ->
             audit.denied(filters, scope, sources.allowlist().get(), AuditData.DEFAULT_ROWS),
+        ReportViews::deniedJson,
         (params, page) -> {
-          if (api) {
-            json(ctx, 200, ReportViews.deniedJson(page));
-            return;
-          }
           Map<String, Object> model =
               reportModel(ctx, "Denied", "denied", params, DENIED_FILTERS, page.period());
           model.put("rows", ReportViews.deniedRows(page));
@@ -441,11 +433,8 @@ public final class ConsoleRoutes {
         ctx,
         api,
         audit::search,
+        ReportViews::auditJson,
         (params, page) -> {
-          if (api) {
-            json(ctx, 200, ReportViews.auditJson(page));
-            return;
-          }
           Map<String, Object> model =
               reportModel(ctx, "Audit search", "audit", params, Filters.NAMES, page.period());
           model.put("rows", ReportViews.auditRows(page));
@@ -479,14 +468,16 @@ public final class ConsoleRoutes {
 
   /**
    * Reads the audit log for one page or API answer off the event loop (a week of records takes
-   * seconds). A filter outside the user's scope is answered 403 and recorded as a denial; a filter
-   * that is not valid, 400 with what is wrong.
+   * seconds), and answers with {@code json} for the API or with {@code page} for a page. A filter
+   * outside the user's scope is answered 403 and recorded as a denial; a filter that is not valid,
+   * 400 with what is wrong.
    */
   private <T> void read(
       RoutingContext ctx,
       boolean api,
       BiFunction<Filters, Scope, T> read,
-      BiConsumer<Map<String, String>, T> answer) {
+      Function<T, JsonObject> json,
+      BiConsumer<Map<String, String>, T> page) {
     Map<String, String> params = new LinkedHashMap<>();
     ctx.queryParams().forEach(e -> params.putIfAbsent(e.getKey(), e.getValue()));
     Scope scope = scope(ctx);
@@ -494,8 +485,10 @@ public final class ConsoleRoutes {
         .executeBlocking(() -> read.apply(Filters.parse(params, Clock.systemUTC()), scope), false)
         .onComplete(
             done -> {
-              if (done.succeeded()) {
-                answer.accept(params, done.result());
+              if (done.succeeded() && api) {
+                json(ctx, 200, json.apply(done.result()));
+              } else if (done.succeeded()) {
+                page.accept(params, done.result());
               } else if (done.cause() instanceof OutOfScopeException e) {
                 AdminNote.of(ctx).deny(e.getMessage());
                 problem(ctx, api, 403, "Not allowed", e.getMessage());
@@ -520,17 +513,7 @@ public final class ConsoleRoutes {
 
   /** The signed-in user's scope, with client groups as the allowlist in force defines them. */
   private Scope scope(RoutingContext ctx) {
-    ConsoleUser user =
-        new ConsoleUser(
-            user(ctx),
-            Role.of(role(ctx)).orElseThrow(),
-            names(ctx.session().get(ENTRIES)),
-            names(ctx.session().get(GROUPS)));
-    return Scope.of(user, sources.allowlist().get());
-  }
-
-  private static List<String> names(String joined) {
-    return joined == null || joined.isBlank() ? List.of() : List.of(joined.split(", "));
+    return Scope.of(user(ctx), sources.allowlist().get());
   }
 
   /**
@@ -558,13 +541,13 @@ public final class ConsoleRoutes {
 
   /** What every page's layout needs. */
   private Map<String, Object> model(RoutingContext ctx, String title, String page) {
-    String user = user(ctx);
+    ConsoleUser user = user(ctx);
     Map<String, Object> model = new HashMap<>();
     model.put("title", title);
     model.put("page", page);
     model.put("gateway", sources.gateway());
-    model.put("user", user);
-    model.put("role", user == null ? null : role(ctx));
+    model.put("user", user == null ? null : user.name());
+    model.put("role", user == null ? null : user.role().wireName());
     model.put("csrf", ctx.get(CSRF_FIELD));
     return model;
   }

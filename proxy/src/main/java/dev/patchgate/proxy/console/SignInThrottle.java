@@ -4,8 +4,7 @@ import dev.patchgate.audit.Ticker;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,7 +24,17 @@ final class SignInThrottle {
   static final int MAX_KEYS = 10_000;
 
   private final Ticker ticker;
-  private final Map<String, Deque<Long>> failures = new HashMap<>();
+
+  /** Least recently failed first: {@link #add} moves a key to the end, the eldest goes. */
+  private final Map<String, Deque<Long>> failures =
+      new LinkedHashMap<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Deque<Long>> eldest) {
+          return size() > MAX_KEYS;
+        }
+      };
 
   SignInThrottle(Ticker ticker) {
     this.ticker = ticker;
@@ -86,41 +95,23 @@ final class SignInThrottle {
   }
 
   private void add(String key, long now) {
-    Deque<Long> times = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
+    Deque<Long> times = failures.remove(key);
+    if (times == null) {
+      times = new ArrayDeque<>();
+    }
     forgetOld(times, now);
     times.addLast(now);
     // Only the last LIMIT failures decide; older ones need not be kept.
     while (times.size() > LIMIT) {
       times.removeFirst();
     }
-    if (failures.size() > MAX_KEYS) {
-      evictOldest();
-    }
+    failures.put(key, times);
   }
 
   private void forgetOld(Deque<Long> times, long now) {
     long oldest = now - WINDOW.toNanos();
     while (!times.isEmpty() && times.peekFirst() - oldest <= 0) {
       times.removeFirst();
-    }
-  }
-
-  private void evictOldest() {
-    String oldestKey = null;
-    long oldest = Long.MAX_VALUE;
-    for (Iterator<Map.Entry<String, Deque<Long>>> it = failures.entrySet().iterator();
-        it.hasNext(); ) {
-      Map.Entry<String, Deque<Long>> e = it.next();
-      Long last = e.getValue().peekLast();
-      if (last == null) {
-        it.remove();
-      } else if (last < oldest) {
-        oldest = last;
-        oldestKey = e.getKey();
-      }
-    }
-    if (oldestKey != null && failures.size() > MAX_KEYS) {
-      failures.remove(oldestKey);
     }
   }
 

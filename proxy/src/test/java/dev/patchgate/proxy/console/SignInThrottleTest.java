@@ -44,6 +44,9 @@ class SignInThrottleTest {
     }
 
     assertThat(throttle.tracked()).isLessThanOrEqualTo(SignInThrottle.MAX_KEYS + 1);
+    // The least recently failed go: the address that keeps failing is still refused.
+    assertThat(throttle.refusal("fresh", "198.51.100.1"))
+        .contains(SignInThrottle.reason("address"));
   }
 
   private void advance(Duration d) {
