@@ -396,7 +396,7 @@ public record GatewaySettings(
               + " parent proxy (add one, e.g. [\"http://proxy.internet-side.example:8080\"])");
     }
     proxies =
-        new ParentCredentials(problems)
+        new ParentCredentials(problems, r)
             .apply(
                 proxies,
                 Optional.ofNullable(credentialsFile),
@@ -445,7 +445,8 @@ public record GatewaySettings(
             Map.entry("ca", ca), Map.entry("client-cert", cert), Map.entry("client-key", key))) {
       if (file.getValue().isPresent() && !Files.isReadable(file.getValue().get())) {
         problems.add(
-            "patchgate.audit.forward."
+            r.where("audit.forward." + file.getKey())
+                + "patchgate.audit.forward."
                 + file.getKey()
                 + ": cannot read "
                 + file.getValue().get().toAbsolutePath()
@@ -466,7 +467,7 @@ public record GatewaySettings(
               facility == null ? SyslogSettings.DEFAULT_FACILITY : facility,
               ForwardSettings.DEFAULT_CONNECT_TIMEOUT));
     } catch (IllegalArgumentException e) {
-      problems.add("patchgate.audit.forward: " + e.getMessage());
+      problems.add(r.where("audit.forward.url") + "patchgate.audit.forward: " + e.getMessage());
       return Optional.empty();
     }
   }
