@@ -294,17 +294,15 @@ public record GatewaySettings(
         enabled.add(kind);
       }
     }
-    Duration baseline = r.duration("anomalies.baseline");
-    Duration beaconMaxGap = r.duration("anomalies.beaconing.max-gap");
     AnomalySettings defaults = AnomalySettings.defaults();
     return new AnomalySettings(
         enabled,
-        baseline == null ? defaults.baseline() : baseline,
+        r.duration("anomalies.baseline", defaults.baseline()),
         r.integer("anomalies.min-baseline-days", 0, 366),
         r.integer("anomalies.unusual-hours.min-requests", 1, 1_000_000),
         r.integer("anomalies.beaconing.min-attempts", 3, 1_000_000),
         r.number("anomalies.beaconing.max-spread", 0, 1),
-        beaconMaxGap == null ? defaults.beaconMaxGap() : beaconMaxGap,
+        r.duration("anomalies.beaconing.max-gap", defaults.beaconMaxGap()),
         r.number("anomalies.burst.factor", 1, 1_000_000),
         r.integer("anomalies.burst.min-denied", 1, 1_000_000),
         r.integer("anomalies.outside-schedule.min-attempts", 1, 1_000_000),
