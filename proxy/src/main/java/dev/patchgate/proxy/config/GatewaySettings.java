@@ -294,17 +294,15 @@ public record GatewaySettings(
         enabled.add(kind);
       }
     }
-    Duration baseline = r.duration("anomalies.baseline");
-    Duration beaconMaxGap = r.duration("anomalies.beaconing.max-gap");
     AnomalySettings defaults = AnomalySettings.defaults();
     return new AnomalySettings(
         enabled,
-        baseline == null ? defaults.baseline() : baseline,
+        r.duration("anomalies.baseline", defaults.baseline()),
         r.integer("anomalies.min-baseline-days", 0, 366),
         r.integer("anomalies.unusual-hours.min-requests", 1, 1_000_000),
         r.integer("anomalies.beaconing.min-attempts", 3, 1_000_000),
         r.number("anomalies.beaconing.max-spread", 0, 1),
-        beaconMaxGap == null ? defaults.beaconMaxGap() : beaconMaxGap,
+        r.duration("anomalies.beaconing.max-gap", defaults.beaconMaxGap()),
         r.number("anomalies.burst.factor", 1, 1_000_000),
         r.integer("anomalies.burst.min-denied", 1, 1_000_000),
         r.integer("anomalies.outside-schedule.min-attempts", 1, 1_000_000),
@@ -396,7 +394,7 @@ public record GatewaySettings(
               + " parent proxy (add one, e.g. [\"http://proxy.internet-side.example:8080\"])");
     }
     proxies =
-        new ParentCredentials(problems)
+        new ParentCredentials(problems, r)
             .apply(
                 proxies,
                 Optional.ofNullable(credentialsFile),
@@ -445,7 +443,8 @@ public record GatewaySettings(
             Map.entry("ca", ca), Map.entry("client-cert", cert), Map.entry("client-key", key))) {
       if (file.getValue().isPresent() && !Files.isReadable(file.getValue().get())) {
         problems.add(
-            "patchgate.audit.forward."
+            r.where("audit.forward." + file.getKey())
+                + "patchgate.audit.forward."
                 + file.getKey()
                 + ": cannot read "
                 + file.getValue().get().toAbsolutePath()
@@ -466,7 +465,7 @@ public record GatewaySettings(
               facility == null ? SyslogSettings.DEFAULT_FACILITY : facility,
               ForwardSettings.DEFAULT_CONNECT_TIMEOUT));
     } catch (IllegalArgumentException e) {
-      problems.add("patchgate.audit.forward: " + e.getMessage());
+      problems.add(r.where("audit.forward.url") + "patchgate.audit.forward: " + e.getMessage());
       return Optional.empty();
     }
   }

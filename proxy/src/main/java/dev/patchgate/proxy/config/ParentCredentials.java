@@ -22,9 +22,11 @@ import java.util.function.Function;
  */
 final class ParentCredentials {
   private final List<String> problems;
+  private final SettingsReader settings;
 
-  ParentCredentials(List<String> problems) {
+  ParentCredentials(List<String> problems, SettingsReader settings) {
     this.problems = problems;
+    this.settings = settings;
   }
 
   /**
@@ -45,7 +47,8 @@ final class ParentCredentials {
       String where = "environment variable " + variable.get();
       if (value == null) {
         problems.add(
-            "patchgate.upstream.credentials-env: "
+            settings.where("upstream.credentials-env")
+                + "patchgate.upstream.credentials-env: "
                 + where
                 + " is not set (set it in the service's environment, or set credentials-env ="
                 + " \"\")");
@@ -64,7 +67,8 @@ final class ParentCredentials {
         readLines(Files.readString(path, StandardCharsets.UTF_8), path.toString(), out);
       } catch (IOException e) {
         problems.add(
-            "patchgate.upstream.credentials-file: cannot read "
+            settings.where("upstream.credentials-file")
+                + "patchgate.upstream.credentials-file: cannot read "
                 + path.toAbsolutePath()
                 + " ("
                 + e.getClass().getSimpleName()

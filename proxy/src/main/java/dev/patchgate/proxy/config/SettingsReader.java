@@ -102,6 +102,15 @@ final class SettingsReader {
     }
   }
 
+  /**
+   * As {@link #duration(String)}, with {@code ifBad} in place of a value that is not a duration
+   * (already reported), for settings whose constructor refuses null.
+   */
+  Duration duration(String key, Duration ifBad) {
+    Duration d = duration(key);
+    return d == null ? ifBad : d;
+  }
+
   /** A duration where {@code 0s} means "never": negative ones are refused. */
   Duration durationOrZero(String key) {
     try {

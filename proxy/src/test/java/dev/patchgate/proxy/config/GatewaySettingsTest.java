@@ -253,6 +253,14 @@ class GatewaySettingsTest {
         "patchgate.audit.forward.max-backlog = 0     | patchgate.audit.forward.max-backlog",
         "patchgate.anomalies.beaconing.max-spread = 2 | patchgate.anomalies.beaconing.max-spread: 2.0 is out of range (expected 0.0..1.0)",
         "patchgate.anomalies.burst.factor = lots     | patchgate.anomalies.burst.factor has type STRING rather than NUMBER (expected a number such as 0.1)",
+        "patchgate.audit.forward { url = \"syslog+tls://c:6514\", ca = \"/nonexistent/ca.pem\" } | patchgate.conf:1: patchgate.audit.forward.ca: cannot read",
+        "patchgate.audit.forward.url = \"syslog+tls://c.example:6514\" | patchgate.conf:1: patchgate.audit.forward: syslog+tls needs the CA",
+        "patchgate.anomalies.baseline = 0s          | patchgate.conf:1: patchgate.anomalies.baseline: must be positive",
+        "patchgate.anomalies.beaconing.enabled = maybe | patchgate.conf:1: patchgate.anomalies.beaconing.enabled has type STRING rather than BOOLEAN (expected true or false)",
+        "patchgate.anomalies.live-max-tracked = 5   | patchgate.conf:1: patchgate.anomalies.live-max-tracked: 5 is out of range (expected 100..10000000)",
+        "patchgate.console.session-max = forever    | patchgate.conf:1: Invalid value at 'patchgate.console.session-max'",
+        "patchgate.console.enabled = sometimes      | patchgate.console.enabled",
+        "patchgate.console.tls.keystore = \"/nonexistent/admin.p12\" | patchgate.conf:1: patchgate.console.tls.keystore: /nonexistent/admin.p12 cannot be read (expected a PKCS#12 file",
       })
   void aBadValueIsReportedWithFileLineAndFix(String content, String expected) throws Exception {
     Path file = dir.resolve("patchgate.conf");

@@ -99,6 +99,8 @@ class UpstreamSettingsTest {
         "parent-retry = 0s                         | patchgate.upstream.parent-retry: must be positive",
         "{ proxies = [\"http://p.example:3128\"], resolve = parent, fallback = direct } | fallback = direct needs resolve = local",
         "credentials-file = \"/nonexistent/creds\"  | credentials are set but patchgate.upstream.proxies names no parent proxy",
+        "{ proxies = [\"http://p.example:3128\"], credentials-file = \"/nonexistent/creds\" } | patchgate.conf:1: patchgate.upstream.credentials-file: cannot read /nonexistent/creds",
+        "{ proxies = [\"http://p.example:3128\"], credentials-env = \"PG_NONE\" } | patchgate.conf:1: patchgate.upstream.credentials-env: environment variable PG_NONE is not set",
       })
   void aBadUpstreamValueIsReportedWithFileLineAndFix(String content, String expected)
       throws Exception {
