@@ -190,7 +190,7 @@ final class MirrorFetchRequest {
     if (hop.parent()) {
       target = "http://" + headers.get(HttpHeaderNames.HOST) + pathAndQuery;
       hop.authorization().ifPresent(a -> sent.set(HttpHeaderNames.PROXY_AUTHORIZATION, a));
-      hop.forwardedFor().ifPresent(pc -> sent.set(ForwardedFor.X_FORWARDED_FOR, pc));
+      hop.forwardedFor().ifPresent(chain -> ForwardedFor.toParent(sent, chain));
     }
     return new DefaultFullHttpRequest(
         HttpVersion.HTTP_1_1,
