@@ -75,7 +75,7 @@ final class MirrorFetchRequest {
       String pathAndQuery,
       HttpHeaders clientHeaders,
       List<HeaderField> conditional) {
-    return of(direct(address), host, pathAndQuery, clientHeaders, conditional);
+    return of(FetchRoute.direct(address), host, pathAndQuery, clientHeaders, conditional);
   }
 
   /** As {@link #of(InetSocketAddress, String, String, HttpHeaders, List)}, along {@code route}. */
@@ -102,11 +102,6 @@ final class MirrorFetchRequest {
       HttpHeaders clientHeaders,
       List<HeaderField> range) {
     return build(route, host, pathAndQuery, clientHeaders, range, false);
-  }
-
-  private static FetchRoute direct(InetSocketAddress address) {
-    Objects.requireNonNull(address, "address");
-    return FetchRoute.direct(address);
   }
 
   private static MirrorFetchRequest build(
@@ -152,11 +147,6 @@ final class MirrorFetchRequest {
   /** Where to dial, in order. */
   FetchRoute route() {
     return route;
-  }
-
-  /** The address of the route's first hop. */
-  InetSocketAddress address() {
-    return route.hops().get(0).address();
   }
 
   /** Host and target, for the log. */
