@@ -139,8 +139,11 @@ final class GatewayFilters extends HttpFiltersAdapter {
     String upstream = exchange.upstream();
     if (upstream != null && upstream.startsWith(ParentProxy.LABEL_PREFIX)) {
       session.rememberParent(authority, upstream);
-    } else if (session.knownParent(authority) != null) {
-      exchange.parentConnected(session.knownParent(authority));
+      return;
+    }
+    String known = session.knownParent(authority);
+    if (known != null) {
+      exchange.parentConnected(known);
     }
   }
 
