@@ -3,7 +3,6 @@ package dev.patchgate.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patchgate.proxy.parent.Parents;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -102,7 +101,7 @@ class ParentProxyIT {
           .write(
               ("GET /files/kb.cab HTTP/1.1\r\nHost: " + ORIGIN + "\r\nConnection: close\r\n\r\n")
                   .getBytes(StandardCharsets.US_ASCII));
-      String answer = new String(readAll(tls.getInputStream()), StandardCharsets.ISO_8859_1);
+      String answer = new String(tls.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
       assertThat(answer)
           .startsWith("HTTP/1.1 200")
           .endsWith(new String(KB_CAB, StandardCharsets.ISO_8859_1));
@@ -471,12 +470,6 @@ class ParentProxyIT {
     parameters.setServerNames(List.of(new SNIHostName(serverName)));
     tls.setSSLParameters(parameters);
     return tls;
-  }
-
-  private static byte[] readAll(InputStream in) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    in.transferTo(out);
-    return out.toByteArray();
   }
 
   private static double failures(GatewayHarness gateway, int port) {
