@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The administrator's allowlist: named entries, each naming hosts and the conditions under which
@@ -206,22 +207,30 @@ public final class Allowlist {
       return Decision.deny(Decision.NO_REQUEST);
     }
     Evaluation evaluation = new Evaluation(request, groups, zone);
-    Target target = request.target();
-    String host = target.host();
-    evaluation.consider(exact.get(host));
-    if (!wildcards.isEmpty() && !target.isIpLiteral()) {
-      // A wildcard covers at least two labels, so the last label alone is never looked up.
-      int dot = host.indexOf('.');
-      while (dot >= 0) {
-        int next = host.indexOf('.', dot + 1);
-        if (next < 0) {
-          break;
-        }
-        evaluation.consider(wildcards.get(host.substring(dot + 1)));
-        dot = next;
-      }
-    }
+    lookUp(request.target().host(), evaluation::consider);
     return evaluation.decision();
+  }
+
+  /**
+   * Hands {@code sink} the bindings of every host pattern that may cover the canonical {@code
+   * host}, each array (null for none) sorted by file order: the exact host's, then each suffix's
+   * wildcards ({@code a.b.example.com}: {@code b.example.com}, {@code example.com}).
+   */
+  private void lookUp(String host, Consumer<Binding[]> sink) {
+    sink.accept(exact.get(host));
+    if (wildcards.isEmpty() || HostSyntax.isIpLiteral(host)) {
+      return;
+    }
+    // A wildcard covers at least two labels, so the last label alone is never looked up.
+    int dot = host.indexOf('.');
+    while (dot >= 0) {
+      int next = host.indexOf('.', dot + 1);
+      if (next < 0) {
+        break;
+      }
+      sink.accept(wildcards.get(host.substring(dot + 1)));
+      dot = next;
+    }
   }
 
   /**
@@ -273,31 +282,19 @@ public final class Allowlist {
    */
   public List<String> entriesNaming(String host) {
     List<Binding> found = new ArrayList<>();
-    addAll(found, exact.get(host));
-    boolean literal = host.indexOf(':') >= 0 || host.matches("[0-9.]+");
-    if (!wildcards.isEmpty() && !literal) {
-      int dot = host.indexOf('.');
-      while (dot >= 0) {
-        int next = host.indexOf('.', dot + 1);
-        if (next < 0) {
-          break;
-        }
-        addAll(found, wildcards.get(host.substring(dot + 1)));
-        dot = next;
-      }
-    }
+    lookUp(
+        host,
+        bindings -> {
+          if (bindings != null) {
+            found.addAll(Arrays.asList(bindings));
+          }
+        });
     return found.stream()
         .map(Binding::entry)
         .distinct()
         .sorted(Comparator.comparingInt(Entry::order))
         .map(Entry::name)
         .toList();
-  }
-
-  private static void addAll(List<Binding> found, Binding[] bindings) {
-    if (bindings != null) {
-      found.addAll(Arrays.asList(bindings));
-    }
   }
 
   /** The entries in file order, for explanations and for tests that check the index. */

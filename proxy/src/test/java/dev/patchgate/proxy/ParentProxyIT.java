@@ -3,7 +3,6 @@ package dev.patchgate.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patchgate.proxy.parent.Parents;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -102,7 +101,7 @@ class ParentProxyIT {
           .write(
               ("GET /files/kb.cab HTTP/1.1\r\nHost: " + ORIGIN + "\r\nConnection: close\r\n\r\n")
                   .getBytes(StandardCharsets.US_ASCII));
-      String answer = new String(readAll(tls.getInputStream()), StandardCharsets.ISO_8859_1);
+      String answer = new String(tls.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
       assertThat(answer)
           .startsWith("HTTP/1.1 200")
           .endsWith(new String(KB_CAB, StandardCharsets.ISO_8859_1));
@@ -281,11 +280,7 @@ class ParentProxyIT {
   @Test
   void behindACentralPatchgateBothMirrorASecondDownloadIsASiteHitAndASecondSiteACentralHit()
       throws Exception {
-    try (GatewayHarness central =
-        GatewayHarness.with(dir.resolve("central"), allowlist(origin.port(), tlsOrigin.port(), ""))
-            .resolver(new FakeResolver().answer(ORIGIN, "127.0.0.1"))
-            .mirror()
-            .start()) {
+    try (GatewayHarness central = central("")) {
       site = site("http://127.0.0.1:" + central.port(), "");
       String url = "http://" + ORIGIN + ":" + origin.port() + "/files/kb.cab";
       int seenBefore = origin.seen().size();
@@ -328,12 +323,7 @@ class ParentProxyIT {
 
   @Test
   void aCentralGatewayTrustingItsSiteRecordsEachPcBehindItWithTheSiteAsVia() throws Exception {
-    try (GatewayHarness central =
-        GatewayHarness.with(dir.resolve("central"), allowlist(origin.port(), tlsOrigin.port(), ""))
-            .resolver(new FakeResolver().answer(ORIGIN, "127.0.0.1"))
-            .mirror()
-            .config("patchgate.trusted-downstreams = [\"127.0.0.1/32\"]")
-            .start()) {
+    try (GatewayHarness central = central("patchgate.trusted-downstreams = [\"127.0.0.1/32\"]")) {
       site = site("http://127.0.0.1:" + central.port(), "");
       String url = "http://" + ORIGIN + ":" + origin.port() + "/files/kb.cab";
       String authority = ORIGIN + ":" + tlsOrigin.port();
@@ -341,17 +331,7 @@ class ParentProxyIT {
 
       // A fill (the mirror's own fetch through the parent), from one PC ...
       try (Socket pc = socketFrom(site, "127.0.0.7")) {
-        RawHttp.send(
-            pc,
-            "GET "
-                + url
-                + " HTTP/1.1\r\nHost: "
-                + ORIGIN
-                + ":"
-                + origin.port()
-                + "\r\n"
-                + "X-Forwarded-For: 10.9.9.9\r\nConnection: close\r\n\r\n");
-        assertThat(RawHttp.read(pc, false).status()).isEqualTo(200);
+        assertThat(download(pc, url, "X-Forwarded-For: 10.9.9.9\r\n")).isEqualTo(200);
       }
       // ... and a tunnel (LittleProxy's chained CONNECT), from another.
       try (Socket pc = socketFrom(site, "127.0.0.8")) {
@@ -382,27 +362,12 @@ class ParentProxyIT {
 
   @Test
   void withForwardedForOffTheSiteNamesNoPcAndTheCentralGatewayRecordsTheSite() throws Exception {
-    try (GatewayHarness central =
-        GatewayHarness.with(dir.resolve("central"), allowlist(origin.port(), tlsOrigin.port(), ""))
-            .resolver(new FakeResolver().answer(ORIGIN, "127.0.0.1"))
-            .mirror()
-            .config("patchgate.trusted-downstreams = [\"127.0.0.1/32\"]")
-            .start()) {
+    try (GatewayHarness central = central("patchgate.trusted-downstreams = [\"127.0.0.1/32\"]")) {
       site = site("http://127.0.0.1:" + central.port(), "forwarded-for = off");
       String url = "http://" + ORIGIN + ":" + origin.port() + "/files/kb.cab";
 
       try (Socket pc = socketFrom(site, "127.0.0.7")) {
-        RawHttp.send(
-            pc,
-            "GET "
-                + url
-                + " HTTP/1.1\r\nHost: "
-                + ORIGIN
-                + ":"
-                + origin.port()
-                + "\r\n"
-                + "Connection: close\r\n\r\n");
-        assertThat(RawHttp.read(pc, false).status()).isEqualTo(200);
+        assertThat(download(pc, url, "")).isEqualTo(200);
       }
 
       assertThat(central.awaitRecordFor(url))
@@ -418,6 +383,31 @@ class ParentProxyIT {
         new Socket(gateway.address().getAddress(), gateway.port(), InetAddress.getByName(local), 0);
     socket.setSoTimeout(15_000);
     return socket;
+  }
+
+  /** The central gateway a site sends through: the mirror on, {@code config} added. */
+  private GatewayHarness central(String config) throws Exception {
+    return GatewayHarness.with(
+            dir.resolve("central"), allowlist(origin.port(), tlsOrigin.port(), ""))
+        .resolver(new FakeResolver().answer(ORIGIN, "127.0.0.1"))
+        .mirror()
+        .config(config)
+        .start();
+  }
+
+  /** A PC's GET of {@code url} through the site on {@code pc}, with {@code headers}: its status. */
+  private int download(Socket pc, String url, String headers) throws IOException {
+    String host = ORIGIN + ":" + origin.port();
+    RawHttp.send(
+        pc,
+        "GET "
+            + url
+            + " HTTP/1.1\r\nHost: "
+            + host
+            + "\r\n"
+            + headers
+            + "Connection: close\r\n\r\n");
+    return RawHttp.read(pc, false).status();
   }
 
   private GatewayHarness site(String proxies, String upstream) throws Exception {
@@ -480,12 +470,6 @@ class ParentProxyIT {
     parameters.setServerNames(List.of(new SNIHostName(serverName)));
     tls.setSSLParameters(parameters);
     return tls;
-  }
-
-  private static byte[] readAll(InputStream in) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    in.transferTo(out);
-    return out.toByteArray();
   }
 
   private static double failures(GatewayHarness gateway, int port) {

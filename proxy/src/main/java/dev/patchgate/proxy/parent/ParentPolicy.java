@@ -17,8 +17,9 @@ final class ParentPolicy {
   private final int connectFailLimit;
   private final long retryNanos;
   private final int[] failuresInARow;
+  // Set whenever a count reaches (or, after a skip, stays at) the limit; read only while it is
+  // there, so a count at the limit is what a skip is: no separate flag to keep in step.
   private final long[] skippedUntil;
-  private final boolean[] skipping;
 
   /**
    * @param parents how many parents there are; they are named by their index from here on
@@ -38,7 +39,6 @@ final class ParentPolicy {
     this.retryNanos = retryNanos;
     this.failuresInARow = new int[parents];
     this.skippedUntil = new long[parents];
-    this.skipping = new boolean[parents];
   }
 
   /** The parents to try now, by index, in the configured order; empty when every one is skipped. */
@@ -54,13 +54,12 @@ final class ParentPolicy {
 
   /** True while parent {@code i} is skipped. */
   synchronized boolean skipped(int i, long now) {
-    return skipping[i] && now - skippedUntil[i] < 0;
+    return failuresInARow[i] == connectFailLimit && now - skippedUntil[i] < 0;
   }
 
   /** A connection to parent {@code i} was made: it is up, its count starts again. */
   synchronized void connected(int i) {
     failuresInARow[i] = 0;
-    skipping[i] = false;
   }
 
   /**
@@ -70,14 +69,13 @@ final class ParentPolicy {
    *     after its skip failed once more)
    */
   synchronized boolean failed(int i, long now) {
+    if (skipped(i, now)) {
+      return false; // a connection begun before the skip started; the skip stands as it is
+    }
     failuresInARow[i] = Math.min(failuresInARow[i] + 1, connectFailLimit);
     if (failuresInARow[i] < connectFailLimit) {
       return false;
     }
-    if (skipped(i, now)) {
-      return false; // a connection begun before the skip started; the skip stands as it is
-    }
-    skipping[i] = true;
     skippedUntil[i] = now + retryNanos;
     return true;
   }

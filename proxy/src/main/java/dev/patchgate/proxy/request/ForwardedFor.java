@@ -136,13 +136,14 @@ public final class ForwardedFor {
   }
 
   /**
-   * Sets the {@code X-Forwarded-For} a request going on to a parent proxy carries: the chain this
-   * gateway believes, then its own peer ({@link ClientIdentity#forwardedForParent}). Never for a
-   * request to an origin: that would hand the hospital's internal addresses to vendors.
+   * Sets the {@code X-Forwarded-For} a request going on to a parent proxy carries, {@code chain}
+   * being {@link ClientIdentity#forwardedForParent}: the chain this gateway believes, then its own
+   * peer. The one place both ways to a parent (LittleProxy's and the mirror's fills) name the PC;
+   * never for a request to an origin: that would hand the hospital's internal addresses to vendors.
    */
-  public static void toParent(HttpHeaders headers, ClientIdentity identity) {
+  public static void toParent(HttpHeaders headers, String chain) {
     strip(headers);
-    headers.set(X_FORWARDED_FOR, identity.forwardedForParent());
+    headers.set(X_FORWARDED_FOR, chain);
   }
 
   /** X-Forwarded-For's elements, trimmed; an empty one makes the header malformed. */

@@ -72,7 +72,7 @@ final class GatewayFilters extends HttpFiltersAdapter {
     // sent); the fallback's direct hop takes it out again (proxyToServerResolutionStarted).
     String forwardedFor = exchange.forwardedForParent();
     if (forwardedFor != null) {
-      request.headers().set(ForwardedFor.X_FORWARDED_FOR, forwardedFor);
+      ForwardedFor.toParent(request.headers(), forwardedFor);
       toParent = request;
     }
     // LittleProxy takes the upstream host from the URI and forwards the client's Host header as
@@ -139,8 +139,11 @@ final class GatewayFilters extends HttpFiltersAdapter {
     String upstream = exchange.upstream();
     if (upstream != null && upstream.startsWith(ParentProxy.LABEL_PREFIX)) {
       session.rememberParent(authority, upstream);
-    } else if (session.knownParent(authority) != null) {
-      exchange.parentConnected(session.knownParent(authority));
+      return;
+    }
+    String known = session.knownParent(authority);
+    if (known != null) {
+      exchange.parentConnected(known);
     }
   }
 

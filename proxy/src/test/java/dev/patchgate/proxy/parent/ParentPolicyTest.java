@@ -86,6 +86,21 @@ class ParentPolicyTest {
   }
 
   @Test
+  void aConnectionMadeDuringASkipEndsItAndTheNextLimitStartsAFullOne() {
+    skip(0);
+    now += RETRY / 2;
+    policy.connected(0); // a connection begun before the skip, made during it
+
+    assertThat(policy.order(now)).containsExactly(0, 1, 2);
+    now += 1;
+    assertThat(policy.failed(0, now)).isFalse();
+    assertThat(policy.failed(0, now)).isFalse();
+    assertThat(policy.failed(0, now)).as("a new skip, not the rest of the old one").isTrue();
+    assertThat(policy.skipped(0, now + RETRY - 1)).isTrue();
+    assertThat(policy.skipped(0, now + RETRY)).isFalse();
+  }
+
+  @Test
   void withEveryParentSkippedThereIsNothingToTry() {
     for (int i = 0; i < 3; i++) {
       skip(i);

@@ -106,6 +106,12 @@ class ForwardedForTest {
         fault("an IPv6 zone ID", ForwardedFor.NOT_AN_ADDRESS, XFF, "fe80::1%eth0"),
         fault("bad IPv6", ForwardedFor.NOT_AN_ADDRESS, XFF, "2001:db8:::7"),
         fault("an IPv4 address in brackets", ForwardedFor.NOT_AN_ADDRESS, XFF, "[10.1.2.3]"),
+        fault("an unclosed bracket", ForwardedFor.NOT_AN_ADDRESS, XFF, "[2001:db8::7"),
+        fault("empty brackets", ForwardedFor.NOT_AN_ADDRESS, XFF, "[]"),
+        fault("a lone colon", ForwardedFor.NOT_AN_ADDRESS, XFF, ":"),
+        fault("RFC 7239 empty quoted for", ForwardedFor.NOT_AN_ADDRESS, FWD, "for=\"\""),
+        fault("RFC 7239 escape at the end", ForwardedFor.MALFORMED, FWD, "for=\"\\"),
+        fault("RFC 7239 only a separator", ForwardedFor.MALFORMED, FWD, ";"),
         fault("unknown", ForwardedFor.HIDDEN, XFF, "unknown"),
         fault("an obfuscated node", ForwardedFor.HIDDEN, XFF, "_hidden"),
         fault("a port", ForwardedFor.PORT, XFF, PC + ":5678"),
@@ -213,7 +219,7 @@ class ForwardedForTest {
     HttpHeaders headers = headers(received);
     ClientIdentity who = forwarded.identify(address(peer), headers);
 
-    ForwardedFor.toParent(headers, who);
+    ForwardedFor.toParent(headers, who.forwardedForParent());
 
     assertThat(headers.getAll(XFF)).containsExactly(sent);
     assertThat(headers.contains(FWD)).isFalse();

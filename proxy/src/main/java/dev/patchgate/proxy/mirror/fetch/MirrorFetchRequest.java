@@ -75,7 +75,7 @@ final class MirrorFetchRequest {
       String pathAndQuery,
       HttpHeaders clientHeaders,
       List<HeaderField> conditional) {
-    return of(direct(address), host, pathAndQuery, clientHeaders, conditional);
+    return of(FetchRoute.direct(address), host, pathAndQuery, clientHeaders, conditional);
   }
 
   /** As {@link #of(InetSocketAddress, String, String, HttpHeaders, List)}, along {@code route}. */
@@ -102,11 +102,6 @@ final class MirrorFetchRequest {
       HttpHeaders clientHeaders,
       List<HeaderField> range) {
     return build(route, host, pathAndQuery, clientHeaders, range, false);
-  }
-
-  private static FetchRoute direct(InetSocketAddress address) {
-    Objects.requireNonNull(address, "address");
-    return FetchRoute.direct(address);
   }
 
   private static MirrorFetchRequest build(
@@ -154,11 +149,6 @@ final class MirrorFetchRequest {
     return route;
   }
 
-  /** The address of the route's first hop. */
-  InetSocketAddress address() {
-    return route.hops().get(0).address();
-  }
-
   /** Host and target, for the log. */
   String target() {
     return headers.get(HttpHeaderNames.HOST) + pathAndQuery;
@@ -190,7 +180,7 @@ final class MirrorFetchRequest {
     if (hop.parent()) {
       target = "http://" + headers.get(HttpHeaderNames.HOST) + pathAndQuery;
       hop.authorization().ifPresent(a -> sent.set(HttpHeaderNames.PROXY_AUTHORIZATION, a));
-      hop.forwardedFor().ifPresent(pc -> sent.set(ForwardedFor.X_FORWARDED_FOR, pc));
+      hop.forwardedFor().ifPresent(chain -> ForwardedFor.toParent(sent, chain));
     }
     return new DefaultFullHttpRequest(
         HttpVersion.HTTP_1_1,
