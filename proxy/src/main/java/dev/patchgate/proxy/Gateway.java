@@ -415,6 +415,9 @@ public final class Gateway implements AutoCloseable {
               settings.auditDir(),
               policy);
       admin = AdminListener.start(bindTo, settings.admin(), meters, readiness, log, console);
+    } catch (AdminListener.KeystoreException e) {
+      close();
+      throw new StartException(e.getMessage(), e);
     } catch (StartException | AdminListener.AdminBindException e) {
       close();
       String why =

@@ -471,6 +471,36 @@ class ConsoleIT {
         """);
   }
 
+  @Test
+  void aWrongKeystorePasswordIsOneLineNamingTheConsoleSettingsAndTheGatewayDoesNotStart()
+      throws Exception {
+    Path tls = Files.createDirectories(dir.resolve("wrong-password"));
+    keystore(tls);
+    writeUsers(tls);
+    try (GatewayProcess process =
+        GatewayProcess.runAllowingLoopbackPort(
+            tls,
+            origin.port(),
+            List.of("env", "PG_ADMIN_KEYSTORE_PASSWORD=not-the-password"),
+            List.of(),
+            """
+            patchgate.console {
+              enabled = true
+              users = "console-users.conf"
+              tls { keystore = "admin.p12", password-env = "PG_ADMIN_KEYSTORE_PASSWORD" }
+            }
+            """)) {
+      assertThat(process.awaitExit()).as("%s", process.output()).isEqualTo(3);
+      assertThat(process.output())
+          .anyMatch(
+              l ->
+                  l.contains("patchgate.console.tls.keystore: cannot open")
+                      && l.contains("patchgate.console.tls.password-env"))
+          .noneMatch(l -> l.contains("patchgate.admin.listen"))
+          .noneMatch(l -> l.contains("\tat "));
+    }
+  }
+
   /** Waits for exactly {@code n} records that {@code match}. */
   private List<Map<String, Object>> awaitRecords(Predicate<Map<String, Object>> match, int n) {
     return await()

@@ -17,9 +17,12 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PfxOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -117,17 +120,17 @@ public final class AdminListener implements AutoCloseable {
             .setIdleTimeoutUnit(TimeUnit.SECONDS);
     if (consoleSettings.tls().isPresent()) {
       ConsoleSettings.Keystore keystore = consoleSettings.tls().get();
+      byte[] pkcs12;
       try {
-        options
-            .setSsl(true)
-            .setKeyCertOptions(
-                new PfxOptions()
-                    .setValue(Buffer.buffer(Files.readAllBytes(keystore.file())))
-                    .setPassword(keystore.password()));
-      } catch (IOException e) {
+        pkcs12 = opened(keystore);
+      } catch (KeystoreException e) {
         stop(vertx);
-        throw new AdminBindException(e);
+        throw e;
       }
+      options
+          .setSsl(true)
+          .setKeyCertOptions(
+              new PfxOptions().setValue(Buffer.buffer(pkcs12)).setPassword(keystore.password()));
     }
     HttpServer server = vertx.createHttpServer(options);
     AtomicInteger open = new AtomicInteger();
@@ -160,6 +163,28 @@ public final class AdminListener implements AutoCloseable {
     }
     return new AdminListener(
         vertx, new InetSocketAddress(bindTo.getAddress(), server.actualPort()));
+  }
+
+  /**
+   * The keystore's bytes, once the JDK has opened them with its password: Vert.x would only find a
+   * wrong password or a damaged file when it listens, and say so as a failure to listen.
+   */
+  private static byte[] opened(ConsoleSettings.Keystore keystore) {
+    try {
+      byte[] pkcs12 = Files.readAllBytes(keystore.file());
+      KeyStore.getInstance("PKCS12")
+          .load(new ByteArrayInputStream(pkcs12), keystore.password().toCharArray());
+      return pkcs12;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new KeystoreException(
+          "patchgate.console.tls.keystore: cannot open "
+              + keystore.file()
+              + " as a PKCS#12 keystore with the password from"
+              + " patchgate.console.tls.password-env ("
+              + e.getMessage()
+              + "); check the file and the variable's value",
+          e);
+    }
   }
 
   /** {@code /metrics}, {@code /healthz}, {@code /readyz}: GET and HEAD only. */
@@ -217,6 +242,18 @@ public final class AdminListener implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
       // Closing is best effort: the process is stopping or the start failed anyway.
+    }
+  }
+
+  /**
+   * The console's keystore cannot be opened (a wrong password, not a PKCS#12 file); the message
+   * names the setting to fix.
+   */
+  public static final class KeystoreException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    KeystoreException(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 
