@@ -286,8 +286,13 @@ class FaultIT {
         .pollInterval(Duration.ofMillis(100))
         .until(() -> get(client, origin, sent) == 200);
 
-    List<String> audited = gateway.records().stream().map(r -> (String) r.get("url")).toList();
-    assertThat(audited).containsAll(sent);
+    // The last exchange's record is written just after its response.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(gateway.records().stream().map(r -> (String) r.get("url")).toList())
+                    .containsAll(sent));
     assertThat(AuditChainVerifier.verify(disk.dir()).intact()).isTrue();
   }
 

@@ -258,6 +258,14 @@ final class GatewayHarness implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits (up to 10 s) until {@code n} records are written, and returns every record: a record is
+   * written when its exchange has finished, which can be just after the client read the response.
+   */
+  List<Map<String, Object>> awaitRecords(int n) {
+    return await().atMost(Duration.ofSeconds(10)).until(this::records, l -> l.size() >= n);
+  }
+
   /** Waits (up to 10 s) for the one record that matches, and returns it. */
   Map<String, Object> awaitRecord(Predicate<Map<String, Object>> match) {
     return await()

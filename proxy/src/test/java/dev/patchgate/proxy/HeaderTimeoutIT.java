@@ -83,7 +83,9 @@ class HeaderTimeoutIT {
 
       assertTrickleIsCutAtTheTimeout(socket);
     }
-    assertThat(gateway.records()).extracting(r -> r.get("status")).containsExactly(200L, 408L);
+    assertThat(gateway.awaitRecords(2))
+        .extracting(r -> r.get("status"))
+        .containsExactly(200L, 408L);
   }
 
   /**
@@ -163,7 +165,7 @@ class HeaderTimeoutIT {
       sendLater(socket, request.substring(2 * third), TIMEOUT_MILLIS * 2 / 3);
       assertThat(RawHttp.read(socket, false).status()).isEqualTo(200);
     }
-    assertThat(gateway.records())
+    assertThat(gateway.awaitRecords(4))
         .hasSize(4)
         .allSatisfy(r -> assertThat(r).containsEntry("status", 200L));
     assertThat(headerTimeouts()).isZero();
