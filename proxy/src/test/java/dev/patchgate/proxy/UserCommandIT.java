@@ -157,7 +157,12 @@ class UserCommandIT {
 
   /** The one token line a {@code user token} run printed. */
   private static String tokenIn(String output) {
-    List<String> tokens = output.lines().filter(l -> l.matches("pgt_[A-Za-z0-9_-]{43}")).toList();
+    List<String> tokens =
+        output
+            .substring(output.indexOf('|') + 1)
+            .lines()
+            .filter(l -> l.matches("pgt_[A-Za-z0-9_-]{43}"))
+            .toList();
     assertThat(tokens).as(output).hasSize(1);
     return tokens.get(0);
   }
