@@ -455,12 +455,18 @@ class ConsoleIT {
    * a fresh {@link #keystore}, the users of {@link #writeUsers}, and {@code originPort} allowed.
    */
   static GatewayProcess withTls(Path tls, int originPort) throws Exception {
+    return withTls(tls, originPort, "keystore-pass");
+  }
+
+  /** As {@link #withTls(Path, int)}, with {@code password} in the keystore's variable. */
+  private static GatewayProcess withTls(Path tls, int originPort, String password)
+      throws Exception {
     keystore(tls);
     writeUsers(tls);
     return GatewayProcess.runAllowingLoopbackPort(
         tls,
         originPort,
-        List.of("env", "PG_ADMIN_KEYSTORE_PASSWORD=keystore-pass"),
+        List.of("env", "PG_ADMIN_KEYSTORE_PASSWORD=" + password),
         List.of(),
         """
         patchgate.console {
@@ -475,21 +481,7 @@ class ConsoleIT {
   void aWrongKeystorePasswordIsOneLineNamingTheConsoleSettingsAndTheGatewayDoesNotStart()
       throws Exception {
     Path tls = Files.createDirectories(dir.resolve("wrong-password"));
-    keystore(tls);
-    writeUsers(tls);
-    try (GatewayProcess process =
-        GatewayProcess.runAllowingLoopbackPort(
-            tls,
-            origin.port(),
-            List.of("env", "PG_ADMIN_KEYSTORE_PASSWORD=not-the-password"),
-            List.of(),
-            """
-            patchgate.console {
-              enabled = true
-              users = "console-users.conf"
-              tls { keystore = "admin.p12", password-env = "PG_ADMIN_KEYSTORE_PASSWORD" }
-            }
-            """)) {
+    try (GatewayProcess process = withTls(tls, origin.port(), "not-the-password")) {
       assertThat(process.awaitExit()).as("%s", process.output()).isEqualTo(3);
       assertThat(process.output())
           .anyMatch(
