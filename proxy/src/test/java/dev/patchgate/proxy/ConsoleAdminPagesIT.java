@@ -129,7 +129,10 @@ class ConsoleAdminPagesIT {
 
     assertThat(allowed.statusCode()).isEqualTo(200);
     assertThat(allowed.body())
-        .contains("<p class=\"verdict ok\">Allowed</p>", "allowed by entry &#39;lab&#39; (", "allowlist.conf:5)");
+        .contains(
+            "<p class=\"verdict ok\">Allowed</p>",
+            "allowed by entry &#39;lab&#39; (",
+            "allowlist.conf:5)");
     assertThat(denied.statusCode()).isEqualTo(200);
     assertThat(denied.body())
         .contains("<p class=\"verdict bad\">Denied</p>")
