@@ -42,14 +42,13 @@ class ConsoleAdminPagesIT {
   void start() throws Exception {
     origin = HttpOrigin.plain();
     origin.put(PACKAGE_NAME, PACKAGE);
-    gateway =
-        GatewayHarness.with(dir, allowlist(""))
-            .mirror()
-            .admin()
-            .config(
-                "patchgate.console { enabled = true, users = \"%s\" }\n"
-                    .formatted(ConsoleIT.writeUsers(dir)))
-            .start();
+    gateway = GatewayHarness.with(dir, allowlist("")).mirror().admin().config(console(dir)).start();
+  }
+
+  /** The console on, with the users of {@link ConsoleIT#writeUsers} written to {@code dir}. */
+  private static String console(Path dir) throws Exception {
+    return "patchgate.console { enabled = true, users = \"%s\" }\n"
+        .formatted(ConsoleIT.writeUsers(dir));
   }
 
   @AfterEach
@@ -148,11 +147,9 @@ class ConsoleAdminPagesIT {
   @Test
   void theMirrorPageListsADownloadAndAPurgeWithTheTokenMakesTheNextDownloadAMiss()
       throws Exception {
-    String url = "http://127.0.0.1:%d/files/%s".formatted(origin.port(), PACKAGE_NAME);
-    assertThat(download(url)).isEqualTo(PACKAGE);
+    String url = packageUrl();
     ConsoleHttpClient admin = signedIn("alice", ADMIN_PASSWORD);
-    String listed =
-        await().atMost(WAIT).until(() -> admin.get("/mirror").body(), b -> b.contains(url));
+    String listed = downloadedAndListed(url, admin);
     assertThat(download(url)).isEqualTo(PACKAGE);
     assertThat(downloadRecords(url, 2))
         .extracting(r -> r.get("cache"))
@@ -194,10 +191,9 @@ class ConsoleAdminPagesIT {
   @Test
   void aVendorIsRefusedBothPagesAndThePurgeWith403AndADenyRecordAndNothingIsRemoved()
       throws Exception {
-    String url = "http://127.0.0.1:%d/files/%s".formatted(origin.port(), PACKAGE_NAME);
-    assertThat(download(url)).isEqualTo(PACKAGE);
+    String url = packageUrl();
     ConsoleHttpClient admin = signedIn("alice", ADMIN_PASSWORD);
-    await().atMost(WAIT).until(() -> admin.get("/mirror").body().contains(url));
+    downloadedAndListed(url, admin);
     ConsoleHttpClient vendor = signedIn("victor", VENDOR_PASSWORD);
     String csrf = vendor.csrfFrom(vendor.get("/").body());
 
@@ -231,13 +227,7 @@ class ConsoleAdminPagesIT {
   void withTheMirrorOffThePageSaysSoAndAPurgeIs400() throws Exception {
     gateway.close();
     Path off = Files.createDirectories(dir.resolve("off"));
-    gateway =
-        GatewayHarness.with(off, allowlist(""))
-            .admin()
-            .config(
-                "patchgate.console { enabled = true, users = \"%s\" }\n"
-                    .formatted(ConsoleIT.writeUsers(off)))
-            .start();
+    gateway = GatewayHarness.with(off, allowlist("")).admin().config(console(off)).start();
     ConsoleHttpClient admin = signedIn("alice", ADMIN_PASSWORD);
 
     HttpResponse<String> page = admin.get("/mirror");
@@ -266,6 +256,19 @@ class ConsoleAdminPagesIT {
         + "&url="
         + URLEncoder.encode(url, StandardCharsets.UTF_8)
         + "&client=127.0.0.1";
+  }
+
+  private String packageUrl() {
+    return "http://127.0.0.1:%d/files/%s".formatted(origin.port(), PACKAGE_NAME);
+  }
+
+  /**
+   * Downloads {@code url} through the gateway and waits until {@code admin}'s Mirror page lists it
+   * (the mirror commits just after the download ends); returns that page.
+   */
+  private String downloadedAndListed(String url, ConsoleHttpClient admin) throws Exception {
+    assertThat(download(url)).isEqualTo(PACKAGE);
+    return await().atMost(WAIT).until(() -> admin.get("/mirror").body(), b -> b.contains(url));
   }
 
   /** Waits for exactly {@code n} records of downloads of {@code url}, in order. */
