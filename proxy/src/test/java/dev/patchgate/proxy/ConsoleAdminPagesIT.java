@@ -59,7 +59,10 @@ class ConsoleAdminPagesIT {
     origin.close();
   }
 
-  /** The lab entry (line 5) for the origin's port, for the group of loopback PCs, and more. */
+  /**
+   * The lab entry (line 5) for the origin's port and Windows Update, for the group of loopback PCs,
+   * then {@code more} from line 11.
+   */
   private String allowlist(String more) {
     return """
         clients {
@@ -71,6 +74,7 @@ class ConsoleAdminPagesIT {
             ports = [%d]
             clients = [lab-pcs]
           }
+          wu { profile = windows-update, clients = [lab-pcs] }
         %s}
         """
         .formatted(origin.port(), more);
@@ -88,6 +92,9 @@ class ConsoleAdminPagesIT {
         .contains("<td>lab-pcs</td><td>127.0.0.0/8</td>", "<td>lab-pcs</td>")
         .contains("valid: what it says is in force", "allowlist.conf")
         .contains("<summary><strong>windows-update</strong>", "windowsupdate.com")
+        // The profile's many hosts in the wu entry fold away.
+        .containsPattern(
+            "<td><strong>wu</strong>.*\\s*<td><details><summary>\\d+ host rules</summary>")
         .contains("href=\"/mirror\"");
   }
 
@@ -109,7 +116,7 @@ class ConsoleAdminPagesIT {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body())
         .contains("edit rejected: the previous policy answers")
-        .contains("allowlist.conf:11</code>", "*.com")
+        .contains("allowlist.conf:12</code>", "*.com")
         .contains("<strong>lab</strong>")
         .doesNotContain("<strong>broken</strong>");
   }
@@ -162,8 +169,18 @@ class ConsoleAdminPagesIT {
     HttpResponse<String> forged = admin.post("/mirror/purge", Map.of("prefix", prefix));
     HttpResponse<String> wrongToken =
         admin.post("/mirror/purge", Map.of("prefix", prefix, "csrf", "forged"));
+    HttpResponse<String> notHttp =
+        admin.post(
+            "/mirror/purge",
+            Map.of(
+                "prefix",
+                "https://127.0.0.1/",
+                "csrf",
+                admin.csrfFrom(admin.get("/mirror").body())));
     assertThat(forged.statusCode()).isEqualTo(403);
     assertThat(wrongToken.statusCode()).isEqualTo(403);
+    assertThat(notHttp.statusCode()).isEqualTo(400);
+    assertThat(notHttp.body()).contains("is not an http:// URL prefix");
     assertThat(admin.get("/mirror").body()).contains("title=\"" + url + "\"");
 
     HttpResponse<String> purged =
