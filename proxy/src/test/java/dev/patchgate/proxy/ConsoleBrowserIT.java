@@ -160,7 +160,13 @@ class ConsoleBrowserIT {
               c.getOutputStream().flush();
             })) {
       gateway.editAllowlist(
-          "entries { lab { hosts = [\"127.0.0.1\"], ports = [%d, %d], kb-files = true } }"
+          """
+          clients { lab-pcs = ["127.0.0.0/8"], ward-3 = ["10.30.0.0/24"] }
+          entries {
+            lab { hosts = ["127.0.0.1"], ports = [%d, %d], kb-files = true, clients = [lab-pcs] }
+            wu { profile = windows-update, clients = [ward-3], schedule = ["Mon-Fri 22:00-06:00"] }
+          }
+          """
               .formatted(origin.port(), hostileOrigin.port()));
       await().atMost(WAIT).until(() -> gateway.reloads("ok") == 1);
       assertThat(proxiedGet(origin.port(), "/files/" + PACKAGE_NAME)).isEqualTo(200);
@@ -173,7 +179,8 @@ class ConsoleBrowserIT {
 
       browser.open(console("/allowlist"));
       assertThat(browser.texts("h1")).containsExactly("Allowlist");
-      assertThat(browser.texts("table.entries td strong")).containsExactly("lab");
+      assertThat(browser.texts("table.entries td strong")).containsExactly("lab", "wu");
+      assertThat(browser.texts("table.groups td")).contains("lab-pcs", "127.0.0.0/8", "ward-3");
       assertThat(browser.texts("details.profile summary strong")).contains("windows-update");
       var driver = browser.driver();
       driver.findElement(By.name("url")).sendKeys(packageUrl);
@@ -183,7 +190,7 @@ class ConsoleBrowserIT {
       new WebDriverWait(driver, WAIT).until(d -> gone(explainForm));
       assertThat(browser.texts("p.verdict")).containsExactly("Allowed");
       assertThat(String.join("\n", browser.texts("div.explained li")))
-          .contains("allowed by entry 'lab'");
+          .contains("client 127.0.0.1 is in group lab-pcs", "allowed by entry 'lab'");
       assertNothingFromElsewhereAndFits();
       assertThat(browser.screenshot("console-allowlist")).isNotEmptyFile();
 
