@@ -236,7 +236,7 @@ public final class ConsoleRoutes {
     ctx.next();
   }
 
-  static ConsoleUser user(RoutingContext ctx) {
+  private static ConsoleUser user(RoutingContext ctx) {
     Session session = ctx.session();
     return session == null || session.isDestroyed() ? null : session.get(USER);
   }
