@@ -413,7 +413,8 @@ public final class Gateway implements AutoCloseable {
               policy::problems,
               readiness::problems,
               settings.auditDir(),
-              policy);
+              policy,
+              settings.anomalies());
       admin = AdminListener.start(bindTo, settings.admin(), meters, readiness, log, console);
     } catch (AdminListener.KeystoreException e) {
       close();

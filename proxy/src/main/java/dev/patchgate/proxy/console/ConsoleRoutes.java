@@ -3,6 +3,7 @@ package dev.patchgate.proxy.console;
 import dev.patchgate.allowlist.Allowlist;
 import dev.patchgate.allowlist.KbFilePolicy;
 import dev.patchgate.audit.Ticker;
+import dev.patchgate.audit.anomaly.AnomalySettings;
 import dev.patchgate.audit.report.KbSources;
 import dev.patchgate.audit.text.ByteSize;
 import dev.patchgate.proxy.admin.AdminNote;
@@ -99,6 +100,7 @@ public final class ConsoleRoutes {
    * @param readinessProblems what keeps the gateway from being ready
    * @param auditDir the audit directory the Downloads, Denied and Audit pages read
    * @param allowlist the allowlist in force, for scoping and the Denied page's explanations
+   * @param anomalies what the Anomalies page calls unusual: {@code patchgate.anomalies}
    */
   public record Sources(
       String gateway,
@@ -109,7 +111,8 @@ public final class ConsoleRoutes {
       Supplier<List<String>> allowlistProblems,
       Supplier<List<String>> readinessProblems,
       Path auditDir,
-      Supplier<Allowlist> allowlist) {}
+      Supplier<Allowlist> allowlist,
+      AnomalySettings anomalies) {}
 
   private final Vertx vertx;
   private final ConsoleSettings settings;
@@ -194,6 +197,7 @@ public final class ConsoleRoutes {
     router.get("/api/denied").handler(ctx -> denied(ctx, true));
     router.get("/audit").handler(ctx -> audit(ctx, false));
     router.get("/api/audit").handler(ctx -> audit(ctx, true));
+    new ReviewPages(this, sources, audit).mountOn(router);
   }
 
   private static void securityHeaders(RoutingContext ctx) {
@@ -231,7 +235,7 @@ public final class ConsoleRoutes {
     ctx.next();
   }
 
-  private static ConsoleUser user(RoutingContext ctx) {
+  static ConsoleUser user(RoutingContext ctx) {
     Session session = ctx.session();
     return session == null || session.isDestroyed() ? null : session.get(USER);
   }
@@ -248,7 +252,7 @@ public final class ConsoleRoutes {
     }
   }
 
-  private void requireAdmin(RoutingContext ctx, boolean api) {
+  void requireAdmin(RoutingContext ctx, boolean api) {
     if (user(ctx).role() == Role.ADMIN) {
       ctx.next();
       return;
@@ -408,6 +412,7 @@ public final class ConsoleRoutes {
           model.put("rows", ReportViews.downloadRows(page));
           model.put("more", page.more());
           model.put("kbSources", page.kbSources());
+          model.put("coverage", page.coverage().map(ReviewViews::coverage).orElse(null));
           html(ctx, 200, "downloads", model);
         });
   }
@@ -452,7 +457,7 @@ public final class ConsoleRoutes {
   }
 
   /** What a report page's template needs besides its rows: the filter form and the period read. */
-  private Map<String, Object> reportModel(
+  Map<String, Object> reportModel(
       RoutingContext ctx,
       String title,
       String name,
@@ -472,17 +477,35 @@ public final class ConsoleRoutes {
    * outside the user's scope is answered 403 and recorded as a denial; a filter that is not valid,
    * 400 with what is wrong.
    */
-  private <T> void read(
+  <T> void read(
       RoutingContext ctx,
       boolean api,
       BiFunction<Filters, Scope, T> read,
+      Function<T, JsonObject> json,
+      BiConsumer<Map<String, String>, T> page) {
+    readParams(
+        ctx,
+        api,
+        (params, scope) -> read.apply(Filters.parse(params, Clock.systemUTC()), scope),
+        json,
+        page);
+  }
+
+  /**
+   * As {@link #read}, for a source that reads the query parameters itself (filters other than
+   * {@link Filters}').
+   */
+  <T> void readParams(
+      RoutingContext ctx,
+      boolean api,
+      BiFunction<Map<String, String>, Scope, T> read,
       Function<T, JsonObject> json,
       BiConsumer<Map<String, String>, T> page) {
     Map<String, String> params = new LinkedHashMap<>();
     ctx.queryParams().forEach(e -> params.putIfAbsent(e.getKey(), e.getValue()));
     Scope scope = scope(ctx);
     vertx
-        .executeBlocking(() -> read.apply(Filters.parse(params, Clock.systemUTC()), scope), false)
+        .executeBlocking(() -> read.apply(params, scope), false)
         .onComplete(
             done -> {
               if (done.succeeded() && api) {
@@ -500,7 +523,7 @@ public final class ConsoleRoutes {
             });
   }
 
-  private void problem(RoutingContext ctx, boolean api, int status, String heading, String why) {
+  void problem(RoutingContext ctx, boolean api, int status, String heading, String why) {
     if (api) {
       json(ctx, status, new JsonObject().put("error", why));
       return;
@@ -540,7 +563,7 @@ public final class ConsoleRoutes {
   }
 
   /** What every page's layout needs. */
-  private Map<String, Object> model(RoutingContext ctx, String title, String page) {
+  Map<String, Object> model(RoutingContext ctx, String title, String page) {
     ConsoleUser user = user(ctx);
     Map<String, Object> model = new HashMap<>();
     model.put("title", title);
@@ -552,7 +575,7 @@ public final class ConsoleRoutes {
     return model;
   }
 
-  private void html(RoutingContext ctx, int status, String template, Map<String, Object> model) {
+  void html(RoutingContext ctx, int status, String template, Map<String, Object> model) {
     String body;
     try {
       body = pages.render(template, model);
@@ -566,7 +589,7 @@ public final class ConsoleRoutes {
         .end(body);
   }
 
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
+  static void json(RoutingContext ctx, int status, JsonObject body) {
     ctx.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
