@@ -1,13 +1,11 @@
 package dev.patchgate.proxy;
 
+import static dev.patchgate.proxy.ConsoleIT.ADMIN_PASSWORD;
+import static dev.patchgate.proxy.ConsoleIT.VENDOR_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patchgate.audit.JsonLinesAuditWriter;
 import dev.patchgate.audit.query.TestRecords;
-import dev.patchgate.proxy.console.users.ConsoleUser;
-import dev.patchgate.proxy.console.users.ConsoleUsers;
-import dev.patchgate.proxy.console.users.Role;
-import dev.patchgate.proxy.console.users.UsersFile;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.Socket;
@@ -33,9 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Downloads page with a KB shows the coverage, a vendor's only of the clients it may see.
  */
 class ConsoleReviewIT {
-  static final String ADMIN_PASSWORD = "correct horse battery staple";
-  static final String VENDOR_PASSWORD = "vendor's own long password";
-
   /** The host the planted PC asks for: new for its group, and markup. */
   static final String HOSTILE_HOST = "<script>alert(1)</script>\"'.evil.example";
 
@@ -62,22 +57,13 @@ class ConsoleReviewIT {
   }
 
   /**
-   * A gateway with the console on (users {@code alice}, admin, and {@code victor}, vendor of entry
-   * {@code lab}), whose audit directory holds {@link #plantHistory}; {@code lab} allows the origin
-   * at {@code port} and names KB files.
+   * A gateway with the console on (the users of {@link ConsoleIT#writeUsers}: {@code alice}, admin,
+   * and {@code victor}, vendor of entry {@code lab}), whose audit directory holds {@link
+   * #plantHistory}; {@code lab} allows the origin at {@code port} and names KB files.
    */
   static GatewayHarness start(Path dir, int port) throws Exception {
     plantHistory(dir.resolve("audit"), Instant.now());
-    Path users = dir.resolve("console-users.conf");
-    UsersFile.write(
-        users,
-        ConsoleUsers.empty()
-            .with(
-                new ConsoleUser("alice", Role.ADMIN, List.of(), List.of()),
-                ADMIN_PASSWORD.toCharArray())
-            .with(
-                new ConsoleUser("victor", Role.VENDOR, List.of("lab"), List.of()),
-                VENDOR_PASSWORD.toCharArray()));
+    Path users = ConsoleIT.writeUsers(dir);
     return GatewayHarness.with(
             dir,
             """

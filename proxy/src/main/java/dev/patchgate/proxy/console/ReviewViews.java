@@ -5,6 +5,7 @@ import dev.patchgate.audit.report.CoverageRow;
 import dev.patchgate.audit.report.CoverageSummary;
 import dev.patchgate.proxy.console.data.AnomalyPage;
 import dev.patchgate.proxy.console.data.Coverage;
+import dev.patchgate.proxy.console.data.Period;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -26,20 +27,21 @@ final class ReviewViews {
 
   private ReviewViews() {}
 
-  /**
-   * "from ... to ..., compared with the 28 days before (...)": what the Anomalies page reviewed.
-   */
+  /** What the Anomalies page reviewed: the period, its baseline, and what was read. */
   static String reviewed(AnomalyPage page) {
-    long days = Duration.between(page.baselineStart(), page.period().since()).toDays();
-    return ReportViews.period(page.period())
-        .replaceFirst(
-            " \\(",
-            ", compared with the "
-                + days
-                + " days before (from "
-                + WHEN.format(page.baselineStart())
-                + "; ")
-        .replace(" records read)", " records read, baseline included)");
+    Period p = page.period();
+    long days = Duration.between(page.baselineStart(), p.since()).toDays();
+    return "from "
+        + WHEN.format(p.since())
+        + " to "
+        + WHEN.format(p.until())
+        + ", compared with the "
+        + days
+        + " days before ("
+        + p.files()
+        + " day files, "
+        + p.lines()
+        + " records read)";
   }
 
   static List<Map<String, Object>> anomalyRows(AnomalyPage page) {
