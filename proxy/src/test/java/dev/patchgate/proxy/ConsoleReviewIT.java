@@ -197,9 +197,7 @@ class ConsoleReviewIT {
         .containsEntry("complete", 1)
         .containsEntry("incomplete", 0)
         .containsEntry("none", 4);
-    assertThat(api.getJsonArray("rows"))
-        .extracting(
-            r -> ((JsonObject) r).getString("client") + " " + ((JsonObject) r).getString("status"))
+    assertThat(statuses(api))
         .containsExactly(
             "10.30.1.1 none",
             "10.30.1.2 none",
@@ -213,10 +211,7 @@ class ConsoleReviewIT {
     JsonObject theirs = new JsonObject(vendor.get("/api/coverage?kb=KB5034441").body());
 
     // The vendor of entry lab sees the clients that used lab, not the ward's PCs.
-    assertThat(theirs.getJsonArray("rows"))
-        .extracting(
-            r -> ((JsonObject) r).getString("client") + " " + ((JsonObject) r).getString("status"))
-        .containsExactly("127.0.0.1 complete", "127.0.0.2 none");
+    assertThat(statuses(theirs)).containsExactly("127.0.0.1 complete", "127.0.0.2 none");
     assertThat(theirs.getJsonArray("summary").getJsonObject(0).getInteger("clients")).isEqualTo(2);
     assertThat(theirPage.body())
         .contains("<strong>KB5034441</strong>: 2 clients seen", "<dd>1 (50.0%)</dd>")
@@ -224,6 +219,13 @@ class ConsoleReviewIT {
     HttpResponse<String> noKb = vendor.get("/api/coverage");
     assertThat(noKb.statusCode()).isEqualTo(400);
     assertThat(new JsonObject(noKb.body()).getString("error")).startsWith("kb:");
+  }
+
+  /** A coverage answer's rows as {@code client status}. */
+  private static List<String> statuses(JsonObject coverage) {
+    return coverage.getJsonArray("rows").stream()
+        .map(r -> ((JsonObject) r).getString("client") + " " + ((JsonObject) r).getString("status"))
+        .toList();
   }
 
   /** A GET of the origin's {@code file} through the gateway from {@code client}: the status. */

@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,22 +105,9 @@ class AnomalyDataTest {
 
   @Test
   void aKindTurnedOffInTheSettingsIsNotLookedForAndSaidSo() {
-    AnomalySettings defaults = AnomalySettings.defaults();
-    EnumSet<AnomalyKind> on = EnumSet.allOf(AnomalyKind.class);
+    Set<AnomalyKind> on = EnumSet.allOf(AnomalyKind.class);
     on.remove(AnomalyKind.BEACONING);
-    AnomalySettings quiet =
-        new AnomalySettings(
-            on,
-            defaults.baseline(),
-            defaults.minBaselineDays(),
-            defaults.unusualHoursMinRequests(),
-            defaults.beaconMinAttempts(),
-            defaults.beaconMaxSpread(),
-            defaults.beaconMaxGap(),
-            defaults.burstFactor(),
-            defaults.burstMinDenied(),
-            defaults.scheduleMinAttempts(),
-            defaults.liveMaxTracked());
+    AnomalySettings quiet = AnomalySettings.defaults().withEnabled(on);
 
     AnomalyPage page = data(quiet).review(Map.of("client", "10.20.1.23"), Scope.admin());
 
