@@ -235,7 +235,7 @@ public final class ConsoleRoutes {
     ctx.next();
   }
 
-  static ConsoleUser user(RoutingContext ctx) {
+  private static ConsoleUser user(RoutingContext ctx) {
     Session session = ctx.session();
     return session == null || session.isDestroyed() ? null : session.get(USER);
   }
@@ -457,7 +457,7 @@ public final class ConsoleRoutes {
   }
 
   /** What a report page's template needs besides its rows: the filter form and the period read. */
-  Map<String, Object> reportModel(
+  private Map<String, Object> reportModel(
       RoutingContext ctx,
       String title,
       String name,
@@ -523,7 +523,7 @@ public final class ConsoleRoutes {
             });
   }
 
-  void problem(RoutingContext ctx, boolean api, int status, String heading, String why) {
+  private void problem(RoutingContext ctx, boolean api, int status, String heading, String why) {
     if (api) {
       json(ctx, status, new JsonObject().put("error", why));
       return;
@@ -589,7 +589,7 @@ public final class ConsoleRoutes {
         .end(body);
   }
 
-  static void json(RoutingContext ctx, int status, JsonObject body) {
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
     ctx.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
