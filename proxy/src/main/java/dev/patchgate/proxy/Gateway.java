@@ -417,7 +417,8 @@ public final class Gateway implements AutoCloseable {
               policy,
               settings.mirroring() instanceof MirrorSwitch.On on
                   ? Optional.of(new MirrorData(on.settings().dir(), mirror.store()))
-                  : Optional.empty());
+                  : Optional.empty(),
+              settings.anomalies());
       admin = AdminListener.start(bindTo, settings.admin(), meters, readiness, log, console);
     } catch (AdminListener.KeystoreException e) {
       close();

@@ -299,16 +299,24 @@ class ConsoleBrowserIT {
     assertThat(browser.screenshot("console-audit")).isNotEmptyFile();
   }
 
-  /** The page ran no script, opened no dialog, links nowhere by javascript:, and fits 1366 px. */
   private void assertHostileIsText() {
+    assertHostileIsText(browser);
+  }
+
+  /** The page ran no script, opened no dialog, links nowhere by javascript:, and fits 1366 px. */
+  static void assertHostileIsText(Browser browser) {
     assertThat(browser.dialogOpen()).as("an alert fired").isFalse();
     assertThat(browser.script("return document.scripts.length")).isEqualTo(0L);
     assertThat(browser.count("img, [onerror], a[href^=javascript]")).isZero();
-    assertNothingFromElsewhereAndFits();
+    assertNothingFromElsewhereAndFits(browser);
+  }
+
+  private void signIn(String user, String password) {
+    signIn(browser, user, password);
   }
 
   /** Types into the form as a user does and clicks its button, then waits for the next page. */
-  private void signIn(String user, String password) {
+  static void signIn(Browser browser, String user, String password) {
     var driver = browser.driver();
     var form = driver.findElement(By.cssSelector("form[action='/login']"));
     driver.findElement(By.name("username")).clear();
@@ -354,11 +362,15 @@ class ConsoleBrowserIT {
     return figures;
   }
 
+  private void assertNothingFromElsewhereAndFits() {
+    assertNothingFromElsewhereAndFits(browser);
+  }
+
   /**
    * Every resource the page loaded came from the admin listener (the HIS network has no internet),
    * the stylesheet among them, and the page fits a 1366-px screen.
    */
-  private void assertNothingFromElsewhereAndFits() {
+  static void assertNothingFromElsewhereAndFits(Browser browser) {
     String here = (String) browser.script("return location.origin");
     List<?> loaded =
         (List<?>)

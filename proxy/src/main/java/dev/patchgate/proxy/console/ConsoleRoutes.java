@@ -3,6 +3,7 @@ package dev.patchgate.proxy.console;
 import dev.patchgate.allowlist.Allowlist;
 import dev.patchgate.allowlist.KbFilePolicy;
 import dev.patchgate.audit.Ticker;
+import dev.patchgate.audit.anomaly.AnomalySettings;
 import dev.patchgate.audit.report.KbSources;
 import dev.patchgate.audit.text.ByteSize;
 import dev.patchgate.proxy.admin.AdminNote;
@@ -104,6 +105,7 @@ public final class ConsoleRoutes {
    * @param allowlist the allowlist in force, for scoping and the Denied page's explanations
    * @param mirror the Mirror page's data over the gateway's running store; empty when the mirror is
    *     off
+   * @param anomalies what the Anomalies page calls unusual: {@code patchgate.anomalies}
    */
   public record Sources(
       String gateway,
@@ -115,7 +117,8 @@ public final class ConsoleRoutes {
       Supplier<List<String>> readinessProblems,
       Path auditDir,
       Supplier<Allowlist> allowlist,
-      Optional<MirrorData> mirror) {}
+      Optional<MirrorData> mirror,
+      AnomalySettings anomalies) {}
 
   private final Vertx vertx;
   private final ConsoleSettings settings;
@@ -199,6 +202,7 @@ public final class ConsoleRoutes {
     router.get("/api/denied").handler(ctx -> denied(ctx, true));
     router.get("/audit").handler(ctx -> audit(ctx, false));
     router.get("/api/audit").handler(ctx -> audit(ctx, true));
+    new ReviewPages(this, sources, audit).mountOn(router);
   }
 
   private static void securityHeaders(RoutingContext ctx) {
@@ -404,6 +408,7 @@ public final class ConsoleRoutes {
           model.put("rows", ReportViews.downloadRows(page));
           model.put("more", page.more());
           model.put("kbSources", page.kbSources());
+          model.put("coverage", page.coverage().map(ReviewViews::coverage).orElse(null));
           html(ctx, 200, "downloads", model);
         });
   }
@@ -468,10 +473,28 @@ public final class ConsoleRoutes {
    * outside the user's scope is answered 403 and recorded as a denial; a filter that is not valid,
    * 400 with what is wrong.
    */
-  private <T> void read(
+  <T> void read(
       RoutingContext ctx,
       boolean api,
       BiFunction<Filters, Scope, T> read,
+      Function<T, JsonObject> json,
+      BiConsumer<Map<String, String>, T> page) {
+    readParams(
+        ctx,
+        api,
+        (params, scope) -> read.apply(Filters.parse(params, Clock.systemUTC()), scope),
+        json,
+        page);
+  }
+
+  /**
+   * As {@link #read}, for a source that reads the query parameters itself (filters other than
+   * {@link Filters}').
+   */
+  <T> void readParams(
+      RoutingContext ctx,
+      boolean api,
+      BiFunction<Map<String, String>, Scope, T> read,
       Function<T, JsonObject> json,
       BiConsumer<Map<String, String>, T> page) {
     Map<String, String> params = new LinkedHashMap<>();
@@ -480,7 +503,7 @@ public final class ConsoleRoutes {
     offLoop(
         ctx,
         api,
-        () -> read.apply(Filters.parse(params, Clock.systemUTC()), scope),
+        () -> read.apply(params, scope),
         result -> {
           if (api) {
             json(ctx, 200, json.apply(result));

@@ -1,6 +1,5 @@
 package dev.patchgate.proxy.console;
 
-import dev.patchgate.audit.report.CoverageRow;
 import dev.patchgate.audit.report.DeniedRow;
 import dev.patchgate.audit.report.DownloadRow;
 import dev.patchgate.proxy.console.data.AuditPage;
@@ -120,22 +119,13 @@ final class ReportViews {
               .put("first_seen", r.firstSeen())
               .put("last_seen", r.lastSeen()));
     }
-    JsonArray coverage = new JsonArray();
-    for (CoverageRow c : page.coverage()) {
-      coverage.add(
-          new JsonObject()
-              .put("client", c.client())
-              .put("target", c.target())
-              .put("status", c.status())
-              .put("files", c.files())
-              .put("source", c.source())
-              .put("first_download", c.firstDownload())
-              .put("last_download", c.lastDownload()));
-    }
     return new JsonObject()
         .put("rows", rows)
         .put("more", page.more())
-        .put("coverage", coverage)
+        .put("coverage", page.coverage().map(ReviewViews::coverageRowsJson).orElse(new JsonArray()))
+        .put(
+            "coverage_summary",
+            page.coverage().map(ReviewViews::coverageSummaryJson).orElse(new JsonArray()))
         .put("kb_sources", page.kbSources())
         .put("period", periodJson(page.period()));
   }
