@@ -194,6 +194,7 @@ public final class ConsoleRoutes {
     router.get("/api/denied").handler(ctx -> denied(ctx, true));
     router.get("/audit").handler(ctx -> audit(ctx, false));
     router.get("/api/audit").handler(ctx -> audit(ctx, true));
+    new ExportPages(this, audit, sources.allowlist()).mountOn(router);
   }
 
   private static void securityHeaders(RoutingContext ctx) {
@@ -231,7 +232,7 @@ public final class ConsoleRoutes {
     ctx.next();
   }
 
-  private static ConsoleUser user(RoutingContext ctx) {
+  static ConsoleUser user(RoutingContext ctx) {
     Session session = ctx.session();
     return session == null || session.isDestroyed() ? null : session.get(USER);
   }
@@ -463,6 +464,7 @@ public final class ConsoleRoutes {
     model.put("f", ReportViews.form(params, filters));
     model.put("period", ReportViews.period(period));
     model.put("incomplete", ReportViews.incomplete(period));
+    model.put("exports", ExportPages.links(name, params));
     return model;
   }
 
@@ -472,7 +474,7 @@ public final class ConsoleRoutes {
    * outside the user's scope is answered 403 and recorded as a denial; a filter that is not valid,
    * 400 with what is wrong.
    */
-  private <T> void read(
+  <T> void read(
       RoutingContext ctx,
       boolean api,
       BiFunction<Filters, Scope, T> read,
@@ -589,7 +591,7 @@ public final class ConsoleRoutes {
     return Base64.getEncoder().encodeToString(bytes);
   }
 
-  private static byte[] resource(String name) {
+  static byte[] resource(String name) {
     try (InputStream in = ConsoleRoutes.class.getClassLoader().getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException(name + " is missing from the jar");

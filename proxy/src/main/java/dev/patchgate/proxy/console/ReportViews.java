@@ -176,6 +176,7 @@ final class ReportViews {
               .put("last_seen", r.lastSeen())
               .put("method", item.method())
               .put("url", item.url())
+              .put("short_url", item.shortUrl())
               .put(
                   "explain",
                   new JsonArray(item.explained().map(Explained::lines).orElse(List.of())))
