@@ -51,16 +51,11 @@ class ConsoleExportIT {
     elsewhere.put("other.cab", "another vendor's patch\n".getBytes(StandardCharsets.UTF_8));
     writeHostileRecords(dir.resolve("audit"));
     gateway =
-        GatewayHarness.with(
-                dir,
-                ("entries {\n  lab { hosts = [\"127.0.0.1\"], ports = [%d] }\n"
-                        + "  other { hosts = [\"127.0.0.1\"], ports = [%d] }\n}")
-                    .formatted(origin.port(), elsewhere.port()))
-            .admin()
-            .config(
-                "patchgate.console { enabled = true, users = \"%s\" }\n"
-                    .formatted(ConsoleIT.writeUsers(dir)))
-            .start();
+        ConsoleIT.withConsole(
+            dir,
+            ("entries {\n  lab { hosts = [\"127.0.0.1\"], ports = [%d] }\n"
+                    + "  other { hosts = [\"127.0.0.1\"], ports = [%d] }\n}")
+                .formatted(origin.port(), elsewhere.port()));
   }
 
   @AfterEach

@@ -39,15 +39,9 @@ class ConsoleLiveIT {
     origin.put("kb.cab", "a patch\n".getBytes(StandardCharsets.UTF_8));
     ConsoleExportIT.writeHostileRecords(dir.resolve("audit"));
     gateway =
-        GatewayHarness.with(
-                dir,
-                "entries { lab { hosts = [\"127.0.0.1\"], ports = [%d] } }"
-                    .formatted(origin.port()))
-            .admin()
-            .config(
-                "patchgate.console { enabled = true, users = \"%s\" }\n"
-                    .formatted(ConsoleIT.writeUsers(dir)))
-            .start();
+        ConsoleIT.withConsole(
+            dir,
+            "entries { lab { hosts = [\"127.0.0.1\"], ports = [%d] } }".formatted(origin.port()));
     browser = Browser.start();
     browser.open(console("/login"));
     var driver = browser.driver();

@@ -4,10 +4,15 @@ import dev.patchgate.allowlist.Allowlist;
 import dev.patchgate.audit.report.ReportExport;
 import dev.patchgate.proxy.admin.AdminNote;
 import dev.patchgate.proxy.console.data.AuditData;
+import dev.patchgate.proxy.console.data.AuditPage;
 import dev.patchgate.proxy.console.data.AuditRow;
 import dev.patchgate.proxy.console.data.DeniedItem;
+import dev.patchgate.proxy.console.data.DeniedPage;
 import dev.patchgate.proxy.console.data.Download;
+import dev.patchgate.proxy.console.data.DownloadsPage;
+import dev.patchgate.proxy.console.data.Filters;
 import dev.patchgate.proxy.console.data.Period;
+import dev.patchgate.proxy.console.data.Scope;
 import dev.patchgate.proxy.console.users.ConsoleUser;
 import dev.patchgate.proxy.console.users.Role;
 import io.vertx.core.buffer.Buffer;
@@ -16,8 +21,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -25,6 +28,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -89,15 +95,7 @@ final class ExportPages {
   }
 
   private static String query(Map<String, String> params) {
-    String query =
-        params.entrySet().stream()
-            .filter(e -> !e.getValue().isBlank())
-            .map(
-                e ->
-                    URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
-                        + "="
-                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-            .collect(Collectors.joining("&"));
+    String query = ReportViews.queryString(params);
     return query.isEmpty() ? "" : "?" + query;
   }
 
@@ -110,49 +108,65 @@ final class ExportPages {
   private void export(RoutingContext ctx, String page, String format) {
     switch (page) {
       case "downloads" ->
-          routes.read(
+          export(
               ctx,
-              false,
+              page,
+              format,
               (filters, scope) -> audit.downloads(filters, scope, AuditData.DEFAULT_ROWS),
-              unused -> null,
-              (params, result) ->
-                  send(
-                      ctx,
-                      page,
-                      format,
-                      ReportExport.patches(
-                          result.rows().stream().map(Download::row).toList(),
-                          notes(ctx, params, result.period(), result.more()))));
+              (result, notes) ->
+                  ReportExport.patches(result.rows().stream().map(Download::row).toList(), notes),
+              DownloadsPage::period,
+              DownloadsPage::more);
       case "denied" ->
-          routes.read(
+          export(
               ctx,
-              false,
+              page,
+              format,
               (filters, scope) ->
                   audit.denied(filters, scope, allowlist.get(), AuditData.DEFAULT_ROWS),
-              unused -> null,
-              (params, result) ->
-                  send(
-                      ctx,
-                      page,
-                      format,
-                      ReportExport.denied(
-                          result.rows().stream().map(DeniedItem::row).toList(),
-                          notes(ctx, params, result.period(), result.more()))));
+              (result, notes) ->
+                  ReportExport.denied(result.rows().stream().map(DeniedItem::row).toList(), notes),
+              DeniedPage::period,
+              DeniedPage::more);
       default ->
-          routes.read(
+          export(
               ctx,
-              false,
+              page,
+              format,
               audit::search,
-              unused -> null,
-              (params, result) ->
-                  send(
-                      ctx,
-                      page,
-                      format,
-                      ReportExport.records(
-                          result.rows().stream().map(AuditRow::fields).toList(),
-                          notes(ctx, params, result.period(), false))));
+              (result, notes) ->
+                  ReportExport.records(
+                      result.rows().stream().map(AuditRow::fields).toList(), notes),
+              AuditPage::period,
+              result -> false);
     }
+  }
+
+  /**
+   * Reads what {@code page} reads, as the page does, and answers it in {@code format}.
+   *
+   * @param laidOut the rows read as a report, with the notes that head it
+   */
+  private <T> void export(
+      RoutingContext ctx,
+      String page,
+      String format,
+      BiFunction<Filters, Scope, T> read,
+      BiFunction<T, List<String>, ReportExport> laidOut,
+      Function<T, Period> period,
+      Predicate<T> more) {
+    routes.read(
+        ctx,
+        false,
+        read,
+        unused -> null,
+        (params, result) ->
+            send(
+                ctx,
+                page,
+                format,
+                laidOut.apply(
+                    result, notes(ctx, params, period.apply(result), more.test(result)))));
   }
 
   /** What the export says it holds: the period, the filters, who exported it and their scope. */

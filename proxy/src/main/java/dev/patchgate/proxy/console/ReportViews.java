@@ -251,7 +251,12 @@ final class ReportViews {
   static String withPage(Map<String, String> params, int page) {
     Map<String, String> q = new LinkedHashMap<>(params);
     q.put("page", Integer.toString(page));
-    return q.entrySet().stream()
+    return queryString(q);
+  }
+
+  /** {@code params} that are not blank as a query string, without the {@code ?}. */
+  static String queryString(Map<String, String> params) {
+    return params.entrySet().stream()
         .filter(e -> !e.getValue().isBlank())
         .map(
             e ->
