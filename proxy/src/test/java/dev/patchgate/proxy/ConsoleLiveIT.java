@@ -77,6 +77,8 @@ class ConsoleLiveIT {
             () -> String.join("\n", browser.texts("#denied-rows tbody td")),
             rows -> rows.contains("port not allowed for this host"));
     assertThat(browser.script("return window.loadedOnce === true")).as("reloaded").isEqualTo(true);
+    // The refresh kept the page's filter: the other client's refusals are not in it.
+    assertThat(browser.texts("#denied-rows tbody td")).doesNotContain("10.10.1.66");
     assertThat(browser.driver().findElement(By.id("denied-rows")).isDisplayed()).isTrue();
     assertThat(browser.driver().findElement(By.id("denied-none")).isDisplayed()).isFalse();
     assertThat(browser.texts("#live").get(0)).matches("Live: updated \\d\\d:\\d\\d:\\d\\d.*");
