@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 
 /**
  * What a browser does, over the JDK's client: one cookie store, no automatic redirects, forms with
- * their CSRF token.
+ * their CSRF token. One per signed-in user of a test.
  */
 class ConsoleHttpClient {
   private static final Duration WAIT = Duration.ofSeconds(30);

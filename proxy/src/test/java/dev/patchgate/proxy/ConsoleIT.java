@@ -86,6 +86,17 @@ class ConsoleIT {
     return users;
   }
 
+  /**
+   * Starts a gateway in {@code dir} with {@code allowlist}, its admin listener, and the console on
+   * with the users of {@link #writeUsers}.
+   */
+  static GatewayHarness withConsole(Path dir, String allowlist) throws Exception {
+    return GatewayHarness.with(dir, allowlist)
+        .admin()
+        .config("patchgate.console { enabled = true, users = \"%s\" }\n".formatted(writeUsers(dir)))
+        .start();
+  }
+
   @Test
   void anAdminSignsInGetsANewSessionIdAndSeesTheGatewaysRealFigures() throws Exception {
     try (Socket proxied = gateway.socket()) {

@@ -203,6 +203,7 @@ public final class ConsoleRoutes {
     router.get("/audit").handler(ctx -> audit(ctx, false));
     router.get("/api/audit").handler(ctx -> audit(ctx, true));
     new ReviewPages(this, sources, audit).mountOn(router);
+    new ExportPages(this, audit, sources.allowlist()).mountOn(router);
   }
 
   private static void securityHeaders(RoutingContext ctx) {
@@ -240,7 +241,7 @@ public final class ConsoleRoutes {
     ctx.next();
   }
 
-  private static ConsoleUser user(RoutingContext ctx) {
+  static ConsoleUser user(RoutingContext ctx) {
     Session session = ctx.session();
     return session == null || session.isDestroyed() ? null : session.get(USER);
   }
@@ -464,6 +465,7 @@ public final class ConsoleRoutes {
     model.put("f", ReportViews.form(params, filters));
     model.put("period", ReportViews.period(period));
     model.put("incomplete", ReportViews.incomplete(period));
+    model.put("exports", ExportPages.links(name, params));
     return model;
   }
 
@@ -625,7 +627,7 @@ public final class ConsoleRoutes {
     return Base64.getEncoder().encodeToString(bytes);
   }
 
-  private static byte[] resource(String name) {
+  static byte[] resource(String name) {
     try (InputStream in = ConsoleRoutes.class.getClassLoader().getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException(name + " is missing from the jar");

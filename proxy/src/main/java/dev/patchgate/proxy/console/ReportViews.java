@@ -166,6 +166,7 @@ final class ReportViews {
               .put("last_seen", r.lastSeen())
               .put("method", item.method())
               .put("url", item.url())
+              .put("short_url", item.shortUrl())
               .put(
                   "explain",
                   new JsonArray(item.explained().map(Explained::lines).orElse(List.of())))
@@ -240,7 +241,12 @@ final class ReportViews {
   static String withPage(Map<String, String> params, int page) {
     Map<String, String> q = new LinkedHashMap<>(params);
     q.put("page", Integer.toString(page));
-    return q.entrySet().stream()
+    return queryString(q);
+  }
+
+  /** {@code params} that are not blank as a query string, without the {@code ?}. */
+  static String queryString(Map<String, String> params) {
+    return params.entrySet().stream()
         .filter(e -> !e.getValue().isBlank())
         .map(
             e ->
