@@ -1,6 +1,7 @@
 package dev.patchgate.proxy;
 
 import dev.patchgate.allowlist.Allowlist;
+import dev.patchgate.proxy.exchange.ClientIdle;
 import dev.patchgate.proxy.exchange.ClientSession;
 import dev.patchgate.proxy.exchange.ExchangeLog;
 import dev.patchgate.proxy.exchange.ExchangeTap;
@@ -20,10 +21,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -36,8 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>{@link WireTap}: counts the bytes in both directions;
- *   <li>the idle timer, which sees every byte, mirror downloads and tunnels included (it replaces
- *       LittleProxy's own, which sits behind the codec and sees neither);
+ *   <li>{@link ClientIdle}, the idle timer, which sees every byte, mirror downloads and tunnels
+ *       included (it replaces LittleProxy's own, which sits behind the codec and sees neither);
  *   <li>{@link RequestFramer}: hands LittleProxy's decoder one request head at a time, and bounds
  *       the time a head may take to arrive;
  *   <li>LittleProxy's codec;
@@ -129,10 +128,9 @@ final class ClientPipeline extends ChannelInboundHandlerAdapter {
     if (pipeline.get(LITTLEPROXY_IDLE) != null) {
       pipeline.remove(LITTLEPROXY_IDLE);
     }
-    long idleNanos = shared.idleTimeout().toNanos();
     pipeline
         .addAfter(NAME, WireTap.NAME, new WireTap(session))
-        .addAfter(WireTap.NAME, IDLE, new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS))
+        .addAfter(WireTap.NAME, IDLE, new ClientIdle(session, shared.idleTimeout()))
         .addBefore(
             LITTLEPROXY_DECODER,
             RequestFramer.NAME,

@@ -15,6 +15,7 @@ import dev.patchgate.proxy.admin.Readiness;
 import dev.patchgate.proxy.config.GatewaySettings;
 import dev.patchgate.proxy.config.MirrorSwitch;
 import dev.patchgate.proxy.console.ConsoleRoutes;
+import dev.patchgate.proxy.console.data.MirrorData;
 import dev.patchgate.proxy.exchange.ExchangeLog;
 import dev.patchgate.proxy.exchange.GatewayMetrics;
 import dev.patchgate.proxy.exchange.OpenTunnels;
@@ -413,7 +414,11 @@ public final class Gateway implements AutoCloseable {
               policy::problems,
               readiness::problems,
               settings.auditDir(),
-              policy);
+              policy,
+              settings.mirroring() instanceof MirrorSwitch.On on
+                  ? Optional.of(new MirrorData(on.settings().dir(), mirror.store()))
+                  : Optional.empty(),
+              settings.anomalies());
       admin = AdminListener.start(bindTo, settings.admin(), meters, readiness, log, console);
     } catch (AdminListener.KeystoreException e) {
       close();

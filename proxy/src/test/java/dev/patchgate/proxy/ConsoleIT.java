@@ -9,11 +9,8 @@ import dev.patchgate.proxy.console.users.Role;
 import dev.patchgate.proxy.console.users.UsersFile;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
-import java.net.CookieManager;
-import java.net.HttpCookie;
 import java.net.Socket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,14 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -46,7 +39,6 @@ class ConsoleIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
   static final String ADMIN_PASSWORD = "correct horse battery staple";
   static final String VENDOR_PASSWORD = "vendor's own long password";
-  private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
   @TempDir Path dir;
   private HttpOrigin origin;
@@ -92,6 +84,17 @@ class ConsoleIT {
                 new ConsoleUser("victor", Role.VENDOR, List.of("lab"), List.of()),
                 VENDOR_PASSWORD.toCharArray()));
     return users;
+  }
+
+  /**
+   * Starts a gateway in {@code dir} with {@code allowlist}, its admin listener, and the console on
+   * with the users of {@link #writeUsers}.
+   */
+  static GatewayHarness withConsole(Path dir, String allowlist) throws Exception {
+    return GatewayHarness.with(dir, allowlist)
+        .admin()
+        .config("patchgate.console { enabled = true, users = \"%s\" }\n".formatted(writeUsers(dir)))
+        .start();
   }
 
   @Test
@@ -455,12 +458,18 @@ class ConsoleIT {
    * a fresh {@link #keystore}, the users of {@link #writeUsers}, and {@code originPort} allowed.
    */
   static GatewayProcess withTls(Path tls, int originPort) throws Exception {
+    return withTls(tls, originPort, "keystore-pass");
+  }
+
+  /** As {@link #withTls(Path, int)}, with {@code password} in the keystore's variable. */
+  private static GatewayProcess withTls(Path tls, int originPort, String password)
+      throws Exception {
     keystore(tls);
     writeUsers(tls);
     return GatewayProcess.runAllowingLoopbackPort(
         tls,
         originPort,
-        List.of("env", "PG_ADMIN_KEYSTORE_PASSWORD=keystore-pass"),
+        List.of("env", "PG_ADMIN_KEYSTORE_PASSWORD=" + password),
         List.of(),
         """
         patchgate.console {
@@ -475,21 +484,7 @@ class ConsoleIT {
   void aWrongKeystorePasswordIsOneLineNamingTheConsoleSettingsAndTheGatewayDoesNotStart()
       throws Exception {
     Path tls = Files.createDirectories(dir.resolve("wrong-password"));
-    keystore(tls);
-    writeUsers(tls);
-    try (GatewayProcess process =
-        GatewayProcess.runAllowingLoopbackPort(
-            tls,
-            origin.port(),
-            List.of("env", "PG_ADMIN_KEYSTORE_PASSWORD=not-the-password"),
-            List.of(),
-            """
-            patchgate.console {
-              enabled = true
-              users = "console-users.conf"
-              tls { keystore = "admin.p12", password-env = "PG_ADMIN_KEYSTORE_PASSWORD" }
-            }
-            """)) {
+    try (GatewayProcess process = withTls(tls, origin.port(), "not-the-password")) {
       assertThat(process.awaitExit()).as("%s", process.output()).isEqualTo(3);
       assertThat(process.output())
           .anyMatch(
@@ -672,77 +667,14 @@ class ConsoleIT {
     return context;
   }
 
-  /**
-   * What a browser does, over the JDK's client: one cookie store, no automatic redirects, forms
-   * with their CSRF token.
-   */
-  private final class ConsoleClient {
-    private final CookieManager cookies = new CookieManager();
-    private final HttpClient client;
-    private final String base;
-
+  /** A {@link ConsoleHttpClient} for this test's gateway. */
+  private final class ConsoleClient extends ConsoleHttpClient {
     ConsoleClient() {
-      this(
-          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1),
-          "http://127.0.0.1:" + gateway.adminAddress().getPort());
+      super(gateway);
     }
 
     ConsoleClient(HttpClient.Builder builder, String base) {
-      this.client =
-          builder.cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
-      this.base = base;
-    }
-
-    URI uri(String path) {
-      return URI.create(base + path);
-    }
-
-    HttpResponse<String> get(String path) throws Exception {
-      return client.send(
-          HttpRequest.newBuilder(uri(path)).timeout(WAIT).build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
-
-    HttpResponse<String> post(String path, Map<String, String> form) throws Exception {
-      String body =
-          form.entrySet().stream()
-              .map(
-                  e ->
-                      URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
-                          + "="
-                          + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-              .collect(Collectors.joining("&"));
-      return client.send(
-          HttpRequest.newBuilder(uri(path))
-              .timeout(WAIT)
-              .header("Content-Type", "application/x-www-form-urlencoded")
-              .POST(HttpRequest.BodyPublishers.ofString(body))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** GET /login, then POST it with the form's token. */
-    HttpResponse<String> signIn(String user, String password) throws Exception {
-      String csrf = csrfFrom(get("/login").body());
-      Map<String, String> form = new LinkedHashMap<>();
-      form.put("username", user);
-      form.put("password", password);
-      form.put("csrf", csrf);
-      return post("/login", form);
-    }
-
-    String csrfFrom(String html) {
-      Matcher m = CSRF.matcher(html);
-      assertThat(m.find()).as("a csrf field in %s", html).isTrue();
-      return m.group(1);
-    }
-
-    String cookie(String name) {
-      return cookies.getCookieStore().getCookies().stream()
-          .filter(c -> c.getName().equals(name))
-          .map(HttpCookie::getValue)
-          .findFirst()
-          .orElse(null);
+      super(builder, base);
     }
   }
 }

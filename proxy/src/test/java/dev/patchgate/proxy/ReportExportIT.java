@@ -293,7 +293,7 @@ class ReportExportIT {
     }
   }
 
-  private static AuditRecord download(
+  static AuditRecord download(
       Instant ts, String client, String url, String host, String entry, CacheOutcome cache) {
     return new AuditRecord(
         ts,
@@ -320,7 +320,7 @@ class ReportExportIT {
         null);
   }
 
-  private static AuditRecord denied(Instant ts, String client, String host, String reason) {
+  static AuditRecord denied(Instant ts, String client, String host, String reason) {
     return new AuditRecord(
         ts,
         "d" + ts.getEpochSecond(),

@@ -1,5 +1,12 @@
 package dev.patchgate.audit.anomaly;
 
+import dev.patchgate.audit.text.DisplayText;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
 /**
  * The kinds of unusual traffic the anomaly report finds in the audit log, and the live watch raises
  * as it is written ({@link #live}). Each can be turned off in {@code patchgate.anomalies}.
@@ -34,6 +41,38 @@ public enum AnomalyKind {
   /** The kind's block under {@code patchgate.anomalies}. */
   public String configKey() {
     return configKey;
+  }
+
+  /**
+   * Reads kinds separated by commas, each by its wire or config name, ignoring case.
+   *
+   * @throws IllegalArgumentException naming the first unknown one and the known ones
+   */
+  public static Set<AnomalyKind> parseAll(String text) {
+    Set<AnomalyKind> kinds = EnumSet.noneOf(AnomalyKind.class);
+    for (String each : text.split(",")) {
+      String name = each.strip().toLowerCase(Locale.ROOT);
+      AnomalyKind kind = null;
+      for (AnomalyKind k : values()) {
+        if (k.wireName.equals(name) || k.configKey.equals(name)) {
+          kind = k;
+        }
+      }
+      if (kind == null) {
+        List<String> names = new ArrayList<>();
+        for (AnomalyKind k : values()) {
+          names.add(k.wireName);
+        }
+        throw new IllegalArgumentException(
+            "'"
+                + DisplayText.clean(each.strip())
+                + "' (expected: "
+                + String.join(", ", names)
+                + ")");
+      }
+      kinds.add(kind);
+    }
+    return kinds;
   }
 
   /** True for the kinds the gateway also detects as records are written. */

@@ -66,6 +66,22 @@ public record AnomalySettings(
         10_000);
   }
 
+  /** These settings with only {@code kinds} looked for. */
+  public AnomalySettings withEnabled(Set<AnomalyKind> kinds) {
+    return new AnomalySettings(
+        kinds,
+        baseline,
+        minBaselineDays,
+        unusualHoursMinRequests,
+        beaconMinAttempts,
+        beaconMaxSpread,
+        beaconMaxGap,
+        burstFactor,
+        burstMinDenied,
+        scheduleMinAttempts,
+        liveMaxTracked);
+  }
+
   /** True when {@code kind} is looked for. */
   public boolean on(AnomalyKind kind) {
     return enabled.contains(kind);

@@ -8,6 +8,7 @@ import dev.patchgate.audit.query.AuditLine;
 import dev.patchgate.audit.report.ReportModel.Column;
 import dev.patchgate.audit.report.ReportModel.Kind;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -41,8 +42,11 @@ import java.util.TreeSet;
  * <p>Hours of the week and days are read in the allowlist's time zone (a PC that updates at 03:00
  * does so in local time). A summary record counts as its {@code count} requests, but not as a beat.
  * Not thread-safe.
+ *
+ * <p>The command line and the console's Anomalies page both use it; the console through {@link
+ * #of}, {@link #add(AuditLine)} and {@link #findings()}.
  */
-final class AnomalyReport {
+public final class AnomalyReport {
   static final List<Column> COLUMNS =
       List.of(
           new Column("kind", "Kind", Kind.TEXT, 0, true),
@@ -104,8 +108,40 @@ final class AnomalyReport {
     this.times = new LocalTimes(groups.zone());
   }
 
-  /** Takes one record of the baseline or the period. */
-  void add(AuditLine line) {
+  /**
+   * The report of the period {@code since} to {@code until} against the {@code baseline} before it,
+   * for callers outside this package; read it the records from {@link #baselineStart()} to {@code
+   * until}.
+   *
+   * @param kinds the kinds to report (those the settings turn off are never reported)
+   * @param groups the allowlist's client groups and time zone
+   * @param clients a client group or address block, as {@code --clients} takes it, or null for
+   *     every client
+   * @throws IllegalArgumentException when {@code clients} is neither, with a message for the user
+   *     (beginning {@code --clients:}), or when the period is empty
+   */
+  public static AnomalyReport of(
+      AnomalySettings settings,
+      Set<AnomalyKind> kinds,
+      Instant since,
+      Instant until,
+      Duration baseline,
+      ClientGroups groups,
+      String clients) {
+    if (!since.isBefore(until)) {
+      throw new IllegalArgumentException("since must be before until");
+    }
+    ClientScope scope = clients == null ? null : ClientScope.parse(clients, groups);
+    return new AnomalyReport(settings, kinds, since.minus(baseline), since, until, groups, scope);
+  }
+
+  /** The first instant of the baseline: where reading starts. */
+  public Instant baselineStart() {
+    return Instant.ofEpochMilli(baselineStart);
+  }
+
+  /** Takes one record of the baseline or the period; records outside both are ignored. */
+  public void add(AuditLine line) {
     String ts = line.text(AuditFields.TS);
     String client = line.text(AuditFields.CLIENT);
     if (ts == null || client == null) {
@@ -197,7 +233,7 @@ final class AnomalyReport {
   }
 
   /** The findings of the kinds asked for, by client ({@link ClientOrder}), kind, then time. */
-  List<AnomalyFinding> findings() {
+  public List<AnomalyFinding> findings() {
     List<AnomalyFinding> found = new ArrayList<>();
     if (on(AnomalyKind.NEW_DESTINATION)) {
       newDestinations(found);

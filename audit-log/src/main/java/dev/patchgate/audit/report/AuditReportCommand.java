@@ -456,30 +456,11 @@ public final class AuditReportCommand {
       if (text == null) {
         return EnumSet.allOf(AnomalyKind.class);
       }
-      Set<AnomalyKind> kinds = EnumSet.noneOf(AnomalyKind.class);
-      for (String each : text.split(",")) {
-        String name = each.strip().toLowerCase(Locale.ROOT);
-        AnomalyKind kind = null;
-        for (AnomalyKind k : AnomalyKind.values()) {
-          if (k.wireName().equals(name) || k.configKey().equals(name)) {
-            kind = k;
-          }
-        }
-        if (kind == null) {
-          List<String> names = new ArrayList<>();
-          for (AnomalyKind k : AnomalyKind.values()) {
-            names.add(k.wireName());
-          }
-          throw new UsageException(
-              "--kind: '"
-                  + DisplayText.clean(each.strip())
-                  + "' (expected: "
-                  + String.join(", ", names)
-                  + ")");
-        }
-        kinds.add(kind);
+      try {
+        return AnomalyKind.parseAll(text);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--kind: " + e.getMessage());
       }
-      return kinds;
     }
 
     private static String format(Options options) throws UsageException {

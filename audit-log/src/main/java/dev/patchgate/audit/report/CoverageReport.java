@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -190,12 +189,21 @@ public final class CoverageReport {
     return rows;
   }
 
+  /** The coverage of each target over every client seen, in the order asked. */
+  public List<CoverageSummary> summaries() {
+    return counts(targets(), model(List.of()).rows());
+  }
+
   /**
    * One summary line per target, from a model's rows: {@code KB5034441: 10 clients, 4 complete
    * (40.0%), 3 incomplete (30.0%), 3 none (30.0%)}.
    */
   static List<String> summaries(List<String> targets, List<ReportModel.Row> rows) {
-    List<String> lines = new ArrayList<>();
+    return counts(targets, rows).stream().map(CoverageSummary::line).toList();
+  }
+
+  private static List<CoverageSummary> counts(List<String> targets, List<ReportModel.Row> rows) {
+    List<CoverageSummary> summaries = new ArrayList<>();
     for (String target : targets) {
       long[] counts = new long[Status.values().length];
       int clients = 0;
@@ -209,20 +217,15 @@ public final class CoverageReport {
           }
         }
       }
-      lines.add(summary(target, counts, clients));
+      summaries.add(
+          new CoverageSummary(
+              target,
+              clients,
+              counts[Status.COMPLETE.ordinal()],
+              counts[Status.INCOMPLETE.ordinal()],
+              counts[Status.NONE.ordinal()]));
     }
-    return lines;
-  }
-
-  private static String summary(String target, long[] counts, int clients) {
-    StringBuilder s = new StringBuilder(target).append(": ").append(clients);
-    s.append(clients == 1 ? " client" : " clients");
-    for (Status status : Status.values()) {
-      long n = counts[status.ordinal()];
-      s.append(", ").append(n).append(' ').append(status.label());
-      s.append(String.format(Locale.ROOT, " (%.1f%%)", clients == 0 ? 0.0 : 100.0 * n / clients));
-    }
-    return s.toString();
+    return summaries;
   }
 
   private String targetOf(DownloadRow row) {

@@ -16,7 +16,9 @@ final class CsvRenderer {
   static void render(ReportModel report, Writer out) throws IOException {
     StringBuilder text = new StringBuilder(4096);
     List<String> header = new ArrayList<>();
-    header.add(ReportModel.CLIENT);
+    if (report.grouped()) {
+      header.add(ReportModel.CLIENT);
+    }
     if (report.flag() != null) {
       header.add(report.flag());
     }
@@ -26,7 +28,9 @@ final class CsvRenderer {
     Csv.appendRow(text, header);
     for (ReportModel.Row row : report.rows()) {
       List<String> cells = new ArrayList<>(header.size());
-      cells.add(Csv.text(row.client()));
+      if (report.grouped()) {
+        cells.add(Csv.text(row.client()));
+      }
       if (report.flag() != null) {
         cells.add(Boolean.toString(row.flagged()));
       }

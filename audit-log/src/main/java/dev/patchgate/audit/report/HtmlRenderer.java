@@ -90,7 +90,7 @@ final class HtmlRenderer {
     }
     String client = null;
     for (ReportModel.Row row : report.rows()) {
-      if (!row.client().equals(client)) {
+      if (client == null || report.grouped() && !row.client().equals(client)) {
         if (client != null) {
           h.append("</tbody>\n</table>\n</section>\n");
         }
@@ -183,13 +183,17 @@ final class HtmlRenderer {
 
   private static void section(
       StringBuilder h, ReportModel report, List<Integer> shown, int[] widths, ReportModel.Row row) {
-    h.append("<section>\n<h2>").append(escape(row.client()));
-    if (row.flagged()) {
-      h.append("<span class=\"flag\">")
-          .append(escape(report.flag().toUpperCase(Locale.ROOT)))
-          .append("</span>");
+    h.append("<section>\n");
+    if (report.grouped()) {
+      h.append("<h2>").append(escape(row.client()));
+      if (row.flagged()) {
+        h.append("<span class=\"flag\">")
+            .append(escape(report.flag().toUpperCase(Locale.ROOT)))
+            .append("</span>");
+      }
+      h.append("</h2>\n");
     }
-    h.append("</h2>\n<table>\n<colgroup>");
+    h.append("<table>\n<colgroup>");
     int sum = 0;
     for (int w : widths) {
       sum += w + PAD;

@@ -12,6 +12,9 @@ import java.util.List;
  * @param columns the columns after the client (and flag) column
  * @param rows the rows, already in order
  * @param empty what to say when there are no rows
+ * @param grouped true when the rows are grouped by client (the client column first, one HTML
+ *     section per client); false for rows in their own order (an audit search, newest first), whose
+ *     columns then carry the client themselves
  */
 record ReportModel(
     String title,
@@ -19,7 +22,8 @@ record ReportModel(
     String flag,
     List<ReportModel.Column> columns,
     List<ReportModel.Row> rows,
-    String empty) {
+    String empty,
+    boolean grouped) {
 
   /** The name of the grouping column. */
   static final String CLIENT = "client";
@@ -28,6 +32,17 @@ record ReportModel(
     notes = List.copyOf(notes);
     columns = List.copyOf(columns);
     rows = List.copyOf(rows);
+  }
+
+  /** A report grouped by client. */
+  ReportModel(
+      String title,
+      List<String> notes,
+      String flag,
+      List<ReportModel.Column> columns,
+      List<ReportModel.Row> rows,
+      String empty) {
+    this(title, notes, flag, columns, rows, empty, true);
   }
 
   /** How a column's cells are shown. */

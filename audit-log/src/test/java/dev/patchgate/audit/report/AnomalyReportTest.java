@@ -151,28 +151,15 @@ class AnomalyReportTest {
 
   @Test
   void aKindTurnedOffOrNotAskedForIsNotReported() {
-    AnomalySettings defaults = AnomalySettings.defaults();
     Set<AnomalyKind> on = EnumSet.allOf(AnomalyKind.class);
     on.remove(AnomalyKind.NEW_DESTINATION);
-    AnomalySettings off =
-        new AnomalySettings(
-            on,
-            defaults.baseline(),
-            defaults.minBaselineDays(),
-            defaults.unusualHoursMinRequests(),
-            defaults.beaconMinAttempts(),
-            defaults.beaconMaxSpread(),
-            defaults.beaconMaxGap(),
-            defaults.burstFactor(),
-            defaults.burstMinDenied(),
-            defaults.scheduleMinAttempts(),
-            defaults.liveMaxTracked());
+    AnomalySettings off = AnomalySettings.defaults().withEnabled(on);
     History turnedOff = new History(off, EnumSet.allOf(AnomalyKind.class));
     turnedOff.usual();
     turnedOff.period(LONE, "new.example", 1);
     assertThat(turnedOff.found()).isEmpty();
 
-    History notAsked = new History(defaults, EnumSet.of(AnomalyKind.BURST));
+    History notAsked = new History(AnomalySettings.defaults(), EnumSet.of(AnomalyKind.BURST));
     notAsked.usual();
     notAsked.period(LONE, "new.example", 1);
     assertThat(notAsked.found()).isEmpty();

@@ -19,17 +19,24 @@ import java.util.function.Predicate;
  * audit log knows nothing of the allowlist; this is where the two meet, as in {@link
  * ReportKbSources}.
  *
- * <p>The allowlist is read as it is when the report runs. When it cannot be loaded, one line on
- * {@code err} says so and the reports run without groups (every client a group of its own, hours in
- * UTC).
+ * <p>The command line reads the allowlist as it is when the report runs. When it cannot be loaded,
+ * one line on {@code err} says so and the reports run without groups (every client a group of its
+ * own, hours in UTC).
  */
-final class ReportClientGroups implements ClientGroups {
+public final class ReportClientGroups implements ClientGroups {
   private final Allowlist allowlist;
   private final ZoneId zone;
 
   private ReportClientGroups(Allowlist allowlist, ZoneId zone) {
     this.allowlist = allowlist;
     this.zone = zone;
+  }
+
+  /**
+   * The groups, blocks and time zone of {@code inForce}: the console's, from the running policy.
+   */
+  public static ClientGroups of(Allowlist inForce) {
+    return new ReportClientGroups(inForce, inForce.timeZone());
   }
 
   /**

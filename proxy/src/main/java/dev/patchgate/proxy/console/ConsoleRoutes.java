@@ -3,6 +3,7 @@ package dev.patchgate.proxy.console;
 import dev.patchgate.allowlist.Allowlist;
 import dev.patchgate.allowlist.KbFilePolicy;
 import dev.patchgate.audit.Ticker;
+import dev.patchgate.audit.anomaly.AnomalySettings;
 import dev.patchgate.audit.report.KbSources;
 import dev.patchgate.audit.text.ByteSize;
 import dev.patchgate.proxy.admin.AdminNote;
@@ -11,6 +12,7 @@ import dev.patchgate.proxy.console.data.AuditData;
 import dev.patchgate.proxy.console.data.BadFilterException;
 import dev.patchgate.proxy.console.data.ChainStatus;
 import dev.patchgate.proxy.console.data.Filters;
+import dev.patchgate.proxy.console.data.MirrorData;
 import dev.patchgate.proxy.console.data.OutOfScopeException;
 import dev.patchgate.proxy.console.data.Period;
 import dev.patchgate.proxy.console.data.Scope;
@@ -51,8 +53,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -108,6 +112,9 @@ public final class ConsoleRoutes {
    * @param readinessProblems what keeps the gateway from being ready
    * @param auditDir the audit directory the Downloads, Denied and Audit pages read
    * @param allowlist the allowlist in force, for scoping and the Denied page's explanations
+   * @param mirror the Mirror page's data over the gateway's running store; empty when the mirror is
+   *     off
+   * @param anomalies what the Anomalies page calls unusual: {@code patchgate.anomalies}
    */
   public record Sources(
       String gateway,
@@ -118,7 +125,9 @@ public final class ConsoleRoutes {
       Supplier<List<String>> allowlistProblems,
       Supplier<List<String>> readinessProblems,
       Path auditDir,
-      Supplier<Allowlist> allowlist) {}
+      Supplier<Allowlist> allowlist,
+      Optional<MirrorData> mirror,
+      AnomalySettings anomalies) {}
 
   private final Vertx vertx;
   private final ConsoleSettings settings;
@@ -194,15 +203,16 @@ public final class ConsoleRoutes {
     router.route("/api/status").handler(ctx -> requireAdmin(ctx, true));
     router.get("/api/status").handler(this::apiStatus);
     router.route().handler(ctx -> requireUser(ctx, false));
-    router.route("/allowlist").handler(ctx -> requireAdmin(ctx, false));
     router.get("/").handler(this::home);
-    router.get("/allowlist").handler(this::allowlist);
+    new AdminPages(this, sources).mountOn(router);
     router.get("/downloads").handler(ctx -> downloads(ctx, false));
     router.get("/api/downloads").handler(ctx -> downloads(ctx, true));
     router.get("/denied").handler(ctx -> denied(ctx, false));
     router.get("/api/denied").handler(ctx -> denied(ctx, true));
     router.get("/audit").handler(ctx -> audit(ctx, false));
     router.get("/api/audit").handler(ctx -> audit(ctx, true));
+    new ReviewPages(this, sources, audit).mountOn(router);
+    new ExportPages(this, audit, sources.allowlist()).mountOn(router);
   }
 
   private static void securityHeaders(RoutingContext ctx) {
@@ -305,7 +315,7 @@ public final class ConsoleRoutes {
             });
   }
 
-  private void requireAdmin(RoutingContext ctx, boolean api) {
+  void requireAdmin(RoutingContext ctx, boolean api) {
     if (user(ctx).role() == Role.ADMIN) {
       ctx.next();
       return;
@@ -419,15 +429,6 @@ public final class ConsoleRoutes {
     html(ctx, 200, "overview", model);
   }
 
-  private void allowlist(RoutingContext ctx) {
-    OverviewFigures figures = figures();
-    Map<String, Object> model = model(ctx, "Allowlist", "allowlist");
-    model.put("figures", shown(figures));
-    model.put("file", sources.allowlistFile().toAbsolutePath().toString());
-    model.put("allowlistProblems", figures.allowlistProblems());
-    html(ctx, 200, "allowlist", model);
-  }
-
   /** The figures as the pages show them. */
   private static Map<String, String> shown(OverviewFigures f) {
     Map<String, String> shown = new HashMap<>();
@@ -465,6 +466,7 @@ public final class ConsoleRoutes {
           model.put("rows", ReportViews.downloadRows(page));
           model.put("more", page.more());
           model.put("kbSources", page.kbSources());
+          model.put("coverage", page.coverage().map(ReviewViews::coverage).orElse(null));
           html(ctx, 200, "downloads", model);
         });
   }
@@ -520,6 +522,7 @@ public final class ConsoleRoutes {
     model.put("f", ReportViews.form(params, filters));
     model.put("period", ReportViews.period(period));
     model.put("incomplete", ReportViews.incomplete(period));
+    model.put("exports", ExportPages.links(name, params));
     return model;
   }
 
@@ -529,23 +532,58 @@ public final class ConsoleRoutes {
    * outside the user's scope is answered 403 and recorded as a denial; a filter that is not valid,
    * 400 with what is wrong.
    */
-  private <T> void read(
+  <T> void read(
       RoutingContext ctx,
       boolean api,
       BiFunction<Filters, Scope, T> read,
       Function<T, JsonObject> json,
       BiConsumer<Map<String, String>, T> page) {
+    readParams(
+        ctx,
+        api,
+        (params, scope) -> read.apply(Filters.parse(params, Clock.systemUTC()), scope),
+        json,
+        page);
+  }
+
+  /**
+   * As {@link #read}, for a source that reads the query parameters itself (filters other than
+   * {@link Filters}').
+   */
+  <T> void readParams(
+      RoutingContext ctx,
+      boolean api,
+      BiFunction<Map<String, String>, Scope, T> read,
+      Function<T, JsonObject> json,
+      BiConsumer<Map<String, String>, T> page) {
     Map<String, String> params = new LinkedHashMap<>();
     ctx.queryParams().forEach(e -> params.putIfAbsent(e.getKey(), e.getValue()));
     Scope scope = scope(ctx);
+    offLoop(
+        ctx,
+        api,
+        () -> read.apply(params, scope),
+        result -> {
+          if (api) {
+            json(ctx, 200, json.apply(result));
+          } else {
+            page.accept(params, result);
+          }
+        });
+  }
+
+  /**
+   * Runs {@code work} off the event loop and hands its result to {@code answer} back on it. Out of
+   * the user's scope: 403, recorded as a denial; a value that is not valid: 400 with what is wrong;
+   * anything else fails the request.
+   */
+  <T> void offLoop(RoutingContext ctx, boolean api, Callable<T> work, Consumer<T> answer) {
     vertx
-        .executeBlocking(() -> read.apply(Filters.parse(params, Clock.systemUTC()), scope), false)
+        .executeBlocking(work, false)
         .onComplete(
             done -> {
-              if (done.succeeded() && api) {
-                json(ctx, 200, json.apply(done.result()));
-              } else if (done.succeeded()) {
-                page.accept(params, done.result());
+              if (done.succeeded()) {
+                answer.accept(done.result());
               } else if (done.cause() instanceof OutOfScopeException e) {
                 AdminNote.of(ctx).deny(e.getMessage());
                 problem(ctx, api, 403, "Not allowed", e.getMessage());
@@ -557,7 +595,7 @@ public final class ConsoleRoutes {
             });
   }
 
-  private void problem(RoutingContext ctx, boolean api, int status, String heading, String why) {
+  void problem(RoutingContext ctx, boolean api, int status, String heading, String why) {
     if (api) {
       json(ctx, status, new JsonObject().put("error", why));
       return;
@@ -569,7 +607,7 @@ public final class ConsoleRoutes {
   }
 
   /** The signed-in user's scope, with client groups as the allowlist in force defines them. */
-  private Scope scope(RoutingContext ctx) {
+  Scope scope(RoutingContext ctx) {
     return Scope.of(user(ctx), sources.allowlist().get());
   }
 
@@ -597,7 +635,7 @@ public final class ConsoleRoutes {
   }
 
   /** What every page's layout needs. */
-  private Map<String, Object> model(RoutingContext ctx, String title, String page) {
+  Map<String, Object> model(RoutingContext ctx, String title, String page) {
     ConsoleUser user = user(ctx);
     Map<String, Object> model = new HashMap<>();
     model.put("title", title);
@@ -609,7 +647,7 @@ public final class ConsoleRoutes {
     return model;
   }
 
-  private void html(RoutingContext ctx, int status, String template, Map<String, Object> model) {
+  void html(RoutingContext ctx, int status, String template, Map<String, Object> model) {
     String body;
     try {
       body = pages.render(template, model);
@@ -635,7 +673,7 @@ public final class ConsoleRoutes {
     response.setStatusCode(303).putHeader(HttpHeaders.LOCATION, location).end();
   }
 
-  private static String form(RoutingContext ctx, String name) {
+  static String form(RoutingContext ctx, String name) {
     String value = ctx.request().getFormAttribute(name);
     return value == null ? "" : value;
   }
@@ -646,7 +684,7 @@ public final class ConsoleRoutes {
     return Base64.getEncoder().encodeToString(bytes);
   }
 
-  private static byte[] resource(String name) {
+  static byte[] resource(String name) {
     try (InputStream in = ConsoleRoutes.class.getClassLoader().getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException(name + " is missing from the jar");

@@ -1,6 +1,5 @@
 package dev.patchgate.proxy.console;
 
-import dev.patchgate.audit.report.CoverageRow;
 import dev.patchgate.audit.report.DeniedRow;
 import dev.patchgate.audit.report.DownloadRow;
 import dev.patchgate.audit.text.DisplayText;
@@ -121,22 +120,13 @@ final class ReportViews {
               .put("first_seen", r.firstSeen())
               .put("last_seen", r.lastSeen()));
     }
-    JsonArray coverage = new JsonArray();
-    for (CoverageRow c : page.coverage()) {
-      coverage.add(
-          new JsonObject()
-              .put("client", c.client())
-              .put("target", c.target())
-              .put("status", c.status())
-              .put("files", c.files())
-              .put("source", c.source())
-              .put("first_download", c.firstDownload())
-              .put("last_download", c.lastDownload()));
-    }
     return new JsonObject()
         .put("rows", rows)
         .put("more", page.more())
-        .put("coverage", coverage)
+        .put("coverage", page.coverage().map(ReviewViews::coverageRowsJson).orElse(new JsonArray()))
+        .put(
+            "coverage_summary",
+            page.coverage().map(ReviewViews::coverageSummaryJson).orElse(new JsonArray()))
         .put("kb_sources", page.kbSources())
         .put("period", periodJson(page.period()));
   }
@@ -164,8 +154,8 @@ final class ReportViews {
 
   /**
    * Explanation lines as the Denied page shows them: each one short line (its request's URL can be
-   * thousands of characters), whole in {@code whole} for the hover; the JSON keeps them as they
-   * are.
+   * thousands of characters), whole in {@code whole} for the hover. The JSON keeps them as they are
+   * in {@code explain}, and as shown in {@code short_explain} for the page's live refresh.
    */
   private static List<Map<String, String>> shortLines(List<String> lines) {
     List<Map<String, String>> shown = new ArrayList<>();
@@ -191,9 +181,16 @@ final class ReportViews {
               .put("last_seen", r.lastSeen())
               .put("method", item.method())
               .put("url", item.url())
+              .put("short_url", item.shortUrl())
               .put(
                   "explain",
                   new JsonArray(item.explained().map(Explained::lines).orElse(List.of())))
+              .put(
+                  "short_explain",
+                  new JsonArray(
+                      shortLines(item.explained().map(Explained::lines).orElse(List.of())).stream()
+                          .map(line -> line.get("text"))
+                          .toList()))
               .put("allowed_now", item.explained().map(Explained::allowed).orElse(null))
               .put("snippet", item.snippet().orElse(null)));
     }
@@ -279,7 +276,12 @@ final class ReportViews {
   static String withPage(Map<String, String> params, int page) {
     Map<String, String> q = new LinkedHashMap<>(params);
     q.put("page", Integer.toString(page));
-    return q.entrySet().stream()
+    return queryString(q);
+  }
+
+  /** {@code params} that are not blank as a query string, without the {@code ?}. */
+  static String queryString(Map<String, String> params) {
+    return params.entrySet().stream()
         .filter(e -> !e.getValue().isBlank())
         .map(
             e ->

@@ -86,7 +86,7 @@ public final class AuditData {
   }
 
   /**
-   * The patch report's rows in scope, and with KB numbers the coverage report.
+   * The patch report's rows in scope, and with KB numbers the coverage report ({@link #coverage}).
    *
    * @param rowLimit the most rows returned (and coverage rows)
    * @throws BadFilterException when {@code decision} is given (downloads are allowed requests)
@@ -115,22 +115,53 @@ public final class AuditData {
       }
       rows.add(new Download(row, DisplayUrl.of(row.url())));
     }
-    List<CoverageRow> coverage = List.of();
-    if (!filters.kbs().isEmpty()) {
-      CoverageReport report = CoverageReport.ofKbs(filters.kbs(), sources);
-      AuditQuery population =
-          AuditQuery.builder()
-              .since(filters.since())
-              .until(filters.until())
-              .client(filters.client())
-              .build();
-      scan(population, scope, report::add);
-      List<CoverageRow> all = report.rows();
-      more |= all.size() > rowLimit;
-      coverage = all.subList(0, Math.min(rowLimit, all.size()));
-    }
+    Optional<Coverage> coverage =
+        filters.kbs().isEmpty()
+            ? Optional.empty()
+            : Optional.of(coverage(filters, scope, sources, rowLimit));
     return new DownloadsPage(
         rows, more, coverage, sources.description(), Period.of(filters, summary));
+  }
+
+  /**
+   * The coverage of the KB numbers asked for over the clients seen in the period ({@code audit
+   * report coverage}), in scope: a client counts when the user sees any of its records in the
+   * period, and a download when the user sees it, exactly as the Downloads rows are scoped. So a
+   * vendor of entries sees the clients that used their entries and what came through them; a vendor
+   * of client groups, their groups' clients and everything those downloaded. The {@code client}
+   * filter narrows the clients; {@code entry} and {@code host} do not apply (a client's coverage is
+   * whatever it downloaded).
+   *
+   * @param rowLimit the most client rows returned; the summaries count every client
+   * @throws BadFilterException without a KB number, or with {@code decision}
+   * @throws OutOfScopeException when the entry or client filter is outside the scope
+   */
+  public Coverage coverage(Filters filters, Scope scope, int rowLimit) {
+    if (filters.kbs().isEmpty()) {
+      throw new BadFilterException("kb: give one or more KB numbers, such as KB5034441");
+    }
+    if (filters.decision() != null) {
+      throw new BadFilterException("decision: coverage counts every client seen; leave it out");
+    }
+    checkScope(filters, scope);
+    return coverage(filters, scope, kbSources.get(), rowLimit);
+  }
+
+  private Coverage coverage(Filters filters, Scope scope, KbSources sources, int rowLimit) {
+    CoverageReport report = CoverageReport.ofKbs(filters.kbs(), sources);
+    AuditQuery population =
+        AuditQuery.builder()
+            .since(filters.since())
+            .until(filters.until())
+            .client(filters.client())
+            .build();
+    ScanSummary summary = scan(population, scope, report::add);
+    List<CoverageRow> all = report.rows();
+    return new Coverage(
+        report.summaries(),
+        all.subList(0, Math.min(rowLimit, all.size())),
+        all.size() > rowLimit,
+        Period.of(filters, summary));
   }
 
   /**
@@ -294,8 +325,15 @@ public final class AuditData {
     }
   }
 
-  /** Hands every record of {@code query} that {@code scope} sees to {@code sink}. */
   private ScanSummary scan(AuditQuery query, Scope scope, Consumer<AuditLine> sink) {
+    return scan(dir, query, scope, sink);
+  }
+
+  /**
+   * Hands every record of {@code query} in {@code dir} that {@code scope} sees to {@code sink}; the
+   * scanner's warnings go to the service log (the first few).
+   */
+  static ScanSummary scan(Path dir, AuditQuery query, Scope scope, Consumer<AuditLine> sink) {
     ByteArrayOutputStream warnings = new ByteArrayOutputStream();
     ScanSummary summary;
     try (PrintStream out = new PrintStream(warnings, true, StandardCharsets.UTF_8)) {

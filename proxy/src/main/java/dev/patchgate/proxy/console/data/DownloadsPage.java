@@ -1,7 +1,7 @@
 package dev.patchgate.proxy.console.data;
 
-import dev.patchgate.audit.report.CoverageRow;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The Downloads page: the patch report's rows in scope, and the coverage report when KB numbers
@@ -9,21 +9,19 @@ import java.util.List;
  *
  * @param rows at most the row limit, in the report's order (client, then first download)
  * @param more true when rows beyond the limit were left out: narrow the filters or the period
- * @param coverage per client seen and KB asked for: complete, incomplete or none; empty when no KB
- *     was asked for (also cut to the row limit)
+ * @param coverage the coverage of the KB numbers asked for; empty when none was
  * @param kbSources where KB numbers were read from, in words
  * @param period what was read
  */
 public record DownloadsPage(
     List<Download> rows,
     boolean more,
-    List<CoverageRow> coverage,
+    Optional<Coverage> coverage,
     String kbSources,
     Period period) {
 
-  /** Copies the lists. */
+  /** Copies the list. */
   public DownloadsPage {
     rows = List.copyOf(rows);
-    coverage = List.copyOf(coverage);
   }
 }

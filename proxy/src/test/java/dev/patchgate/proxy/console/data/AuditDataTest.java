@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.patchgate.allowlist.Allowlist;
 import dev.patchgate.audit.report.CoverageRow;
+import dev.patchgate.audit.report.CoverageSummary;
 import dev.patchgate.audit.report.DeniedRow;
 import dev.patchgate.proxy.FakeClock;
 import java.nio.charset.StandardCharsets;
@@ -91,13 +92,61 @@ class AuditDataTest {
     assertThat(page.rows())
         .extracting(d -> d.row().client())
         .containsExactly("10.10.1.5", "10.10.1.6");
-    assertThat(page.coverage())
+    Coverage coverage = page.coverage().orElseThrow();
+    assertThat(coverage.rows())
         .extracting(CoverageRow::client, CoverageRow::status)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("10.10.1.5", "complete"),
             org.assertj.core.groups.Tuple.tuple("10.10.1.6", "incomplete"),
             org.assertj.core.groups.Tuple.tuple("10.20.0.7", "none"),
             org.assertj.core.groups.Tuple.tuple("10.99.0.1", "none"));
+    assertThat(coverage.summaries())
+        .extracting(CoverageSummary::line)
+        .containsExactly(
+            "KB5034441: 4 clients, 1 complete (25.0%), 1 incomplete (25.0%), 2 none (50.0%)");
+  }
+
+  @Test
+  void theCoverageSummaryCountsEveryClientWhenTheRowsAreCut() {
+    Coverage coverage = data().coverage(filters(Map.of("kb", "KB5034441")), Scope.admin(), 1);
+
+    assertThat(coverage.rows()).extracting(CoverageRow::client).containsExactly("10.10.1.5");
+    assertThat(coverage.more()).isTrue();
+    CoverageSummary summary = coverage.summaries().get(0);
+    assertThat(summary.clients()).isEqualTo(4);
+    assertThat(summary.percent(summary.none())).isEqualTo("50.0%");
+  }
+
+  @Test
+  void aVendorsCoverageHoldsOnlyTheClientsItMaySee() {
+    Filters kb = filters(Map.of("kb", "KB5034441"));
+    // By entry: the clients that used emr-vendor (or were refused its host); by group: emr's.
+    for (var vendor : List.of(EMR_BY_ENTRY, EMR_BY_GROUP)) {
+      Coverage coverage = data().coverage(kb, scope(vendor), 100);
+      assertThat(coverage.rows())
+          .as(vendor.name())
+          .extracting(CoverageRow::client, CoverageRow::status)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("10.20.0.7", "none"));
+      assertThat(coverage.summaries())
+          .extracting(CoverageSummary::line)
+          .containsExactly(
+              "KB5034441: 1 client, 0 complete (0.0%), 0 incomplete (0.0%), 1 none (100.0%)");
+    }
+    assertThatThrownBy(
+            () ->
+                data()
+                    .coverage(
+                        filters(Map.of("kb", "KB5034441", "client", "10.10.1.5")),
+                        scope(EMR_BY_GROUP),
+                        100))
+        .isInstanceOf(OutOfScopeException.class);
+  }
+
+  @Test
+  void coverageNeedsAKbNumber() {
+    assertThatThrownBy(() -> data().coverage(filters(Map.of()), Scope.admin(), 100))
+        .isInstanceOf(BadFilterException.class)
+        .hasMessage("kb: give one or more KB numbers, such as KB5034441");
   }
 
   @Test
