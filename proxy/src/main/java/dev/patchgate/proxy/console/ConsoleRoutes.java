@@ -93,8 +93,8 @@ public final class ConsoleRoutes {
   /** The request's key of the user an API token named; a request's, never a session's. */
   private static final String TOKEN_USER = "patchgate.token-user";
 
-  static final String BEARER = "Bearer ";
-  static final String WRONG_TOKEN = "API token not valid";
+  private static final String BEARER = "Bearer ";
+  private static final String WRONG_TOKEN = "API token not valid";
   private static final int MAX_FORM = 16 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleRoutes.class);
   private static final DateTimeFormatter WHEN =
@@ -266,7 +266,9 @@ public final class ConsoleRoutes {
       return;
     }
     String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    if (api && authorization != null && authorization.regionMatches(true, 0, BEARER, 0, 7)) {
+    if (api
+        && authorization != null
+        && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       byToken(ctx, authorization.substring(BEARER.length()).strip());
       return;
     }
