@@ -55,8 +55,10 @@
     }
     if (r.explain && r.explain.length) {
       var list = el('ul', null, 'explain');
-      r.explain.forEach(function (line) {
-        list.appendChild(el('li', line));
+      r.explain.forEach(function (line, i) {
+        var shown = el('li', r.short_explain ? r.short_explain[i] : line);
+        shown.title = line;
+        list.appendChild(shown);
       });
       why.appendChild(list);
     }

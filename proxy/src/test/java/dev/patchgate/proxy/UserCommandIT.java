@@ -116,6 +116,58 @@ class UserCommandIT {
   }
 
   @Test
+  void tokenPrintsANewTokenOnceKeepsOnlyItsHashAndRevokes() throws Exception {
+    Files.writeString(
+        dir.resolve("patchgate.conf"), "patchgate.console.users = \"console-users.conf\"\n");
+    Path file = dir.resolve("console-users.conf");
+    assertThat(user(ALICE + "\n", "add", "alice", "--role", "admin", "--password-stdin"))
+        .startsWith("0|");
+
+    String made = user("", "token", "alice");
+    String again = user("", "token", "alice");
+
+    assertThat(made).startsWith("0|").contains("shown only this once", "Authorization: Bearer");
+    String first = tokenIn(made);
+    String second = tokenIn(again);
+    assertThat(second).isNotEqualTo(first);
+    String text = Files.readString(file);
+    assertThat(text)
+        .doesNotContain(first, second, first.substring(4), second.substring(4))
+        .contains("token = \"sha256:");
+    ConsoleUsers users = ConsoleUsers.load(file);
+    assertThat(users.byToken(second)).get().extracting("name").isEqualTo("alice");
+    assertThat(users.byToken(first)).as("replaced by the second").isEmpty();
+    assertThat(users.authenticate("alice", ALICE.toCharArray())).as("password kept").isPresent();
+    assertThat(user("", "list"))
+        .containsPattern("alice +admin +- +- +yes")
+        .doesNotContain("sha256");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
+
+    assertThat(user("", "token", "alice", "--revoke"))
+        .startsWith("0|")
+        .contains("revoked the API token of 'alice'");
+    assertThat(ConsoleUsers.load(file).byToken(second)).isEmpty();
+    assertThat(Files.readString(file)).doesNotContain("token =");
+    assertThat(user("", "list")).containsPattern("alice +admin +- +- +-");
+    assertThat(user("", "token", "bob"))
+        .startsWith(Cli.INVALID + "|")
+        .contains("no user 'bob'", "its users are: alice");
+  }
+
+  /** The one token line a {@code user token} run printed. */
+  private static String tokenIn(String output) {
+    List<String> tokens =
+        output
+            .substring(output.indexOf('|') + 1)
+            .lines()
+            .filter(l -> l.matches("pgt_[A-Za-z0-9_-]{43}"))
+            .toList();
+    assertThat(tokens).as(output).hasSize(1);
+    return tokens.get(0);
+  }
+
+  @Test
   void anInvalidUsersFileIsReportedWithFileAndLine() throws Exception {
     Files.writeString(
         dir.resolve("console-users.conf"),

@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.SocketAddress;
@@ -37,6 +38,27 @@ final class AdminExchanges {
     this.log = log;
   }
 
+  /** The request's key marking a HEAD routed as GET: its record still says HEAD. */
+  private static final String HEAD_AS_GET = "patchgate.head-as-get";
+
+  /**
+   * Routes a HEAD request as the GET of the same URI, once, before anything else runs, so that
+   * every GET route answers HEAD too (Vert.x Web's {@code router.get} matches GET only, and a HEAD
+   * would fall through to 404). The response still belongs to the HEAD request, so Vert.x sends its
+   * status and headers without the body.
+   */
+  static void headAsGet(RoutingContext ctx) {
+    String uri = ctx.request().uri();
+    if (HttpMethod.HEAD.equals(ctx.request().method())
+        && ctx.get(HEAD_AS_GET) == null
+        && uri.startsWith("/")) {
+      ctx.put(HEAD_AS_GET, Boolean.TRUE);
+      ctx.reroute(HttpMethod.GET, uri);
+      return;
+    }
+    ctx.next();
+  }
+
   /**
    * Stamps the exchange, arranges its record for when the answer is out, and refuses a client
    * outside {@code admin.clients}; passes the request on otherwise.
@@ -45,6 +67,9 @@ final class AdminExchanges {
     ExchangeLog.Stamp stamp = log.stamp();
     HttpServerRequest request = ctx.request();
     AdminNote note = new AdminNote();
+    if (ctx.get(HEAD_AS_GET) != null) {
+      note.method = HttpMethod.HEAD.name();
+    }
     note.attachTo(ctx);
     ctx.addEndHandler(done -> record(request, stamp, note));
     if (!admits(request.remoteAddress())) {

@@ -95,6 +95,7 @@ public final class AdminListener implements AutoCloseable {
     AdminExchanges exchanges = new AdminExchanges(settings, log);
     AdminEndpoints endpoints = new AdminEndpoints(meters, readiness);
     Router router = Router.router(vertx);
+    router.route().handler(AdminExchanges::headAsGet);
     router.route().handler(exchanges::begin);
     for (String path :
         List.of(AdminEndpoints.METRICS, AdminEndpoints.HEALTHZ, AdminEndpoints.READYZ)) {

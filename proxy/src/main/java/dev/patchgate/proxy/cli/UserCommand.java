@@ -2,6 +2,7 @@ package dev.patchgate.proxy.cli;
 
 import dev.patchgate.audit.text.DisplayText;
 import dev.patchgate.proxy.config.GatewaySettings;
+import dev.patchgate.proxy.console.users.ApiTokens;
 import dev.patchgate.proxy.console.users.ConsoleUser;
 import dev.patchgate.proxy.console.users.ConsoleUsers;
 import dev.patchgate.proxy.console.users.ConsoleUsersException;
@@ -30,24 +31,26 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code patchgate user add|passwd|remove|list}: the console's users, in the file {@code
+ * {@code patchgate user add|passwd|remove|token|list}: the console's users, in the file {@code
  * patchgate.console.users} names. The file is rewritten whole and atomically, mode 0600, and never
- * holds a password, only its bcrypt hash; {@code list} never shows a hash.
+ * holds a password, only its bcrypt hash, nor an API token, only its SHA-256 ({@link ApiTokens});
+ * {@code list} never shows a hash.
  *
  * <p>Exit codes: 0 done; 1 the file, the configuration or the password was refused (the message
  * says why); 2 a bad command line.
  */
 @Command(
     name = "user",
-    description = "The console's users: add, passwd, remove, list.",
+    description = "The console's users: add, passwd, remove, token, list.",
     subcommands = {
       UserCommand.Add.class,
       UserCommand.Passwd.class,
       UserCommand.Remove.class,
+      UserCommand.Token.class,
       UserCommand.Ls.class,
       CommandLine.HelpCommand.class
     },
-    synopsisSubcommandLabel = "add|passwd|remove|list",
+    synopsisSubcommandLabel = "add|passwd|remove|token|list",
     commandListHeading = "%nCommands:%n",
     footer = {
       "",
@@ -348,8 +351,56 @@ final class UserCommand extends CommandGroup {
   }
 
   @Command(
+      name = "token",
+      description =
+          "Makes a new API token for the JSON API (replacing the user's earlier one) and prints it"
+              + " once; --revoke removes it.",
+      customSynopsis = "patchgate user token NAME [--revoke] [--config FILE]")
+  static final class Token extends OnFile {
+    @Parameters(index = "0", paramLabel = "NAME", description = "the user the token acts as")
+    private String name;
+
+    @Option(names = "--revoke", description = "remove the user's API token")
+    private boolean revoke;
+
+    Token(Terminal terminal) {
+      super(terminal);
+    }
+
+    @Override
+    int run(Path file, ConsoleUsers users) throws Refused {
+      mustExist(file, users, name);
+      if (revoke) {
+        boolean had = users.hasToken(name);
+        save(file, users.withTokenHash(name, null));
+        terminal
+            .err()
+            .println(
+                had
+                    ? "revoked the API token of '" + name + "' in " + file
+                    : "'" + name + "' had no API token in " + file + "; nothing to revoke");
+        return Cli.OK;
+      }
+      String token = ApiTokens.create();
+      save(file, users.withTokenHash(name, ApiTokens.hash(token)));
+      // The token alone on standard output, for TOKEN=$(patchgate user token NAME).
+      terminal.out().println(token);
+      terminal
+          .err()
+          .println(
+              "the API token of '"
+                  + name
+                  + "' (shown only this once; any earlier token of theirs no longer works)."
+                  + " Send it as: Authorization: Bearer <token>");
+      return Cli.OK;
+    }
+  }
+
+  @Command(
       name = "list",
-      description = "Lists the users: name, role, entries, groups (never the password hash).",
+      description =
+          "Lists the users: name, role, entries, groups, whether they have an API token (never a"
+              + " hash).",
       customSynopsis = "patchgate user list [--config FILE]")
   static final class Ls extends OnFile {
     Ls(Terminal terminal) {
@@ -367,8 +418,8 @@ final class UserCommand extends CommandGroup {
                     + "; add one with: patchgate user add NAME --role admin");
         return Cli.OK;
       }
-      String format = "%-24s %-7s %-30s %s%n";
-      terminal.out().printf(format, "NAME", "ROLE", "ENTRIES", "GROUPS");
+      String format = "%-24s %-7s %-30s %-30s %s%n";
+      terminal.out().printf(format, "NAME", "ROLE", "ENTRIES", "GROUPS", "TOKEN");
       for (ConsoleUser user : users.all()) {
         terminal
             .out()
@@ -377,7 +428,8 @@ final class UserCommand extends CommandGroup {
                 DisplayText.clean(user.name()),
                 user.role().wireName(),
                 names(user.entries()),
-                names(user.groups()));
+                names(user.groups()),
+                users.hasToken(user.name()) ? "yes" : "-");
       }
       return Cli.OK;
     }

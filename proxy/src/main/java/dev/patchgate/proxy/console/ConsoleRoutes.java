@@ -16,6 +16,7 @@ import dev.patchgate.proxy.console.data.MirrorData;
 import dev.patchgate.proxy.console.data.OutOfScopeException;
 import dev.patchgate.proxy.console.data.Period;
 import dev.patchgate.proxy.console.data.Scope;
+import dev.patchgate.proxy.console.users.ApiTokens;
 import dev.patchgate.proxy.console.users.ConsoleUser;
 import dev.patchgate.proxy.console.users.ConsoleUsers;
 import dev.patchgate.proxy.console.users.ConsoleUsersException;
@@ -69,8 +70,10 @@ import org.slf4j.LoggerFactory;
  * (Secure with TLS), and end after {@code session-idle} without use or {@code session-max} after
  * the sign-in. The id changes at sign-in (no fixation). Every POST carries the session's CSRF token
  * in the form field {@value #CSRF_FIELD}. A page asked for without a session redirects to {@code
- * /login}; the API answers 401. Sign-ins, failed ones, sign-outs and every POST are audit records
- * of their own ({@code method} {@code CONSOLE}, the user); see {@link AdminNote}.
+ * /login}; the API answers 401. The API (never a page) also takes a user's API token in {@code
+ * Authorization: Bearer} ({@link ApiTokens}), checked and throttled like a sign-in. Sign-ins,
+ * failed ones, sign-outs and every POST are audit records of their own ({@code method} {@code
+ * CONSOLE}, the user); see {@link AdminNote}.
  */
 public final class ConsoleRoutes {
   static final String CSRF_FIELD = "csrf";
@@ -86,6 +89,12 @@ public final class ConsoleRoutes {
   private static final String USER = "user";
 
   private static final String SIGNED_IN = "signed_in";
+
+  /** The request's key of the user an API token named; a request's, never a session's. */
+  private static final String TOKEN_USER = "patchgate.token-user";
+
+  private static final String BEARER = "Bearer ";
+  private static final String WRONG_TOKEN = "API token not valid";
   private static final int MAX_FORM = 16 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleRoutes.class);
   private static final DateTimeFormatter WHEN =
@@ -241,7 +250,12 @@ public final class ConsoleRoutes {
     ctx.next();
   }
 
+  /** The signed-in user, or on an API request the user its token named; null for nobody. */
   static ConsoleUser user(RoutingContext ctx) {
+    ConsoleUser byToken = ctx.get(TOKEN_USER);
+    if (byToken != null) {
+      return byToken;
+    }
     Session session = ctx.session();
     return session == null || session.isDestroyed() ? null : session.get(USER);
   }
@@ -251,11 +265,56 @@ public final class ConsoleRoutes {
       ctx.next();
       return;
     }
+    String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (api
+        && authorization != null
+        && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      byToken(ctx, authorization.substring(BEARER.length()).strip());
+      return;
+    }
     if (api) {
       json(ctx, 401, new JsonObject().put("error", "sign in first: POST /login"));
     } else {
       redirect(ctx, "/login");
     }
+  }
+
+  /**
+   * Lets an API request on as the user whose token it carries. A wrong token is a failed sign-in:
+   * 401, a console event refused, counted by address in the sign-in throttle (429 once it is full,
+   * which raises the sign-in alert). The users file is read afresh, off the event loop, so that a
+   * new or revoked token needs no restart.
+   */
+  private void byToken(RoutingContext ctx, String token) {
+    AdminNote note = AdminNote.of(ctx);
+    String address = ctx.request().remoteAddress().hostAddress();
+    Optional<String> refused = throttle.refusal(address);
+    if (refused.isPresent()) {
+      note.consoleEvent().deny(refused.get());
+      json(ctx, 429, new JsonObject().put("error", "too many failed sign-ins; try again later"));
+      return;
+    }
+    vertx
+        .executeBlocking(() -> ConsoleUsers.load(sources.users()).byToken(token), false)
+        .onComplete(
+            checked -> {
+              if (checked.failed()) {
+                LOG.error(
+                    "console API token refused: the users file cannot be used:\n{}",
+                    checked.cause().getMessage());
+              }
+              Optional<ConsoleUser> user =
+                  checked.succeeded() ? checked.result() : Optional.empty();
+              if (user.isEmpty()) {
+                note.consoleEvent().deny(throttle.failed(address).orElse(WRONG_TOKEN));
+                ctx.response().putHeader("WWW-Authenticate", "Bearer");
+                json(ctx, 401, new JsonObject().put("error", WRONG_TOKEN));
+                return;
+              }
+              ctx.put(TOKEN_USER, user.get());
+              note.user(user.get().name()).reason("API token");
+              ctx.next();
+            });
   }
 
   void requireAdmin(RoutingContext ctx, boolean api) {

@@ -2,6 +2,7 @@ package dev.patchgate.proxy.console;
 
 import dev.patchgate.audit.report.DeniedRow;
 import dev.patchgate.audit.report.DownloadRow;
+import dev.patchgate.audit.text.DisplayText;
 import dev.patchgate.proxy.console.data.AuditPage;
 import dev.patchgate.proxy.console.data.AuditRow;
 import dev.patchgate.proxy.console.data.ChainStatus;
@@ -144,11 +145,25 @@ final class ReportViews {
       row.put("lastSeen", r.lastSeen());
       row.put("request", item.method().isEmpty() ? "" : item.method() + " " + item.url());
       row.put("shortRequest", item.method().isEmpty() ? "" : item.method() + " " + item.shortUrl());
-      row.put("explain", item.explained().map(Explained::lines).orElse(List.of()));
+      row.put("explain", shortLines(item.explained().map(Explained::lines).orElse(List.of())));
       row.put("snippet", item.snippet().orElse(""));
       rows.add(row);
     }
     return rows;
+  }
+
+  /**
+   * Explanation lines as the Denied page shows them: each one short line (its request's URL can be
+   * thousands of characters), whole in {@code whole} for the hover. The JSON keeps them as they are
+   * in {@code explain}, and as shown in {@code short_explain} for the page's live refresh.
+   */
+  private static List<Map<String, String>> shortLines(List<String> lines) {
+    List<Map<String, String>> shown = new ArrayList<>();
+    for (String line : lines) {
+      String whole = DisplayText.clean(line);
+      shown.add(Map.of("text", DisplayText.middleEllipsis(whole, LINE_WIDTH), "whole", whole));
+    }
+    return shown;
   }
 
   static JsonObject deniedJson(DeniedPage page) {
@@ -170,6 +185,12 @@ final class ReportViews {
               .put(
                   "explain",
                   new JsonArray(item.explained().map(Explained::lines).orElse(List.of())))
+              .put(
+                  "short_explain",
+                  new JsonArray(
+                      shortLines(item.explained().map(Explained::lines).orElse(List.of())).stream()
+                          .map(line -> line.get("text"))
+                          .toList()))
               .put("allowed_now", item.explained().map(Explained::allowed).orElse(null))
               .put("snippet", item.snippet().orElse(null)));
     }
@@ -183,14 +204,28 @@ final class ReportViews {
   static final List<String> AUDIT_COLUMNS =
       List.of("ts", "client", "method", "decision", "status", "entry", "reason", "user");
 
+  /**
+   * The widest an audit search cell other than the URL gets, in characters; its whole value
+   * (control and bidi characters made visible, as everywhere) is the cell's {@code title}.
+   */
+  static final int CELL_WIDTH = 60;
+
+  /** The widest a line of the Denied page's explanations gets, in characters. */
+  static final int LINE_WIDTH = 120;
+
   static List<Map<String, Object>> auditRows(AuditPage page) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (AuditRow r : page.rows()) {
       Map<String, Object> row = new HashMap<>();
+      Map<String, String> whole = new HashMap<>();
       for (String column : AUDIT_COLUMNS) {
         Object value = r.fields().get(column);
-        row.put(column, value == null ? "" : String.valueOf(value));
+        String text = value == null ? "" : DisplayText.clean(String.valueOf(value));
+        // A user name or reason can hold what a client typed: one short line, whole on hover.
+        row.put(column, DisplayText.middleEllipsis(text, CELL_WIDTH));
+        whole.put(column, text);
       }
+      row.put("whole", whole);
       Object url = r.fields().get("url");
       row.put("url", url == null ? "" : String.valueOf(url));
       row.put("shortUrl", r.shortUrl());

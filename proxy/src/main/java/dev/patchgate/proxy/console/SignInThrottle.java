@@ -66,6 +66,23 @@ final class SignInThrottle {
     return refusal(name, address);
   }
 
+  /**
+   * Why a request with an API token from {@code address} is refused without checking the token, or
+   * empty when it may be tried. A token names no user, so only its address is counted; failed
+   * sign-ins from that address count too, and the other way round.
+   */
+  synchronized Optional<String> refusal(String address) {
+    return full(addressKey(address), ticker.read())
+        ? Optional.of(reason("address"))
+        : Optional.empty();
+  }
+
+  /** Counts a wrong API token from {@code address}; returns the refusal that now holds, if any. */
+  synchronized Optional<String> failed(String address) {
+    add(addressKey(address), ticker.read());
+    return refusal(address);
+  }
+
   /** How many names and addresses are remembered now. */
   synchronized int tracked() {
     return failures.size();

@@ -28,12 +28,15 @@ public final class ConsoleUsers {
   /** Letters, digits, {@code _} and {@code -}: a HOCON key without quoting surprises. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
-  private static final Set<String> KEYS = Set.of("role", "password", "entries", "groups");
+  private static final Set<String> KEYS = Set.of("role", "password", "entries", "groups", "token");
 
   private static final ConsoleUsers EMPTY = new ConsoleUsers(new TreeMap<>());
 
-  /** A user with their hash. */
-  record Stored(ConsoleUser user, String hash) {}
+  /**
+   * A user with their password hash and, when they have an API token, its hash ({@link
+   * ApiTokens#hash}); {@code tokenHash} is null without one.
+   */
+  record Stored(ConsoleUser user, String hash, String tokenHash) {}
 
   private final SortedMap<String, Stored> users;
 
@@ -123,7 +126,7 @@ public final class ConsoleUsers {
                 + name
                 + "': unknown key '"
                 + f.getKey()
-                + "' (expected role, password, entries, groups)");
+                + "' (expected role, password, entries, groups, token)");
       }
     }
     Role role = null;
@@ -160,13 +163,30 @@ public final class ConsoleUsers {
     } else {
       hash = (String) password.unwrapped();
     }
+    String tokenHash = null;
+    ConfigValue token = fields.get("token");
+    if (token != null) {
+      if (token.valueType() == ConfigValueType.STRING
+          && ApiTokens.isHash((String) token.unwrapped())) {
+        tokenHash = (String) token.unwrapped();
+      } else {
+        // Never quote the value: it may be a token itself, pasted in by mistake.
+        problems.add(
+            where(file, token)
+                + "user '"
+                + name
+                + "': token is not a SHA-256 hash (sha256:...); the file must never hold a token"
+                + " itself: make a new one with: patchgate user token "
+                + name);
+      }
+    }
     List<String> entries = names(file, name, "entries", fields.get("entries"), problems);
     List<String> groups = names(file, name, "groups", fields.get("groups"), problems);
     if (role != null) {
       ConsoleUser user = new ConsoleUser(name, role, entries, groups);
       scopeProblem(user).ifPresent(p -> problems.add(at + p));
       if (problems.size() == before) {
-        return Optional.of(new Stored(user, hash));
+        return Optional.of(new Stored(user, hash, tokenHash));
       }
     }
     return Optional.empty();
@@ -258,6 +278,46 @@ public final class ConsoleUsers {
         : Optional.empty();
   }
 
+  /**
+   * The user whose API token {@code token} is. Every stored token hash is compared, in constant
+   * time, whatever matches first, so that timing tells nothing about the file.
+   */
+  public Optional<ConsoleUser> byToken(String token) {
+    if (token == null || token.isEmpty()) {
+      return Optional.empty();
+    }
+    byte[] digest = ApiTokens.digest(token);
+    ConsoleUser found = null;
+    for (Stored stored : users.values()) {
+      if (stored.tokenHash() != null && ApiTokens.matches(digest, stored.tokenHash())) {
+        found = stored.user();
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  /** Whether {@code name} has an API token. */
+  public boolean hasToken(String name) {
+    Stored stored = users.get(name);
+    return stored != null && stored.tokenHash() != null;
+  }
+
+  /**
+   * A copy where {@code name}'s API token is the one {@code tokenHash} ({@link ApiTokens#hash})
+   * stands for, replacing any earlier one; null revokes it.
+   *
+   * @throws IllegalArgumentException when there is no such user
+   */
+  public ConsoleUsers withTokenHash(String name, String tokenHash) {
+    Stored stored = known(name);
+    if (tokenHash != null && !ApiTokens.isHash(tokenHash)) {
+      throw new IllegalArgumentException("not a token hash; make it with ApiTokens.hash");
+    }
+    SortedMap<String, Stored> copy = new TreeMap<>(users);
+    copy.put(name, new Stored(stored.user(), stored.hash(), tokenHash));
+    return new ConsoleUsers(copy);
+  }
+
   /** The user called {@code name}, if there is one. */
   public Optional<ConsoleUser> find(String name) {
     return Optional.ofNullable(users.get(name)).map(Stored::user);
@@ -287,7 +347,7 @@ public final class ConsoleUsers {
             p -> {
               throw new IllegalArgumentException(p);
             });
-    return copyWith(user, PasswordHashes.hash(password));
+    return copyWith(user, PasswordHashes.hash(password), null);
   }
 
   /**
@@ -297,7 +357,7 @@ public final class ConsoleUsers {
    */
   public ConsoleUsers withPassword(String name, char[] password) {
     Stored stored = known(name);
-    return copyWith(stored.user(), PasswordHashes.hash(password));
+    return copyWith(stored.user(), PasswordHashes.hash(password), stored.tokenHash());
   }
 
   /**
@@ -331,9 +391,9 @@ public final class ConsoleUsers {
     return stored;
   }
 
-  private ConsoleUsers copyWith(ConsoleUser user, String hash) {
+  private ConsoleUsers copyWith(ConsoleUser user, String hash, String tokenHash) {
     SortedMap<String, Stored> copy = new TreeMap<>(users);
-    copy.put(user.name(), new Stored(user, hash));
+    copy.put(user.name(), new Stored(user, hash, tokenHash));
     return new ConsoleUsers(copy);
   }
 }

@@ -60,13 +60,17 @@ public final class UsersFile {
   static String render(ConsoleUsers users) {
     StringBuilder text = new StringBuilder();
     text.append("# patchgate console users (README.md, \"Console users\").\n")
-        .append("# Written by patchgate user add|passwd|remove; the passwords are bcrypt hashes.\n")
+        .append("# Written by patchgate user add|passwd|remove|token; the passwords are bcrypt\n")
+        .append("# hashes, the API tokens SHA-256 hashes (README.md, \"API tokens\").\n")
         .append("users {\n");
     for (ConsoleUsers.Stored stored : users.stored().values()) {
       ConsoleUser user = stored.user();
       text.append("  ").append(ConfigUtil.quoteString(user.name())).append(" {\n");
       text.append("    role = ").append(user.role().wireName()).append('\n');
       text.append("    password = ").append(ConfigUtil.quoteString(stored.hash())).append('\n');
+      if (stored.tokenHash() != null) {
+        text.append("    token = ").append(ConfigUtil.quoteString(stored.tokenHash())).append('\n');
+      }
       if (user.role() == Role.VENDOR) {
         text.append("    entries = ").append(list(user.entries())).append('\n');
         text.append("    groups = ").append(list(user.groups())).append('\n');

@@ -172,6 +172,50 @@ class ConsoleUsersTest {
   }
 
   @Test
+  void aTokenFindsItsUserAndSurvivesAPasswordChangeAndAWrittenFile() throws Exception {
+    ConsoleUsers users =
+        load(
+            """
+            users {
+              alice { role = admin, password = "%s" }
+              emr { role = vendor, password = "%s", entries = [emr-vendor] }
+            }
+            """
+                .formatted(HASH, HASH));
+    String token = ApiTokens.create();
+    String other = ApiTokens.create();
+    Path file = dir.resolve("written.conf");
+
+    users = users.withTokenHash("emr", ApiTokens.hash(token));
+    UsersFile.write(file, users.withPassword("emr", "another long password".toCharArray()));
+    ConsoleUsers read = ConsoleUsers.load(file);
+
+    assertThat(token).startsWith(ApiTokens.PREFIX).isNotEqualTo(other);
+    assertThat(read.byToken(token)).map(ConsoleUser::name).contains("emr");
+    assertThat(read.byToken(other)).isEmpty();
+    assertThat(read.byToken("")).isEmpty();
+    assertThat(read.byToken(ApiTokens.hash(token))).as("the stored hash is no token").isEmpty();
+    assertThat(read.hasToken("emr")).isTrue();
+    assertThat(read.hasToken("alice")).isFalse();
+    assertThat(Files.readString(file)).doesNotContain(token).contains(ApiTokens.hash(token));
+    assertThat(read.withTokenHash("emr", null).byToken(token)).isEmpty();
+  }
+
+  @Test
+  void aTokenInPlaceOfItsHashIsRefusedWithoutRepeatingIt() throws Exception {
+    Path file = dir.resolve("console-users.conf");
+    String token = ApiTokens.create();
+    Files.writeString(
+        file,
+        "users {\n  a { role = admin, password = \"%s\", token = \"%s\" }\n}\n"
+            .formatted(HASH, token));
+    assertThatThrownBy(() -> ConsoleUsers.load(file))
+        .hasMessageContaining("console-users.conf:2: user 'a': token is not a SHA-256 hash")
+        .hasMessageContaining("patchgate user token a")
+        .hasMessageNotContaining(token);
+  }
+
+  @Test
   void aMissingFileSaysHowToCreateIt() {
     Path file = dir.resolve("missing.conf");
     assertThatThrownBy(() -> ConsoleUsers.load(file))
