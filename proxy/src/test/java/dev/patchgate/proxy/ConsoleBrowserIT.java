@@ -68,15 +68,8 @@ class ConsoleBrowserIT {
   }
 
   @AfterEach
-  void stop() {
-    try {
-      if (browser != null) {
-        browser.close();
-      }
-    } finally {
-      gateway.close();
-      origin.close();
-    }
+  void stop() throws Exception {
+    Closing.all(browser, gateway, origin);
   }
 
   @Test

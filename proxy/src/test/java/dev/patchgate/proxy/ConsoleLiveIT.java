@@ -52,15 +52,8 @@ class ConsoleLiveIT {
   }
 
   @AfterEach
-  void stop() {
-    try {
-      if (browser != null) {
-        browser.close();
-      }
-    } finally {
-      gateway.close();
-      origin.close();
-    }
+  void stop() throws Exception {
+    Closing.all(browser, gateway, origin);
   }
 
   @Test

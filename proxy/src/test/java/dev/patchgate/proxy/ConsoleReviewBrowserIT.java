@@ -33,15 +33,8 @@ class ConsoleReviewBrowserIT {
   }
 
   @AfterEach
-  void stop() {
-    try {
-      if (browser != null) {
-        browser.close();
-      }
-    } finally {
-      gateway.close();
-      origin.close();
-    }
+  void stop() throws Exception {
+    Closing.all(browser, gateway, origin);
   }
 
   @Test

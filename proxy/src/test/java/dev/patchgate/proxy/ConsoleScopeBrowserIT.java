@@ -79,14 +79,7 @@ class ConsoleScopeBrowserIT {
 
   @AfterEach
   void stop() throws Exception {
-    try {
-      if (browser != null) {
-        browser.close();
-      }
-    } finally {
-      gateway.close();
-      origin.close();
-    }
+    Closing.all(browser, gateway, origin);
   }
 
   @Test

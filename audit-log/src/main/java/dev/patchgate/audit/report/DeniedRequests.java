@@ -15,7 +15,13 @@ import java.util.Set;
  * Adds up the denied report: per client, what was refused (host and reason), how often, first and
  * last seen; clients in no client group are flagged. A summary record counts as the {@code count}
  * requests it stands for, first seen at its {@code ts} and last at its {@code last_ts}; its target
- * is its host when it has one, else the hosts it lists. Not thread-safe.
+ * is its host when it has one, else the hosts it lists.
+ *
+ * <p>Only the proxy's refusals count. The admin listener's own (a scrape from outside {@code
+ * admin.clients}, a failed console sign-in) are records whose URL is a path: they are not traffic
+ * the allowlist refused, have nothing to explain or to add to the allowlist, and have alerts of
+ * their own ({@code admin_denied}, {@code console_sign_in}); the audit search shows them. Not
+ * thread-safe.
  */
 public final class DeniedRequests {
   /** The reason phrase of a request from a client in no client group. */
@@ -28,13 +34,17 @@ public final class DeniedRequests {
   public void add(AuditLine line) {
     String client = line.text(AuditFields.CLIENT);
     String ts = line.text(AuditFields.TS);
-    if (client == null || ts == null || !"deny".equals(line.text(AuditFields.DECISION))) {
+    String url = line.text(AuditFields.URL);
+    if (client == null
+        || ts == null
+        || !"deny".equals(line.text(AuditFields.DECISION))
+        || (url != null && url.startsWith("/"))) {
       return;
     }
     String host = line.text(AuditFields.HOST);
     String target = host != null ? host : summaryHosts(line);
     if (target == null) {
-      target = String.valueOf(line.text(AuditFields.URL));
+      target = String.valueOf(url);
     }
     String last = line.text(AuditFields.LAST_TS);
     String reason = String.valueOf(line.text(AuditFields.REASON));

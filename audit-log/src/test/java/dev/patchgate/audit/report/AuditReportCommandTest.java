@@ -233,6 +233,37 @@ class AuditReportCommandTest {
   }
 
   @Test
+  void theAdminListenersOwnRefusalsAreNotDeniedTraffic(@TempDir Path own) {
+    AuditLogFixture log = new AuditLogFixture(own);
+    log.record(TestRecords.denied("evil.example").id("d1").ts("2026-11-23T08:00:00.000Z").build());
+    // A failed console sign-in and a scrape from outside admin.clients: refusals whose URL is a
+    // path on the admin listener.
+    log.record(
+        TestRecords.denied("127.0.0.1")
+            .id("admin1")
+            .ts("2026-11-23T09:00:00.000Z")
+            .method("CONSOLE")
+            .url("/login")
+            .reason("wrong user name or password")
+            .build());
+    log.record(
+        TestRecords.denied("127.0.0.1")
+            .id("admin2")
+            .ts("2026-11-23T09:01:00.000Z")
+            .url("/metrics")
+            .reason("admin listener: client not in patchgate.admin.clients")
+            .build());
+    log.write(Set.of());
+
+    CommandRun run = CommandRun.of(REPORT, own, "denied", "--format", "csv");
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(CsvReader.parse(run.out()))
+        .extracting(row -> row.get(2))
+        .containsExactly("target", "evil.example");
+  }
+
+  @Test
   void aMalformedLineIsWarnedAboutAndTheReportSaysItsInputWasIncomplete() {
     CommandRun run = CommandRun.of(REPORT, dir, "patches", "--format", "html");
 
