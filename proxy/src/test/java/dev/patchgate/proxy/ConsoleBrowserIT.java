@@ -194,6 +194,26 @@ class ConsoleBrowserIT {
               packageUrl, "http://127.0.0.1:%d%s".formatted(hostileOrigin.port(), hostilePath));
       assertHostileIsText();
       assertThat(browser.screenshot("console-mirror")).isNotEmptyFile();
+      // A purge whose form carries another token (a forged cross-site form would) is refused and
+      // removes nothing.
+      driver
+          .findElement(By.name("prefix"))
+          .sendKeys("http://127.0.0.1:%d/files/".formatted(origin.port()));
+      browser.script(
+          "document.querySelector(\"form.purge-form input[name=csrf]\").value = \"forged\"");
+      var forgedForm = driver.findElement(By.cssSelector("form.purge-form"));
+      driver.findElement(By.cssSelector("form.purge-form button")).click();
+      new WebDriverWait(driver, WAIT).until(d -> gone(forgedForm));
+      assertThat(driver.getPageSource()).doesNotContain("Purged");
+      assertThat(
+              gateway.awaitRecord(
+                  r ->
+                      "CONSOLE".equals(r.get("method"))
+                          && Long.valueOf(403).equals(r.get("status"))))
+          .containsEntry("url", "/mirror/purge");
+      browser.open(console("/mirror"));
+      assertThat(browser.attributes("td.url", "title")).hasSize(2).contains(packageUrl);
+
       driver
           .findElement(By.name("prefix"))
           .sendKeys("http://127.0.0.1:%d/files/".formatted(origin.port()));
