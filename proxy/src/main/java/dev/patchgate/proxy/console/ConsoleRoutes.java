@@ -451,7 +451,7 @@ public final class ConsoleRoutes {
   }
 
   /** The figures as the pages show them. */
-  private static Map<String, String> shown(OverviewFigures f) {
+  static Map<String, String> shown(OverviewFigures f) {
     Map<String, String> shown = new HashMap<>();
     DecimalFormat count = new DecimalFormat("#,##0");
     shown.put("allowed", count.format(f.allowed()));
