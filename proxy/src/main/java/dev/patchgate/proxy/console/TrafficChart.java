@@ -35,10 +35,10 @@ record TrafficChart(
     List<Map<String, Object>> xLabels,
     String title,
     String summary) {
-  static final int WIDTH = 720;
-  static final int HEIGHT = 180;
+  static final int WIDTH = 1200;
+  static final int HEIGHT = 160;
   static final int LEFT = 48;
-  static final int RIGHT = 12;
+  static final int RIGHT = 24;
   static final int TOP = 10;
   static final int BOTTOM = 24;
   private static final DateTimeFormatter HHMM =

@@ -43,7 +43,7 @@ class TrafficChartTest {
 
     assertThat(chart.max()).isEqualTo(2_000);
     String[] allow = chart.allow().split(" ");
-    assertThat(allow[0]).isEqualTo("48,68.4");
+    assertThat(allow[0]).isEqualTo("48,60.4");
     assertThat(allow[59]).startsWith((TrafficChart.WIDTH - TrafficChart.RIGHT) + ",");
     assertThat(chart.summary())
         .isEqualTo(
