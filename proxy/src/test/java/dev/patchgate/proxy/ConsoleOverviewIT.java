@@ -39,23 +39,12 @@ class ConsoleOverviewIT {
     origin = HttpOrigin.plain();
     origin.put("patch.cab", "a patch\n".getBytes(StandardCharsets.UTF_8));
     hook = new AlertHook();
-    gateway =
-        GatewayHarness.with(dir, allowlist())
-            .admin()
-            .config(
-                "patchgate.console { enabled = true, users = \"%s\" }\n"
-                        .formatted(ConsoleIT.writeUsers(dir))
-                    + hook.config())
-            .start();
+    gateway = ConsoleIT.withConsole(dir, allowlist(), hook.config());
   }
 
   @AfterEach
-  void stop() {
-    if (gateway != null) {
-      gateway.close();
-    }
-    origin.close();
-    hook.close();
+  void stop() throws Exception {
+    Closing.all(gateway, origin, hook);
   }
 
   private String allowlist() {
