@@ -19,6 +19,7 @@ import dev.patchgate.proxy.console.data.MirrorData;
 import dev.patchgate.proxy.exchange.ExchangeLog;
 import dev.patchgate.proxy.exchange.GatewayMetrics;
 import dev.patchgate.proxy.exchange.OpenTunnels;
+import dev.patchgate.proxy.exchange.RequestsPerMinute;
 import dev.patchgate.proxy.limits.ConnectionLimits;
 import dev.patchgate.proxy.mirror.MirrorStage;
 import dev.patchgate.proxy.mirror.fetch.MirrorFetcher;
@@ -201,7 +202,8 @@ public final class Gateway implements AutoCloseable {
     MeterRegistry registry = meters.registry();
     forwarder.ifPresent(f -> AuditForwarding.watch(f, registry, alerts));
     OpenTunnels tunnels = new OpenTunnels();
-    GatewayMetrics metrics = new GatewayMetrics(registry, audit, alerts, tunnels);
+    RequestsPerMinute perMinute = new RequestsPerMinute(clock);
+    GatewayMetrics metrics = new GatewayMetrics(registry, audit, alerts, tunnels, perMinute);
     // Every record also feeds the live anomaly watch, which raises on the same alerts.
     AnomalyWatch anomalies = LiveAnomalies.watch(settings, policy, alerts, registry);
     ExchangeLog log = new ExchangeLog(audit, anomalies.feeding(), metrics, clock, ticker);
@@ -300,7 +302,7 @@ public final class Gateway implements AutoCloseable {
       Gateway gateway = new Gateway(server, group, tunnels, mirror, log, diskGuard, anomalies);
       anomalies.readBaselineInBackground(settings.audit().dir(), clock.instant());
       policy.gatewayStarted(gateway);
-      gateway.startAdmin(settings, policy, audit, meters, log, forwarder);
+      gateway.startAdmin(settings, policy, audit, meters, log, forwarder, perMinute, alerts);
       return gateway;
     } catch (RuntimeException e) {
       anomalies.close();
@@ -361,7 +363,9 @@ public final class Gateway implements AutoCloseable {
       AuditSink audit,
       PrometheusMeters meters,
       ExchangeLog log,
-      Optional<AuditForwarder> forwarder)
+      Optional<AuditForwarder> forwarder,
+      RequestsPerMinute perMinute,
+      AlertSink alerts)
       throws StartException {
     String proxy = describe(address());
     String auditDir = settings.auditDir().toAbsolutePath().toString();
@@ -418,7 +422,9 @@ public final class Gateway implements AutoCloseable {
               settings.mirroring() instanceof MirrorSwitch.On on
                   ? Optional.of(new MirrorData(on.settings().dir(), mirror.store()))
                   : Optional.empty(),
-              settings.anomalies());
+              settings.anomalies(),
+              perMinute,
+              alerts.recent());
       admin = AdminListener.start(bindTo, settings.admin(), meters, readiness, log, console);
     } catch (AdminListener.KeystoreException e) {
       close();

@@ -49,11 +49,13 @@ class ConsoleBrowserIT {
   private HttpOrigin origin;
   private GatewayHarness gateway;
   private Browser browser;
+  private AlertHook hook;
 
   @BeforeEach
   void start() throws Exception {
     origin = HttpOrigin.plain();
     origin.put(PACKAGE_NAME, PACKAGE);
+    hook = new AlertHook();
     gateway =
         GatewayHarness.with(
                 dir,
@@ -63,13 +65,14 @@ class ConsoleBrowserIT {
             .admin()
             .config(
                 "patchgate.console { enabled = true, users = \"%s\" }\n"
-                    .formatted(ConsoleIT.writeUsers(dir)))
+                        .formatted(ConsoleIT.writeUsers(dir))
+                    + hook.config())
             .start();
   }
 
   @AfterEach
   void stop() throws Exception {
-    Closing.all(browser, gateway, origin);
+    Closing.all(browser, gateway, origin, hook);
   }
 
   @Test
@@ -78,6 +81,7 @@ class ConsoleBrowserIT {
     await().atMost(WAIT).until(() -> ONE_MIRROR_OBJECT.matcher(admin("/metrics")).find());
     assertThat(proxiedGet(origin.port(), "/files/" + PACKAGE_NAME)).isEqualTo(200); // a hit
     assertThat(proxiedGet(18, "/elsewhere")).isEqualTo(403); // denied: port 18 is not allowed
+    hook.await("denied");
     browser = Browser.start();
 
     browser.open(console("/login"));
@@ -100,6 +104,22 @@ class ConsoleBrowserIT {
     assertThat(figures.get("Served from the mirror")).endsWith(" KiB");
     assertThat(Double.parseDouble(figures.get("Served from the mirror").replace(" KiB", "")))
         .isBetween(PACKAGE.length / 1024.0, (PACKAGE.length + 1024) / 1024.0);
+    // The last hour by minute: one line per decision in an inline SVG, and the same in words.
+    assertThat(browser.count(".card.chart svg polyline.series")).isEqualTo(3);
+    assertThat(browser.texts(".card.chart svg title"))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("Requests per minute by decision, ");
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              browser.open(console("/"));
+              return browser.texts(".card.chart p.summary").toString();
+            },
+            summary -> summary.contains("last 60 minutes: 2 allowed, 1 denied, 0 errors"));
+    assertThat(browser.texts(".card.alerts td.line"))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("denied request from 127.0.0.1 to 127.0.0.1");
     assertNothingFromElsewhereAndFits();
     assertThat(browser.screenshot("console-overview")).isNotEmptyFile();
 

@@ -91,9 +91,16 @@ class ConsoleIT {
    * with the users of {@link #writeUsers}.
    */
   static GatewayHarness withConsole(Path dir, String allowlist) throws Exception {
+    return withConsole(dir, allowlist, "");
+  }
+
+  /** As {@link #withConsole(Path, String)}, with {@code config} appended (e.g. alert channels). */
+  static GatewayHarness withConsole(Path dir, String allowlist, String config) throws Exception {
     return GatewayHarness.with(dir, allowlist)
         .admin()
-        .config("patchgate.console { enabled = true, users = \"%s\" }\n".formatted(writeUsers(dir)))
+        .config(
+            "patchgate.console { enabled = true, users = \"%s\" }\n".formatted(writeUsers(dir))
+                + config)
         .start();
   }
 

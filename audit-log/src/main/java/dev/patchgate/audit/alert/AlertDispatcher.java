@@ -41,6 +41,7 @@ public final class AlertDispatcher implements AlertSink {
   private final LongAdder acceptedEvents = new LongAdder();
   private final LongAdder processedEvents = new LongAdder();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final RecentAlerts recent = new RecentAlerts();
   private volatile boolean stopping;
 
   /**
@@ -148,6 +149,11 @@ public final class AlertDispatcher implements AlertSink {
   }
 
   @Override
+  public Optional<RecentAlerts> recent() {
+    return Optional.of(recent);
+  }
+
+  @Override
   public long droppedEvents() {
     return droppedEvents.sum();
   }
@@ -200,6 +206,7 @@ public final class AlertDispatcher implements AlertSink {
 
   private void fanOut(List<Alert> alerts) {
     for (Alert alert : alerts) {
+      recent.raised(alert);
       for (ChannelWorker worker : workers) {
         worker.offer(alert);
       }

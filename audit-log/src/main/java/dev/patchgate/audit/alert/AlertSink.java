@@ -2,6 +2,7 @@ package dev.patchgate.audit.alert;
 
 import dev.patchgate.audit.AuditRecord;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where the gateway reports what may need an administrator's attention.
@@ -27,6 +28,11 @@ public interface AlertSink extends AutoCloseable {
 
   /** Per channel, what was sent, retried, given up and dropped; empty when alerting is off. */
   List<AlertChannelCounts> channelCounts();
+
+  /** The alerts lately given to the channels, for the console; empty when alerting is off. */
+  default Optional<RecentAlerts> recent() {
+    return Optional.empty();
+  }
 
   /** Alert events refused before deduplication because the queue was full or the sink closed. */
   long droppedEvents();

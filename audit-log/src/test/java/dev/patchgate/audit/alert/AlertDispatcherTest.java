@@ -226,6 +226,29 @@ class AlertDispatcherTest {
   }
 
   @Test
+  void theAlertsGivenToTheChannelsAreTheRecentOnesAfterDeduplication() {
+    RecordingLogger log = new RecordingLogger();
+    AlertDispatcher alerts = dispatcher(FAST, 1000, new LogChannel(log));
+
+    for (int i = 0; i < 4; i++) {
+      alerts.onRecord(denied("10.10.1.5", "evil.example.com"));
+    }
+    await().atMost(TIMEOUT).until(() -> alerts.processedEvents() == 4);
+    clock.advance(WINDOW);
+    await().atMost(TIMEOUT).until(() -> log.lines.size() == 2);
+
+    List<RecentAlerts.Entry> recent =
+        alerts.recent().orElseThrow().active(clock.instant(), Duration.ofHours(1), 20);
+    assertThat(recent).hasSize(1);
+    assertThat(recent.get(0).kind()).isEqualTo(AlertKind.DENIED);
+    assertThat(recent.get(0).host()).isEqualTo("evil.example.com");
+    assertThat(recent.get(0).count()).isEqualTo(4);
+    assertThat(recent.get(0).first()).isEqualTo(Instant.parse("2026-11-23T10:00:00Z"));
+    assertThat(recent.get(0).last()).isEqualTo(Instant.parse("2026-11-23T10:10:00Z"));
+    assertThat(AlertSink.disabled().recent()).isEmpty();
+  }
+
+  @Test
   void startWithoutChannelsGivesTheDisabledSink() {
     AlertSink sink = AlertDispatcher.start(AlertSettings.disabled());
 

@@ -3,6 +3,7 @@ package dev.patchgate.proxy.console;
 import dev.patchgate.allowlist.Allowlist;
 import dev.patchgate.allowlist.KbFilePolicy;
 import dev.patchgate.audit.Ticker;
+import dev.patchgate.audit.alert.RecentAlerts;
 import dev.patchgate.audit.anomaly.AnomalySettings;
 import dev.patchgate.audit.report.KbSources;
 import dev.patchgate.audit.text.ByteSize;
@@ -21,6 +22,7 @@ import dev.patchgate.proxy.console.users.ConsoleUser;
 import dev.patchgate.proxy.console.users.ConsoleUsers;
 import dev.patchgate.proxy.console.users.ConsoleUsersException;
 import dev.patchgate.proxy.console.users.Role;
+import dev.patchgate.proxy.exchange.RequestsPerMinute;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.CookieSameSite;
@@ -115,6 +117,8 @@ public final class ConsoleRoutes {
    * @param mirror the Mirror page's data over the gateway's running store; empty when the mirror is
    *     off
    * @param anomalies what the Anomalies page calls unusual: {@code patchgate.anomalies}
+   * @param perMinute the proxy's requests of the last hour by minute, for the Overview's chart
+   * @param alerts the alerts lately given to the alert channels; empty when alerting is off
    */
   public record Sources(
       String gateway,
@@ -127,7 +131,9 @@ public final class ConsoleRoutes {
       Path auditDir,
       Supplier<Allowlist> allowlist,
       Optional<MirrorData> mirror,
-      AnomalySettings anomalies) {}
+      AnomalySettings anomalies,
+      RequestsPerMinute perMinute,
+      Optional<RecentAlerts> alerts) {}
 
   private final Vertx vertx;
   private final ConsoleSettings settings;
@@ -407,7 +413,17 @@ public final class ConsoleRoutes {
   }
 
   private void apiStatus(RoutingContext ctx) {
-    json(ctx, 200, figures().toJson());
+    json(
+        ctx,
+        200,
+        figures()
+            .toJson()
+            .put("per_minute", TrafficChart.json(sources.perMinute().lastHour()))
+            .put("alerts", ActiveAlerts.json(activeAlerts())));
+  }
+
+  private List<RecentAlerts.Entry> activeAlerts() {
+    return ActiveAlerts.read(sources.alerts(), Instant.now());
   }
 
   /** The Overview for an admin; for a vendor, what they may see. */
@@ -428,11 +444,14 @@ public final class ConsoleRoutes {
     model.put("figures", shown(figures));
     model.put("problems", figures.readinessProblems());
     model.put("allowlistProblems", figures.allowlistProblems());
+    model.put("chart", TrafficChart.of(sources.perMinute().lastHour()).model());
+    model.put("alerting", sources.alerts().isPresent());
+    model.put("alerts", ActiveAlerts.rows(activeAlerts()));
     html(ctx, 200, "overview", model);
   }
 
   /** The figures as the pages show them. */
-  private static Map<String, String> shown(OverviewFigures f) {
+  static Map<String, String> shown(OverviewFigures f) {
     Map<String, String> shown = new HashMap<>();
     DecimalFormat count = new DecimalFormat("#,##0");
     shown.put("allowed", count.format(f.allowed()));

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
+import java.time.InstantSource;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -68,9 +69,24 @@ public final class GatewayMetrics {
   private final Counter auditFailures;
   private final Counter metricsFailures;
   private final Counter alertFailures;
+  private final RequestsPerMinute perMinute;
 
   public GatewayMetrics(
       MeterRegistry registry, AuditSink audit, AlertSink alerts, OpenTunnels tunnels) {
+    this(registry, audit, alerts, tunnels, new RequestsPerMinute(InstantSource.system()));
+  }
+
+  /**
+   * Also counts each request in {@code perMinute}, the Overview chart's last hour, exactly as the
+   * {@value #REQUESTS} counter does.
+   */
+  public GatewayMetrics(
+      MeterRegistry registry,
+      AuditSink audit,
+      AlertSink alerts,
+      OpenTunnels tunnels,
+      RequestsPerMinute perMinute) {
+    this.perMinute = perMinute;
     for (AuditDecision d : AuditDecision.values()) {
       requests.put(
           d,
@@ -178,6 +194,7 @@ public final class GatewayMetrics {
    */
   void exchangeFinished(AuditRecord record) {
     requests.get(record.decision()).increment((double) record.count());
+    perMinute.count(record.decision(), record.count());
     countBytes(record);
     switch (record.cache()) {
       case HIT, STALE -> {
