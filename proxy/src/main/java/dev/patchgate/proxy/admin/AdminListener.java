@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
 public final class AdminListener implements AutoCloseable {
   static final int MAX_CONNECTIONS = 64;
   static final String CSRF_REFUSED = "CSRF token missing or wrong";
-  static final Duration IDLE = Duration.ofSeconds(30);
+  // Longer than a console read waits for its answer: a month of a large hospital's log takes up to
+  // a minute to read (bench/RESULTS.md, "Console reads"), and nothing is sent until it is read.
+  static final Duration IDLE = Duration.ofSeconds(120);
   private static final int MAX_REQUEST_LINE = 4096;
   private static final int MAX_HEADERS = 8192;
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);

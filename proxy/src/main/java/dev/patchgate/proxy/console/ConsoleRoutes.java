@@ -25,6 +25,7 @@ import dev.patchgate.proxy.console.users.Role;
 import dev.patchgate.proxy.exchange.RequestsPerMinute;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -98,6 +99,8 @@ public final class ConsoleRoutes {
   private static final String BEARER = "Bearer ";
   private static final String WRONG_TOKEN = "API token not valid";
   private static final int MAX_FORM = 16 * 1024;
+  // Two pages read at once on 2 cores; a third waits its turn.
+  private static final int READ_THREADS = 2;
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleRoutes.class);
   private static final DateTimeFormatter WHEN =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
@@ -136,6 +139,9 @@ public final class ConsoleRoutes {
       Optional<RecentAlerts> alerts) {}
 
   private final Vertx vertx;
+  // The audit log's reads (seconds to a minute each) run on threads of their own, so that sign-ins
+  // and API-token checks on the listener's worker pool never queue behind them.
+  private final WorkerExecutor reads;
   private final ConsoleSettings settings;
   private final Sources sources;
   private final ConsolePages pages = new ConsolePages();
@@ -145,6 +151,7 @@ public final class ConsoleRoutes {
 
   private ConsoleRoutes(Vertx vertx, ConsoleSettings settings, Sources sources, Ticker ticker) {
     this.vertx = vertx;
+    this.reads = vertx.createSharedWorkerExecutor("patchgate-console-reads", READ_THREADS);
     this.settings = settings;
     this.sources = sources;
     this.throttle = new SignInThrottle(ticker);
@@ -599,7 +606,7 @@ public final class ConsoleRoutes {
    * anything else fails the request.
    */
   <T> void offLoop(RoutingContext ctx, boolean api, Callable<T> work, Consumer<T> answer) {
-    vertx
+    reads
         .executeBlocking(work, false)
         .onComplete(
             done -> {

@@ -3,11 +3,15 @@ package dev.patchgate.proxy.exchange;
 import dev.patchgate.allowlist.Allowlist;
 import dev.patchgate.allowlist.Decision;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AttributeKey;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One client connection's bookkeeping: the bytes that crossed it, the exchange in progress, and the
@@ -25,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ClientSession {
   public static final AttributeKey<ClientSession> KEY = AttributeKey.valueOf("patchgate.session");
+  private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
 
   private final Channel channel;
   private final InetAddress clientAddress;
@@ -204,6 +209,36 @@ public final class ClientSession {
                 exchange.failed(Exchange.UPSTREAM_BROKEN);
                 channel.close();
               }
+            });
+  }
+
+  /**
+   * LittleProxy failed a parent and then lost its retry of the next one (see {@code ParentChain}),
+   * leaving this client waiting: unless an answer has begun, the client gets the 502 the parents'
+   * failure calls for, its record says why, and the connection closes. Any thread.
+   */
+  public void parentRetryLost(Exchange exchange) {
+    if (channel.eventLoop().isShuttingDown()) {
+      return;
+    }
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              if (current != exchange || exchange.status() != 0 || !channel.isActive()) {
+                return;
+              }
+              LOG.warn(
+                  "LittleProxy lost its retry of the next parent proxy; answering 502 ({})",
+                  exchange.reason());
+              channel
+                  .writeAndFlush(
+                      GatewayResponses.refusal(
+                          HttpResponseStatus.BAD_GATEWAY,
+                          exchange.reason(),
+                          exchange.isHead(),
+                          true))
+                  .addListener(ChannelFutureListener.CLOSE);
             });
   }
 

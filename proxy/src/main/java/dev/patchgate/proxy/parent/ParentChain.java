@@ -1,11 +1,14 @@
 package dev.patchgate.proxy.parent;
 
 import dev.patchgate.proxy.config.ParentProxy;
+import dev.patchgate.proxy.exchange.ClientSession;
 import dev.patchgate.proxy.exchange.Exchange;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Queue;
@@ -35,10 +38,20 @@ import org.littleshoot.proxy.impl.ClientDetails;
  * <p>Also an activity tracker: it hears a parent's answer to a CONNECT (a {@code 407} when the
  * credentials are wrong), which LittleProxy otherwise only reports as a failed connection.
  *
+ * <p>LittleProxy 2.8 goes on to the next parent from the listener of the failed connection; when
+ * the parent refused at once, that listener can run after Netty has torn down the failed
+ * connection's pipeline, and the retry then throws ({@code NoSuchElementException} from {@code
+ * resetConnectionForRetry}) and leaves the client waiting with no answer. So each failed hop
+ * checks, right after LittleProxy's handling of the failure, that the next hop was dialled; if not,
+ * the client gets the parents' 502 ({@link ClientSession#parentRetryLost}).
+ *
  * <p>Public for the gateway's wiring and the request path.
  */
 public final class ParentChain extends ActivityTrackerAdapter implements ChainedProxyManager {
-  private static final ThreadLocal<Exchange> FORWARDING = new ThreadLocal<>();
+  private static final ThreadLocal<Forwarding> FORWARDING = new ThreadLocal<>();
+
+  /** The exchange whose request is being handed to LittleProxy, and its client connection. */
+  private record Forwarding(Exchange exchange, ClientSession session) {}
 
   private final Parents parents;
 
@@ -48,14 +61,14 @@ public final class ParentChain extends ActivityTrackerAdapter implements Chained
 
   /**
    * The request path is handing {@code exchange}'s request to LittleProxy on this thread; any chain
-   * LittleProxy asks for next is this exchange's. Null for a request that goes straight to its
-   * origin.
+   * LittleProxy asks for next is this exchange's, on {@code session}'s connection. Null for a
+   * request that goes straight to its origin.
    */
-  public static void forwarding(Exchange exchange) {
+  public static void forwarding(Exchange exchange, ClientSession session) {
     if (exchange == null) {
       FORWARDING.remove();
     } else {
-      FORWARDING.set(exchange);
+      FORWARDING.set(new Forwarding(exchange, session));
     }
   }
 
@@ -75,17 +88,24 @@ public final class ParentChain extends ActivityTrackerAdapter implements Chained
   @Override
   public void lookupChainedProxies(
       HttpRequest httpRequest, Queue<ChainedProxy> chainedProxies, ClientDetails clientDetails) {
-    Exchange exchange = FORWARDING.get();
+    Forwarding forwarding = FORWARDING.get();
     FORWARDING.remove();
-    if (exchange == null || !exchange.viaParent()) {
+    if (forwarding == null || !forwarding.exchange().viaParent()) {
       chainedProxies.add(ChainedProxyAdapter.FALLBACK_TO_DIRECT_CONNECTION);
       return;
     }
+    Exchange exchange = forwarding.exchange();
     List<ParentProxy> candidates = parents.candidates();
-    for (ParentProxy parent : candidates) {
-      chainedProxies.add(new ParentHop(parent, exchange));
+    boolean direct = parents.fallbackDirect() && exchange.pinned() != null;
+    ParentHop next = null;
+    // Built from the last: each hop knows whether one follows it.
+    for (int i = candidates.size() - 1; i >= 0; i--) {
+      next = new ParentHop(candidates.get(i), forwarding, next, direct && next == null);
     }
-    if (parents.fallbackDirect() && exchange.pinned() != null) {
+    for (ParentHop hop = next; hop != null; hop = hop.next) {
+      chainedProxies.add(hop);
+    }
+    if (direct) {
       // LittleProxy's own direct connection, which asks the request path for the pinned address.
       chainedProxies.add(ChainedProxyAdapter.FALLBACK_TO_DIRECT_CONNECTION);
     }
@@ -106,11 +126,19 @@ public final class ParentChain extends ActivityTrackerAdapter implements Chained
   private final class ParentHop extends ChainedProxyAdapter {
     private final ParentProxy parent;
     private final Exchange exchange;
+    private final ClientSession session;
+    // What LittleProxy tries after this hop fails: the next parent, or the direct fallback.
+    private final ParentHop next;
+    private final boolean directNext;
     private volatile int answer;
+    private volatile boolean dialled;
 
-    ParentHop(ParentProxy parent, Exchange exchange) {
+    ParentHop(ParentProxy parent, Forwarding forwarding, ParentHop next, boolean directNext) {
       this.parent = parent;
-      this.exchange = exchange;
+      this.exchange = forwarding.exchange();
+      this.session = forwarding.session();
+      this.next = next;
+      this.directNext = directNext;
     }
 
     void answered(int status) {
@@ -119,6 +147,7 @@ public final class ParentChain extends ActivityTrackerAdapter implements Chained
 
     @Override
     public InetSocketAddress getChainedProxyAddress() {
+      dialled = true; // asked when LittleProxy sets up the connection to this parent
       return parent.address();
     }
 
@@ -147,10 +176,29 @@ public final class ParentChain extends ActivityTrackerAdapter implements Chained
             answer == HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED.code()
                 ? Exchange.PARENT_REFUSED_CREDENTIALS
                 : Exchange.PARENT_REFUSED);
-        return;
+      } else {
+        parents.connectFailed(parent);
+        exchange.parentFailed(Exchange.PARENT_UNREACHABLE);
       }
-      parents.connectFailed(parent);
-      exchange.parentFailed(Exchange.PARENT_UNREACHABLE);
+      checkTheRetry();
+    }
+
+    /**
+     * LittleProxy dials the next hop in the same task that called {@link #connectionFailed}: once
+     * that task is over, a next hop not dialled means the retry was lost.
+     */
+    private void checkTheRetry() {
+      EventExecutor here = ThreadExecutorMap.currentExecutor();
+      if (here == null || (next == null && !directNext)) {
+        return; // with no hop left LittleProxy answers 502 itself
+      }
+      here.execute(
+          () -> {
+            boolean retried = next != null ? next.dialled : !exchange.parentFailure();
+            if (!retried) {
+              session.parentRetryLost(exchange);
+            }
+          });
     }
   }
 }

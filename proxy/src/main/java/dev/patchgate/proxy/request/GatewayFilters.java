@@ -67,7 +67,7 @@ final class GatewayFilters extends HttpFiltersAdapter {
     Target target = exchange.target();
     // LittleProxy asks for this request's parent chain next, on this thread (if it needs a new
     // upstream connection); a request that goes direct clears what an earlier one left.
-    ParentChain.forwarding(exchange.viaParent() ? exchange : null);
+    ParentChain.forwarding(exchange.viaParent() ? exchange : null, session);
     // A parent learns which PC the request is from (the admission stage stripped what the client
     // sent); the fallback's direct hop takes it out again (proxyToServerResolutionStarted).
     String forwardedFor = exchange.forwardedForParent();

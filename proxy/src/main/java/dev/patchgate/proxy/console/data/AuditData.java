@@ -35,6 +35,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -50,7 +54,10 @@ import org.slf4j.LoggerFactory;
  * hospital's traffic (a few million records) takes several seconds. Call it off the event loop.
  * Rows are cut at a row limit with a "more" flag, so memory is bounded by the rows kept, not by the
  * records read; an audit search keeps at most {@value #MAX_SEARCH_DEPTH} records. The chain status
- * ({@code audit verify}, about 100,000 lines/s, every file) is cached for {@link #CHAIN_TTL}.
+ * ({@code audit verify}: every line of every file, about 100,000 lines/s, so well over a minute for
+ * a month of a large hospital's log) is verified on a thread of its own, at most one at a time, and
+ * reused for {@link #CHAIN_TTL}; a search waits {@link #CHAIN_WAIT} for it, then answers with the
+ * previous status (its time says how old it is) instead of holding the page.
  *
  * <p>Scoping is applied to each record before it is counted, so a vendor's totals hold only what
  * the vendor may see. Thread-safe.
@@ -65,13 +72,18 @@ public final class AuditData {
   /** How long a chain status is reused. */
   public static final Duration CHAIN_TTL = Duration.ofSeconds(60);
 
+  /** How long a search waits for a chain verification under way before it answers without it. */
+  public static final Duration CHAIN_WAIT = Duration.ofSeconds(2);
+
   private static final Logger LOG = LoggerFactory.getLogger(AuditData.class);
   private static final int WARNINGS_LOGGED = 5;
 
   private final Path dir;
   private final Supplier<KbSources> kbSources;
   private final Clock clock;
+  // Guarded by this: the last status, and the verification under way (null when none is).
   private ChainStatus chain;
+  private CompletableFuture<ChainStatus> verifying;
 
   /**
    * @param dir the audit directory
@@ -281,15 +293,60 @@ public final class AuditData {
   }
 
   /**
-   * The chain status of {@code audit verify}, verified again when the last answer is older than
-   * {@link #CHAIN_TTL}. Blocks while it verifies (every day file is read).
+   * The chain status of {@code audit verify}, verified again (on a thread of its own) when the last
+   * answer is older than {@link #CHAIN_TTL}. Waits up to {@link #CHAIN_WAIT} for that; a longer
+   * verification goes on, and meanwhile the previous status is the answer, or {@link
+   * ChainStatus.State#UNKNOWN} "being verified" before the first has ended.
    */
-  public synchronized ChainStatus chain() {
-    Instant now = clock.instant();
-    if (chain == null || !now.isBefore(chain.checkedAt().plus(CHAIN_TTL))) {
-      chain = verify(now);
+  public ChainStatus chain() {
+    CompletableFuture<ChainStatus> check;
+    synchronized (this) {
+      Instant now = clock.instant();
+      if (chain != null && now.isBefore(chain.checkedAt().plus(CHAIN_TTL))) {
+        return chain;
+      }
+      if (verifying == null) {
+        verifying = CompletableFuture.supplyAsync(() -> verify(now), AuditData::onOwnThread);
+        verifying.whenComplete(this::verified);
+      }
+      check = verifying;
     }
-    return chain;
+    try {
+      return check.get(CHAIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      synchronized (this) {
+        return chain != null
+            ? chain
+            : new ChainStatus(
+                ChainStatus.State.UNKNOWN,
+                0,
+                "",
+                0,
+                "being verified (every line of every day file is read); reload in a minute",
+                clock.instant());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the chain status", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the chain verification failed", e.getCause());
+    }
+  }
+
+  private synchronized void verified(ChainStatus status, Throwable failure) {
+    if (status != null) {
+      chain = status;
+    } else {
+      LOG.error("audit chain verification for the console failed", failure);
+    }
+    verifying = null;
+  }
+
+  /** A verification runs on a daemon thread of its own: at most one per minute, so none is kept. */
+  private static void onOwnThread(Runnable verification) {
+    Thread thread = new Thread(verification, "patchgate-console-chain-check");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   private ChainStatus verify(Instant now) {

@@ -5,6 +5,7 @@ import static dev.patchgate.proxy.console.data.ConsoleFixtures.EMR_BY_GROUP;
 import static dev.patchgate.proxy.console.data.ConsoleFixtures.HOSTILE_URL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.patchgate.allowlist.Allowlist;
 import dev.patchgate.audit.report.CoverageRow;
@@ -267,6 +268,32 @@ class AuditDataTest {
             () -> data().search(filters(Map.of("limit", "1000", "page", "11")), Scope.admin()))
         .isInstanceOf(BadFilterException.class)
         .hasMessageContaining("beyond the newest 10000 records");
+  }
+
+  @Test
+  void aSlowChainVerificationDoesNotHoldThePageAndItsAnswerComesLater(@TempDir Path own)
+      throws Exception {
+    Path copy = ConsoleFixtures.auditDir(own);
+    // A day "file" that is a pipe: the verification blocks reading it until a writer closes it, as
+    // it would take minutes over a month of a large hospital's log.
+    Path pipe = copy.resolve("audit-2026-11-25.jsonl");
+    Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).inheritIO().start();
+    assertThat(mkfifo.waitFor()).isZero();
+    AuditData data = new AuditData(copy, () -> ConsoleFixtures.KB_SOURCES, CLOCK);
+
+    long start = System.nanoTime();
+    ChainStatus meanwhile = data.chain();
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isLessThan(AuditData.CHAIN_WAIT.plusSeconds(5));
+    assertThat(meanwhile.state()).isEqualTo(ChainStatus.State.UNKNOWN);
+    assertThat(meanwhile.message()).contains("being verified");
+    try (var writer = Files.newOutputStream(pipe)) {
+      writer.flush(); // an empty day: the verification reads to its end and finishes
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> data.chain().state(), state -> state != ChainStatus.State.UNKNOWN);
   }
 
   @Test
