@@ -305,11 +305,13 @@ public final class AuditData {
       if (chain != null && now.isBefore(chain.checkedAt().plus(CHAIN_TTL))) {
         return chain;
       }
-      if (verifying == null) {
-        verifying = CompletableFuture.supplyAsync(() -> verify(now), AuditData::onOwnThread);
-        verifying.whenComplete(this::verified);
-      }
       check = verifying;
+      if (check == null) {
+        check = CompletableFuture.supplyAsync(() -> verify(now), AuditData::onOwnThread);
+        verifying = check;
+        // May run at once, on this thread, when the verification has already ended.
+        check.whenComplete(this::verified);
+      }
     }
     try {
       return check.get(CHAIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
