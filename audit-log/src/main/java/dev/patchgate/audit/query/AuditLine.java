@@ -80,6 +80,17 @@ public final class AuditLine {
     return AuditFields.countOf(fields);
   }
 
+  /**
+   * Whether the record is one of the admin listener's own exchanges (a metrics scrape, a console
+   * page, a sign-in): its URL is a path, where every proxy record's is absolute ({@code
+   * http://...}) or a CONNECT's {@code host:port}. The reports leave them out: they are neither
+   * downloads nor traffic the allowlist refused.
+   */
+  public boolean fromAdminListener() {
+    String url = text(AuditFields.URL);
+    return url != null && url.startsWith("/");
+  }
+
   /** Writes the line exactly as it is in the file, without its newline. */
   public void writeTo(OutputStream out) throws IOException {
     out.write(bytes, start, end - start);

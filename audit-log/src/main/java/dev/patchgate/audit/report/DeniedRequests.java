@@ -18,7 +18,7 @@ import java.util.Set;
  * is its host when it has one, else the hosts it lists.
  *
  * <p>Only the proxy's refusals count. The admin listener's own (a scrape from outside {@code
- * admin.clients}, a failed console sign-in) are records whose URL is a path: they are not traffic
+ * admin.clients}, a failed console sign-in; {@link AuditLine#fromAdminListener}) are not traffic
  * the allowlist refused, have nothing to explain or to add to the allowlist, and have alerts of
  * their own ({@code admin_denied}, {@code console_sign_in}); the audit search shows them. Not
  * thread-safe.
@@ -34,17 +34,16 @@ public final class DeniedRequests {
   public void add(AuditLine line) {
     String client = line.text(AuditFields.CLIENT);
     String ts = line.text(AuditFields.TS);
-    String url = line.text(AuditFields.URL);
     if (client == null
         || ts == null
         || !"deny".equals(line.text(AuditFields.DECISION))
-        || (url != null && url.startsWith("/"))) {
+        || line.fromAdminListener()) {
       return;
     }
     String host = line.text(AuditFields.HOST);
     String target = host != null ? host : summaryHosts(line);
     if (target == null) {
-      target = String.valueOf(url);
+      target = String.valueOf(line.text(AuditFields.URL));
     }
     String last = line.text(AuditFields.LAST_TS);
     String reason = String.valueOf(line.text(AuditFields.REASON));

@@ -14,11 +14,12 @@ import java.util.Map;
  *
  * <p>Only allowed {@code GET} requests answered 200 or 206 for an absolute URL are downloads; the
  * caller's query selects them, and this class checks again. The admin listener's own exchanges
- * (metrics scrapes, the console's pages) are allowed GETs answered 200 too, but their URL is a
- * path, so they never count. Several requests of the same URL by the same client (BITS and Delivery
- * Optimization fetch large files in ranges) become one row whose bytes are summed. A row's KB
- * number is read from the file's name only when {@link KbSources} trusts the host and entry of the
- * row's first record; an optional KB filter keeps only files with that KB number. Not thread-safe.
+ * (metrics scrapes, the console's pages) are allowed GETs answered 200 too, and never count ({@link
+ * AuditLine#fromAdminListener}). Several requests of the same URL by the same client (BITS and
+ * Delivery Optimization fetch large files in ranges) become one row whose bytes are summed. A row's
+ * KB number is read from the file's name only when {@link KbSources} trusts the host and entry of
+ * the row's first record; an optional KB filter keeps only files with that KB number. Not
+ * thread-safe.
  */
 public final class PatchDownloads {
   private static final String MIRROR = "mirror";
@@ -44,7 +45,7 @@ public final class PatchDownloads {
     String ts = line.text(AuditFields.TS);
     long status = line.number(AuditFields.STATUS, 0);
     if (url == null
-        || url.startsWith("/")
+        || line.fromAdminListener()
         || client == null
         || ts == null
         || !"GET".equals(line.text(AuditFields.METHOD))
